@@ -1,0 +1,1 @@
+"""Pure analysis functions over the layers. Nothing here imports streamlit."""

@@ -1,0 +1,99 @@
+"""The map's selection: which incidents (and political work) a set of filters keeps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from layers._schema import split_codes
+from layers.incidents import MOTIVATIONS
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    """What the analyst asked to see. An empty set means "no restriction"."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    motivations: frozenset[str] = field(default_factory=frozenset)
+    perpetrator_types: frozenset[str] = field(default_factory=frozenset)
+    incident_types: frozenset[str] = field(default_factory=frozenset)
+    victim_groups: frozenset[str] = field(default_factory=frozenset)
+    field_offices: frozenset[str] = field(default_factory=frozenset)
+    admin1: frozenset[str] = field(default_factory=frozenset)
+    admin2: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class SelectionSummary:
+    """The counts shown beside the map."""
+
+    incidents: int
+    total_incidents: int
+    fatalities: int
+    by_motivation: dict[str, int]
+
+
+def _isin(series: pd.Series, wanted: frozenset[str]) -> pd.Series:
+    return series.isin(list(wanted)).fillna(False).astype(bool)
+
+
+def _any_victim_group(series: pd.Series, wanted: frozenset[str]) -> pd.Series:
+    return series.map(lambda v: bool(wanted.intersection(split_codes(v)))).astype(bool)
+
+
+def filter_incidents(incidents: gpd.GeoDataFrame, selection: IncidentFilter) -> gpd.GeoDataFrame:
+    """The incidents that pass every filter in ``selection`` (dates inclusive)."""
+    keep = pd.Series(True, index=incidents.index)
+    if selection.start is not None:
+        keep &= incidents["date"] >= pd.Timestamp(selection.start)
+    if selection.end is not None:
+        keep &= incidents["date"] < pd.Timestamp(selection.end) + pd.Timedelta(days=1)
+    for column, wanted in (
+        ("motivation", selection.motivations),
+        ("perpetrator_type", selection.perpetrator_types),
+        ("incident_type", selection.incident_types),
+        ("field_office", selection.field_offices),
+        ("admin1", selection.admin1),
+        ("admin2", selection.admin2),
+    ):
+        if wanted:
+            keep &= _isin(incidents[column], wanted)
+    if selection.victim_groups:
+        keep &= _any_victim_group(incidents["victim_groups"], selection.victim_groups)
+    return incidents[keep.to_numpy()]
+
+
+def filter_by_office(frame: gpd.GeoDataFrame, offices: Iterable[str]) -> gpd.GeoDataFrame:
+    """Rows of a political layer run by one of ``offices`` (all rows when none given)."""
+    offices = list(offices)
+    if not offices:
+        return frame
+    return frame[_isin(frame["field_office"], frozenset(offices)).to_numpy()]
+
+
+def months(start: dt.date, end: dt.date) -> list[pd.Period]:
+    """Every calendar month from ``start``'s to ``end``'s, for the month slider."""
+    if end < start:
+        raise ValueError(f"`end` ({end}) is before `start` ({start})")
+    return list(pd.period_range(pd.Period(start, "M"), pd.Period(end, "M"), freq="M"))
+
+
+def month_bounds(month: pd.Period) -> tuple[dt.date, dt.date]:
+    """First and last day of ``month``."""
+    return month.start_time.date(), month.end_time.date()
+
+
+def summarise(selected: gpd.GeoDataFrame, total: int) -> SelectionSummary:
+    """Counts of ``selected`` for the panel beside the map (every motivation listed)."""
+    counts = selected["motivation"].value_counts()
+    return SelectionSummary(
+        incidents=len(selected),
+        total_incidents=total,
+        fatalities=int(selected["fatalities"].fillna(0).sum()),
+        by_motivation={m: int(counts.get(m, 0)) for m in MOTIVATIONS},
+    )

@@ -1,0 +1,19 @@
+"""pocmap: the Streamlit entry point. A router only; each page lives in ui/pages/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+PAGES = Path(__file__).resolve().parent / "ui" / "pages"
+
+st.set_page_config(page_title="pocmap: joint POC and political map", page_icon="🗺️", layout="wide")
+
+navigation = st.navigation(
+    [
+        st.Page(PAGES / "joint_map.py", title="Joint map", icon="🗺️", default=True),
+        st.Page(PAGES / "layers_and_codes.py", title="Layers and codes", icon="📋"),
+    ]
+)
+navigation.run()

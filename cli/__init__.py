@@ -1,0 +1,62 @@
+"""The ``pocmap`` command: a thin face over the same functions the app uses."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+DEFAULT_PORT = 8501
+
+
+def _serve(args: argparse.Namespace) -> int:
+    env = dict(os.environ)
+    if args.data:
+        folder = Path(args.data).resolve()
+        if not folder.is_dir():
+            print(f"pocmap serve: --data {args.data!r} is not a folder", file=sys.stderr)
+            return 2
+        env["POCMAP_DATA_DIR"] = str(folder)
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        args.address,
+    ]
+    print(f"pocmap: serving the joint map at http://{args.address}:{args.port}", flush=True)
+    # Streamlit reads .streamlit/config.toml from the working directory.
+    return subprocess.call(command, cwd=ROOT, env=env)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line interface, one subcommand per task."""
+    top = argparse.ArgumentParser(prog="pocmap", description=__doc__)
+    commands = top.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="start the app (http://localhost:8501)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument(
+        "--address", default="localhost", help="interface to listen on (default: localhost only)"
+    )
+    serve.add_argument("--data", help="folder of layer files (default: the synthetic sample)")
+    serve.set_defaults(run=_serve)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``pocmap`` console script."""
+    args = parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,73 @@
+"""Administrative boundaries (admin1, admin2): joins, choropleths, the offline base."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from layers._html import escaped_columns
+from layers._schema import Field, LayerSpec
+from layers._schema import validate as _validate
+
+ADMIN_LEVELS = ("1", "2")
+
+SPEC = LayerSpec(
+    name="admin_boundaries",
+    fields=(
+        Field("admin_id", "text", required=True, unique=True, description="P-code"),
+        Field("name", "text", required=True),
+        Field("level", "code", required=True, codes=ADMIN_LEVELS),
+        Field("parent_id", "text", description="the admin1 P-code of an admin2 area"),
+    ),
+    geometry_types=("Polygon", "MultiPolygon"),
+)
+
+
+def validate(frame: pd.DataFrame, *, source: str = "") -> pd.DataFrame:
+    """Check admin boundaries against :data:`SPEC`."""
+    return _validate(frame, SPEC, source=source)
+
+
+ADMIN1_COLOUR = "#4D4D4D"
+ADMIN2_COLOUR = "#9A9A9A"
+
+
+def build(
+    admin_boundaries: gpd.GeoDataFrame,
+    *,
+    name: str = "Administrative boundaries",
+    show: bool = True,
+) -> folium.FeatureGroup:
+    """Admin1 as dark lines, admin2 as light lines; hovering an area names it."""
+    group = folium.FeatureGroup(name=name, show=show)
+    for level, colour, weight in (("2", ADMIN2_COLOUR, 1), ("1", ADMIN1_COLOUR, 2.5)):
+        areas = admin_boundaries[admin_boundaries["level"] == level]
+        if not len(areas):
+            continue
+        folium.GeoJson(
+            escaped_columns(areas, ["name", "admin_id"]),
+            name=f"Admin{level}",
+            control=False,
+            style_function=lambda _, c=colour, w=weight: {
+                "color": c,
+                "weight": w,
+                "fillColor": "#ffffff",
+                "fillOpacity": 0.0,
+            },
+            highlight_function=lambda _: {"fillOpacity": 0.08, "fillColor": "#000000"},
+            # Only admin2 gets a hover label: admin1 polygons cover them completely.
+            tooltip=folium.GeoJsonTooltip(["name", "admin_id"], labels=False)
+            if level == "2"
+            else None,
+            smooth_factor=1.0,
+        ).add_to(group)
+    return group
+
+
+def legend_entries() -> list[tuple[str, str]]:
+    """``(symbol html, label)`` for the map legend."""
+    return [
+        (f"<div style='width:18px;border-top:3px solid {ADMIN1_COLOUR}'></div>", "Admin1 boundary"),
+        (f"<div style='width:18px;border-top:1px solid {ADMIN2_COLOUR}'></div>", "Admin2 boundary"),
+    ]

@@ -1,0 +1,126 @@
+"""The offline basemap: land, towns, roads and the river, drawn without any tile server."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import MacroElement
+from folium.template import Template
+
+from layers._html import escape
+from layers._schema import Field, LayerSpec
+from layers._schema import validate as _validate
+
+FEATURE_KINDS = ("land", "capital", "town", "road", "mining_road", "river")
+
+SPEC = LayerSpec(
+    name="basemap",
+    fields=(
+        Field("name", "text"),
+        Field("kind", "code", required=True, codes=FEATURE_KINDS),
+    ),
+    geometry_types=("Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"),
+)
+
+
+def validate(frame: pd.DataFrame, *, source: str = "") -> pd.DataFrame:
+    """Check basemap features against :data:`SPEC`."""
+    return _validate(frame, SPEC, source=source)
+
+
+SEA_COLOUR = "#D6E6F0"
+LAND_COLOUR = "#F4F1E8"
+RIVER_COLOUR = "#6FA8DC"
+ROAD_COLOUR = "#C9A66B"
+
+_LINE_STYLES = {
+    "river": {"color": RIVER_COLOUR, "weight": 3, "opacity": 0.9},
+    "road": {"color": ROAD_COLOUR, "weight": 2.5, "opacity": 0.9},
+    "mining_road": {"color": ROAD_COLOUR, "weight": 2.5, "opacity": 0.9, "dashArray": "6 4"},
+}
+
+
+class _SeaBackground(MacroElement):
+    """Paints the map's empty background as sea, so the offline base reads as a map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.getContainer().style.background =
+                {{ this.colour|tojson }};
+        {% endmacro %}"""
+    )
+
+    def __init__(self, colour: str) -> None:
+        super().__init__()
+        self._name = "SeaBackground"
+        self.colour = colour
+
+
+def build(
+    basemap: gpd.GeoDataFrame,
+    *,
+    name: str = "Offline basemap (no internet needed)",
+    show: bool = True,
+) -> folium.FeatureGroup:
+    """The offline base layer: land, river, roads and labelled towns, drawn from data.
+
+    Added as a base layer (``overlay=False``) so it sits in the layer control's
+    basemap choice beside any tile layers.
+    """
+    group = folium.FeatureGroup(name=name, overlay=False, show=show)
+    land = basemap[basemap["kind"] == "land"]
+    if len(land):
+        folium.GeoJson(
+            land.geometry.__geo_interface__,
+            control=False,
+            interactive=False,
+            style_function=lambda _: {
+                "color": "#B8B2A0",
+                "weight": 1,
+                "fillColor": LAND_COLOUR,
+                "fillOpacity": 1.0,
+            },
+        ).add_to(group)
+    for kind, style in _LINE_STYLES.items():
+        lines = basemap[basemap["kind"] == kind]
+        if len(lines):
+            folium.GeoJson(
+                lines.geometry.__geo_interface__,
+                control=False,
+                interactive=False,
+                style_function=lambda _, s=style: s,
+            ).add_to(group)
+    for row in basemap[basemap["kind"].isin(["capital", "town"])].itertuples():
+        capital = row.kind == "capital"
+        folium.CircleMarker(
+            (row.geometry.y, row.geometry.x),
+            radius=4 if capital else 3,
+            color="#333333",
+            fill=True,
+            fill_color="#333333" if capital else "#FFFFFF",
+            fill_opacity=1,
+            weight=1.5,
+            interactive=False,
+        ).add_to(group)
+        folium.Marker(
+            (row.geometry.y, row.geometry.x),
+            interactive=False,
+            icon=folium.DivIcon(
+                html=(
+                    f"<div style='font:{'bold 13px' if capital else '11px'} sans-serif;"
+                    "color:#333;white-space:nowrap;text-shadow:0 0 3px #fff,0 0 3px #fff'>"
+                    f"{escape(row.name)}</div>"
+                ),
+                icon_size=(160, 16),
+                icon_anchor=(-6, 8),
+                class_name="pocmap-label",
+            ),
+        ).add_to(group)
+    return group
+
+
+def sea_background() -> MacroElement:
+    """Add to the map (not to a layer): paints the map's empty background as sea."""
+    return _SeaBackground(SEA_COLOUR)

@@ -1,0 +1,238 @@
+"""Incidents: POC threats and violence against civilians, each coded by motivation."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from folium.plugins import HeatMap
+
+from layers._html import escape
+from layers._points import PointCluster
+from layers._schema import Field, LayerSpec, split_codes
+from layers._schema import validate as _validate
+
+MOTIVATIONS = (
+    "predation",
+    "extraction",
+    "revenge",
+    "collateral",
+    "political",
+    "punitive",
+    "unknown",
+)
+"""Why the violence happened: the analyst's judgement (DOMAIN.md)."""
+
+MOTIVATION_LABELS = {
+    "predation": "Predation",
+    "extraction": "Extraction",
+    "revenge": "Revenge",
+    "collateral": "Collateral harm",
+    "political": "Political",
+    "punitive": "Punitive",
+    "unknown": "Not yet assessed",
+}
+
+CONFIDENCES = ("confirmed", "probable", "possible")
+
+PERPETRATOR_TYPES = (
+    "state_forces",
+    "non_state_armed_group",
+    "community_militia",
+    "criminal",
+    "unidentified",
+)
+
+PERPETRATOR_LABELS = {
+    "state_forces": "State forces",
+    "non_state_armed_group": "Non-state armed group",
+    "community_militia": "Community militia",
+    "criminal": "Criminal",
+    "unidentified": "Unidentified",
+}
+
+INCIDENT_TYPES = (
+    "killing",
+    "injury",
+    "abduction",
+    "sexual_violence",
+    "looting_destruction",
+    "forced_displacement",
+    "attack_on_idp_site",
+    "threat",
+)
+
+INCIDENT_TYPE_LABELS = {
+    "killing": "Killing",
+    "injury": "Injury",
+    "abduction": "Abduction",
+    "sexual_violence": "Sexual violence (CRSV/SGBV)",
+    "looting_destruction": "Looting / destruction",
+    "forced_displacement": "Forced displacement",
+    "attack_on_idp_site": "Attack on a site of displaced people",
+    "threat": "Threat",
+}
+
+VICTIM_GROUPS = ("women", "children", "elderly", "displaced", "disabled")
+
+VICTIM_GROUP_LABELS = {
+    "women": "Women",
+    "children": "Children",
+    "elderly": "Elderly",
+    "displaced": "Displaced people",
+    "disabled": "Persons with disabilities",
+}
+
+LOCATION_PRECISIONS = ("exact", "approximate", "admin2", "admin1")
+"""exact: the spot; approximate: within ~5 km; admin2/admin1: only the area is known."""
+
+SPEC = LayerSpec(
+    name="incidents",
+    fields=(
+        Field("incident_id", "text", required=True, unique=True),
+        Field("date", "date", required=True),
+        Field("incident_type", "code", required=True, codes=INCIDENT_TYPES),
+        Field("motivation", "code", required=True, codes=MOTIVATIONS),
+        Field("motivation_raw", "text", description="the motivation as the source wrote it"),
+        Field("motivation_confidence", "code", codes=CONFIDENCES),
+        Field("perpetrator_type", "code", required=True, codes=PERPETRATOR_TYPES),
+        Field("perpetrator_name", "text"),
+        Field("fatalities", "count", required=True),
+        Field("injured", "count"),
+        Field("abducted", "count"),
+        Field("victim_groups", "codes", codes=VICTIM_GROUPS),
+        Field("location_precision", "code", required=True, codes=LOCATION_PRECISIONS),
+        Field("admin1", "text"),
+        Field("admin2", "text"),
+        Field("field_office", "text"),
+        Field("source", "text", required=True),
+        Field("narrative", "text", sensitive=True),
+    ),
+    geometry_types=("Point",),
+)
+
+
+def validate(frame: pd.DataFrame, *, source: str = "") -> pd.DataFrame:
+    """Check incidents against :data:`SPEC`; see :func:`layers._schema.validate`."""
+    return _validate(frame, SPEC, source=source)
+
+
+# Colour-blind-safe (Okabe-Ito based); grey is kept for "not yet assessed".
+MOTIVATION_COLOURS = {
+    "predation": "#E69F00",
+    "extraction": "#8C510A",
+    "revenge": "#D55E00",
+    "collateral": "#CC79A7",
+    "political": "#0072B2",
+    "punitive": "#009E73",
+    "unknown": "#8C8C8C",
+}
+
+
+def _lookup(codes: tuple[str, ...], labels: dict[str, str]) -> list[str]:
+    return [escape(labels.get(code, code)) for code in codes]
+
+
+def _index(series: pd.Series, codes: tuple[str, ...]) -> list:
+    positions = pd.Categorical(series, categories=list(codes)).codes
+    return [None if p < 0 else int(p) for p in positions]
+
+
+def _text(series: pd.Series) -> list[str]:
+    return [escape(v) for v in series]
+
+
+def _victims(series: pd.Series) -> list[str]:
+    return [
+        escape(", ".join(VICTIM_GROUP_LABELS.get(g, g) for g in split_codes(v))) for v in series
+    ]
+
+
+_POPUP_FIELDS = (
+    "Incident",
+    "Date",
+    "Type",
+    "Motivation",
+    "Confidence",
+    "Perpetrator",
+    "Fatalities",
+    "Injured",
+    "Abducted",
+    "Victims",
+    "Location precision",
+    "Area",
+    "Field office",
+    "Source",
+)
+_TOOLTIP_FIELDS = [1, 2, 3]
+
+
+def marker_rows(incidents: gpd.GeoDataFrame) -> list[list]:
+    """One compact, escaped row per incident for :class:`layers._points.PointCluster`.
+
+    The narrative is never included: it is sensitive and not needed to read the map.
+    """
+    lat = np.round(incidents.geometry.y.to_numpy(), 5).tolist()
+    lon = np.round(incidents.geometry.x.to_numpy(), 5).tolist()
+    motivation = _index(incidents["motivation"], MOTIVATIONS)
+    area = [
+        escape(", ".join(str(v) for v in (a2, a1) if isinstance(v, str) and v))
+        for a2, a1 in zip(incidents["admin2"], incidents["admin1"], strict=True)
+    ]
+    columns = [
+        _text(incidents["incident_id"]),
+        [escape(d) for d in incidents["date"]],
+        _index(incidents["incident_type"], INCIDENT_TYPES),
+        motivation,
+        _index(incidents["motivation_confidence"], CONFIDENCES),
+        _index(incidents["perpetrator_type"], PERPETRATOR_TYPES),
+        [None if pd.isna(v) else int(v) for v in incidents["fatalities"]],
+        [None if pd.isna(v) else int(v) for v in incidents["injured"]],
+        [None if pd.isna(v) else int(v) for v in incidents["abducted"]],
+        _victims(incidents["victim_groups"]),
+        _index(incidents["location_precision"], LOCATION_PRECISIONS),
+        area,
+        _text(incidents["field_office"]),
+        _text(incidents["source"]),
+    ]
+    colour = [len(MOTIVATIONS) - 1 if m is None else m for m in motivation]
+    return [list(row) for row in zip(lat, lon, colour, *columns, strict=True)]
+
+
+def build(
+    incidents: gpd.GeoDataFrame, *, name: str = "Incidents", show: bool = True
+) -> PointCluster:
+    """Incidents as clustered circle markers coloured by motivation, with popups.
+
+    ``incidents`` must be validated (see :func:`validate`). Every text value is
+    HTML-escaped; narratives are left out.
+    """
+    lookups = {
+        "Type": _lookup(INCIDENT_TYPES, INCIDENT_TYPE_LABELS),
+        "Motivation": _lookup(MOTIVATIONS, MOTIVATION_LABELS),
+        "Confidence": [escape(c) for c in CONFIDENCES],
+        "Perpetrator": _lookup(PERPETRATOR_TYPES, PERPETRATOR_LABELS),
+        "Location precision": [escape(p) for p in LOCATION_PRECISIONS],
+    }
+    fields = [(escape(label), lookups.get(label)) for label in _POPUP_FIELDS]
+    return PointCluster(
+        marker_rows(incidents),
+        [MOTIVATION_COLOURS[m] for m in MOTIVATIONS],
+        fields,
+        _TOOLTIP_FIELDS,
+        name=name,
+        show=show,
+    )
+
+
+def build_density(
+    incidents: gpd.GeoDataFrame, *, name: str = "Incident density", show: bool = False
+) -> HeatMap:
+    """A heat map of incident density (each incident counts once)."""
+    points = np.column_stack([incidents.geometry.y, incidents.geometry.x]).round(5).tolist()
+    return HeatMap(points, name=name, show=show, radius=14, blur=18, min_opacity=0.25)
+
+
+def legend_entries() -> list[tuple[str, str]]:
+    """``(colour, label)`` for the map legend, one per motivation."""
+    return [(MOTIVATION_COLOURS[m], MOTIVATION_LABELS[m]) for m in MOTIVATIONS]

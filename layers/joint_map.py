@@ -1,0 +1,193 @@
+"""The joint map: every layer on one folium map, with basemaps, legend and layer control."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+from branca.element import MacroElement
+from folium.template import Template
+
+from layers import (
+    admin_boundaries,
+    basemap,
+    incidents,
+    local_agreements,
+    mission_presence,
+    political_processes,
+)
+from layers._html import escape
+from layers.assets import use_local_assets
+from layers.mission import MissionData
+
+OFFLINE = "offline"
+OPENSTREETMAP = "openstreetmap"
+CUSTOM = "custom"
+BASEMAPS = (OFFLINE, OPENSTREETMAP, CUSTOM)
+BASEMAP_LABELS = {
+    OFFLINE: "Offline basemap (no internet needed)",
+    OPENSTREETMAP: "OpenStreetMap (needs internet)",
+    CUSTOM: "Mission tile server",
+}
+
+MAX_ZOOM = 18
+TILE_URL_ENV = "POCMAP_TILE_URL"
+TILE_ATTRIBUTION_ENV = "POCMAP_TILE_ATTRIBUTION"
+
+
+@dataclass(frozen=True)
+class TileServer:
+    """A mission's own XYZ tile server, e.g. ``https://tiles.mission.un/{z}/{x}/{y}.png``."""
+
+    url: str
+    attribution: str
+
+
+def tile_server_from_env() -> TileServer | None:
+    """The custom tile server configured in ``POCMAP_TILE_URL`` (and its attribution)."""
+    url = os.environ.get(TILE_URL_ENV, "").strip()
+    if not url:
+        return None
+    if not all(part in url for part in ("{z}", "{x}", "{y}")):
+        raise ValueError(
+            f"{TILE_URL_ENV} was {url!r} but is expected to be an XYZ template containing "
+            "{z}, {x} and {y}, such as https://tiles.example.org/{z}/{x}/{y}.png"
+        )
+    attribution = os.environ.get(TILE_ATTRIBUTION_ENV, "").strip() or "Mission tile server"
+    return TileServer(url, attribution)
+
+
+class _Legend(MacroElement):
+    """A fixed legend in the map's corner; entries are (symbol html, escaped label)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function () {
+                var legend = L.control({position: 'bottomright'});
+                legend.onAdd = function () {
+                    var div = L.DomUtil.create('div', 'pocmap-legend');
+                    div.style.cssText = 'background:rgba(255,255,255,0.92);padding:6px 9px;'
+                        + 'font:12px sans-serif;line-height:18px;border-radius:4px;'
+                        + 'box-shadow:0 0 4px rgba(0,0,0,0.4);max-height:60vh;overflow:auto';
+                    div.innerHTML = {{ this.html|tojson }};
+                    L.DomEvent.disableClickPropagation(div);
+                    L.DomEvent.disableScrollPropagation(div);
+                    return div;
+                };
+                legend.addTo({{ this._parent.get_name() }});
+            })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]], note: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        parts = []
+        for title, entries in sections:
+            parts.append(f"<b>{escape(title)}</b>")
+            parts.extend(
+                "<div style='display:flex;align-items:center;gap:6px'>"
+                f"<span style='display:inline-flex;width:22px;justify-content:center'>{symbol}"
+                f"</span>{escape(label)}</div>"
+                for symbol, label in entries
+            )
+        parts.append(f"<div style='color:#666;margin-top:4px'>{escape(note)}</div>")
+        self.html = "".join(parts)
+
+
+def _motivation_entries() -> list[tuple[str, str]]:
+    dot = (
+        "<span style='display:inline-block;width:12px;height:12px;border-radius:50%;"
+        "background:{};border:1px solid #fff;box-shadow:0 0 1px #000'></span>"
+    )
+    return [(dot.format(colour), label) for colour, label in incidents.legend_entries()]
+
+
+def legend(data_label: str) -> _Legend:
+    """The legend of the joint map."""
+    return _Legend(
+        [
+            ("Incidents by motivation", _motivation_entries()),
+            (
+                "Political work",
+                political_processes.legend_entries() + local_agreements.legend_entries(),
+            ),
+            ("Mission presence", mission_presence.legend_entries()),
+            ("Boundaries", admin_boundaries.legend_entries()),
+        ],
+        note=data_label,
+    )
+
+
+def _capital(data: MissionData) -> tuple[float, float]:
+    capitals = data.basemap[data.basemap["kind"] == "capital"]
+    if len(capitals):
+        point = capitals.geometry.iloc[0]
+    else:
+        point = data.admin_boundaries.union_all().representative_point()
+    return (point.y, point.x)
+
+
+def build_joint_map(
+    data: MissionData,
+    selected_incidents: gpd.GeoDataFrame,
+    *,
+    base: str = OFFLINE,
+    tile_server: TileServer | None = None,
+    show_density: bool = False,
+    local_processes: gpd.GeoDataFrame | None = None,
+    agreements: gpd.GeoDataFrame | None = None,
+    asset_url: str | None = None,
+) -> folium.Map:
+    """The joint POC-political map of ``data``, showing ``selected_incidents``.
+
+    Parameters
+    ----------
+    base : which basemap is shown first, one of :data:`BASEMAPS`; the others stay
+        in the layer control. ``custom`` needs ``tile_server``.
+    show_density : whether the incident density layer starts switched on.
+    local_processes, agreements : the subsets to draw (all of ``data``'s by default).
+    asset_url : where Leaflet's files are served (see :mod:`layers.assets`).
+    """
+    if base not in BASEMAPS:
+        raise ValueError(f"`base` was {base!r} but is expected to be in {BASEMAPS}")
+    if base == CUSTOM and tile_server is None:
+        raise ValueError(f"`base` was 'custom' but no tile server is set ({TILE_URL_ENV})")
+    minx, miny, maxx, maxy = data.admin_boundaries.total_bounds
+    # Without a tile layer Leaflet knows no maximum zoom, which marker clustering needs.
+    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, maxZoom=MAX_ZOOM)
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+
+    m.add_child(basemap.sea_background())
+    basemap.build(data.basemap, name=BASEMAP_LABELS[OFFLINE], show=base == OFFLINE).add_to(m)
+    folium.TileLayer(
+        "OpenStreetMap",
+        name=BASEMAP_LABELS[OPENSTREETMAP],
+        show=base == OPENSTREETMAP,
+        overlay=False,
+    ).add_to(m)
+    if tile_server is not None:
+        folium.TileLayer(
+            tiles=tile_server.url,
+            attr=escape(tile_server.attribution),
+            name=BASEMAP_LABELS[CUSTOM],
+            show=base == CUSTOM,
+            overlay=False,
+        ).add_to(m)
+
+    admin_boundaries.build(data.admin_boundaries).add_to(m)
+    mission_presence.build(data.mission_presence).add_to(m)
+    local_agreements.build(data.local_agreements if agreements is None else agreements).add_to(m)
+    political_processes.build_local_processes(
+        data.local_processes if local_processes is None else local_processes
+    ).add_to(m)
+    political_processes.build_national_process(data.national_milestones, _capital(data)).add_to(m)
+    if len(selected_incidents):
+        incidents.build_density(selected_incidents, show=show_density).add_to(m)
+        incidents.build(selected_incidents).add_to(m)
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    legend(data.label).add_to(m)
+    return use_local_assets(m) if asset_url is None else use_local_assets(m, asset_url)

@@ -1,0 +1,98 @@
+"""Mission presence: field offices, their areas of responsibility, bases."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from layers._html import Popup, Tooltip, escape, escaped_columns, table
+from layers._schema import Field, LayerSpec
+from layers._schema import validate as _validate
+from layers._symbols import icon, symbol_html
+
+PRESENCE_KINDS = (
+    "area_of_responsibility",
+    "field_office",
+    "base",
+    "temporary_operating_base",
+)
+
+PRESENCE_LABELS = {
+    "area_of_responsibility": "Field office area of responsibility",
+    "field_office": "Field office",
+    "base": "Base",
+    "temporary_operating_base": "Temporary operating base",
+}
+
+SPEC = LayerSpec(
+    name="mission_presence",
+    fields=(
+        Field("presence_id", "text", required=True, unique=True),
+        Field("name", "text", required=True),
+        Field("kind", "code", required=True, codes=PRESENCE_KINDS),
+        Field("field_office", "text", required=True),
+        Field("opened", "date"),
+        Field("closed", "date"),
+    ),
+    geometry_types=("Point", "Polygon", "MultiPolygon"),
+)
+
+
+def validate(frame: pd.DataFrame, *, source: str = "") -> pd.DataFrame:
+    """Check mission presence against :data:`SPEC`."""
+    return _validate(frame, SPEC, source=source)
+
+
+UN_BLUE = "#1A6AAF"
+
+_SYMBOLS = {
+    "field_office": ("square", UN_BLUE, 14),
+    "base": ("triangle", UN_BLUE, 14),
+    "temporary_operating_base": ("ring", UN_BLUE, 12),
+}
+
+
+def build(
+    presence: gpd.GeoDataFrame, *, name: str = "Mission presence", show: bool = True
+) -> folium.FeatureGroup:
+    """Areas of responsibility outlined in UN blue; offices, bases and TOBs as symbols."""
+    group = folium.FeatureGroup(name=name, show=show)
+    areas = presence[presence["kind"] == "area_of_responsibility"]
+    if len(areas):
+        folium.GeoJson(
+            escaped_columns(areas, ["name", "field_office"]),
+            style_function=lambda _: {
+                "color": UN_BLUE,
+                "weight": 3,
+                "dashArray": "8 5",
+                "fill": False,
+            },
+            tooltip=folium.GeoJsonTooltip(["name"], labels=False),
+            name="Areas of responsibility",
+            control=False,
+        ).add_to(group)
+    for row in presence[presence["kind"] != "area_of_responsibility"].itertuples():
+        shape, colour, size = _SYMBOLS[row.kind]
+        details = [
+            ("Kind", PRESENCE_LABELS[row.kind]),
+            ("Field office", row.field_office),
+            ("Opened", row.opened),
+            ("Closed", row.closed),
+        ]
+        folium.Marker(
+            (row.geometry.y, row.geometry.x),
+            icon=icon(shape, colour, size),
+        ).add_to(group).add_child(Tooltip(escape(row.name))).add_child(
+            Popup(table(details, title=row.name), max_width=300)
+        )
+    return group
+
+
+def legend_entries() -> list[tuple[str, str]]:
+    """``(symbol html, label)`` for the map legend."""
+    area = f"<div style='width:16px;height:10px;border:2px dashed {UN_BLUE}'></div>"
+    return [(area, PRESENCE_LABELS["area_of_responsibility"])] + [
+        (symbol_html(shape, colour, 10), PRESENCE_LABELS[kind])
+        for kind, (shape, colour, _) in _SYMBOLS.items()
+    ]

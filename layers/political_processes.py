@@ -1,0 +1,150 @@
+"""Political processes: the national process as milestones, local processes as places."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from layers._html import Popup, Tooltip, escape, table
+from layers._schema import Field, LayerSpec
+from layers._schema import validate as _validate
+from layers._symbols import icon, symbol_html
+
+MILESTONE_KINDS = (
+    "pre_negotiation",
+    "negotiation_round",
+    "ceasefire",
+    "signature",
+    "implementation",
+    "breakdown",
+)
+
+MILESTONE_LABELS = {
+    "pre_negotiation": "Pre-negotiation",
+    "negotiation_round": "Negotiation round",
+    "ceasefire": "Cease-fire",
+    "signature": "Signature",
+    "implementation": "Implementation",
+    "breakdown": "Breakdown",
+}
+
+PROCESS_TYPES = (
+    "intercommunal_dialogue",
+    "mediation",
+    "local_peace_committee",
+    "conflict_resolution_workshop",
+)
+
+PROCESS_TYPE_LABELS = {
+    "intercommunal_dialogue": "Intercommunal dialogue",
+    "mediation": "Mediation",
+    "local_peace_committee": "Local peace committee",
+    "conflict_resolution_workshop": "Conflict-resolution workshop",
+}
+
+PROCESS_STATUSES = ("planned", "ongoing", "stalled", "concluded")
+
+MILESTONES_SPEC = LayerSpec(
+    name="national_milestones",
+    fields=(
+        Field("milestone_id", "text", required=True, unique=True),
+        Field("date", "date", required=True),
+        Field("kind", "code", required=True, codes=MILESTONE_KINDS),
+        Field("title", "text", required=True),
+        Field("description", "text"),
+    ),
+)
+"""The national process: a timeline, no geometry."""
+
+LOCAL_PROCESSES_SPEC = LayerSpec(
+    name="local_processes",
+    fields=(
+        Field("process_id", "text", required=True, unique=True),
+        Field("name", "text", required=True),
+        Field("process_type", "code", required=True, codes=PROCESS_TYPES),
+        Field("status", "code", required=True, codes=PROCESS_STATUSES),
+        Field("field_office", "text", required=True),
+        Field("start_date", "date", required=True),
+        Field("end_date", "date"),
+        Field(
+            "linked_to_national",
+            "flag",
+            required=True,
+            description="whether the process feeds the national strategy",
+        ),
+        Field("parties", "text"),
+    ),
+    geometry_types=("Point",),
+)
+
+
+def validate_milestones(frame: pd.DataFrame, *, source: str = "") -> pd.DataFrame:
+    """Check national milestones against :data:`MILESTONES_SPEC`."""
+    return _validate(frame, MILESTONES_SPEC, source=source)
+
+
+def validate_local_processes(frame: pd.DataFrame, *, source: str = "") -> pd.DataFrame:
+    """Check local processes against :data:`LOCAL_PROCESSES_SPEC`."""
+    return _validate(frame, LOCAL_PROCESSES_SPEC, source=source)
+
+
+LOCAL_PROCESS_COLOUR = "#1F4E9C"
+NATIONAL_PROCESS_COLOUR = "#0B2A5B"
+
+
+def build_local_processes(
+    local_processes: gpd.GeoDataFrame,
+    *,
+    name: str = "Local political processes",
+    show: bool = True,
+) -> folium.FeatureGroup:
+    """Local processes as blue diamonds with an escaped popup each."""
+    group = folium.FeatureGroup(name=name, show=show)
+    for row in local_processes.itertuples():
+        details = [
+            ("Type", PROCESS_TYPE_LABELS.get(row.process_type, row.process_type)),
+            ("Status", row.status),
+            ("Field office", row.field_office),
+            ("Since", row.start_date),
+            ("Until", row.end_date),
+            ("Parties", row.parties),
+            ("Tied to national process", "yes" if row.linked_to_national else "no"),
+        ]
+        folium.Marker(
+            (row.geometry.y, row.geometry.x),
+            icon=icon("diamond", LOCAL_PROCESS_COLOUR),
+        ).add_to(group).add_child(Tooltip(escape(row.name))).add_child(
+            Popup(table(details, title=row.name), max_width=320)
+        )
+    return group
+
+
+def build_national_process(
+    milestones: pd.DataFrame,
+    location: tuple[float, float],
+    *,
+    name: str = "National political process",
+    show: bool = True,
+) -> folium.FeatureGroup:
+    """The national process as a star at ``location`` (lat, lon), its timeline in the popup."""
+    group = folium.FeatureGroup(name=name, show=show)
+    timeline = [
+        (row.date, f"{MILESTONE_LABELS.get(row.kind, row.kind)}: {row.title}")
+        for row in milestones.sort_values("date").itertuples()
+    ]
+    folium.Marker(
+        location,
+        icon=icon("star", NATIONAL_PROCESS_COLOUR, 18),
+    ).add_to(group).add_child(Tooltip("National political process")).add_child(
+        Popup(table(timeline, title="National process milestones"), max_width=420)
+    )
+    return group
+
+
+def legend_entries() -> list[tuple[str, str]]:
+    """``(symbol html, label)`` for the map legend."""
+    return [
+        (symbol_html("star", NATIONAL_PROCESS_COLOUR, 12), "National political process"),
+        (symbol_html("diamond", LOCAL_PROCESS_COLOUR, 10), "Local political process"),
+    ]

@@ -1,0 +1,1 @@
+"""The Streamlit face of pocmap: pages and widgets only, calling the core packages."""

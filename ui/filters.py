@@ -1,0 +1,98 @@
+"""The sidebar filters of the joint map. ``show`` owns its widgets' state keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from analysis.filters import IncidentFilter, month_bounds, months
+from layers.incidents import (
+    INCIDENT_TYPE_LABELS,
+    INCIDENT_TYPES,
+    MOTIVATION_LABELS,
+    MOTIVATIONS,
+    PERPETRATOR_LABELS,
+    PERPETRATOR_TYPES,
+    VICTIM_GROUP_LABELS,
+    VICTIM_GROUPS,
+)
+from layers.mission import MissionData
+
+KEY = "map_filter"
+
+
+def _choices(label: str, options: list[str], names: dict[str, str], key: str) -> frozenset[str]:
+    chosen = st.multiselect(
+        label,
+        options,
+        format_func=lambda v: names.get(v, v),
+        key=f"{KEY}_{key}",
+        placeholder="All",
+    )
+    return frozenset(chosen)
+
+
+def _sorted_values(series: pd.Series) -> list[str]:
+    return sorted(str(v) for v in series.dropna().unique())
+
+
+def _period(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    picked = st.date_input(
+        "Period",
+        value=(first, last),
+        min_value=first,
+        max_value=last,
+        key=f"{KEY}_period",
+        format="YYYY-MM-DD",
+    )
+    # While the user is picking, the range widget holds only the start date.
+    if isinstance(picked, tuple) and len(picked) == 2:
+        start, end = picked
+    else:
+        start, end = (picked[0] if isinstance(picked, tuple) and picked else first), last
+    if st.toggle("Step through months", key=f"{KEY}_step"):
+        steps = months(start, end)
+        month = st.select_slider(
+            "Month",
+            options=steps,
+            value=steps[-1],
+            format_func=lambda p: p.strftime("%b %Y"),
+            key=f"{KEY}_month",
+        )
+        start, end = month_bounds(month)
+        start, end = max(start, first), min(end, last)
+    return start, end
+
+
+def show(data: MissionData) -> IncidentFilter:
+    """Draw the filters in the sidebar and return what they select."""
+    incidents = data.incidents
+    first, last = incidents["date"].min().date(), incidents["date"].max().date()
+    with st.sidebar:
+        st.header("Filters")
+        start, end = _period(first, last)
+        admin1_names = _sorted_values(incidents["admin1"])
+        admin2_names = _sorted_values(incidents["admin2"])
+        offices = sorted(
+            set(_sorted_values(incidents["field_office"]))
+            | set(_sorted_values(data.mission_presence["field_office"]))
+        )
+        return IncidentFilter(
+            start=start,
+            end=end,
+            motivations=_choices("Motivation", list(MOTIVATIONS), MOTIVATION_LABELS, "motivation"),
+            perpetrator_types=_choices(
+                "Perpetrator type", list(PERPETRATOR_TYPES), PERPETRATOR_LABELS, "perpetrator"
+            ),
+            incident_types=_choices(
+                "Incident type", list(INCIDENT_TYPES), INCIDENT_TYPE_LABELS, "incident_type"
+            ),
+            victim_groups=_choices(
+                "Victim group", list(VICTIM_GROUPS), VICTIM_GROUP_LABELS, "victim_group"
+            ),
+            field_offices=_choices("Field office", offices, {}, "office"),
+            admin1=_choices("Admin1 area", admin1_names, {}, "admin1"),
+            admin2=_choices("Admin2 area", admin2_names, {}, "admin2"),
+        )
