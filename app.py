@@ -8,12 +8,16 @@ import streamlit as st
 
 PAGES = Path(__file__).resolve().parent / "ui" / "pages"
 
-st.set_page_config(page_title="pocmap: joint POC and political map", page_icon="🗺️", layout="wide")
+st.set_page_config(
+    page_title="pocmap: joint POC and political map", page_icon=":material/map:", layout="wide"
+)
 
 navigation = st.navigation(
     [
-        st.Page(PAGES / "joint_map.py", title="Joint map", icon="🗺️", default=True),
-        st.Page(PAGES / "layers_and_codes.py", title="Layers and codes", icon="📋"),
+        st.Page(PAGES / "joint_map.py", title="Joint map", icon=":material/map:", default=True),
+        st.Page(
+            PAGES / "layers_and_codes.py", title="Layers and codes", icon=":material/list_alt:"
+        ),
     ]
 )
 navigation.run()

@@ -66,11 +66,11 @@ class _Legend(MacroElement):
         """
         {% macro script(this, kwargs) %}
             (function () {
-                var legend = L.control({position: 'bottomright'});
+                var legend = L.control({position: 'bottomleft'});
                 legend.onAdd = function () {
                     var div = L.DomUtil.create('div', 'pocmap-legend');
                     div.style.cssText = 'background:rgba(255,255,255,0.92);padding:6px 9px;'
-                        + 'font:12px sans-serif;line-height:18px;border-radius:4px;'
+                        + 'font:11px sans-serif;line-height:16px;border-radius:4px;'
                         + 'box-shadow:0 0 4px rgba(0,0,0,0.4);max-height:60vh;overflow:auto';
                     div.innerHTML = {{ this.html|tojson }};
                     L.DomEvent.disableClickPropagation(div);
@@ -85,7 +85,7 @@ class _Legend(MacroElement):
     def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]], note: str) -> None:
         super().__init__()
         self._name = "Legend"
-        parts = []
+        parts = ["<details open><summary style='cursor:pointer;font-weight:bold'>Legend</summary>"]
         for title, entries in sections:
             parts.append(f"<b>{escape(title)}</b>")
             parts.extend(
@@ -94,7 +94,7 @@ class _Legend(MacroElement):
                 f"</span>{escape(label)}</div>"
                 for symbol, label in entries
             )
-        parts.append(f"<div style='color:#666;margin-top:4px'>{escape(note)}</div>")
+        parts.append(f"<div style='color:#666;margin-top:4px'>{escape(note)}</div></details>")
         self.html = "".join(parts)
 
 
