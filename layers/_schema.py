@@ -63,7 +63,7 @@ class Field:
             "date": "a date such as 2024-03-15",
             "count": "a whole number, 0 or more",
             "number": "a number",
-            "flag": "true or false",
+            "flag": "true or false (yes/no, oui/non, 1/0 are read too)",
         }[self.kind]
 
 
@@ -152,10 +152,16 @@ def _read_flags(frame: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
         return frame
     frame = frame.copy()
     for name in flags:
-        frame[name] = frame[name].map(
-            lambda v: _FLAG_WORDS.get(v.strip().lower(), v) if isinstance(v, str) else v
-        )
+        frame[name] = frame[name].map(_read_flag)
     return frame
+
+
+def _read_flag(value: Any) -> Any:
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer | str):
+        return _FLAG_WORDS.get(str(value).strip().lower(), value)
+    return value
 
 
 def _check_for(field: Field) -> list[pa.Check]:
@@ -215,29 +221,70 @@ def _problem_text(check: str, field: Field) -> str:
     return check if " " in check else f"fails check {check}"
 
 
+def _read_values(frame: pd.DataFrame, spec: LayerSpec) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read date and number columns value by value, so each unreadable cell is named.
+
+    Pandera converts a column as a whole and, when that fails, reports the column
+    without its rows. Here every present value that does not convert becomes a
+    problem of its own row, and its cell is left empty for the checks that follow.
+    """
+    problems: list[Problem] = []
+    frame = frame.copy()
+    for field in spec.fields:
+        if field.kind not in ("date", "count", "number") or field.name not in frame:
+            continue
+        original = frame[field.name]
+        if field.kind == "date":
+            converted = pd.to_datetime(original, errors="coerce", format="ISO8601")
+            bad = original.notna() & converted.isna()
+        else:
+            converted = pd.to_numeric(original, errors="coerce")
+            bad = original.notna() & converted.isna()
+            if field.kind == "count":
+                bad |= converted.notna() & (converted % 1 != 0)
+        for row in frame.index[bad.to_numpy()]:
+            problems.append(
+                Problem(
+                    row,
+                    field.name,
+                    original.loc[row],
+                    f"cannot be read as {field.kind}",
+                    field.allowed(),
+                )
+            )
+        converted = converted.where(~bad)
+        frame[field.name] = converted.astype("Int64") if field.kind == "count" else converted
+    return frame, problems
+
+
 def _column_problems(frame: pd.DataFrame, spec: LayerSpec) -> tuple[pd.DataFrame, list[Problem]]:
+    frame, problems = _read_values(frame, spec)
+    # A cell already reported as unreadable is not reported again as missing.
+    seen: set[tuple[Any, str]] = {(p.row, p.column) for p in problems}
     schema = _pandera_schema(spec)
     try:
-        return schema.validate(pd.DataFrame(frame), lazy=True), []
+        validated = schema.validate(pd.DataFrame(frame), lazy=True)
     except pa.errors.SchemaErrors as err:
-        problems = []
-        seen: set[tuple[Any, str, str]] = set()
+        reported: set[tuple[Any, str, str]] = set()
         for case in err.failure_cases.itertuples(index=False):
-            column = str(case.column)
+            check = str(case.check)
+            column = str(case.failure_case if check == "column_in_dataframe" else case.column)
             field = spec.field(column) if column in spec.columns else None
-            problem = _problem_text(str(case.check), field) if field else str(case.check)
-            # pandera reports a failed coercion twice (coerce, then dtype): keep one.
-            key = (case.index, column, "coerce" if "dtype" in str(case.check) else problem)
-            if key in seen:
+            problem = _problem_text(check, field) if field else check
+            row = "all" if check == "column_in_dataframe" or pd.isna(case.index) else case.index
+            value = (
+                None
+                if check == "column_in_dataframe" or pd.isna(case.failure_case)
+                else (case.failure_case)
+            )
+            # pandera reports a failed conversion twice (coerce, then dtype): keep one.
+            key = (row, column, "read" if "dtype" in check else problem)
+            if key in reported or (row, column) in seen:
                 continue
-            seen.add(key)
-            row = "all" if pd.isna(case.index) else case.index
-            value = None if pd.isna(case.failure_case) else case.failure_case
-            if str(case.check) == "column_in_dataframe":
-                column, value = str(case.failure_case), None
-                field = spec.field(column)
+            reported.add(key)
             problems.append(Problem(row, column, value, problem, field.allowed() if field else ""))
         return pd.DataFrame(frame), problems
+    return validated, problems
 
 
 def _geometry_problems(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Problem]:

@@ -90,7 +90,7 @@ STATUS_LABELS = {
 def _details(row: object) -> list[tuple[str, object]]:
     protected = ", ".join(VICTIM_GROUP_LABELS.get(g, g) for g in split_codes(row.groups_protected))
     provisions = ", ".join(
-        label for code, label in POC_PROVISION_LABELS.items() if getattr(row, code) is True
+        label for code, label in POC_PROVISION_LABELS.items() if bool(getattr(row, code))
     )
     return [
         ("Type", AGREEMENT_TYPE_LABELS.get(row.agreement_type, row.agreement_type)),

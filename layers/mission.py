@@ -61,7 +61,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
 def incidents_from_csv(path: Path) -> gpd.GeoDataFrame:
     """Read an incidents CSV with ``longitude``/``latitude`` columns (WGS84) and validate it.
 
-    Problems name the CSV line (the header is line 1).
+    Problems name the row as a spreadsheet numbers it (the header is row 1).
     """
     frame = _read_csv(path)
     problems = []
@@ -71,7 +71,9 @@ def incidents_from_csv(path: Path) -> gpd.GeoDataFrame:
             problems.append(Problem("all", column, None, "column is missing", "decimal degrees"))
             continue
         coords[column] = pd.to_numeric(frame[column], errors="coerce")
-        for line in frame.index[coords[column].isna()]:
+        for line in frame.index[frame[column].isna()]:
+            problems.append(Problem(line, column, None, "is missing", "decimal degrees"))
+        for line in frame.index[coords[column].isna() & frame[column].notna()]:
             problems.append(
                 Problem(
                     line,

@@ -61,8 +61,8 @@ def _period(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
             format_func=lambda p: p.strftime("%b %Y"),
             key=f"{KEY}_month",
         )
-        start, end = month_bounds(month)
-        start, end = max(start, first), min(end, last)
+        month_start, month_end = month_bounds(month)
+        start, end = max(month_start, start), min(month_end, end)
     return start, end
 
 
