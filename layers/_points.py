@@ -54,14 +54,30 @@ class PointCluster(MarkerCluster):
                     return html + '</table>';
                 }
                 var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
+                // Each cluster is a ring showing the colour mix of its points (for
+                // incidents: the motivation mix), with the count in the middle.
                 cluster.options.iconCreateFunction = function (c) {
-                    var n = c.getChildCount();
-                    var size = n < 10 ? 28 : n < 100 ? 34 : n < 1000 ? 40 : 46;
+                    var kids = c.getAllChildMarkers(), n = kids.length, counts = {};
+                    for (var k = 0; k < n; k++) {
+                        var ci = kids[k].options.colourIndex;
+                        counts[ci] = (counts[ci] || 0) + 1;
+                    }
+                    var stops = [], at = 0;
+                    for (var ci = 0; ci < colours.length; ci++) {
+                        if (!counts[ci]) { continue; }
+                        var to = at + 100 * counts[ci] / n;
+                        stops.push(colours[ci] + ' ' + at.toFixed(2) + '% ' + to.toFixed(2) + '%');
+                        at = to;
+                    }
+                    var size = n < 10 ? 30 : n < 100 ? 36 : n < 1000 ? 42 : 48, inner = size - 12;
                     return L.divIcon({
-                        html: '<div style="background:rgba(40,48,60,0.85);color:#fff;'
-                            + 'border:2px solid #fff;border-radius:50%;width:' + size
-                            + 'px;height:' + size + 'px;line-height:' + (size - 4)
-                            + 'px;text-align:center;font:bold 12px sans-serif">' + n + '</div>',
+                        html: '<div style="width:' + size + 'px;height:' + size + 'px;'
+                            + 'border-radius:50%;background:conic-gradient(' + stops.join(',')
+                            + ');display:flex;align-items:center;justify-content:center;'
+                            + 'box-shadow:0 0 3px rgba(0,0,0,0.6)"><div style="width:' + inner
+                            + 'px;height:' + inner + 'px;font:bold 11px sans-serif;'
+                            + 'line-height:' + inner + 'px;border-radius:50%;background:#fff;'
+                            + 'color:#222;text-align:center">' + n + '</div></div>',
                         className: 'pocmap-cluster', iconSize: [size, size]
                     });
                 };
@@ -70,7 +86,8 @@ class PointCluster(MarkerCluster):
                     var r = rows[i];
                     var m = L.circleMarker([r[0], r[1]], {
                         radius: 6, color: '#ffffff', weight: 1,
-                        fillColor: colours[r[2]], fillOpacity: 0.9
+                        fillColor: colours[r[2]], fillOpacity: 0.9,
+                        colourIndex: r[2]
                     });
                     m.bindTooltip(tipFields.map(function (j) { return value(r, j); })
                         .filter(function (v) { return v !== ''; }).join(' · '));
@@ -101,7 +118,12 @@ class PointCluster(MarkerCluster):
             overlay=overlay,
             control=control,
             show=show,
-            options={"chunkedLoading": True, "showCoverageOnHover": False, **options},
+            options={
+                "chunkedLoading": True,
+                "showCoverageOnHover": False,
+                "disableClusteringAtZoom": 12,
+                **options,
+            },
         )
         self._name = "PointCluster"
         self.rows = rows
