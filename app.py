@@ -6,10 +6,15 @@ from pathlib import Path
 
 import streamlit as st
 
-PAGES = Path(__file__).resolve().parent / "ui" / "pages"
+ROOT = Path(__file__).resolve().parent
+PAGES = ROOT / "ui" / "pages"
+# A local icon: a ":material/...:" page icon makes the browser fetch it from Google.
+FAVICON = ROOT / "static" / "favicon.png"
 
 st.set_page_config(
-    page_title="pocmap: joint POC and political map", page_icon=":material/map:", layout="wide"
+    page_title="pocmap: joint POC and political map",
+    page_icon=str(FAVICON),
+    layout="wide",
 )
 
 navigation = st.navigation(

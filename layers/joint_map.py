@@ -82,20 +82,10 @@ class _Legend(MacroElement):
         {% endmacro %}"""
     )
 
-    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]], note: str) -> None:
+    def __init__(self, html: str) -> None:
         super().__init__()
         self._name = "Legend"
-        parts = ["<details open><summary style='cursor:pointer;font-weight:bold'>Legend</summary>"]
-        for title, entries in sections:
-            parts.append(f"<b>{escape(title)}</b>")
-            parts.extend(
-                "<div style='display:flex;align-items:center;gap:6px'>"
-                f"<span style='display:inline-flex;width:22px;justify-content:center'>{symbol}"
-                f"</span>{escape(label)}</div>"
-                for symbol, label in entries
-            )
-        parts.append(f"<div style='color:#666;margin-top:4px'>{escape(note)}</div></details>")
-        self.html = "".join(parts)
+        self.html = html
 
 
 def _motivation_entries() -> list[tuple[str, str]]:
@@ -106,19 +96,48 @@ def _motivation_entries() -> list[tuple[str, str]]:
     return [(dot.format(colour), label) for colour, label in incidents.legend_entries()]
 
 
+def _legend_sections() -> list[tuple[str, list[tuple[str, str]]]]:
+    return [
+        ("Incidents by motivation", _motivation_entries()),
+        (
+            "Political work",
+            political_processes.legend_entries() + local_agreements.legend_entries(),
+        ),
+        ("Mission presence", mission_presence.legend_entries()),
+        ("Boundaries", admin_boundaries.legend_entries()),
+    ]
+
+
+def legend_html(data_label: str, *, columns: int = 2) -> str:
+    """The joint map's legend as HTML (symbols are ours; every label is escaped).
+
+    Parameters
+    ----------
+    data_label : what the data is, shown under the entries (e.g. "synthetic sample").
+    columns : entries per row in each section.
+    """
+    grid = f"display:grid;grid-template-columns:repeat({columns},auto);column-gap:10px"
+    parts = ["<div style='font:12px sans-serif;line-height:17px'>"]
+    for title, entries in _legend_sections():
+        parts.append(f"<div style='font-weight:bold;margin-top:3px'>{escape(title)}</div>")
+        parts.append(f"<div style='{grid}'>")
+        parts.extend(
+            "<div style='display:flex;align-items:center;gap:5px'>"
+            f"<span style='display:inline-flex;width:20px;justify-content:center'>{symbol}"
+            f"</span>{escape(label)}</div>"
+            for symbol, label in entries
+        )
+        parts.append("</div>")
+    parts.append(f"<div style='color:#666;margin-top:4px'>{escape(data_label)}</div></div>")
+    return "".join(parts)
+
+
 def legend(data_label: str) -> _Legend:
-    """The legend of the joint map."""
+    """The legend as a control inside the map (folds away under its title)."""
     return _Legend(
-        [
-            ("Incidents by motivation", _motivation_entries()),
-            (
-                "Political work",
-                political_processes.legend_entries() + local_agreements.legend_entries(),
-            ),
-            ("Mission presence", mission_presence.legend_entries()),
-            ("Boundaries", admin_boundaries.legend_entries()),
-        ],
-        note=data_label,
+        "<details open><summary style='cursor:pointer;font-weight:bold'>Legend</summary>"
+        + legend_html(data_label)
+        + "</details>"
     )
 
 
@@ -141,6 +160,7 @@ def build_joint_map(
     local_processes: gpd.GeoDataFrame | None = None,
     agreements: gpd.GeoDataFrame | None = None,
     asset_url: str | None = None,
+    with_legend: bool = True,
 ) -> folium.Map:
     """The joint POC-political map of ``data``, showing ``selected_incidents``.
 
@@ -151,6 +171,8 @@ def build_joint_map(
     show_density : whether the incident density layer starts switched on.
     local_processes, agreements : the subsets to draw (all of ``data``'s by default).
     asset_url : where Leaflet's files are served (see :mod:`layers.assets`).
+    with_legend : whether the legend is drawn inside the map; a page that shows
+        :func:`legend_html` beside the map turns it off so it hides nothing.
     """
     if base not in BASEMAPS:
         raise ValueError(f"`base` was {base!r} but is expected to be in {BASEMAPS}")
@@ -189,5 +211,6 @@ def build_joint_map(
         incidents.build_density(selected_incidents, show=show_density).add_to(m)
         incidents.build(selected_incidents).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    legend(data.label).add_to(m)
+    if with_legend:
+        legend(data.label).add_to(m)
     return use_local_assets(m) if asset_url is None else use_local_assets(m, asset_url)

@@ -147,6 +147,6 @@ def build(
 def legend_entries() -> list[tuple[str, str]]:
     """``(symbol html, label)`` for the map legend, one per status."""
     return [
-        (symbol_html("square", STATUS_COLOURS[s], 10), f"Local agreement: {STATUS_LABELS[s]}")
+        (symbol_html("square", STATUS_COLOURS[s], 10), f"Agreement {STATUS_LABELS[s].lower()}")
         for s in AGREEMENT_STATUSES
     ]

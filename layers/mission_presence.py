@@ -92,7 +92,7 @@ def build(
 def legend_entries() -> list[tuple[str, str]]:
     """``(symbol html, label)`` for the map legend."""
     area = f"<div style='width:16px;height:10px;border:2px dashed {UN_BLUE}'></div>"
-    return [(area, PRESENCE_LABELS["area_of_responsibility"])] + [
+    return [(area, "Field office area")] + [
         (symbol_html(shape, colour, 10), PRESENCE_LABELS[kind])
         for kind, (shape, colour, _) in _SYMBOLS.items()
     ]

@@ -13,6 +13,7 @@ from layers.joint_map import (
     OFFLINE,
     OPENSTREETMAP,
     build_joint_map,
+    legend_html,
     tile_server_from_env,
 )
 from ui import filters
@@ -61,6 +62,7 @@ st.caption(f"Showing {summary.incidents:,} of {summary.total_incidents:,} incide
 joint_map = build_joint_map(
     data,
     selected,
+    with_legend=False,
     base=base,
     tile_server=tile_server,
     show_density=show_density,
@@ -68,6 +70,10 @@ joint_map = build_joint_map(
     agreements=agreements,
 )
 # returned_objects=[]: panning and zooming send nothing back, so they never rerun the script.
-st_folium(
-    joint_map, height=MAP_HEIGHT, use_container_width=True, returned_objects=[], key="joint_map"
-)
+map_column, legend_column = st.columns([5, 1])
+with legend_column:
+    st.html(legend_html(data.label, columns=1))
+with map_column:
+    st_folium(
+        joint_map, height=MAP_HEIGHT, use_container_width=True, returned_objects=[], key="joint_map"
+    )
