@@ -55,8 +55,12 @@ def build(
                 "fillColor": "#ffffff",
                 "fillOpacity": 0.0,
             },
-            highlight_function=lambda _: {"fillOpacity": 0.08, "fillColor": "#000000"},
-            # Only admin2 gets a hover label: admin1 polygons cover them completely.
+            # Only admin2 answers the pointer: admin1 polygons, drawn above them, cover
+            # them completely and would otherwise take every hover.
+            interactive=level == "2",
+            highlight_function=(lambda _: {"fillOpacity": 0.08, "fillColor": "#000000"})
+            if level == "2"
+            else None,
             tooltip=folium.GeoJsonTooltip(["name", "admin_id"], labels=False)
             if level == "2"
             else None,

@@ -210,7 +210,9 @@ def build_joint_map(
     if len(selected_incidents):
         incidents.build_density(selected_incidents, show=show_density).add_to(m)
         incidents.build(selected_incidents).add_to(m)
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    # Folded into the usual layers button (hover or tap opens it), so it hides no
+    # part of the map; the legend names every symbol.
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
     if with_legend:
         legend(data.label).add_to(m)
     return use_local_assets(m) if asset_url is None else use_local_assets(m, asset_url)

@@ -68,7 +68,10 @@ def build(
                 "dashArray": "8 5",
                 "fill": False,
             },
-            tooltip=folium.GeoJsonTooltip(["name"], labels=False),
+            # Not interactive: on the canvas a polygon takes the pointer over its whole
+            # area, filled or not, and would hide the admin2 names underneath. The office
+            # symbol inside carries the name and details.
+            interactive=False,
             name="Areas of responsibility",
             control=False,
         ).add_to(group)
