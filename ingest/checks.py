@@ -1,0 +1,408 @@
+"""Every row of an upload judged: accepted, accepted with a warning, or rejected, and why.
+
+:func:`check_rows` takes the columns a profile mapped (``ingest.profiles.Mapped``) and
+returns the rows that fit the layer's schema, typed, and a report with one line per
+problem: row, column, value, problem, what would be accepted, and the row's outcome.
+Every row read gets exactly one outcome; nothing is dropped or changed unsaid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from ingest import values
+from ingest.layer_specs import LAYER_SPECS, id_field
+from ingest.records import source_records
+from ingest.source import RawTable
+from layers._schema import (
+    WGS84,
+    Field,
+    LayerSpec,
+    LayerValidationError,
+    empty_frame,
+    split_codes,
+)
+from layers._schema import validate as validate_layer
+
+ACCEPTED = "accepted"
+WARNING = "accepted_with_warning"
+REJECTED = "rejected"
+OUTCOMES = (ACCEPTED, WARNING, REJECTED)
+
+NEAR_DUPLICATE_METRES = 1000.0
+MISSION_AREA_TOLERANCE_DEG = 0.02
+"""Points this close outside the mission area (about 2 km) still count as inside it:
+coastlines and borders in admin files are drawn coarsely."""
+
+REPORT_COLUMNS = ["row", "column", "value", "problem", "expected", "outcome"]
+_EARTH_RADIUS_M = 6_371_008.8
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What the checks compare each row against.
+
+    Parameters
+    ----------
+    office : the field office sending the file (fills an empty ``field_office``).
+    mission_area : where the mission works (admin boundaries' union); ``None`` skips
+        the inside-the-mission-area and swapped-coordinates checks.
+    date_order : how the office writes ``03/04/2024`` (``values.DATE_ORDERS``).
+    today : dates after it are refused as future dates.
+    existing_ids : ids already in the store -> their batch, for duplicate checks.
+    stored_incidents : incidents already stored (date, incident_type, geometry),
+        for near-duplicate warnings against the store.
+    upload_sha256 : the file's hash, used to make ids for rows that have none.
+    """
+
+    office: str
+    mission_area: BaseGeometry | None = None
+    date_order: str | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+    existing_ids: Callable[[Iterable[str]], dict[str, int]] | None = None
+    stored_incidents: gpd.GeoDataFrame | None = None
+    upload_sha256: str = ""
+
+
+@dataclass
+class CheckResult:
+    """The judged upload.
+
+    Attributes
+    ----------
+    accepted : the rows that go into the store, typed to the layer's schema, indexed
+        by row number, with a ``source_record`` column (the row as sent, JSON).
+    report : one line per problem (:data:`REPORT_COLUMNS`).
+    outcomes : every row read -> ``accepted``, ``accepted_with_warning`` or ``rejected``.
+    notes : decisions taken for the whole file (defaults filled, columns absent).
+    """
+
+    layer: str
+    accepted: pd.DataFrame
+    report: pd.DataFrame
+    outcomes: pd.Series
+    notes: list[str]
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counted = self.outcomes.value_counts()
+        return {outcome: int(counted.get(outcome, 0)) for outcome in OUTCOMES}
+
+
+class _Findings:
+    """Problems found so far, each an error (the row is rejected) or a warning."""
+
+    def __init__(self) -> None:
+        self.lines: list[dict[str, Any]] = []
+        self.rejected: set[Any] = set()
+        self.warned: set[Any] = set()
+
+    def error(self, row: Any, column: str, value: Any, problem: str, expected: str) -> None:
+        self.lines.append(_line(row, column, value, problem, expected, REJECTED))
+        self.rejected.add(row)
+
+    def warn(self, row: Any, column: str, value: Any, problem: str, expected: str = "") -> None:
+        self.lines.append(_line(row, column, value, problem, expected, WARNING))
+        self.warned.add(row)
+
+
+def _line(row: Any, column: str, value: Any, problem: str, expected: str, outcome: str) -> dict:
+    shown = None if values.is_missing(value) else values.as_text(value)
+    return {
+        "row": row,
+        "column": column,
+        "value": shown,
+        "problem": problem,
+        "expected": expected,
+        "outcome": outcome,
+    }
+
+
+def check_rows(table: RawTable, mapped: Any, context: CheckContext) -> CheckResult:
+    """Judge every row of ``mapped`` (a profile's output for ``table``).
+
+    Parameters
+    ----------
+    table : the file as read: its records become each row's ``source_record``.
+    mapped : ``ingest.profiles.Mapped``: ``layer`` and ``frame`` (schema columns,
+        raw ``latitude``/``longitude`` or ``geometry``), indexed like ``table.records``.
+    context : what rows are compared against (:class:`CheckContext`).
+    """
+    layer = mapped.layer
+    if layer not in LAYER_SPECS:
+        raise ValueError(f"`layer` was {layer!r} but is expected to be in {tuple(LAYER_SPECS)}")
+    spec = LAYER_SPECS[layer]
+    findings = _Findings()
+    notes: list[str] = []
+    frame = _with_defaults(mapped.frame.copy(), spec, context, notes)
+    typed = pd.DataFrame(index=frame.index)
+    for column in spec.fields:
+        if column.name in frame:
+            typed[column.name] = _read_column(frame[column.name], column, context, findings)
+    geometry = _geometry(frame, spec, context, findings, notes)
+    _check_ids(typed, spec, context, findings)
+    if layer == "incidents" and geometry is not None:
+        _near_duplicates(typed, geometry, context, findings)
+
+    accepted = _accepted(typed, geometry, spec, findings)
+    accepted["source_record"] = source_records(table.records.loc[accepted.index])
+    outcomes = pd.Series(ACCEPTED, index=frame.index, name="outcome", dtype=object)
+    outcomes[outcomes.index.isin(findings.warned)] = WARNING
+    outcomes[outcomes.index.isin(findings.rejected)] = REJECTED
+    report = pd.DataFrame(findings.lines, columns=REPORT_COLUMNS)
+    if len(report):
+        # A row's every line shows the row's outcome (a warning on a rejected row too).
+        report["outcome"] = report["row"].map(outcomes)
+        order = {row: i for i, row in enumerate(frame.index)}
+        report = report.sort_values("row", key=lambda r: r.map(order), kind="stable")
+    return CheckResult(layer, accepted, report.reset_index(drop=True), outcomes, notes)
+
+
+def _with_defaults(
+    frame: pd.DataFrame, spec: LayerSpec, context: CheckContext, notes: list[str]
+) -> pd.DataFrame:
+    """Fill columns the file does not have at all, saying so once for the file."""
+
+    def absent(name: str) -> bool:
+        return name in spec.columns and (
+            name not in frame or frame[name].map(values.is_missing).all()
+        )
+
+    if spec.name == "incidents":
+        if absent("motivation"):
+            frame["motivation"] = "unknown"
+            notes.append("No motivation given: every incident comes in as 'unknown', to code.")
+        if absent("location_precision"):
+            frame["location_precision"] = "approximate"
+            notes.append("No location precision given: every incident marked 'approximate'.")
+        if absent("source"):
+            frame["source"] = f"{context.office} upload"
+            notes.append(f"No source column: source recorded as '{context.office} upload'.")
+    if "field_office" in spec.columns:
+        if "field_office" not in frame:
+            frame["field_office"] = None
+        empty = frame["field_office"].map(values.is_missing)
+        if empty.any():
+            frame.loc[empty, "field_office"] = context.office
+            notes.append(
+                f"{int(empty.sum())} row(s) without a field office: set to {context.office}."
+            )
+    key = id_field(spec)
+    if key is not None and absent(key.name):
+        tag = (context.upload_sha256 or "nohash")[:8]
+        frame[key.name] = [f"{context.office}-{tag}-{row}" for row in frame.index]
+        notes.append(f"No {key.name} column: ids made from the office, file and row number.")
+    return frame
+
+
+def _read_column(
+    column: pd.Series, spec_field: Field, context: CheckContext, findings: _Findings
+) -> pd.Series:
+    out: list[Any] = []
+    kind = spec_field.kind
+    for row, value in column.items():
+        read, problem = _read_value(value, spec_field, context)
+        if problem:
+            findings.error(row, spec_field.name, value, problem, _expected(spec_field, context))
+            read = None
+        out.append(read)
+    series = pd.Series(out, index=column.index, dtype=object)
+    if kind == "date":
+        return pd.to_datetime(series)
+    if kind == "count":
+        return series.astype("Int64")
+    if kind == "number":
+        return series.astype("Float64")
+    if kind == "flag":
+        return series.astype("boolean")
+    return series
+
+
+def _expected(spec_field: Field, context: CheckContext) -> str:
+    if spec_field.kind == "date":
+        return f"{values.DATE_ALLOWED}, not after {context.today:%Y-%m-%d}"
+    return spec_field.allowed()
+
+
+def _read_value(value: Any, spec_field: Field, context: CheckContext) -> tuple[Any, str | None]:
+    kind = spec_field.kind
+    if kind == "date":
+        date, problem = values.parse_date(value, order=context.date_order)
+        if date is not None and date > context.today:
+            return None, f"is in the future (after {context.today:%d %B %Y})"
+        return date, problem
+    if kind == "count":
+        return values.parse_count(value)
+    if kind == "number":
+        return values.parse_number(value)
+    if kind == "flag":
+        return values.parse_flag(value)
+    text = values.as_text(value)
+    if text is None:
+        return None, None
+    if kind == "code" and text not in spec_field.codes:
+        return None, "is not a known code"
+    if kind == "codes":
+        unknown = [code for code in split_codes(text) if code not in spec_field.codes]
+        if unknown:
+            return None, f"has unknown code(s) {', '.join(unknown)}"
+    return text, None
+
+
+def _geometry(
+    frame: pd.DataFrame,
+    spec: LayerSpec,
+    context: CheckContext,
+    findings: _Findings,
+    notes: list[str],
+) -> gpd.GeoSeries | None:
+    from ingest.geometry import geometry_from_source, points_from_coordinates
+
+    if not spec.geometry_types:
+        return None
+    if "geometry" in frame:
+        return geometry_from_source(frame["geometry"], spec, context, findings, notes)
+    if "latitude" in frame or "longitude" in frame:
+        return points_from_coordinates(frame, spec, context, findings)
+    for row in frame.index:
+        findings.error(
+            row,
+            "latitude/longitude",
+            None,
+            "has no location: the file has no coordinate columns mapped",
+            "latitude and longitude columns (or a spatial file: GeoJSON, shapefile, KML)",
+        )
+    return gpd.GeoSeries([None] * len(frame), index=frame.index, crs=WGS84)
+
+
+def _check_ids(
+    typed: pd.DataFrame, spec: LayerSpec, context: CheckContext, findings: _Findings
+) -> None:
+    key = id_field(spec)
+    if key is None or key.name not in typed:
+        return
+    ids = typed[key.name]
+    first_seen: dict[str, Any] = {}
+    for row, value in ids.items():
+        if value is None:
+            continue
+        if value in first_seen:
+            findings.error(
+                row,
+                key.name,
+                value,
+                f"repeats the id of row {first_seen[value]} in this file",
+                "an id used once",
+            )
+        else:
+            first_seen[value] = row
+    if context.existing_ids is not None and first_seen:
+        for value, batch in context.existing_ids(list(first_seen)).items():
+            findings.error(
+                first_seen[value],
+                key.name,
+                value,
+                f"is already in the store (batch {batch})",
+                "a new id; to replace the stored row, withdraw its batch first",
+            )
+
+
+def _near_duplicates(
+    typed: pd.DataFrame, geometry: gpd.GeoSeries, context: CheckContext, findings: _Findings
+) -> None:
+    """Same day, same type, within 1 km: flagged for a person to judge, never dropped."""
+    if not {"date", "incident_type"} <= set(typed.columns):
+        return
+    points = geometry.where(shapely.get_type_id(geometry.array) == 0)
+    mine = pd.DataFrame(
+        {
+            "row": typed.index,
+            "date": typed["date"].to_numpy(),
+            "incident_type": typed["incident_type"].to_numpy(),
+            "x": shapely.get_x(points.array),
+            "y": shapely.get_y(points.array),
+        }
+    ).dropna()
+    if mine.empty:
+        return
+    others = [mine.assign(other=mine["row"].map(lambda r: f"row {r} of this file"))]
+    stored = context.stored_incidents
+    if stored is not None and len(stored):
+        others.append(
+            pd.DataFrame(
+                {
+                    "row": None,
+                    "date": pd.to_datetime(stored["date"]).to_numpy(),
+                    "incident_type": stored["incident_type"].to_numpy(),
+                    "x": stored.geometry.x.to_numpy(),
+                    "y": stored.geometry.y.to_numpy(),
+                    "other": "stored incident " + stored["incident_id"].astype(str),
+                }
+            )
+        )
+    pairs = mine.merge(pd.concat(others), on=["date", "incident_type"], suffixes=("", "_o"))
+    pairs = pairs[pairs["row"] != pairs["row_o"]]
+    pairs = pairs.assign(metres=_haversine(pairs["x"], pairs["y"], pairs["x_o"], pairs["y_o"]))
+    close = pairs[pairs["metres"] <= NEAR_DUPLICATE_METRES]
+    for row, group in close.groupby("row", sort=False):
+        described = ", ".join(
+            f"{o} ({m:.0f} m)" for o, m in zip(group["other"], group["metres"], strict=True)
+        )
+        findings.warn(
+            row,
+            "date/incident_type/location",
+            None,
+            f"may repeat {described}: same day and type within 1 km",
+            "check it is a different incident; both are kept",
+        )
+
+
+def _haversine(x1: pd.Series, y1: pd.Series, x2: pd.Series, y2: pd.Series) -> np.ndarray:
+    lon1, lat1, lon2, lat2 = (np.radians(np.asarray(v, dtype=float)) for v in (x1, y1, x2, y2))
+    a = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * _EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
+
+
+def _accepted(
+    typed: pd.DataFrame,
+    geometry: gpd.GeoSeries | None,
+    spec: LayerSpec,
+    findings: _Findings,
+) -> pd.DataFrame:
+    """The rows without errors, checked against the layer schema as a last guard.
+
+    Schema checks that need the whole row (a required value that is missing) are
+    turned into errors of their rows here, and those rows leave the accepted set.
+    """
+    while True:
+        keep = ~typed.index.isin(findings.rejected)
+        if not keep.any():
+            return empty_frame(spec)
+        frame = typed[keep]
+        if geometry is not None:
+            frame = gpd.GeoDataFrame(frame, geometry=geometry[keep], crs=WGS84)
+        try:
+            return validate_layer(frame, spec)
+        except LayerValidationError as err:
+            for problem in err.problems:
+                rows = frame.index if problem.row == "all" else [problem.row]
+                for row in rows:
+                    findings.error(
+                        row, problem.column, problem.value, problem.problem, problem.allowed
+                    )

@@ -1,0 +1,197 @@
+"""Where each row is: coordinates read and judged, shapes checked and repaired.
+
+Errors reject the row; a repaired shape is a warning, and the shape as sent stays in the
+row's source record.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from ingest import values
+from layers._schema import WGS84, LayerSpec
+
+if TYPE_CHECKING:
+    from ingest.checks import CheckContext, _Findings
+
+_NO_AREA_CHECK = ("admin_boundaries", "basemap")
+"""Layers that define the mission area (or lie around it) are not held to it."""
+
+_SWAP_EXPECTED = "latitude in the latitude column and longitude in the longitude column"
+_COORDINATES = "latitude from -90 to 90 and longitude from -180 to 180, in decimal degrees"
+
+
+def _area(context: CheckContext) -> BaseGeometry | None:
+    if context.mission_area is None:
+        return None
+    from ingest.checks import MISSION_AREA_TOLERANCE_DEG
+
+    area = context.mission_area.buffer(MISSION_AREA_TOLERANCE_DEG)
+    shapely.prepare(area)
+    return area
+
+
+def _inside_words(area: BaseGeometry) -> str:
+    minx, miny, maxx, maxy = area.bounds
+    return (
+        f"a point inside the mission area (longitude {minx:.2f} to {maxx:.2f}, "
+        f"latitude {miny:.2f} to {maxy:.2f})"
+    )
+
+
+def points_from_coordinates(
+    frame: pd.DataFrame, spec: LayerSpec, context: CheckContext, findings: _Findings
+) -> gpd.GeoSeries:
+    """Points from the raw ``latitude``/``longitude`` columns, every bad pair named."""
+    lats = frame["latitude"] if "latitude" in frame else pd.Series(None, index=frame.index)
+    lons = frame["longitude"] if "longitude" in frame else pd.Series(None, index=frame.index)
+    area = _area(context)
+    points: list[Any] = []
+    for row, lat_raw, lon_raw in zip(frame.index, lats, lons, strict=True):
+        points.append(_point(row, lat_raw, lon_raw, spec, area, findings))
+    return gpd.GeoSeries(points, index=frame.index, crs=WGS84)
+
+
+def _point(
+    row: Any,
+    lat_raw: Any,
+    lon_raw: Any,
+    spec: LayerSpec,
+    area: BaseGeometry | None,
+    findings: _Findings,
+) -> BaseGeometry | None:
+    lat, lat_problem = values.parse_number(lat_raw)
+    lon, lon_problem = values.parse_number(lon_raw)
+    bad = False
+    for column, raw, number, problem in (
+        ("latitude", lat_raw, lat, lat_problem),
+        ("longitude", lon_raw, lon, lon_problem),
+    ):
+        if problem:
+            findings.error(row, column, raw, problem, _COORDINATES)
+            bad = True
+        elif number is None:
+            findings.error(row, column, None, "is missing: the row has no location", _COORDINATES)
+            bad = True
+    if bad or lat is None or lon is None:
+        return None
+    pair = f"{lat_raw}, {lon_raw}"
+    if "Point" not in spec.geometry_types:
+        findings.error(
+            row,
+            "latitude/longitude",
+            pair,
+            "is a point, but this layer holds shapes",
+            " or ".join(spec.geometry_types) + " from a spatial file",
+        )
+        return None
+    if lat == 0 and lon == 0:
+        findings.error(
+            row, "latitude/longitude", pair, "is (0, 0), where a failed GPS fix lands", _COORDINATES
+        )
+        return None
+    in_range = abs(lat) <= 90 and abs(lon) <= 180
+    swapped_in_range = abs(lon) <= 90 and abs(lat) <= 180
+    inside = area is not None and in_range and shapely.contains_xy(area, lon, lat)
+    swapped_inside = area is not None and swapped_in_range and shapely.contains_xy(area, lat, lon)
+    if (not in_range or (area is not None and not inside)) and swapped_inside:
+        findings.error(
+            row,
+            "latitude/longitude",
+            pair,
+            "looks swapped: read the other way round it falls inside the mission area",
+            _SWAP_EXPECTED,
+        )
+        return None
+    if not in_range:
+        findings.error(row, "latitude/longitude", pair, "is out of range", _COORDINATES)
+        return None
+    if area is not None and not inside and spec.name not in _NO_AREA_CHECK:
+        findings.error(
+            row, "latitude/longitude", pair, "is outside the mission area", _inside_words(area)
+        )
+        return None
+    return shapely.Point(lon, lat)
+
+
+def geometry_from_source(
+    geometries: pd.Series,
+    spec: LayerSpec,
+    context: CheckContext,
+    findings: _Findings,
+    notes: list[str],
+) -> gpd.GeoSeries:
+    """Shapes from a spatial file: empty or missing refused, invalid repaired and flagged."""
+    area = _area(context) if spec.name not in _NO_AREA_CHECK else None
+    allowed = " or ".join(spec.geometry_types)
+    out: list[Any] = []
+    flattened = 0
+    for row, shape in geometries.items():
+        if shape is None or (isinstance(shape, float) and np.isnan(shape)):
+            findings.error(row, "geometry", None, "is missing: the feature has no shape", allowed)
+            out.append(None)
+            continue
+        if shape.is_empty:
+            findings.error(row, "geometry", "EMPTY", "is empty", allowed)
+            out.append(None)
+            continue
+        if shapely.has_z(shape):
+            shape = shapely.force_2d(shape)
+            flattened += 1
+        if not shape.is_valid:
+            reason = shapely.is_valid_reason(shape)
+            shape = _repaired(shape, spec)
+            findings.warn(
+                row,
+                "geometry",
+                reason,
+                "was invalid and has been repaired (the shape as sent is kept)",
+                "a valid shape (no self-intersections)",
+            )
+        if shape is None or shape.geom_type not in spec.geometry_types:
+            kind = "repaired shape" if shape is None else shape.geom_type
+            findings.error(row, "geometry", kind, "is not a shape this layer takes", allowed)
+            out.append(None)
+            continue
+        minx, miny, maxx, maxy = shape.bounds
+        if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+            findings.error(
+                row,
+                "geometry",
+                f"{minx:.1f}, {miny:.1f}, {maxx:.1f}, {maxy:.1f}",
+                "is outside longitude/latitude range (a projected file without its CRS?)",
+                "coordinates in WGS84 degrees, or the file's .prj",
+            )
+            out.append(None)
+            continue
+        if area is not None and not area.intersects(shape):
+            findings.error(
+                row, "geometry", shape.wkt[:60], "is outside the mission area", _inside_words(area)
+            )
+            out.append(None)
+            continue
+        out.append(shape)
+    if flattened:
+        notes.append(f"{flattened} shape(s) had heights (Z); kept in 2D, heights in the source.")
+    return gpd.GeoSeries(out, index=geometries.index, crs=WGS84)
+
+
+def _repaired(shape: BaseGeometry, spec: LayerSpec) -> BaseGeometry | None:
+    """``make_valid``, keeping only the parts of the kind this layer takes."""
+    fixed = shapely.make_valid(shape)
+    if fixed.geom_type in spec.geometry_types:
+        return fixed
+    if fixed.geom_type == "GeometryCollection":
+        polygons = [g for g in fixed.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
+        if polygons and "MultiPolygon" in spec.geometry_types:
+            merged = shapely.union_all(polygons)
+            return merged if merged.geom_type in spec.geometry_types else None
+    if fixed.geom_type == "Polygon" and "MultiPolygon" in spec.geometry_types:
+        return fixed
+    return None

@@ -1,0 +1,38 @@
+"""Which schema each importable layer is checked against."""
+
+from __future__ import annotations
+
+from layers import (
+    admin_boundaries,
+    basemap,
+    incidents,
+    local_agreements,
+    mission_presence,
+    political_processes,
+)
+from layers._schema import Field, LayerSpec
+
+LAYER_SPECS: dict[str, LayerSpec] = {
+    "incidents": incidents.SPEC,
+    "national_milestones": political_processes.MILESTONES_SPEC,
+    "local_processes": political_processes.LOCAL_PROCESSES_SPEC,
+    "local_agreements": local_agreements.SPEC,
+    "mission_presence": mission_presence.SPEC,
+    "admin_boundaries": admin_boundaries.SPEC,
+    "basemap": basemap.SPEC,
+}
+
+LAYER_LABELS = {
+    "incidents": "Incidents",
+    "national_milestones": "National process milestones",
+    "local_processes": "Local political processes",
+    "local_agreements": "Local agreements",
+    "mission_presence": "Mission presence (offices, bases, areas)",
+    "admin_boundaries": "Administrative boundaries",
+    "basemap": "Basemap features (towns, roads, rivers)",
+}
+
+
+def id_field(spec: LayerSpec) -> Field | None:
+    """The layer's id column (its first unique field), if it has one."""
+    return next((f for f in spec.fields if f.unique), None)
