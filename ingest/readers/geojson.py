@@ -1,0 +1,157 @@
+"""GeoJSON, parsed with :mod:`json` and shapely rather than GDAL.
+
+Why not pyogrio here: GDAL picks its driver from the content (a ``.geojson`` may be opened
+as ESRI JSON, TopoJSON or a VRT), while ``json`` reads exactly one format; features keep
+their order and number, a feature without geometry is simply ``None``, and vertices are
+counted before any geometry is built, so an oversized file stops early.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely.geometry
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from ingest.readers import safety
+from ingest.source import IngestError, Limits, RawTable, Upload
+
+_WGS84_NAMES = ("crs84", "epsg::4326", "epsg:4326", "crs:84")
+
+
+class _TooManyVertices(Exception):
+    pass
+
+
+def _count(coords: Any, budget: list[int]) -> None:
+    """Count positions in nested coordinate arrays, raising once over budget[0]."""
+    if isinstance(coords, list) and coords and isinstance(coords[0], (int, float)):
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _TooManyVertices
+        return
+    if isinstance(coords, list):
+        for item in coords:
+            _count(item, budget)
+
+
+def _geometry_vertices(geometry: Any, budget: list[int]) -> None:
+    if not isinstance(geometry, dict):
+        return
+    if geometry.get("type") == "GeometryCollection":
+        for part in geometry.get("geometries") or []:
+            _geometry_vertices(part, budget)
+    else:
+        _count(geometry.get("coordinates"), budget)
+
+
+def _features(document: Any, upload: Upload) -> list[dict]:
+    kind = document.get("type") if isinstance(document, dict) else None
+    if kind == "FeatureCollection" and isinstance(document.get("features"), list):
+        return document["features"]
+    if kind == "Feature":
+        return [document]
+    if kind in {"Point", "LineString", "Polygon", "MultiPoint", "MultiLineString",
+                "MultiPolygon", "GeometryCollection"}:  # fmt: skip
+        return [{"type": "Feature", "properties": {}, "geometry": document}]
+    if kind == "Topology":
+        what = "TopoJSON"
+    elif isinstance(document, dict) and "spatialReference" in document:
+        what = "Esri JSON"
+    else:
+        what = "JSON that is not GeoJSON"
+    raise IngestError(
+        f"{upload.name} is {what}; send a GeoJSON FeatureCollection (export 'GeoJSON' in QGIS "
+        f"or ArcGIS)."
+    )
+
+
+def _source_crs(document: Any, upload: Upload) -> CRS | None:
+    """The legacy (2008) ``crs`` member, if it names something other than WGS84."""
+    name = None
+    if isinstance(document, dict) and isinstance(document.get("crs"), dict):
+        name = (document["crs"].get("properties") or {}).get("name")
+    if not name or any(name.lower().endswith(w) for w in _WGS84_NAMES):
+        return None
+    try:
+        return CRS.from_user_input(name)
+    except CRSError as exc:
+        raise IngestError(
+            f"{upload.name} declares the coordinate system {name!r}, which is not recognised; "
+            f"re-export in WGS84 (EPSG:4326)."
+        ) from exc
+
+
+def read_geojson(upload: Upload, limits: Limits) -> RawTable:
+    """Read a GeoJSON upload: properties as columns plus a ``geometry`` column in EPSG:4326.
+
+    Parameters
+    ----------
+    upload : the file.
+    limits : ``max_records`` and ``max_vertices`` are enforced before geometries are built.
+
+    Returns
+    -------
+    RawTable
+        Indexed by feature number from 1.
+    """
+    kind = safety.sniff_kind(upload.data)
+    if kind != "json":
+        raise safety.refuse_disguised(upload, kind, "a GeoJSON file (it starts with '{')")
+    try:
+        document = json.loads(upload.data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise IngestError(
+            f"{upload.name} is not valid JSON ({str(exc)[:120]}); export the layer again as "
+            f"GeoJSON."
+        ) from exc
+    features = _features(document, upload)
+    if len(features) > limits.max_records:
+        raise IngestError(
+            f"{upload.name} has {len(features)} features, over the limit of "
+            f"{limits.max_records}; split the file."
+        )
+    budget = [limits.max_vertices]
+    try:
+        for feature in features:
+            if isinstance(feature, dict):
+                _geometry_vertices(feature.get("geometry"), budget)
+    except RecursionError:
+        raise IngestError(
+            f"{upload.name} nests its coordinates too deeply to be GeoJSON; export it again."
+        ) from None
+    except _TooManyVertices:
+        raise IngestError(
+            f"{upload.name} has more than {limits.max_vertices} vertices, over the limit; "
+            f"simplify the geometries (QGIS: Vector > Geometry tools > Simplify) or split it."
+        ) from None
+    properties, geometries, notes = [], [], []
+    for number, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict):
+            raise IngestError(f"{upload.name}: feature {number} is not a JSON object.")
+        props = feature.get("properties")
+        properties.append(dict(props) if isinstance(props, dict) else {})
+        geometry = feature.get("geometry")
+        try:
+            geometries.append(shapely.geometry.shape(geometry) if geometry else None)
+        except Exception as exc:  # shapely raises several types for malformed input
+            raise IngestError(
+                f"{upload.name}: feature {number} has an unreadable geometry ({exc}); fix or "
+                f"remove it and export again."
+            ) from exc
+    records = pd.DataFrame(properties, index=pd.RangeIndex(1, len(features) + 1), dtype=object)
+    records = records.astype(object).where(records.notna(), None)
+    if "geometry" in records.columns:
+        records = records.rename(columns={"geometry": "geometry_property"})
+        notes.append("a property named 'geometry' is read as 'geometry_property'")
+    frame = gpd.GeoDataFrame(records, geometry=pd.Series(geometries, index=records.index))
+    frame = frame.set_crs(_source_crs(document, upload) or "EPSG:4326", allow_override=True)
+    if frame.crs.to_epsg() != 4326:
+        notes.append(f"reprojected from {frame.crs.to_string()}")
+        frame = frame.to_crs("EPSG:4326")
+    frame.index.name = "row"
+    return RawTable(source=upload.name, format="geojson", records=frame, notes=notes)

@@ -1,0 +1,129 @@
+"""GeoPackages, read with pyogrio from a private temp directory (see :mod:`.vector`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pyogrio
+
+from ingest.readers import safety
+from ingest.readers.vector import (
+    NO_CRS,
+    check_info,
+    finish,
+    private_dir,
+    read_frame,
+    too_many_vertices,
+)
+from ingest.source import IngestError, Limits, RawTable, Upload
+
+
+def _check_gpkg(upload: Upload) -> None:
+    kind = safety.sniff_kind(upload.data)
+    if kind != "sqlite":
+        raise safety.refuse_disguised(upload, kind, "a GeoPackage (.gpkg)")
+    if upload.data[68:72] not in safety.GPKG_APPLICATION_IDS:
+        raise IngestError(
+            f"{upload.name} is a SQLite database but not a GeoPackage; export the layer as "
+            f"GeoPackage from QGIS or ArcGIS."
+        )
+
+
+def _check_gpkg_schema(path: Path, name: str) -> None:
+    """Refuse virtual tables other than the R-tree spatial index before GDAL opens the file.
+
+    GDAL already keeps VirtualOGR (which can open other files and URLs) behind
+    OGR_SQLITE_ALLOW_EXTERNAL_ACCESS; this check does not rely on that default.
+    """
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            schema = db.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL").fetchall()
+    except sqlite3.Error as exc:
+        raise IngestError(f"{name} is a damaged database ({exc}); export it again.") from exc
+    for (sql,) in schema:
+        text = " ".join(sql.lower().split())
+        if text.startswith("create virtual table") and " using rtree" not in text:
+            raise IngestError(
+                f"{name} defines a virtual table ({sql[:80]}), which is never opened; export "
+                f"the layer again as a plain GeoPackage."
+            )
+
+
+def _spatial_layers(path: Path, name: str) -> list[str]:
+    _check_gpkg_schema(path, name)
+    try:
+        listed = pyogrio.list_layers(path)
+    except Exception as exc:
+        raise IngestError(f"{name} cannot be opened ({exc}); export it again.") from exc
+    return [str(layer) for layer, geometry in listed if geometry is not None]
+
+
+def geopackage_layers(upload: Upload, limits: Limits) -> list[str]:
+    """The GeoPackage's layers that have geometry."""
+    _check_gpkg(upload)
+    with private_dir() as directory:
+        path = directory / "upload.gpkg"
+        path.write_bytes(upload.data)
+        return _spatial_layers(path, upload.name)
+
+
+def _gpkg_vertex_estimate(path: Path, table: str, geometry_type: str) -> int:
+    """Vertices estimated from geometry blob lengths (SQLite reads lengths, not blobs)."""
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        row = db.execute(
+            "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,)
+        ).fetchone()
+        if row is None:
+            return 0
+        column = row[0].replace('"', '""')
+        quoted = table.replace('"', '""')
+        total, count = db.execute(
+            f'SELECT COALESCE(SUM(LENGTH("{column}")), 0), COUNT(*) FROM "{quoted}"'
+        ).fetchone()
+    width = 32 if geometry_type.endswith(("M", "ZM")) else 24 if "Z" in geometry_type else 16
+    return max(0, (total - 29 * count) // width)  # 29: blob header + WKB header of a point
+
+
+def read_geopackage(upload: Upload, limits: Limits, layer: str | None = None) -> RawTable:
+    """Read one layer of a GeoPackage upload, reprojected to EPSG:4326.
+
+    Parameters
+    ----------
+    upload : the .gpkg.
+    limits : record and vertex limits.
+    layer : the layer; default the only spatial layer.
+
+    Returns
+    -------
+    RawTable
+        Attributes as columns, ``geometry`` in EPSG:4326, indexed by feature number from 1.
+    """
+    _check_gpkg(upload)
+    with private_dir() as directory:
+        path = directory / "upload.gpkg"
+        path.write_bytes(upload.data)
+        layers = _spatial_layers(path, upload.name)
+        if not layers:
+            raise IngestError(f"{upload.name} has no layer with geometry; export a map layer.")
+        if layer is None and len(layers) > 1:
+            raise IngestError(
+                f"{upload.name} has several layers ({', '.join(layers)}); choose one."
+            )
+        if layer is not None and layer not in layers:
+            raise IngestError(f"{upload.name} has no layer {layer!r}; it has {', '.join(layers)}.")
+        chosen = layer or layers[0]
+        name = f"{upload.name} (layer {chosen})"
+        info = check_info(path, name, chosen, limits)
+        if info["crs"] is None:
+            raise IngestError(NO_CRS.format(name=name, what="coordinate system defined"))
+        try:
+            estimate = _gpkg_vertex_estimate(path, chosen, info["geometry_type"] or "")
+        except sqlite3.Error as exc:
+            raise IngestError(f"{name} cannot be read ({exc}); export it again.") from exc
+        if estimate > limits.max_vertices:
+            raise too_many_vertices(name, estimate, limits, estimated=True)
+        frame = read_frame(path, name, chosen)
+    notes = [f"layer: {chosen}"]
+    return finish(frame, name, "geopackage", chosen, limits, notes)

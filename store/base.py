@@ -1,0 +1,216 @@
+"""The store's interface: batches of rows with their provenance, whatever the backend.
+
+A *batch* is one upload: the rows a field office sent that passed the checks, the
+file as sent, the row-level report and who sent it when. Batches are never
+deleted: a wrong one is *withdrawn* (kept, hidden from analysis) and can be
+restored. Backends (``store.gpkg`` today, PostGIS later) implement :class:`Store`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal, Protocol, runtime_checkable
+
+import geopandas as gpd
+import pandas as pd
+
+from ingest.source import LAYERS, IngestError, Upload
+
+ACTIVE = "active"
+WITHDRAWN = "withdrawn"
+BatchStatus = Literal["active", "withdrawn"]
+
+
+@dataclass(frozen=True)
+class NewBatch:
+    """What an import knows about a batch before the store numbers it.
+
+    ``rows_read = accepted + accepted_with_warning + rejected`` and the rows handed
+    to :meth:`Store.commit_batch` are the accepted ones (with or without a warning).
+    """
+
+    layer: str
+    office: str
+    uploader: str
+    source_name: str
+    source_sha256: str
+    source_format: str
+    profile: str
+    mapping: dict[str, str]
+    rows_read: int
+    accepted: int
+    accepted_with_warning: int
+    rejected: int
+    notes: list[str]
+
+
+@dataclass(frozen=True)
+class Batch(NewBatch):
+    """A committed batch: :class:`NewBatch` plus its number, time and status.
+
+    Times are UTC, ISO 8601 (``2026-11-20T09:14:03.120Z``).
+    """
+
+    batch_id: int
+    imported_at: str
+    status: BatchStatus
+    status_changed_at: str | None
+    status_changed_by: str | None
+    status_reason: str | None
+
+    def describe(self, *, with_file: bool = True) -> str:
+        """``batch 12 (incidents, file x.csv) by Kalondo office on 2026-11-20``."""
+        what = f"{self.layer}, file {self.source_name}" if with_file else self.layer
+        return f"batch {self.batch_id} ({what}) by {self.office} on {self.imported_at[:10]}"
+
+
+class StoreError(ValueError):
+    """The store refuses a request; the message says why and what to do instead."""
+
+
+class DuplicateUpload(StoreError, IngestError):
+    """The same file (same SHA-256) is already an active batch of the layer."""
+
+    def __init__(self, existing: Batch, *, restoring: int | None = None) -> None:
+        self.existing = existing
+        if restoring is None:
+            action = (
+                f"{existing.source_name} was already imported as "
+                f"{existing.describe(with_file=False)}"
+            )
+            then = "to import it again"
+        else:
+            action = (
+                f"batch {restoring} cannot be restored: the same file was imported "
+                f"again as {existing.describe()}"
+            )
+            then = f"to restore batch {restoring}"
+        super().__init__(f"{action}; withdraw batch {existing.batch_id} first {then}")
+
+
+class DuplicateIds(StoreError):
+    """Some ids of a batch are already in active batches of the layer.
+
+    Attributes
+    ----------
+    ids : the ids already stored, sorted.
+    batch_ids : the active batches holding them, sorted.
+    """
+
+    _SHOWN = 10
+
+    def __init__(
+        self,
+        layer: str,
+        column: str,
+        ids: Iterable[str],
+        holders: Iterable[Batch],
+        *,
+        restoring: int | None = None,
+    ) -> None:
+        self.ids = sorted(ids)
+        holders = sorted(holders, key=lambda b: b.batch_id)
+        self.batch_ids = [b.batch_id for b in holders]
+        shown = ", ".join(self.ids[: self._SHOWN])
+        more = f" and {len(self.ids) - self._SHOWN} more" if len(self.ids) > self._SHOWN else ""
+        where = "; ".join(b.describe() for b in holders)
+        start = f"batch {restoring} cannot be restored: " if restoring is not None else ""
+        super().__init__(
+            f"{start}{len(self.ids)} {column} value(s) of layer {layer} are already in the "
+            f"store: {shown}{more} (in {where}); withdraw that batch first, "
+            "or give these rows new ids"
+        )
+
+
+class UnknownBatch(StoreError, KeyError):
+    """No batch has this number."""
+
+    def __init__(self, batch_id: int) -> None:
+        self.batch_id = batch_id
+        super().__init__(f"there is no batch {batch_id} in the store; see the list of batches")
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Batches of layer rows with their provenance. Every method is safe to call from
+    several threads and processes at once; each write is one atomic transaction."""
+
+    location: str
+
+    def commit_batch(
+        self,
+        batch: NewBatch,
+        rows: pd.DataFrame,
+        *,
+        report: pd.DataFrame,
+        original: bytes,
+        id_column: str | None,
+    ) -> Batch:
+        """Write a batch, its rows, report and original file at once, or nothing.
+
+        Raises :class:`DuplicateUpload` or :class:`DuplicateIds`, checked inside the
+        transaction so two offices committing at once cannot both get in.
+        """
+        ...
+
+    def find_upload(self, layer: str, sha256: str) -> Batch | None:
+        """The batch (active first, else the newest withdrawn) that imported this file."""
+        ...
+
+    def existing_ids(self, layer: str, ids: Iterable[str]) -> dict[str, int]:
+        """Which of ``ids`` are in active batches of ``layer``: ``{id: batch_id}``."""
+        ...
+
+    def batches(self, layer: str | None = None) -> list[Batch]:
+        """Every batch (of one layer, if given), newest first."""
+        ...
+
+    def batch(self, batch_id: int) -> Batch:
+        """One batch; :class:`UnknownBatch` (a ``KeyError``) when there is none."""
+        ...
+
+    def withdraw(self, batch_id: int, *, by: str, reason: str) -> Batch:
+        """Hide a batch from analysis; it is kept with who withdrew it and why."""
+        ...
+
+    def restore(self, batch_id: int, *, by: str) -> Batch:
+        """Bring a withdrawn batch back, unless its file or ids were imported again."""
+        ...
+
+    def original(self, batch_id: int) -> Upload:
+        """The file as its sender sent it."""
+        ...
+
+    def report(self, batch_id: int) -> pd.DataFrame:
+        """The row-level validation report of a batch."""
+        ...
+
+    def layer(
+        self, name: str, *, include_withdrawn: bool = False
+    ) -> gpd.GeoDataFrame | pd.DataFrame:
+        """The rows of active batches, typed to the layer's schema."""
+        ...
+
+    def save_mapping(
+        self, name: str, layer: str, mapping: dict[str, str], *, office: str, by: str
+    ) -> None:
+        """Keep a manual column mapping for next time (same name: replaced)."""
+        ...
+
+    def mappings(self, layer: str) -> dict[str, dict[str, str]]:
+        """Saved mappings of a layer: ``{name: {schema column: file column}}``."""
+        ...
+
+    def is_empty(self) -> bool:
+        """Whether no batch (active or withdrawn) was ever committed."""
+        ...
+
+
+def check_layer(layer: str) -> None:
+    """Raise ``ValueError`` naming the allowed layers when ``layer`` is not one."""
+    if layer not in LAYERS:
+        raise ValueError(f"`layer` was {layer!r} but is expected to be in {LAYERS}")

@@ -1,0 +1,171 @@
+"""The SQL behind :class:`store.gpkg.GeoPackageStore`, one function per statement or two.
+
+Every function takes an open connection and runs inside the caller's transaction,
+so a check (``active_upload``, ``refuse_stored_ids``) and the writes it guards
+see the same state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from typing import Any
+
+import pandas as pd
+
+from store import frames, schema
+from store.base import ACTIVE, Batch, DuplicateIds, NewBatch, UnknownBatch
+from store.schema import quote
+
+_BATCH_FIELDS = (
+    "layer office uploader source_name source_sha256 source_format profile mapping rows_read "
+    "accepted accepted_with_warning rejected notes"
+).split()
+_STATUS_FIELDS = ["status_changed_at", "status_changed_by", "status_reason"]
+_BATCH_COLUMNS = ["batch_id", *_BATCH_FIELDS, "imported_at", "status", *_STATUS_FIELDS]
+SELECT_BATCH = f"SELECT {', '.join(_BATCH_COLUMNS)} FROM batches"
+
+
+def utc_now() -> str:
+    """Now, as GeoPackage writes a DATETIME: ``2026-11-20T09:14:03.120Z``."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def to_batch(row: tuple[Any, ...]) -> Batch:
+    """A ``SELECT_BATCH`` row as a :class:`Batch`."""
+    values = dict(zip(_BATCH_COLUMNS, row, strict=True))
+    values["mapping"] = json.loads(values["mapping"])
+    values["notes"] = json.loads(values["notes"])
+    return Batch(**values)
+
+
+def get_batch(conn: sqlite3.Connection, batch_id: int) -> Batch:
+    """One batch, or :class:`UnknownBatch`."""
+    row = conn.execute(f"{SELECT_BATCH} WHERE batch_id = ?", (int(batch_id),)).fetchone()
+    if row is None:
+        raise UnknownBatch(batch_id)
+    return to_batch(row)
+
+
+def active_upload(conn: sqlite3.Connection, layer: str, sha256: str) -> Batch | None:
+    """The active batch of ``layer`` that imported the file with this hash, if any."""
+    row = conn.execute(
+        f"{SELECT_BATCH} WHERE layer = ? AND source_sha256 = ? AND status = 'active'",
+        (layer, sha256),
+    ).fetchone()
+    return to_batch(row) if row else None
+
+
+def stored_ids(conn: sqlite3.Connection, layer: str, column: str, ids: list[str]) -> dict[str, int]:
+    """Which ``ids`` are in active batches of ``layer``: ``{id: batch_id}``."""
+    # json_each hands SQLite the whole list as one parameter: no 32k-variable limit.
+    found = conn.execute(
+        f"SELECT t.{quote(column)}, t.batch_id FROM {quote(layer)} AS t "
+        "JOIN batches AS b ON b.batch_id = t.batch_id "
+        f"WHERE b.status = 'active' AND t.{quote(column)} IN (SELECT value FROM json_each(?))",
+        (json.dumps(ids),),
+    )
+    return {str(value): int(batch_id) for value, batch_id in found}
+
+
+def refuse_stored_ids(
+    conn: sqlite3.Connection,
+    layer: str,
+    column: str | None,
+    ids: list[str],
+    restoring: int | None = None,
+) -> None:
+    """Raise :class:`DuplicateIds` when any of ``ids`` is in an active batch."""
+    if not column or not ids:
+        return
+    clashes = stored_ids(conn, layer, column, ids)
+    if clashes:
+        holders = [get_batch(conn, b) for b in sorted(set(clashes.values()))]
+        raise DuplicateIds(layer, column, clashes, holders, restoring=restoring)
+
+
+def batch_ids_of(conn: sqlite3.Connection, layer: str, column: str, batch_id: int) -> list[str]:
+    """The ids a batch holds."""
+    rows = conn.execute(
+        f"SELECT {quote(column)} FROM {quote(layer)} WHERE batch_id = ?", (batch_id,)
+    )
+    return [str(value) for (value,) in rows if value is not None]
+
+
+def insert_batch(conn: sqlite3.Connection, batch: NewBatch, imported_at: str) -> int:
+    """Add the batch's row (active) and return its number."""
+    values = [getattr(batch, name) for name in _BATCH_FIELDS]
+    values[_BATCH_FIELDS.index("mapping")] = json.dumps(batch.mapping, ensure_ascii=False)
+    values[_BATCH_FIELDS.index("notes")] = json.dumps(list(batch.notes), ensure_ascii=False)
+    cursor = conn.execute(
+        f"INSERT INTO batches ({', '.join(_BATCH_FIELDS)}, imported_at, status) "
+        f"VALUES ({', '.join('?' * len(_BATCH_FIELDS))}, ?, ?)",
+        (*values, imported_at, ACTIVE),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def insert_rows(
+    conn: sqlite3.Connection,
+    layer: str,
+    batch_id: int,
+    names: list[str],
+    records: list[tuple[Any, ...]],
+) -> None:
+    """Add a batch's rows (``records`` from :func:`frames.to_records`, numbered later)."""
+    position = names.index("batch_id")
+    numbered = ((*r[:position], batch_id, *r[position + 1 :]) for r in records)
+    columns = ", ".join(quote(n) for n in names)
+    marks = ", ".join("?" * len(names))
+    conn.executemany(f"INSERT INTO {quote(layer)} ({columns}) VALUES ({marks})", numbered)
+
+
+def insert_report(conn: sqlite3.Connection, batch_id: int, report: pd.DataFrame) -> None:
+    """Add the report lines; values become text (a report is read, not computed on)."""
+    columns = [
+        report[c].tolist() if c in report else [None] * len(report) for c in schema.REPORT_COLUMNS
+    ]
+    lines = (
+        (batch_id, *(None if frames.is_missing(v) else str(v) for v in line))
+        for line in zip(*columns, strict=True)
+    )
+    names = ", ".join(quote(c) for c in schema.REPORT_COLUMNS)
+    marks = ", ".join("?" * len(schema.REPORT_COLUMNS))
+    conn.executemany(f"INSERT INTO batch_reports (batch_id, {names}) VALUES (?, {marks})", lines)
+
+
+def set_status(
+    conn: sqlite3.Connection, batch_id: int, status: str, by: str, reason: str | None
+) -> Batch:
+    """Mark a batch active or withdrawn, recording who, when and why."""
+    conn.execute(
+        "UPDATE batches SET status = ?, status_changed_at = ?, status_changed_by = ?, "
+        "status_reason = ? WHERE batch_id = ?",
+        (status, utc_now(), by, reason, batch_id),
+    )
+    return get_batch(conn, batch_id)
+
+
+def check_new_batch(batch: NewBatch, rows: pd.DataFrame, id_column: str | None) -> None:
+    """Refuse a batch whose accounting does not add up, before any lock is taken."""
+    counted = batch.accepted + batch.accepted_with_warning + batch.rejected
+    if counted != batch.rows_read:
+        raise ValueError(
+            f"batch of {batch.source_name}: {batch.rows_read} rows read but {counted} accounted "
+            "for (accepted + accepted with a warning + rejected); every row must be counted"
+        )
+    if len(rows) != batch.accepted + batch.accepted_with_warning:
+        raise ValueError(
+            f"batch of {batch.source_name}: {len(rows)} rows given but "
+            f"{batch.accepted + batch.accepted_with_warning} accepted"
+        )
+    if id_column is not None:
+        if id_column not in rows:
+            raise ValueError(f"`id_column` was {id_column!r} but `rows` has no such column")
+        repeated = rows[id_column][rows[id_column].duplicated()].dropna().unique()
+        if len(repeated):
+            raise ValueError(
+                f"{id_column} repeats within the batch: {sorted(map(str, repeated))[:10]}"
+            )

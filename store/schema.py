@@ -1,0 +1,252 @@
+"""The GeoPackage's tables: the standard's own, one per layer, and the batches' tables.
+
+Creating them is one ``BEGIN IMMEDIATE`` transaction with ``IF NOT EXISTS`` and
+``INSERT OR IGNORE`` throughout, so two processes opening a new file at once both
+end with the same, complete schema: the second waits for the first, then finds
+nothing left to do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from ingest.layer_specs import LAYER_SPECS, id_field
+from layers._schema import LayerSpec
+from store.base import StoreError
+
+BUSY_TIMEOUT_S = 30.0
+GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
+GPKG_USER_VERSION = 10300  # GeoPackage 1.3.0
+WGS84_SRS_ID = 4326
+GEOMETRY_COLUMN = "geom"
+STORE_TABLES = ("batches", "batch_files", "batch_reports", "column_mappings")
+REPORT_COLUMNS = ("row", "column", "value", "problem", "expected", "outcome")
+
+# GeoPackage column types: DATE and BOOLEAN make GDAL and QGIS show dates and
+# check boxes; SQLite still stores the ISO text and the 0/1 integers as given.
+_SQL_TYPE = {
+    "text": "TEXT",
+    "code": "TEXT",
+    "codes": "TEXT",
+    "date": "DATE",
+    "count": "INTEGER",
+    "number": "REAL",
+    "flag": "BOOLEAN",
+}
+
+_WGS84_WKT = (
+    'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,'
+    'AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,'
+    'AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],'
+    'AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]'
+)
+
+# The three tables every GeoPackage has, as the standard (annex C) writes them.
+_GPKG_CORE = """
+CREATE TABLE IF NOT EXISTS gpkg_spatial_ref_sys (
+  srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL,
+  organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
+CREATE TABLE IF NOT EXISTS gpkg_contents (
+  table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
+  description TEXT DEFAULT '',
+  last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+  CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+CREATE TABLE IF NOT EXISTS gpkg_geometry_columns (
+  table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
+  srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+  CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+  CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+  CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+  CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+"""
+
+_SRS_ROWS = (
+    ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian"),
+    ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic"),
+    ("WGS 84 geodetic", WGS84_SRS_ID, "EPSG", 4326, _WGS84_WKT, "longitude/latitude"),
+)
+
+_STORE_DDL = """
+CREATE TABLE IF NOT EXISTS batches (
+  batch_id INTEGER PRIMARY KEY, layer TEXT NOT NULL, office TEXT NOT NULL,
+  uploader TEXT NOT NULL, imported_at DATETIME NOT NULL, source_name TEXT NOT NULL,
+  source_sha256 TEXT NOT NULL, source_format TEXT NOT NULL, profile TEXT NOT NULL,
+  mapping TEXT NOT NULL, rows_read INTEGER NOT NULL, accepted INTEGER NOT NULL,
+  accepted_with_warning INTEGER NOT NULL, rejected INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('active', 'withdrawn')),
+  status_changed_at DATETIME, status_changed_by TEXT, status_reason TEXT,
+  notes TEXT NOT NULL);
+-- The database itself refuses a second active batch of the same file, whatever the code does.
+CREATE UNIQUE INDEX IF NOT EXISTS batches_one_active_file
+  ON batches (layer, source_sha256) WHERE status = 'active';
+CREATE TABLE IF NOT EXISTS batch_files (
+  batch_id INTEGER PRIMARY KEY REFERENCES batches (batch_id), data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS batch_reports (
+  fid INTEGER PRIMARY KEY, batch_id INTEGER NOT NULL REFERENCES batches (batch_id),
+  "row" TEXT, "column" TEXT, value TEXT, problem TEXT, expected TEXT, outcome TEXT);
+CREATE INDEX IF NOT EXISTS batch_reports_batch ON batch_reports (batch_id);
+CREATE TABLE IF NOT EXISTS column_mappings (
+  fid INTEGER PRIMARY KEY, name TEXT NOT NULL, layer TEXT NOT NULL, office TEXT NOT NULL,
+  mapping TEXT NOT NULL, saved_at DATETIME NOT NULL, saved_by TEXT NOT NULL,
+  UNIQUE (layer, name));
+"""
+
+
+def quote(name: str) -> str:
+    """An SQL identifier, quoted (schema fields are called ``date``, ``kind``, ...)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def spec(layer: str) -> LayerSpec:
+    """The schema a layer's table follows."""
+    return LAYER_SPECS[layer]
+
+
+def id_column(layer: str) -> str | None:
+    """The layer's id column (its first unique field), or ``None`` (basemap)."""
+    field = id_field(LAYER_SPECS[layer])
+    return field.name if field else None
+
+
+def geometry_type_name(layer_spec: LayerSpec) -> str:
+    """``POINT`` for point-only layers, else ``GEOMETRY`` (mixed types in one table)."""
+    types = layer_spec.geometry_types
+    return "POINT" if types == ("Point",) else "GEOMETRY"
+
+
+def _layer_columns(layer_spec: LayerSpec) -> list[tuple[str, str]]:
+    columns = [(f.name, _SQL_TYPE[f.kind]) for f in layer_spec.fields]
+    columns += [
+        ("batch_id", "INTEGER NOT NULL REFERENCES batches (batch_id)"),
+        ("source_row", "INTEGER"),
+        ("source_record", "TEXT"),
+    ]
+    if layer_spec.geometry_types:
+        columns.append((GEOMETRY_COLUMN, geometry_type_name(layer_spec)))
+    return columns
+
+
+def _create_layer(conn: sqlite3.Connection, layer: str) -> None:
+    layer_spec = spec(layer)
+    columns = ", ".join(f"{quote(n)} {t}" for n, t in _layer_columns(layer_spec))
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {quote(layer)} (fid INTEGER PRIMARY KEY, {columns})")
+    # A schema field added after the file was made becomes a new, empty column.
+    present = {row[1] for row in conn.execute(f"PRAGMA table_info({quote(layer)})")}
+    for name, sql_type in _layer_columns(layer_spec):
+        if name not in present:
+            conn.execute(f"ALTER TABLE {quote(layer)} ADD COLUMN {quote(name)} {sql_type}")
+    conn.execute(
+        f"CREATE INDEX IF NOT EXISTS {quote(layer + '_batch')} ON {quote(layer)} (batch_id)"
+    )
+    key = id_column(layer)
+    if key:
+        conn.execute(
+            f"CREATE INDEX IF NOT EXISTS {quote(layer + '_id')} ON {quote(layer)} ({quote(key)})"
+        )
+    spatial = bool(layer_spec.geometry_types)
+    _register(
+        conn, layer, "features" if spatial else "attributes", WGS84_SRS_ID if spatial else None
+    )
+    if spatial:
+        conn.execute(
+            "INSERT OR IGNORE INTO gpkg_geometry_columns VALUES (?, ?, ?, ?, 0, 0)",
+            (layer, GEOMETRY_COLUMN, geometry_type_name(layer_spec), WGS84_SRS_ID),
+        )
+
+
+def _register(conn: sqlite3.Connection, table: str, data_type: str, srs_id: int | None) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
+        "VALUES (?, ?, ?, ?)",
+        (table, data_type, table, srs_id),
+    )
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit ``BEGIN IMMEDIATE``).
+
+    ``synchronous=FULL``: in WAL mode, NORMAL survives a crashed process but may lose
+    the last commits on a power cut; a field office's laptop or a mission server on
+    a generator does lose power, an import is rare, and its fsync costs milliseconds.
+    """
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = FULL")
+    except sqlite3.DatabaseError as err:
+        conn.close()
+        raise StoreError(f"{path} is not a pocmap store (a GeoPackage file): {err}") from None
+    return conn
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any error.
+
+    IMMEDIATE takes the write lock at the start, so the checks made inside the
+    transaction still hold when it commits (a DEFERRED one could be overtaken).
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    # WAL lets readers (the map) read while an office writes. Switching needs an
+    # exclusive lock and SQLite may refuse it at once rather than wait, so retry.
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def initialise(conn: sqlite3.Connection, path: Path) -> None:
+    """Create whatever the file lacks (everything for a new file), race-free.
+
+    Raises
+    ------
+    StoreError
+        when the file is some other SQLite database or GeoPackage.
+    """
+    _use_wal(conn)
+    with transaction(conn):
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        tables = {t for t in tables if not t.startswith("sqlite_")}
+        if tables and "batches" not in tables:
+            raise StoreError(
+                f"{path} already holds other data (tables {sorted(tables)[:5]}) and is not "
+                "a pocmap store; set POCMAP_DB to a new file name"
+            )
+        conn.execute(f"PRAGMA application_id = {GPKG_APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {GPKG_USER_VERSION}")
+        _run_script(conn, _GPKG_CORE)
+        conn.executemany(
+            "INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES (?,?,?,?,?,?)", _SRS_ROWS
+        )
+        _run_script(conn, _STORE_DDL)
+        for table in STORE_TABLES:
+            _register(conn, table, "attributes", None)
+        for layer in LAYER_SPECS:
+            _create_layer(conn, layer)
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    # executescript() would COMMIT the open transaction first; run statement by statement.
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)

@@ -1,0 +1,89 @@
+"""Many offices open a new store and commit at the same moment, from separate processes:
+nothing lost, nothing doubled, the duplicates refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from store import open_store
+
+ROOT = Path(__file__).resolve().parents[2]
+WAIT_S = 120
+
+# office -> (id prefix, rows, the file's bytes)
+OWN_BATCHES = {f"Office {i}": (f"O{i}", 500 + 700 * i, f"file of office {i}") for i in range(8)}
+SAME_FILE = {f"Twin {i}": (f"TWIN{i}", 300, "one file sent twice") for i in range(2)}
+SAME_IDS = {f"Clash {i}": ("SHARED", 400 + i, f"clash file {i}") for i in range(2)}
+
+
+def _start(path: Path, barrier: Path, office: str, job: tuple[str, int, str]):
+    prefix, rows, original = job
+    arguments = ["commit", str(path), office, prefix, str(rows), original, str(barrier)]
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.store._child", *arguments],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_simultaneous_commits_from_many_processes(tmp_path):
+    # A new file: the processes race to create the schema as well as to commit.
+    path = tmp_path / "new" / "pocmap.gpkg"
+    barrier = tmp_path / "barrier"
+    barrier.mkdir()
+    jobs = {**OWN_BATCHES, **SAME_FILE, **SAME_IDS}
+    children = {office: _start(path, barrier, office, job) for office, job in jobs.items()}
+    # Release them together, once every one has read its file and opened the store.
+    deadline = time.monotonic() + WAIT_S
+    while len(list(barrier.glob("ready-*"))) < len(jobs):
+        assert time.monotonic() < deadline, "children did not get ready"
+        assert all(c.poll() is None for c in children.values()), "a child died early"
+        time.sleep(0.05)
+    (barrier / "go").touch()
+    results = {}
+    for office, child in children.items():
+        out, _ = child.communicate(timeout=WAIT_S)
+        assert child.returncode == 0, (office, out)
+        results[office] = json.loads(out)
+    store = open_store(path)
+
+    for office, (_, rows, _) in OWN_BATCHES.items():
+        assert "batch_id" in results[office], results[office]
+        batch = store.batch(results[office]["batch_id"])
+        assert (batch.office, batch.accepted) == (office, rows)
+
+    twins = [results[o] for o in SAME_FILE]
+    assert sorted("batch_id" in r for r in twins) == [False, True]
+    refused = next(r for r in twins if "error" in r)
+    assert refused["error"] == "DuplicateUpload"
+    assert "was already imported as batch" in refused["message"]
+
+    clashes = [results[o] for o in SAME_IDS]
+    assert sorted("batch_id" in r for r in clashes) == [False, True]
+    refused = next(r for r in clashes if "error" in r)
+    assert refused["error"] == "DuplicateIds"
+    assert "are already in the store: SHARED-0" in refused["message"]
+
+    # Exactly the winners' rows, each once, each under its own batch.
+    winners = [r for r in results.values() if "batch_id" in r]
+    assert len(store.batches()) == len(winners) == len(OWN_BATCHES) + 2
+    stored = store.layer("incidents")
+    assert len(stored) == sum(r["rows"] for r in winners)
+    assert stored["incident_id"].is_unique
+    per_batch = Counter(stored["batch_id"].tolist())
+    assert per_batch == {r["batch_id"]: r["rows"] for r in winners}
+    for r in winners:
+        assert len(store.report(r["batch_id"])) == 2
+        assert store.original(r["batch_id"]).data == jobs[r["office"]][2].encode()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM gpkg_spatial_ref_sys").fetchone()[0] == 3
