@@ -9,6 +9,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from cli.imports import add_commands
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 DEFAULT_PORT = 8501
@@ -22,6 +24,16 @@ def _serve(args: argparse.Namespace) -> int:
             print(f"pocmap serve: --data {args.data!r} is not a folder", file=sys.stderr)
             return 2
         env["POCMAP_DATA_DIR"] = str(folder)
+    else:
+        from ingest.sample import load_sample_into
+        from store import open_store
+
+        store = open_store()
+        if store.is_empty():
+            print(f"pocmap: the store {store.location} is empty; loading the sample", flush=True)
+            load_sample_into(store)
+        # The app runs from the repo root: give it the store's absolute location.
+        env["POCMAP_DB"] = str(Path(store.location).resolve())
     command = [
         sys.executable,
         "-m",
@@ -47,8 +59,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--address", default="localhost", help="interface to listen on (default: localhost only)"
     )
-    serve.add_argument("--data", help="folder of layer files (default: the synthetic sample)")
+    serve.add_argument(
+        "--data",
+        help="show a folder of layer files instead of the store (read-only; for review)",
+    )
     serve.set_defaults(run=_serve)
+    add_commands(commands)
     return top
 
 

@@ -6,6 +6,7 @@ same :class:`MissionData` from uploaded batches.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,3 +170,25 @@ def save_folder(data: MissionData, folder: Path) -> None:
         path = folder / FILES[name]
         path.unlink(missing_ok=True)
         _plain(getattr(data, name)).to_file(path, driver="GeoJSON", engine="pyogrio")
+
+
+LAYER_NAMES = tuple(FILES)
+"""Every layer of :class:`MissionData`, in the order a mission's data is best loaded."""
+
+
+def from_layers(layer: Callable[[str], pd.DataFrame], label: str = "") -> MissionData:
+    """A :class:`MissionData` from any source of layers (the store's ``layer`` method).
+
+    Each frame is validated again, so whatever the source, the map gets clean layers.
+    """
+    checks = {
+        "incidents": incidents.validate,
+        "national_milestones": political_processes.validate_milestones,
+        "local_processes": political_processes.validate_local_processes,
+        "local_agreements": local_agreements.validate,
+        "mission_presence": mission_presence.validate,
+        "admin_boundaries": admin_boundaries.validate,
+        "basemap": basemap.validate,
+    }
+    frames = {name: check(layer(name), source=name) for name, check in checks.items()}
+    return MissionData(**frames, label=label)

@@ -1,21 +1,37 @@
-"""Loading the mission's data once per process (the only I/O edge of the pages)."""
+"""Loading the mission's data once per change (the only I/O edge of the pages).
+
+The app shows the store (``POCMAP_DB``; batches imported on the Upload page or with
+``pocmap import``), or, when ``POCMAP_DATA_DIR`` is set, a folder of layer files as
+``sample_data/`` lays them out (read-only, for review and tests).
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
-from layers.mission import FILES, SAMPLE_DIR, SAMPLE_LABEL, MissionData, load_folder
+from ingest.sample import is_sample_only
+from layers.mission import (
+    FILES,
+    SAMPLE_DIR,
+    SAMPLE_LABEL,
+    MissionData,
+    from_layers,
+    load_folder,
+)
+from store import open_store
 
 DATA_DIR_ENV = "POCMAP_DATA_DIR"
 DATA_LABEL_ENV = "POCMAP_DATA_LABEL"
 
 
-def data_folder() -> Path:
-    """The folder the app reads: ``POCMAP_DATA_DIR``, or the synthetic sample."""
-    return Path(os.environ.get(DATA_DIR_ENV) or SAMPLE_DIR).resolve()
+def data_folder() -> Path | None:
+    """The folder the app reads instead of the store (``POCMAP_DATA_DIR``), if any."""
+    folder = os.environ.get(DATA_DIR_ENV)
+    return Path(folder).resolve() if folder else None
 
 
 def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
@@ -24,15 +40,41 @@ def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 @st.cache_resource(show_spinner="Loading the mission's layers…", max_entries=4)
-def _load(folder: str, label: str, fingerprint: tuple) -> MissionData:
+def _load_folder(folder: str, label: str, fingerprint: tuple) -> MissionData:
     return load_folder(Path(folder), label)
 
 
-def mission_data() -> MissionData:
-    """Every layer, validated; reloaded when a file in the folder changes."""
+@st.cache_resource(max_entries=2)
+def store() -> Any:
+    """The store, opened once per process (``POCMAP_DB``)."""
+    return open_store()
+
+
+@st.cache_resource(show_spinner="Loading the mission's layers…", max_entries=4)
+def _load_store(location: str, label: str, fingerprint: tuple) -> MissionData:
+    return from_layers(store().layer, label)
+
+
+def _store_label(batches: list[Any]) -> str:
+    if is_sample_only(batches):
+        return SAMPLE_LABEL
+    if any(b.layer == "admin_boundaries" and b.status == "active" for b in batches):
+        return os.environ.get(DATA_LABEL_ENV) or "Mission store"
+    return "Mission store"
+
+
+def mission_data() -> MissionData | None:
+    """Every layer, validated; ``None`` while the store has no admin boundaries to map."""
     folder = data_folder()
-    label = os.environ.get(DATA_LABEL_ENV) or (
-        SAMPLE_LABEL if folder == SAMPLE_DIR.resolve() else folder.name
-    )
-    # The files' sizes and times are part of the cache key, so a changed file reloads.
-    return _load(str(folder), label, _fingerprint(folder))
+    if folder is not None:
+        label = os.environ.get(DATA_LABEL_ENV) or (
+            SAMPLE_LABEL if folder == SAMPLE_DIR.resolve() else folder.name
+        )
+        # The files' sizes and times are part of the cache key, so a changed file reloads.
+        return _load_folder(str(folder), label, _fingerprint(folder))
+    batches = store().batches()
+    if not any(b.layer == "admin_boundaries" and b.status == "active" for b in batches):
+        return None
+    # Any import, withdrawal or restore changes this key, so the map reloads then only.
+    fingerprint = tuple((b.batch_id, b.status) for b in batches)
+    return _load_store(store().location, _store_label(batches), fingerprint)

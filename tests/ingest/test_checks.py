@@ -92,8 +92,8 @@ def test_each_bad_cell_rejects_its_row_and_says_why(changes, column, words) -> N
     result = check([row(1), row(2, **changes)])
     assert result.counts[REJECTED] == 1
     assert result.outcomes.loc[3] == REJECTED and result.outcomes.loc[2] == ACCEPTED
-    assert any(p.startswith(f"{column}: ") and words in p for p in problems(result, 3)), (
-        problems(result, 3)
+    assert any(p.startswith(f"{column}: ") and words in p for p in problems(result, 3)), problems(
+        result, 3
     )
     line = result.report[result.report["row"] == 3].iloc[0]
     assert line["expected"], "every problem says what would be accepted"

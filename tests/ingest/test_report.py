@@ -20,8 +20,15 @@ HEADER = ReportHeader(
 )
 LINES = pd.DataFrame(
     [
-        [3, "date", "=HYPERLINK(\"http://x\")", "is not a date", "a date", "rejected"],
-        [4, "narrative", "Éléments armés à Kalondo", "may repeat row 2", "", "accepted_with_warning"],
+        [3, "date", '=HYPERLINK("http://x")', "is not a date", "a date", "rejected"],
+        [
+            4,
+            "narrative",
+            "Éléments armés à Kalondo",
+            "may repeat row 2",
+            "",
+            "accepted_with_warning",
+        ],
     ],
     columns=REPORT_COLUMNS,
 )
@@ -34,7 +41,7 @@ def test_the_csv_report_carries_the_accounting_and_opens_with_accents() -> None:
     assert ["Rows read", "3"] in rows and ["Rejected", "1"] in rows
     problems = rows[rows.index([]) + 1 :]
     assert problems[0][:2] == ["Row", "Column"]
-    assert problems[1][2] == "'=HYPERLINK(\"http://x\")"  # text, never a formula
+    assert problems[1][2] == '\'=HYPERLINK("http://x")'  # text, never a formula
     assert problems[2][2] == "Éléments armés à Kalondo"
 
 
@@ -45,6 +52,6 @@ def test_the_excel_report_has_summary_and_problems_and_no_formula() -> None:
     assert summary["Rows read"] == "3" and summary["Field office"] == "Bureau de Kalondo"
     problems = book["Problems"]
     cell = problems.cell(2, 3)
-    assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://x\")"
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://x")'
     assert problems.cell(2, 1).value == 3
     assert problems.cell(3, 3).value == "Éléments armés à Kalondo"

@@ -29,6 +29,8 @@ def tiny_folder(tmp_path, monkeypatch) -> Path:
     folder = tmp_path / "tiny"
     save_folder(tiny_mission(), folder)
     monkeypatch.setenv("POCMAP_DATA_DIR", str(folder))
+    # The Upload page opens the store: never the repository's own data/ folder.
+    monkeypatch.setenv("POCMAP_DB", str(tmp_path / "store.gpkg"))
     monkeypatch.delenv("POCMAP_DATA_LABEL", raising=False)
     monkeypatch.delenv("POCMAP_TILE_URL", raising=False)
     st.cache_resource.clear()
@@ -197,7 +199,7 @@ def test_layers_and_codes_lists_the_layers(tiny_folder):
         ],
         "Rows": [8, 2, 1, 3, 4, 6],
     }
-    assert f"Loaded from `{tiny_folder.resolve()}`." in [m.value for m in at.markdown]
+    assert f"Loaded from the folder `{tiny_folder.resolve()}`." in [m.value for m in at.markdown]
     assert [e.label for e in at.expander][:2] == ["Motivation", "Motivation confidence"]
     motivations = at.dataframe[2].value
     assert motivations["Code"].tolist() == [

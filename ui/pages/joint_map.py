@@ -22,6 +22,14 @@ from ui.data import mission_data
 MAP_HEIGHT = 680
 
 data = mission_data()
+if data is None:
+    st.title("Joint POC and political map")
+    st.info(
+        "Nothing to map yet: the store holds no administrative boundaries. Import them "
+        "on the **Upload** page (then the other layers), or load the synthetic sample "
+        "with `pocmap load-sample`."
+    )
+    st.stop()
 selection = filters.show(data)
 tile_server = tile_server_from_env()
 

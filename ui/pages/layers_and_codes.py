@@ -12,14 +12,22 @@ from layers import (
     mission_presence,
     political_processes,
 )
-from ui.data import data_folder, mission_data
+from ui.data import data_folder, mission_data, store
 
 data = mission_data()
 
 st.title("Layers and codes")
+if data is None:
+    st.info("The store holds no administrative boundaries yet: import them on the Upload page.")
+    st.stop()
 if data.label:
     st.caption(data.label)
-st.write(f"Loaded from `{data_folder()}`.")
+folder = data_folder()
+st.write(
+    f"Loaded from the folder `{folder}`."
+    if folder
+    else f"Loaded from the store `{store().location}` (active batches only)."
+)
 
 layer_rows = [
     ("Incidents", len(data.incidents)),

@@ -1,0 +1,221 @@
+"""``pocmap import``, ``batches``, ``withdraw``, ``restore``, ``load-sample``: the store by hand."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ingest.layer_specs import LAYER_SPECS
+from ingest.pipeline import ImportOptions, commit_import, preview_import
+from ingest.profiles import PROFILES
+from ingest.report import report_csv, report_xlsx
+from ingest.sample import load_sample_into
+from ingest.source import IngestError, Upload
+from ingest.values import DATE_ORDERS
+from store import open_store
+
+OK, REFUSED, USAGE = 0, 1, 2
+_REPORT_LINES_SHOWN = 20
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """Register the store's subcommands on the ``pocmap`` parser."""
+    imp = commands.add_parser(
+        "import",
+        help="import a file into the store as one batch",
+        description="Read, map and check every row of PATH, then commit the accepted rows "
+        "as one batch. Exit 0 when the batch committed, 1 when the file was refused.",
+    )
+    imp.add_argument("path", help="CSV, XLSX, GeoJSON, zipped shapefile, GeoPackage, KML/KMZ")
+    imp.add_argument("--layer", required=True, choices=tuple(LAYER_SPECS))
+    imp.add_argument("--office", required=True, help="the field office sending the file")
+    imp.add_argument("--profile", default="auto", choices=("auto", *PROFILES))
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="map a schema field to a column of the file (repeatable)",
+    )
+    imp.add_argument("--use-mapping", metavar="NAME", help="a mapping saved earlier")
+    imp.add_argument("--save-mapping", metavar="NAME", help="keep this mapping for next time")
+    imp.add_argument("--sheet", help="the sheet of an Excel file")
+    imp.add_argument("--source-layer", help="the layer of a GeoPackage or KML file")
+    imp.add_argument("--date-order", choices=DATE_ORDERS, help="how 03/04/2024 is written")
+    imp.add_argument("--uploader", default="command line", help="who is importing")
+    imp.add_argument("--report", metavar="FILE", help="write the report (.csv or .xlsx)")
+    imp.add_argument("--dry-run", action="store_true", help="check only, commit nothing")
+    imp.add_argument("--json", action="store_true", help="print the accounting as JSON")
+    imp.set_defaults(run=run_import)
+
+    listing = commands.add_parser("batches", help="list the batches in the store")
+    listing.add_argument("--layer", choices=tuple(LAYER_SPECS))
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(run=run_batches)
+
+    withdraw = commands.add_parser("withdraw", help="hide a batch from analysis (kept)")
+    withdraw.add_argument("batch", type=int)
+    withdraw.add_argument("--reason", required=True)
+    withdraw.add_argument("--by", default="command line")
+    withdraw.set_defaults(run=lambda a: _status(a, "withdraw"))
+
+    restore = commands.add_parser("restore", help="bring a withdrawn batch back")
+    restore.add_argument("batch", type=int)
+    restore.add_argument("--by", default="command line")
+    restore.set_defaults(run=lambda a: _status(a, "restore"))
+
+    sample = commands.add_parser(
+        "load-sample", help="import the synthetic Carana sample into the store"
+    )
+    sample.set_defaults(run=run_load_sample)
+
+
+def _mapping(args: argparse.Namespace, store: Any) -> dict[str, str] | None:
+    mapping: dict[str, str] = {}
+    if args.use_mapping:
+        saved = store.mappings(args.layer)
+        if args.use_mapping not in saved:
+            raise IngestError(
+                f"--use-mapping {args.use_mapping!r} is not saved for layer {args.layer}; "
+                f"saved: {', '.join(sorted(saved)) or 'none'}"
+            )
+        mapping.update(saved[args.use_mapping])
+    for pair in args.map:
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise IngestError(f"--map {pair!r} is expected to look like FIELD=COLUMN")
+        mapping[field.strip()] = column.strip()
+    return mapping or None
+
+
+def run_import(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    if not path.is_file():
+        print(f"pocmap import: {path} is not a file", file=sys.stderr)
+        return USAGE
+    store = open_store()
+    try:
+        upload = Upload(path.name, path.read_bytes())
+        options = ImportOptions(
+            layer=args.layer,
+            office=args.office,
+            uploader=args.uploader,
+            profile=args.profile,
+            mapping=_mapping(args, store),
+            sheet=args.sheet,
+            source_layer=args.source_layer,
+            date_order=args.date_order,
+        )
+        preview = preview_import(store, upload, options)
+    except (IngestError, ValueError) as err:
+        return _refused(args, str(err))
+    batch = None
+    problem = None
+    if not args.dry_run:
+        try:
+            batch = commit_import(store, preview)
+        except IngestError as err:
+            problem = str(err)
+    if batch is not None and args.save_mapping:
+        store.save_mapping(
+            args.save_mapping,
+            args.layer,
+            dict(preview.mapped.mapping),
+            office=args.office,
+            by=args.uploader,
+        )
+    label = f"batch {batch.batch_id}" if batch else "not imported"
+    if args.report:
+        _write_report(Path(args.report), preview, label)
+    _print_accounting(args, preview, batch, problem)
+    return OK if batch is not None or (args.dry_run and problem is None) else REFUSED
+
+
+def _write_report(path: Path, preview: Any, label: str) -> None:
+    header = preview.header(label)
+    writer = report_xlsx if path.suffix.lower() == ".xlsx" else report_csv
+    path.write_bytes(writer(header, preview.result.report))
+
+
+def _print_accounting(args: argparse.Namespace, preview: Any, batch: Any, problem: str | None):
+    accounting = preview.accounting()
+    accounting["batch"] = batch.batch_id if batch else None
+    accounting["committed"] = batch is not None
+    accounting["error"] = problem
+    if args.json:
+        accounting["report"] = json.loads(preview.result.report.to_json(orient="records"))
+        print(json.dumps(accounting, ensure_ascii=False, indent=2, default=str))
+        return
+    print(f"{preview.upload.name} -> {args.layer} ({args.office})")
+    print(f"  format {preview.table.format}; profile {accounting['profile']}")
+    print(f"    ({accounting['profile_reason']})")
+    print(
+        f"  rows read {accounting['rows_read']}: accepted {accounting['accepted']}, "
+        f"accepted with a warning {accounting['accepted_with_warning']}, "
+        f"rejected {accounting['rejected']}"
+    )
+    for note in accounting["notes"]:
+        print(f"  note: {note}")
+    report = preview.result.report
+    for line in report.head(_REPORT_LINES_SHOWN).itertuples(index=False):
+        print(
+            f"  row {line.row}, column '{line.column}': {line.value!r} {line.problem}; "
+            f"expected {line.expected} [{line.outcome}]"
+        )
+    if len(report) > _REPORT_LINES_SHOWN:
+        print(f"  ... {len(report) - _REPORT_LINES_SHOWN} more lines (--report FILE for all)")
+    if batch is not None:
+        print(f"committed as batch {batch.batch_id}")
+    elif problem:
+        print(f"not imported: {problem}", file=sys.stderr)
+    else:
+        print("dry run: nothing committed")
+
+
+def _refused(args: argparse.Namespace, message: str) -> int:
+    if getattr(args, "json", False):
+        print(json.dumps({"file": args.path, "committed": False, "error": message}))
+    print(f"pocmap import: {message}", file=sys.stderr)
+    return REFUSED
+
+
+def run_batches(args: argparse.Namespace) -> int:
+    batches = open_store().batches(args.layer)
+    if args.json:
+        print(json.dumps([b.__dict__ for b in batches], ensure_ascii=False, default=str))
+        return OK
+    for b in batches:
+        print(
+            f"{b.batch_id:>5}  {b.status:<9}  {b.layer:<19} {b.office:<28} {b.imported_at}  "
+            f"{b.source_name}: {b.rows_read} read, {b.accepted + b.accepted_with_warning} "
+            f"accepted, {b.rejected} rejected"
+        )
+    if not batches:
+        print("the store is empty: `pocmap load-sample` or `pocmap import` a file")
+    return OK
+
+
+def _status(args: argparse.Namespace, action: str) -> int:
+    store = open_store()
+    try:
+        if action == "withdraw":
+            batch = store.withdraw(args.batch, by=args.by, reason=args.reason)
+        else:
+            batch = store.restore(args.batch, by=args.by)
+    except (KeyError, ValueError) as err:
+        print(f"pocmap {action}: {err}", file=sys.stderr)
+        return REFUSED
+    print(f"batch {batch.batch_id} is now {batch.status}")
+    return OK
+
+
+def run_load_sample(args: argparse.Namespace) -> int:
+    store = open_store()
+    batches = load_sample_into(store)
+    for b in batches:
+        print(f"batch {b.batch_id}: {b.source_name} -> {b.layer}, {b.rows_read} rows")
+    print(f"sample loaded into {store.location}" if batches else "sample already in the store")
+    return OK

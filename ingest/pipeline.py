@@ -1,0 +1,227 @@
+"""One upload from bytes to a committed batch: read, map, check, then commit atomically.
+
+:func:`preview_import` does everything but write, so a person can look at the detected
+profile, the mapping, the report and a map of what would be accepted before
+:func:`commit_import` writes the batch. The page and ``pocmap import`` both call these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+
+from ingest import profiles, readers
+from ingest.checks import CheckContext, CheckResult, check_rows
+from ingest.layer_specs import LAYER_SPECS, id_field
+from ingest.report import ReportHeader
+from ingest.source import IngestError, Limits, RawTable, Upload
+from store import DuplicateIds, NewBatch
+
+_MAX_COMMIT_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to read one upload.
+
+    Parameters
+    ----------
+    layer : which layer the file holds (``ingest.layer_specs.LAYER_SPECS``).
+    office : the field office sending it.
+    uploader : who is importing (recorded with the batch).
+    profile : ``auto`` or one of ``ingest.profiles.PROFILES``.
+    mapping : ``{schema column: file column}`` over the profile's own mapping.
+    sheet, source_layer : the sheet (XLSX) or layer (GeoPackage, KML) to read.
+    date_order : how the office writes ``03/04/2024`` (``ingest.values.DATE_ORDERS``).
+    today : dates after it are refused (defaults to today).
+    """
+
+    layer: str
+    office: str
+    uploader: str = "unknown"
+    profile: str = "auto"
+    mapping: dict[str, str] | None = None
+    sheet: str | None = None
+    source_layer: str | None = None
+    date_order: str | None = None
+    today: dt.date | None = None
+    limits: Limits = field(default_factory=Limits.from_env)
+
+    def __post_init__(self) -> None:
+        if self.layer not in LAYER_SPECS:
+            raise ValueError(
+                f"`layer` was {self.layer!r} but is expected to be in {tuple(LAYER_SPECS)}"
+            )
+        if not self.office.strip():
+            raise ValueError("`office` is empty but every batch needs the field office sending it")
+
+
+@dataclass
+class Preview:
+    """An upload read, mapped and checked, not yet written."""
+
+    upload: Upload
+    options: ImportOptions
+    table: RawTable
+    mapped: Any
+    profile_reason: str
+    result: CheckResult
+    already_imported: Any = None
+
+    @property
+    def notes(self) -> list[str]:
+        return [*self.table.notes, *self.mapped.notes, *self.result.notes]
+
+    def header(self, batch: str = "not imported") -> ReportHeader:
+        counts = self.result.counts
+        return ReportHeader(
+            file=self.upload.name,
+            layer=self.options.layer,
+            office=self.options.office,
+            profile=self.mapped.profile,
+            rows_read=self.result.rows_read,
+            accepted=counts["accepted"],
+            accepted_with_warning=counts["accepted_with_warning"],
+            rejected=counts["rejected"],
+            notes=tuple(self.notes),
+            batch=batch,
+        )
+
+    def accounting(self) -> dict[str, Any]:
+        """What happened to every row, for people (the page, the CLI) and machines."""
+        return {
+            "file": self.upload.name,
+            "sha256": self.upload.sha256,
+            "layer": self.options.layer,
+            "office": self.options.office,
+            "format": self.table.format,
+            "profile": self.mapped.profile,
+            "profile_reason": self.profile_reason,
+            "mapping": dict(self.mapped.mapping),
+            "rows_read": self.result.rows_read,
+            **self.result.counts,
+            "notes": self.notes,
+        }
+
+
+def mission_area(store: Any) -> Any:
+    """The union of the stored admin boundaries, or ``None`` while there are none."""
+    boundaries = store.layer("admin_boundaries")
+    if not len(boundaries):
+        return None
+    return boundaries.union_all()
+
+
+def preview_import(store: Any, upload: Upload, options: ImportOptions) -> Preview:
+    """Read, map and check ``upload`` against ``store``, writing nothing.
+
+    Raises
+    ------
+    IngestError
+        when the whole file is refused (format, size, safety); row problems never
+        raise, they are in the report.
+    """
+    table = readers.read(
+        upload, sheet=options.sheet, layer=options.source_layer, limits=options.limits
+    )
+    profile = options.profile
+    reason = "chosen by hand"
+    if profile == "auto":
+        profile, reason = profiles.detect_details(table, options.layer)
+    mapped = profiles.apply(table, options.layer, profile, options.mapping)
+    result = check_rows(table, mapped, _context(store, upload, options))
+    return Preview(
+        upload,
+        options,
+        table,
+        mapped,
+        reason,
+        result,
+        already_imported=store.find_upload(options.layer, upload.sha256),
+    )
+
+
+def _context(store: Any, upload: Upload, options: ImportOptions) -> CheckContext:
+    area = None if options.layer == "admin_boundaries" else mission_area(store)
+    stored = None
+    if options.layer == "incidents":
+        stored = store.layer("incidents")
+        stored = stored if len(stored) else None
+    return CheckContext(
+        office=options.office,
+        mission_area=area,
+        date_order=options.date_order,
+        today=options.today or dt.date.today(),
+        existing_ids=lambda ids: store.existing_ids(options.layer, ids),
+        stored_incidents=stored,
+        upload_sha256=upload.sha256,
+    )
+
+
+def commit_import(store: Any, preview: Preview) -> Any:
+    """Write ``preview``'s accepted rows as one batch, atomically; return the batch.
+
+    If another office committed some of the same ids since the preview, the file is
+    checked again (those rows are now rejected as duplicates) and committed.
+
+    Raises
+    ------
+    IngestError
+        when the file was imported before (``DuplicateUpload``) or no row is accepted.
+    """
+    earlier = preview.already_imported
+    if earlier is not None and earlier.status == "active":
+        raise IngestError(_already_imported(preview))
+    for _ in range(_MAX_COMMIT_ATTEMPTS):
+        if not len(preview.result.accepted):
+            raise IngestError(
+                f"{preview.upload.name}: no row can be imported "
+                f"({preview.result.rows_read} read, all rejected); see the report"
+            )
+        try:
+            return _commit(store, preview)
+        except DuplicateIds:
+            preview = preview_import(store, preview.upload, preview.options)
+    raise IngestError(f"{preview.upload.name}: other imports kept adding the same ids; try again")
+
+
+def _commit(store: Any, preview: Preview) -> Any:
+    counts = preview.result.counts
+    options = preview.options
+    key = id_field(LAYER_SPECS[options.layer])
+    rows = preview.result.accepted
+    if isinstance(rows, gpd.GeoDataFrame):
+        rows = rows.set_geometry(rows.geometry.name)
+    return store.commit_batch(
+        NewBatch(
+            layer=options.layer,
+            office=options.office,
+            uploader=options.uploader,
+            source_name=preview.upload.name,
+            source_sha256=preview.upload.sha256,
+            source_format=preview.table.format,
+            profile=preview.mapped.profile,
+            mapping=dict(preview.mapped.mapping),
+            rows_read=preview.result.rows_read,
+            accepted=counts["accepted"],
+            accepted_with_warning=counts["accepted_with_warning"],
+            rejected=counts["rejected"],
+            notes=preview.notes,
+        ),
+        rows,
+        report=preview.result.report,
+        original=preview.upload.data,
+        id_column=key.name if key else None,
+    )
+
+
+def _already_imported(preview: Preview) -> str:
+    batch = preview.already_imported
+    return (
+        f"{preview.upload.name} was already imported as batch {batch.batch_id} "
+        f"({batch.layer}, {batch.office}, {batch.imported_at}, status {batch.status}); "
+        "withdraw that batch first to import the file again"
+    )

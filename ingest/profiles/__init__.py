@@ -1,0 +1,154 @@
+"""Column-mapping profiles: which column of a file holds which field of a layer.
+
+``detect`` recognises the layout (pocmap's own columns, an ACLED or UCDP GED export, a
+KoboToolbox/ODK export, an HXL-tagged sheet); ``apply`` maps the file's columns to the
+layer's fields, turns words into codes (English and French) and keeps the motivation as
+written. A mapping given by hand overrides the profile's, column by column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ingest.layer_specs import LAYER_SPECS
+from ingest.profiles import events, forms
+from ingest.profiles.matching import suggest_mapping as _suggest
+from ingest.profiles.matching import wanted_fields, word
+from ingest.profiles.vocabulary import apply_vocabulary
+from ingest.source import RawTable
+
+PROFILES = ("native", "acled", "ucdp", "kobo", "hxl", "custom")
+INCIDENTS_ONLY = ("acled", "ucdp")
+_OPTIONAL_FOR_NATIVE = {"motivation", "location_precision", "source", "field_office"}
+"""Fields the checks can fill for a whole file (said in a note), so a file lacking them is
+still recognised as pocmap's own layout."""
+
+
+@dataclass
+class Mapped:
+    """A file's columns mapped to a layer's fields.
+
+    Attributes
+    ----------
+    mapping : field -> the column(s) it came from, to show and edit.
+    frame : indexed like the file's records: the layer's fields (values as written
+        except known words turned into codes), raw ``latitude``/``longitude`` for points
+        from a table, ``geometry`` from a spatial file, ``motivation_raw``.
+    unmapped : the file's columns no field uses (kept in each row's source record).
+    """
+
+    layer: str
+    profile: str
+    mapping: dict[str, str]
+    frame: pd.DataFrame
+    unmapped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def suggest_mapping(table: RawTable, layer: str) -> dict[str, str]:
+    """Best-guess ``{field: column}`` from the headers, in English or French."""
+    return _suggest(table, LAYER_SPECS[_check_layer(layer)])
+
+
+def _check_layer(layer: str) -> str:
+    if layer not in LAYER_SPECS:
+        raise ValueError(f"`layer` was {layer!r} but is expected to be in {tuple(LAYER_SPECS)}")
+    return layer
+
+
+def detect_details(table: RawTable, layer: str) -> tuple[str, str]:
+    """The profile that fits ``table`` for ``layer``, and why, in words."""
+    spec = LAYER_SPECS[_check_layer(layer)]
+    names = set(events.columns_by_name(table.records))
+    if layer == "incidents":
+        if events.ACLED_CORE <= names:
+            return "acled", events.acled_generation(names)
+        if events.UCDP_CORE - {"latitude", "longitude"} <= names:
+            return "ucdp", "UCDP GED export: has type_of_violence, best, date_start, side_a"
+    if forms.is_kobo(table.records):
+        return "kobo", "KoboToolbox/ODK export: has _uuid, _submission_time or _geolocation"
+    if table.hxl_tags:
+        return "hxl", f"HXL hashtags under the header ({len(table.hxl_tags)} tagged columns)"
+    exact = {word(str(c)) for c in table.records.columns}
+    required = {f.name for f in spec.fields if f.required} - _OPTIONAL_FOR_NATIVE
+    if "Point" in spec.geometry_types and not table.has_geometry:
+        required |= {"latitude", "longitude"}
+    missing = sorted(r for r in required if word(r) not in exact)
+    if not missing:
+        return "native", "the columns are pocmap's own"
+    return "custom", f"not a known layout (no column named {', '.join(missing[:4])}): map it"
+
+
+def detect(table: RawTable, layer: str) -> str:
+    """The profile name that fits ``table`` for ``layer`` (``custom`` when none does)."""
+    return detect_details(table, layer)[0]
+
+
+def apply(
+    table: RawTable,
+    layer: str,
+    profile: str = "auto",
+    mapping: dict[str, str] | None = None,
+) -> Mapped:
+    """Map ``table``'s columns to ``layer``'s fields with ``profile`` and hand overrides.
+
+    Raises
+    ------
+    ValueError
+        naming the profile, field or column that is not known.
+    """
+    spec = LAYER_SPECS[_check_layer(layer)]
+    if profile == "auto":
+        profile = detect(table, layer)
+    if profile not in PROFILES:
+        raise ValueError(f"`profile` was {profile!r} but is expected to be in {PROFILES}")
+    if profile in INCIDENTS_ONLY and layer != "incidents":
+        raise ValueError(f"`profile` {profile!r} reads incidents only, not {layer!r}")
+    records = table.records
+    fields = wanted_fields(table, spec)
+    overrides = _checked(mapping or {}, fields, records)
+    notes: list[str] = []
+    if profile in INCIDENTS_ONLY:
+        reader = events.acled if profile == "acled" else events.ucdp
+        shown, frame, notes = reader(records)
+    else:
+        shown = _suggest(table, spec)
+        if profile == "hxl" and table.hxl_tags:
+            shown |= forms.hxl(table.hxl_tags, fields)
+        frame = pd.DataFrame({f: records[c] for f, c in shown.items()}, index=records.index)
+        if profile == "kobo":
+            added, derived, notes = forms.kobo(records, {**shown, **overrides})
+            shown |= added
+            for name, column in added.items():
+                frame[name] = derived.get(name, records[column])
+    for name, column in overrides.items():
+        if column is None:  # mapped by hand to nothing: the file has no such column
+            frame = frame.drop(columns=[name], errors="ignore")
+            shown.pop(name, None)
+        else:
+            frame[name] = records[column]
+            shown[name] = column
+    frame = frame.astype(object)
+    if table.has_geometry:
+        frame["geometry"] = records["geometry"]
+    apply_vocabulary(frame, spec, kobo=profile == "kobo")
+    used = set(shown.values())
+    unmapped = [str(c) for c in records.columns if c != "geometry" and str(c) not in used]
+    return Mapped(layer, profile, shown, frame, unmapped, notes)
+
+
+def _checked(mapping: dict[str, str], fields: list[str], records: pd.DataFrame) -> dict:
+    """Hand overrides checked against the layer and the file; ``""`` means not mapped."""
+    columns: dict[str, object] = {str(c): c for c in records.columns}
+    columns[""] = None
+    for name, column in mapping.items():
+        if name not in fields:
+            raise ValueError(f"mapping field {name!r} is not a field of this layer: {fields}")
+        if column not in columns:
+            raise ValueError(
+                f"mapping column {column!r} (for {name}) is not in the file; "
+                f"its columns are {list(columns)}"
+            )
+    return {name: columns[column] for name, column in mapping.items()}

@@ -1,0 +1,150 @@
+"""Uploads end to end: real files through read, map, check and commit into a real store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import ImportOptions, commit_import, preview_import
+from ingest.sample import IMPORT_ORDER, load_sample_into
+from ingest.source import IngestError, Upload
+from layers.mission import from_layers, load_sample
+from store import open_store
+from tests.ingest import uploads
+
+TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.fixture(scope="session")
+def boundaries_store(tmp_path_factory) -> Path:
+    """A store holding the sample's admin boundaries (the mission area), made once."""
+    path = tmp_path_factory.mktemp("template") / "boundaries.gpkg"
+    store = open_store(path)
+    sample = Path(__file__).resolve().parents[2] / "sample_data" / "admin_boundaries.geojson"
+    preview = preview_import(
+        store,
+        Upload(sample.name, sample.read_bytes()),
+        ImportOptions(layer="admin_boundaries", office="HQ", profile="native"),
+    )
+    commit_import(store, preview)
+    return path
+
+
+@pytest.fixture
+def store(boundaries_store: Path, tmp_path: Path):
+    path = tmp_path / "pocmap.gpkg"
+    shutil.copyfile(boundaries_store, path)
+    return open_store(path)
+
+
+def _import(store, fixture: uploads.Fixture, **options):
+    preview = preview_import(
+        store,
+        Upload(fixture.name, fixture.data),
+        ImportOptions(
+            layer=fixture.layer,
+            office="Bureau de test",
+            uploader="pytest",
+            profile=fixture.profile,
+            today=TODAY,
+            **options,
+        ),
+    )
+    return preview, commit_import(store, preview)
+
+
+def _accounted(preview, batch, expected: uploads.Expected) -> None:
+    counts = preview.result.counts
+    assert preview.result.rows_read == len(preview.table.records) == expected.rows_read
+    assert sum(counts.values()) == expected.rows_read
+    assert counts["accepted"] + counts["accepted_with_warning"] == expected.accepted, (
+        preview.result.report.to_string()
+    )
+    assert counts["rejected"] == expected.rejected
+    # The batch records the same accounting, and every rejected row is explained.
+    assert (batch.rows_read, batch.rejected) == (expected.rows_read, expected.rejected)
+    rejected_rows = set(preview.result.outcomes[preview.result.outcomes == "rejected"].index)
+    assert rejected_rows <= set(preview.result.report["row"])
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        uploads.native_incidents_cp1252,
+        uploads.french_incidents_xlsx,
+        uploads.agreements_geojson,
+        uploads.processes_kml,
+    ],
+)
+def test_each_format_imports_and_every_row_is_accounted_for(store, build) -> None:
+    fixture = build()
+    preview, batch = _import(store, fixture)
+    _accounted(preview, batch, fixture.expected)
+    if fixture.detected:
+        assert preview.mapped.profile == fixture.detected
+    stored = store.layer(fixture.layer)
+    assert len(stored) == fixture.expected.accepted
+    assert store.report(batch.batch_id)["row"].tolist() == preview.result.report["row"].tolist()
+    assert store.original(batch.batch_id).data == fixture.data
+
+
+@pytest.mark.parametrize("build", [uploads.admin_shapefile_zip, uploads.presence_geopackage])
+def test_spatial_files_are_reprojected_and_imported(tmp_path, build) -> None:
+    fixture = build(tmp_path)
+    fresh = open_store(tmp_path / "fresh.gpkg")
+    preview, batch = _import(fresh, fixture)
+    _accounted(preview, batch, fixture.expected)
+    assert fresh.layer(fixture.layer).crs.to_epsg() == 4326
+
+
+def test_french_accents_and_decimal_commas_arrive_intact(store) -> None:
+    preview, _ = _import(store, uploads.native_incidents_cp1252())
+    incidents = store.layer("incidents")
+    assert set(incidents["narrative"]) == {"Éléments armés près du marché; œuvre à vérifier"}
+    assert set(incidents["motivation"]) == {"revenge"}
+    assert set(incidents["motivation_raw"]) == {"vengeance"}  # the raw value is kept
+    assert incidents.geometry.iloc[0].y == pytest.approx(uploads.INSIDE[0][1])
+    swapped = preview.result.report
+    assert "swapped" in swapped.loc[swapped["row"] == 6, "problem"].iloc[0]
+
+
+def test_reuploading_the_same_file_is_detected_and_withdrawn_batches_hide(store) -> None:
+    fixture = uploads.agreements_geojson()
+    _, batch = _import(store, fixture)
+    with pytest.raises(IngestError, match=f"already imported as batch {batch.batch_id}"):
+        _import(store, fixture)
+    store.withdraw(batch.batch_id, by="pytest", reason="wrong office")
+    assert len(store.layer("local_agreements")) == 0
+    # A withdrawn file can be imported again (re-processed); then the old one stays hidden.
+    _, again = _import(store, fixture)
+    assert again.batch_id != batch.batch_id
+    assert len(store.layer("local_agreements")) == fixture.expected.accepted
+
+
+def test_ids_already_in_the_store_are_rejected_as_duplicates(store) -> None:
+    fixture = uploads.processes_kml()
+    _import(store, fixture)
+    changed = uploads.Fixture(
+        "processus_v2.kml",
+        fixture.data.replace(b"Dialogue 1", b"Dialogue un"),
+        fixture.layer,
+        fixture.expected,
+        fixture.profile,
+    )
+    with pytest.raises(IngestError, match="no row can be imported"):
+        _import(store, changed)
+
+
+def test_the_sample_loads_through_the_import_path(tmp_path) -> None:
+    store = open_store(tmp_path / "sample.gpkg")
+    batches = load_sample_into(store)
+    assert [b.layer for b in reversed(store.batches())] == list(IMPORT_ORDER)
+    assert all(b.rejected == 0 for b in batches)
+    loaded = from_layers(store.layer, "sample")
+    sample = load_sample()
+    for name in IMPORT_ORDER:
+        assert len(getattr(loaded, name)) == len(getattr(sample, name)), name
+    assert load_sample_into(store) == []  # already there: nothing imported twice

@@ -1,0 +1,104 @@
+"""The Upload page under AppTest: a real file through detection, report and commit."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from ingest.pipeline import ImportOptions, commit_import, preview_import
+from ingest.source import Upload
+from store import open_store
+from tests.ingest import uploads
+
+ROOT = Path(__file__).resolve().parents[2]
+UPLOAD = str(ROOT / "ui" / "pages" / "upload.py")
+JOINT_MAP = str(ROOT / "ui" / "pages" / "joint_map.py")
+
+
+@pytest.fixture(scope="module")
+def boundaries_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("ui-template") / "pocmap.gpkg"
+    store = open_store(path)
+    source = ROOT / "sample_data" / "admin_boundaries.geojson"
+    commit_import(
+        store,
+        preview_import(
+            store,
+            Upload(source.name, source.read_bytes()),
+            ImportOptions(layer="admin_boundaries", office="HQ", profile="native"),
+        ),
+    )
+    return path
+
+
+@pytest.fixture
+def db(boundaries_file, tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "pocmap.gpkg"
+    shutil.copyfile(boundaries_file, path)
+    monkeypatch.setenv("POCMAP_DB", str(path))
+    monkeypatch.delenv("POCMAP_DATA_DIR", raising=False)
+    st.cache_resource.clear()
+    yield path
+    st.cache_resource.clear()
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _upload(fixture: uploads.Fixture, mime: str) -> AppTest:
+    at = AppTest.from_file(UPLOAD, default_timeout=60).run()
+    assert not at.exception, [e.message for e in at.exception]
+    at.selectbox(key="upload_layer").set_value(fixture.layer).run()
+    at.file_uploader(key="upload_file").set_value((fixture.name, fixture.data, mime)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_an_upload_is_previewed_reported_and_committed(db) -> None:
+    fixture = uploads.native_incidents_cp1252()
+    at = _upload(fixture, "text/csv")
+    assert _metrics(at) == {
+        "Rows read": "5",
+        "Accepted": "4",
+        "Accepted with a warning": "0",
+        "Rejected": "1",
+    }
+    report = next(d.value for d in at.dataframe if "Problem" in d.value.columns)
+    assert "swapped" in report.loc[report["Row"] == 6, "Problem"].iloc[0]
+    assert open_store(db).batches("incidents") == []  # nothing written before confirming
+
+    at.button(key="upload_import").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("Imported as batch" in s.value for s in at.success)
+    batches = open_store(db).batches("incidents")
+    assert [(b.rows_read, b.rejected, b.office) for b in batches] == [(5, 1, "HQ")]
+
+    # The joint map now shows what was imported.
+    joint = AppTest.from_file(JOINT_MAP, default_timeout=60).run()
+    assert not joint.exception, [e.message for e in joint.exception]
+    assert {m.label: m.value for m in joint.metric}["Incidents shown"] == "4"
+
+
+def test_a_refused_file_says_why_and_writes_nothing(db) -> None:
+    fixture = uploads.Fixture(
+        "incidents.csv", b"<OGRVRTDataSource></OGRVRTDataSource>", "incidents",
+        uploads.Expected(0, 0, 0),
+    )  # fmt: skip
+    at = _upload(fixture, "text/csv")
+    assert at.error, "a disguised VRT must be refused with a message"
+    assert open_store(db).batches() != [] and open_store(db).batches("incidents") == []
+
+
+def test_a_spatial_upload_shows_its_preview_and_history(db) -> None:
+    fixture = uploads.agreements_geojson()
+    at = _upload(fixture, "application/geo+json")
+    assert _metrics(at)["Rejected"] == "1"
+    at.button(key="upload_import").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    history = at.dataframe[-1].value
+    assert "accords.geojson" in set(history["file"])
