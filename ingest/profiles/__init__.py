@@ -20,6 +20,15 @@ from ingest.profiles.vocabulary import apply_vocabulary
 from ingest.source import RawTable
 
 PROFILES = ("native", "acled", "ucdp", "kobo", "hxl", "custom")
+PROFILE_LABELS = {
+    "auto": "Detect automatically",
+    "native": "pocmap columns",
+    "acled": "ACLED export",
+    "ucdp": "UCDP GED",
+    "kobo": "KoboToolbox / ODK export",
+    "hxl": "HXL-tagged sheet",
+    "custom": "My own columns (map them below)",
+}
 INCIDENTS_ONLY = ("acled", "ucdp")
 _OPTIONAL_FOR_NATIVE = {"motivation", "location_precision", "source", "field_office"}
 """Fields the checks can fill for a whole file (said in a note), so a file lacking them is
@@ -119,10 +128,13 @@ def apply(
             shown |= forms.hxl(table.hxl_tags, fields)
         frame = pd.DataFrame({f: records[c] for f, c in shown.items()}, index=records.index)
         if profile == "kobo":
+            # Kobo's own "_id", "_index"... are not the form's answers: the profile picks.
+            shown = {f: c for f, c in shown.items() if not str(c).startswith("_")}
+            frame = frame[list(shown)]
             added, derived, notes = forms.kobo(records, {**shown, **overrides})
             shown |= added
             for name, column in added.items():
-                frame[name] = derived.get(name, records[column])
+                frame[name] = derived[name] if name in derived else records[column]
     for name, column in overrides.items():
         if column is None:  # mapped by hand to nothing: the file has no such column
             frame = frame.drop(columns=[name], errors="ignore")

@@ -7,11 +7,12 @@ the incident type, so the row checks reject them with that type named in the rep
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
 
-from ingest.values import is_missing, parse_number
+from ingest.values import DAY_FIRST, is_missing, parse_date, parse_number
 
 ACLED_CORE = {"event_id_cnty", "event_date", "event_type", "actor1", "latitude", "longitude"}
 UCDP_CORE = {"type_of_violence", "best", "date_start", "side_a", "latitude", "longitude"}
@@ -74,6 +75,17 @@ def _code_of(value: Any, table: dict[str, str]) -> Any:
     return table.get(text.lower(), value)
 
 
+_SLASHED = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
+
+
+def _acled_date(value: Any) -> Any:
+    """ACLED writes numeric dates day first (04/03/2017 is 4 March): read them so."""
+    if isinstance(value, str) and _SLASHED.match(value.strip()):
+        date, _ = parse_date(value, order=DAY_FIRST)
+        return date.isoformat() if date else value
+    return value
+
+
 def _acled_type(event: str, sub: str, targeting: str, fatalities: float) -> str:
     e, s = event.lower(), sub.lower()
     if s == "sexual violence":
@@ -102,13 +114,13 @@ def acled(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str
     targeting = get("civilian_targeting").map(_text)
     frame = pd.DataFrame(index=records.index)
     frame["incident_id"] = get("event_id_cnty")
-    frame["date"] = get("event_date")
+    frame["date"] = get("event_date").map(_acled_date)
     frame["incident_type"] = [
         _acled_type(_text(e), _text(s), t, _number(f))
         for e, s, t, f in zip(get("event_type"), get("sub_event_type"), targeting, fatalities,
                               strict=True)
     ]  # fmt: skip
-    frame["motivation"] = "unknown"
+    frame["motivation"] = None  # not coded at source: comes in as unknown
     frame["perpetrator_type"] = get("inter1").map(lambda v: _code_of(v, _ACLED_ACTORS))
     frame["perpetrator_name"] = get("actor1")
     frame["fatalities"] = fatalities
@@ -173,14 +185,16 @@ def ucdp(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str]
         else f"UCDP type_of_violence {kind} without civilian deaths"
         for kind, dead in zip(violence, civilians, strict=True)
     ]  # fmt: skip
-    frame["motivation"] = "unknown"
+    frame["motivation"] = None  # not coded at source: comes in as unknown
     frame["perpetrator_name"] = get("side_a")
     frame["perpetrator_type"] = get("side_a").map(_ucdp_perpetrator)
     frame["fatalities"] = [
         best if kind == "3" else dead
         for kind, best, dead in zip(violence, get("best"), get("deaths_civilians"), strict=True)
     ]
-    frame["location_precision"] = get("where_prec").map(lambda v: _code_of(v, _UCDP_PRECISION))
+    frame["location_precision"] = get("where_prec").map(
+        lambda v: _code_of(v, _UCDP_PRECISION | {str(n): f"UCDP where_prec {n}" for n in (5, 6, 7)})
+    )
     frame["admin1"] = get("adm_1")
     frame["admin2"] = get("adm_2")
     frame["source"] = get("source_office").map(lambda v: f"UCDP GED: {_text(v)}".rstrip(": "))

@@ -63,6 +63,10 @@ def kobo(
                 added |= {"latitude": str(column), "longitude": str(column)}
                 notes.append(f"geopoint '{column}' split into latitude and longitude")
                 break
+    if "latitude" in added and "location_precision" not in mapping:
+        # A phone's GPS fix: the spot itself.
+        derived["location_precision"] = pd.Series("exact", index=records.index)
+        added["location_precision"] = f"{added['latitude']} (GPS)"
     if "incident_id" not in mapping:
         for name in _KOBO_ID:
             if name in by_name:

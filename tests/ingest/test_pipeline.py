@@ -70,34 +70,26 @@ def _accounted(preview, batch, expected: uploads.Expected) -> None:
     assert rejected_rows <= set(preview.result.report["row"])
 
 
-@pytest.mark.parametrize(
-    "build",
-    [
-        uploads.native_incidents_cp1252,
-        uploads.french_incidents_xlsx,
-        uploads.agreements_geojson,
-        uploads.processes_kml,
-    ],
-)
-def test_each_format_imports_and_every_row_is_accounted_for(store, build) -> None:
-    fixture = build()
+BUILDERS = uploads.builders()
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_every_format_and_profile_imports_and_every_row_is_accounted_for(
+    store, tmp_path, name
+) -> None:
+    fixture = BUILDERS[name](tmp_path)
+    if fixture.layer == "admin_boundaries":
+        store = open_store(tmp_path / "fresh.gpkg")  # boundaries define the mission area
     preview, batch = _import(store, fixture)
     _accounted(preview, batch, fixture.expected)
     if fixture.detected:
         assert preview.mapped.profile == fixture.detected
     stored = store.layer(fixture.layer)
     assert len(stored) == fixture.expected.accepted
+    if fixture.layer in ("admin_boundaries", "mission_presence", "local_agreements"):
+        assert stored.crs.to_epsg() == 4326
     assert store.report(batch.batch_id)["row"].tolist() == preview.result.report["row"].tolist()
     assert store.original(batch.batch_id).data == fixture.data
-
-
-@pytest.mark.parametrize("build", [uploads.admin_shapefile_zip, uploads.presence_geopackage])
-def test_spatial_files_are_reprojected_and_imported(tmp_path, build) -> None:
-    fixture = build(tmp_path)
-    fresh = open_store(tmp_path / "fresh.gpkg")
-    preview, batch = _import(fresh, fixture)
-    _accounted(preview, batch, fixture.expected)
-    assert fresh.layer(fixture.layer).crs.to_epsg() == 4326
 
 
 def test_french_accents_and_decimal_commas_arrive_intact(store) -> None:

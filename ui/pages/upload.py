@@ -7,21 +7,11 @@ import streamlit as st
 from ingest import readers
 from ingest.layer_specs import LAYER_LABELS, LAYER_SPECS
 from ingest.pipeline import ImportOptions, commit_import, preview_import
-from ingest.profiles import PROFILES
+from ingest.profiles import PROFILE_LABELS, PROFILES
 from ingest.source import IngestError, Upload
 from ingest.values import DATE_ORDER_LABELS, DATE_ORDERS
 from ui import upload_parts
 from ui.data import data_folder, store
-
-PROFILE_LABELS = {
-    "auto": "Detect automatically",
-    "native": "pocmap columns",
-    "acled": "ACLED export",
-    "ucdp": "UCDP GED",
-    "kobo": "KoboToolbox / ODK export",
-    "hxl": "HXL-tagged sheet",
-    "custom": "My own columns (map them below)",
-}
 
 st.title("Upload a file")
 st.caption(
@@ -36,13 +26,14 @@ left, right = st.columns(2)
 layer = left.selectbox(
     "Layer", tuple(LAYER_SPECS), format_func=LAYER_LABELS.get, key="upload_layer"
 )
+ANOTHER_OFFICE = "Another office…"
 office = right.selectbox(
     "Field office",
-    upload_parts.office_choices(the_store),
-    accept_new_options=True,
+    [*upload_parts.office_choices(the_store), ANOTHER_OFFICE],
     key="upload_office",
-    help="Pick one or type a new name.",
 )
+if office == ANOTHER_OFFICE:
+    office = right.text_input("Office name", key="upload_new_office", max_chars=80).strip()
 uploader = left.text_input("Your name", key="upload_uploader", max_chars=80)
 order = right.selectbox(
     "How the office writes 03/04/2024",
