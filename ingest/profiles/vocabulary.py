@@ -121,8 +121,11 @@ def lookup(field: str, codes: tuple[str, ...]) -> dict[str, str]:
 
 
 def to_code(value: Any, table: dict[str, str]) -> Any:
-    """The code ``value`` means, or ``value`` unchanged when it means none."""
-    if is_missing(value) or not isinstance(value, str):
+    """The code ``value`` means, or ``value`` unchanged when it means none.
+
+    A question mark is doubt, not punctuation: ``revenge?`` is left for a person.
+    """
+    if is_missing(value) or not isinstance(value, str) or "?" in value:
         return value
     return table.get(word(value), value)
 
@@ -132,7 +135,7 @@ def to_codes(value: Any, table: dict[str, str], *, space_separated: bool = False
 
     When one part means nothing, the value is left as written for the checks to report.
     """
-    if is_missing(value) or not isinstance(value, str):
+    if is_missing(value) or not isinstance(value, str) or "?" in value:
         return value
     parts = value.split() if space_separated else _LIST_SPLIT.split(value)
     parts = [p for p in parts if p.strip()]
