@@ -154,8 +154,10 @@ def apply_vocabulary(frame: pd.DataFrame, spec: LayerSpec, *, kobo: bool = False
     """
     if "motivation" in spec.columns and "motivation" in frame:
         if "motivation_raw" not in frame or frame["motivation_raw"].map(is_missing).all():
-            frame["motivation_raw"] = frame["motivation"].map(
-                lambda v: None if is_missing(v) else str(v)
+            frame["motivation_raw"] = pd.Series(
+                [None if is_missing(v) else str(v) for v in frame["motivation"]],
+                index=frame.index,
+                dtype=object,
             )
         frame["motivation"] = frame["motivation"].map(lambda v: "unknown" if is_missing(v) else v)
     for field in spec.fields:
