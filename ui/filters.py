@@ -69,7 +69,11 @@ def _period(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
 def show(data: MissionData) -> IncidentFilter:
     """Draw the filters in the sidebar and return what they select."""
     incidents = data.incidents
-    first, last = incidents["date"].min().date(), incidents["date"].max().date()
+    if len(incidents):
+        first, last = incidents["date"].min().date(), incidents["date"].max().date()
+    else:  # nothing imported yet: a period around today, so the widgets still work
+        last = dt.date.today()
+        first = last.replace(day=1)
     with st.sidebar:
         st.header("Filters")
         start, end = _period(first, last)

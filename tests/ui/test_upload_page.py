@@ -129,3 +129,19 @@ def test_every_format_and_profile_imports_through_the_page(db, tmp_path, name) -
     assert not at.exception, [e.message for e in at.exception]
     assert any("Imported as batch" in s.value for s in at.success)
     assert len(open_store(db).layer(fixture.layer)) == fixture.expected.accepted
+
+
+def test_the_map_pages_before_any_incident_and_on_an_empty_store(db, tmp_path, monkeypatch):
+    layers_page = str(ROOT / "ui" / "pages" / "layers_and_codes.py")
+    for page in (JOINT_MAP, layers_page):
+        at = AppTest.from_file(page, default_timeout=60).run()
+        assert not at.exception, [e.message for e in at.exception]
+        if page == JOINT_MAP:
+            assert {m.label: m.value for m in at.metric}["Incidents shown"] == "0"
+    monkeypatch.setenv("POCMAP_DB", str(tmp_path / "empty.gpkg"))
+    st.cache_resource.clear()
+    for page in (JOINT_MAP, layers_page, UPLOAD):
+        at = AppTest.from_file(page, default_timeout=60).run()
+        assert not at.exception, [e.message for e in at.exception]
+        if page != UPLOAD:  # nothing to map: the page says where to start
+            assert any("Upload" in i.value for i in at.info), page
