@@ -11,6 +11,7 @@ from streamlit_folium import st_folium
 from ingest.layer_specs import LAYER_SPECS, id_field
 from ingest.report import REPORT_HEADINGS, report_csv, report_xlsx
 from layers.preview import build_preview
+from ui.text import md
 
 NOT_MAPPED = "(not in this file)"
 
@@ -69,7 +70,7 @@ def accounting(preview: Any) -> None:
     cols[2].metric("Accepted with a warning", f"{counts['accepted_with_warning']:,}")
     cols[3].metric("Rejected", f"{counts['rejected']:,}")
     for note in preview.notes:
-        st.caption(note)
+        st.caption(md(note))
 
 
 def report(preview: Any) -> None:
@@ -155,6 +156,6 @@ def batch_history(store: Any) -> None:
         try:
             store.restore(batch.batch_id, by="upload page")
         except ValueError as err:
-            st.error(str(err))
+            st.error(md(err))
         else:
             st.rerun()

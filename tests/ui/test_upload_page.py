@@ -145,3 +145,17 @@ def test_the_map_pages_before_any_incident_and_on_an_empty_store(db, tmp_path, m
         assert not at.exception, [e.message for e in at.exception]
         if page != UPLOAD:  # nothing to map: the page says where to start
             assert any("Upload" in i.value for i in at.info), page
+
+
+def test_file_names_show_literally_never_as_markdown(db) -> None:
+    fixture = uploads.agreements_geojson()
+    hostile = uploads.Fixture(
+        "![x](http://198.51.100.1/t.png)[click](http://a).geojson",
+        fixture.data,
+        fixture.layer,
+        fixture.expected,
+    )
+    at = _upload(hostile, "application/geo+json")
+    at.button(key="upload_import").click().run()
+    message = at.success[0].value
+    assert r"\!\[x\]\(http\:" in message and "](http://" not in message

@@ -12,6 +12,7 @@ from ingest.source import IngestError, Upload
 from ingest.values import DATE_ORDER_LABELS, DATE_ORDERS
 from ui import upload_parts
 from ui.data import data_folder, store
+from ui.text import md
 
 st.title("Upload a file")
 st.caption(
@@ -51,7 +52,7 @@ if sent is not None and office:
     try:
         choices = readers.sheets_or_layers(upload)
     except IngestError as err:
-        st.error(str(err))
+        st.error(md(err))
         st.stop()
     part = None
     if len(choices) > 1:
@@ -85,7 +86,7 @@ if sent is not None and office:
             ),
         )
     except (IngestError, ValueError) as err:
-        st.error(str(err))
+        st.error(md(err))
         st.stop()
 
     st.subheader("Columns")
@@ -122,7 +123,7 @@ if sent is not None and office:
             try:
                 batch = commit_import(the_store, preview)
             except IngestError as err:
-                st.error(str(err))
+                st.error(md(err))
             else:
                 if keep_as.strip():
                     the_store.save_mapping(
@@ -132,6 +133,6 @@ if sent is not None and office:
                         office=office,
                         by=uploader or "unknown",
                     )
-                st.success(f"Imported as batch {batch.batch_id}: {batch.source_name}.")
+                st.success(f"Imported as batch {batch.batch_id}: {md(batch.source_name)}.")
 
 upload_parts.batch_history(the_store)
