@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.layer_specs import LAYER_SPECS
-from ingest.pipeline import ImportOptions, commit_import, preview_import
+from ingest.pipeline import ImportOptions, commit_import, preview_import, reprocess
 from ingest.profiles import PROFILES
 from ingest.report import report_csv, report_xlsx
 from ingest.sample import load_sample_into
@@ -38,7 +38,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="FIELD=COLUMN",
-        help="map a schema field to a column of the file (repeatable)",
+        help="map a schema field to a column of the file; FIELD= maps it to none (repeatable)",
     )
     imp.add_argument("--use-mapping", metavar="NAME", help="a mapping saved earlier")
     imp.add_argument("--save-mapping", metavar="NAME", help="keep this mapping for next time")
@@ -67,6 +67,23 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     restore.add_argument("--by", default="command line")
     restore.set_defaults(run=lambda a: _status(a, "restore"))
 
+    again = commands.add_parser(
+        "reprocess",
+        help="import a batch's original file again with other options (the old one is withdrawn)",
+    )
+    again.add_argument("batch", type=int)
+    again.add_argument("--profile", default="auto", choices=("auto", *PROFILES))
+    again.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN")
+    again.add_argument("--use-mapping", metavar="NAME")
+    again.add_argument("--save-mapping", metavar="NAME")
+    again.add_argument("--sheet")
+    again.add_argument("--source-layer")
+    again.add_argument("--date-order", choices=DATE_ORDERS)
+    again.add_argument("--uploader", default="command line")
+    again.add_argument("--report", metavar="FILE")
+    again.add_argument("--json", action="store_true")
+    again.set_defaults(run=run_reprocess, dry_run=False)
+
     sample = commands.add_parser(
         "load-sample", help="import the synthetic Carana sample into the store"
     )
@@ -85,8 +102,10 @@ def _mapping(args: argparse.Namespace, store: Any) -> dict[str, str] | None:
         mapping.update(saved[args.use_mapping])
     for pair in args.map:
         field, sep, column = pair.partition("=")
-        if not sep or not field.strip() or not column.strip():
-            raise IngestError(f"--map {pair!r} is expected to look like FIELD=COLUMN")
+        if not sep or not field.strip():
+            raise IngestError(
+                f"--map {pair!r} is expected to look like FIELD=COLUMN (or FIELD= for none)"
+            )
         mapping[field.strip()] = column.strip()
     return mapping or None
 
@@ -180,6 +199,32 @@ def _refused(args: argparse.Namespace, message: str) -> int:
         print(json.dumps({"file": args.path, "committed": False, "error": message}))
     print(f"pocmap import: {message}", file=sys.stderr)
     return REFUSED
+
+
+def run_reprocess(args: argparse.Namespace) -> int:
+    store = open_store()
+    try:
+        old = store.batch(args.batch)
+        args.layer, args.office, args.path = old.layer, old.office, old.source_name
+        options = ImportOptions(
+            layer=old.layer,
+            office=old.office,
+            uploader=args.uploader,
+            profile=args.profile,
+            mapping=_mapping(args, store),
+            sheet=args.sheet,
+            source_layer=args.source_layer,
+            date_order=args.date_order,
+        )
+        preview, batch = reprocess(store, args.batch, options)
+    except (IngestError, ValueError, KeyError) as err:
+        return _refused(args, str(err).strip("'\""))
+    if args.report:
+        _write_report(Path(args.report), preview, f"batch {batch.batch_id}")
+    _print_accounting(args, preview, batch, None)
+    if not args.json:
+        print(f"batch {args.batch} withdrawn; its file is now batch {batch.batch_id}")
+    return OK
 
 
 def run_batches(args: argparse.Namespace) -> int:

@@ -225,3 +225,24 @@ def _already_imported(preview: Preview) -> str:
         f"({batch.layer}, {batch.office}, {batch.imported_at}, status {batch.status}); "
         "withdraw that batch first to import the file again"
     )
+
+
+def reprocess(store: Any, batch_id: int, options: ImportOptions) -> tuple[Preview, Any]:
+    """Import a batch's original file again (another profile, mapping or date order).
+
+    The old batch is withdrawn (kept, hidden) and the new one committed; if the new
+    import fails, the old batch is restored, so the store never loses the data.
+    """
+    old = store.batch(batch_id)
+    if old.layer != options.layer:
+        raise ValueError(f"batch {batch_id} holds {old.layer}, not {options.layer}")
+    original = store.original(batch_id)
+    if old.status == "active":
+        store.withdraw(batch_id, by=options.uploader, reason="re-processed from its original file")
+    try:
+        preview = preview_import(store, original, options)
+        return preview, commit_import(store, preview)
+    except Exception:
+        if old.status == "active":
+            store.restore(batch_id, by=options.uploader)
+        raise

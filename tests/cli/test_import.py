@@ -153,3 +153,23 @@ def test_batches_withdraw_and_restore(db, tmp_path, capsys) -> None:
     assert len(open_store(db).layer("local_agreements")) == 3
     assert main(["withdraw", "999", "--reason", "x"]) == 1
     assert "999" in capsys.readouterr().err
+
+
+def test_a_batch_is_reprocessed_from_its_original_file(db, tmp_path, capsys) -> None:
+    path = _write(tmp_path, uploads.french_incidents_xlsx())
+    _, first = _run_json(capsys, "import", str(path), "--layer", "incidents", "--office", "K")
+    store = open_store(db)
+    assert set(store.layer("incidents")["source"]) == {"Réseau d'alerte communautaire"}
+    # The office says the "Source" column was really the perpetrator's name.
+    code, again = _run_json(
+        capsys, "reprocess", str(first["batch"]), "--map", "perpetrator_name=Source",
+        "--map", "source=",
+    )  # fmt: skip
+    assert code == 0, again
+    assert store.batch(first["batch"]).status == "withdrawn"
+    incidents = store.layer("incidents")
+    assert set(incidents["perpetrator_name"]) == {"Réseau d'alerte communautaire"}
+    assert len(incidents) == first["accepted"] + first["accepted_with_warning"]
+    # A reprocessing that fails leaves the batch as it was.
+    bad = main(["reprocess", str(again["batch"]), "--map", "date=no such column"])
+    assert bad == 1 and store.batch(again["batch"]).status == "active"
