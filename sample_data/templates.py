@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -163,7 +164,15 @@ def _xlsx(layer: str) -> bytes:
         for info in src.infolist():
             stamped = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME.timetuple()[:6])
             stamped.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(stamped, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps "modified" with the time of saving, whatever was set.
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(<)",
+                    rb"\g<1>" + _FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\2",
+                    data,
+                )
+            dst.writestr(stamped, data)
     return fixed.getvalue()
 
 
