@@ -110,6 +110,19 @@ def _mapping(args: argparse.Namespace, store: Any) -> dict[str, str] | None:
     return mapping or None
 
 
+def _options(args: argparse.Namespace, store: Any, layer: str, office: str) -> ImportOptions:
+    return ImportOptions(
+        layer=layer,
+        office=office,
+        uploader=args.uploader,
+        profile=args.profile,
+        mapping=_mapping(args, store),
+        sheet=args.sheet,
+        source_layer=args.source_layer,
+        date_order=args.date_order,
+    )
+
+
 def run_import(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if not path.is_file():
@@ -118,17 +131,7 @@ def run_import(args: argparse.Namespace) -> int:
     store = open_store()
     try:
         upload = Upload(path.name, path.read_bytes())
-        options = ImportOptions(
-            layer=args.layer,
-            office=args.office,
-            uploader=args.uploader,
-            profile=args.profile,
-            mapping=_mapping(args, store),
-            sheet=args.sheet,
-            source_layer=args.source_layer,
-            date_order=args.date_order,
-        )
-        preview = preview_import(store, upload, options)
+        preview = preview_import(store, upload, _options(args, store, args.layer, args.office))
     except (IngestError, ValueError) as err:
         return _refused(args, str(err))
     batch = None
@@ -205,17 +208,8 @@ def run_reprocess(args: argparse.Namespace) -> int:
     store = open_store()
     try:
         old = store.batch(args.batch)
-        args.layer, args.office, args.path = old.layer, old.office, old.source_name
-        options = ImportOptions(
-            layer=old.layer,
-            office=old.office,
-            uploader=args.uploader,
-            profile=args.profile,
-            mapping=_mapping(args, store),
-            sheet=args.sheet,
-            source_layer=args.source_layer,
-            date_order=args.date_order,
-        )
+        args.layer, args.path = old.layer, old.source_name  # for _mapping and messages
+        options = _options(args, store, old.layer, old.office)
         preview, batch = reprocess(store, args.batch, options)
     except (IngestError, ValueError, KeyError) as err:
         return _refused(args, str(err).strip("'\""))

@@ -17,17 +17,6 @@ import pandas as pd
 MAX_UPLOAD_MB_ENV = "POCMAP_MAX_UPLOAD_MB"
 DEFAULT_MAX_UPLOAD_MB = 100
 
-LAYERS = (
-    "incidents",
-    "national_milestones",
-    "local_processes",
-    "local_agreements",
-    "mission_presence",
-    "admin_boundaries",
-    "basemap",
-)
-"""Every layer a file can be imported into (``basemap``: towns, roads, rivers, land)."""
-
 
 class IngestError(ValueError):
     """A whole file is refused. The message names the file, what is wrong and what would

@@ -15,7 +15,8 @@ from typing import Literal, Protocol, runtime_checkable
 import geopandas as gpd
 import pandas as pd
 
-from ingest.source import LAYERS, IngestError, Upload
+from ingest.layer_specs import LAYER_SPECS
+from ingest.source import IngestError, Upload
 
 ACTIVE = "active"
 WITHDRAWN = "withdrawn"
@@ -212,5 +213,5 @@ class Store(Protocol):
 
 def check_layer(layer: str) -> None:
     """Raise ``ValueError`` naming the allowed layers when ``layer`` is not one."""
-    if layer not in LAYERS:
-        raise ValueError(f"`layer` was {layer!r} but is expected to be in {LAYERS}")
+    if layer not in LAYER_SPECS:
+        raise ValueError(f"`layer` was {layer!r} but is expected to be in {tuple(LAYER_SPECS)}")

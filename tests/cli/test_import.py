@@ -11,8 +11,6 @@ import openpyxl
 import pytest
 
 from cli import main
-from ingest.pipeline import ImportOptions, commit_import, preview_import
-from ingest.source import Upload
 from store import open_store
 from tests.ingest import uploads
 
@@ -21,18 +19,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 
 @pytest.fixture(scope="session")
 def boundaries_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("cli-template") / "pocmap.gpkg"
-    store = open_store(path)
-    source = SAMPLE / "admin_boundaries.geojson"
-    commit_import(
-        store,
-        preview_import(
-            store,
-            Upload(source.name, source.read_bytes()),
-            ImportOptions(layer="admin_boundaries", office="HQ", profile="native"),
-        ),
-    )
-    return path
+    return uploads.store_with_boundaries(tmp_path_factory.mktemp("cli-template") / "pocmap.gpkg")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ wherever it is (reading, checking, committing) and run it from many processes at
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import signal
@@ -20,6 +19,7 @@ import pandas as pd
 import pytest
 
 from store import open_store
+from tests.store.helpers import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_INCIDENTS = ROOT / "sample_data" / "incidents.csv"
@@ -52,14 +52,7 @@ def _pocmap(db: Path, *argv: str) -> subprocess.Popen:
 def _snapshot(db: Path) -> dict[str, str]:
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        digests = {}
-        for table in tables:
-            digest = hashlib.sha256()
-            for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid'):
-                digest.update(repr(row).encode())
-            digests[table] = digest.hexdigest()
-    return digests
+    return snapshot(str(db))
 
 
 @pytest.fixture

@@ -21,16 +21,7 @@ TODAY = dt.date(2026, 11, 24)
 @pytest.fixture(scope="session")
 def boundaries_store(tmp_path_factory) -> Path:
     """A store holding the sample's admin boundaries (the mission area), made once."""
-    path = tmp_path_factory.mktemp("template") / "boundaries.gpkg"
-    store = open_store(path)
-    sample = Path(__file__).resolve().parents[2] / "sample_data" / "admin_boundaries.geojson"
-    preview = preview_import(
-        store,
-        Upload(sample.name, sample.read_bytes()),
-        ImportOptions(layer="admin_boundaries", office="HQ", profile="native"),
-    )
-    commit_import(store, preview)
-    return path
+    return uploads.store_with_boundaries(tmp_path_factory.mktemp("template") / "b.gpkg")
 
 
 @pytest.fixture

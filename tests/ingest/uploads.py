@@ -433,3 +433,16 @@ def builders() -> dict[str, object]:
     found["admin_shapefile_zip"] = admin_shapefile_zip
     found["presence_geopackage"] = presence_geopackage
     return found
+
+
+def store_with_boundaries(path: Path) -> Path:
+    """A store at ``path`` holding the sample's admin boundaries: the mission area."""
+    from ingest.pipeline import ImportOptions, commit_import, preview_import
+    from ingest.source import Upload
+    from store import open_store
+
+    store = open_store(path)
+    source = SAMPLE_DIR / "admin_boundaries.geojson"
+    options = ImportOptions(layer="admin_boundaries", office="HQ", profile="native")
+    commit_import(store, preview_import(store, Upload(source.name, source.read_bytes()), options))
+    return path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 
 import geopandas as gpd
 import numpy as np
@@ -96,3 +97,16 @@ def incidents(n: int, prefix: str, *, seed: int = 0) -> gpd.GeoDataFrame:
     frame["source_record"] = [json.dumps({"id": i, "geo_precision": 1}) for i in ids]
     points = gpd.points_from_xy(rng.uniform(1, 3, n), rng.uniform(-3, -2, n), crs="EPSG:4326")
     return gpd.GeoDataFrame(frame, geometry=points)
+
+
+def snapshot(path: str) -> dict[str, str]:
+    """Every table's content, hashed: equal snapshots mean an unchanged store."""
+    with sqlite3.connect(path) as conn:
+        tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        digests = {}
+        for table in tables:
+            digest = hashlib.sha256()
+            for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid'):
+                digest.update(repr(row).encode())
+            digests[table] = digest.hexdigest()
+    return digests

@@ -13,23 +13,11 @@ from pathlib import Path
 
 from tests.store import helpers
 from tests.store._child import CRASH_ORIGINAL
+from tests.store.helpers import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 50_000
 WAIT_S = 60
-
-
-def snapshot(path: str) -> dict[str, str]:
-    """Every table's content, hashed: equal snapshots mean an unchanged store."""
-    with sqlite3.connect(path) as conn:
-        tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        digests = {}
-        for table in tables:
-            digest = hashlib.sha256()
-            for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid'):
-                digest.update(repr(row).encode())
-            digests[table] = digest.hexdigest()
-    return digests
 
 
 def _start(path: str, pause_before_commit: float) -> subprocess.Popen:

@@ -9,9 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from ingest.pipeline import ImportOptions, commit_import, preview_import
 from ingest.profiles import PROFILE_LABELS
-from ingest.source import Upload
 from store import open_store
 from tests.ingest import uploads
 
@@ -22,18 +20,7 @@ JOINT_MAP = str(ROOT / "ui" / "pages" / "joint_map.py")
 
 @pytest.fixture(scope="module")
 def boundaries_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("ui-template") / "pocmap.gpkg"
-    store = open_store(path)
-    source = ROOT / "sample_data" / "admin_boundaries.geojson"
-    commit_import(
-        store,
-        preview_import(
-            store,
-            Upload(source.name, source.read_bytes()),
-            ImportOptions(layer="admin_boundaries", office="HQ", profile="native"),
-        ),
-    )
-    return path
+    return uploads.store_with_boundaries(tmp_path_factory.mktemp("ui-template") / "pocmap.gpkg")
 
 
 @pytest.fixture
