@@ -8,6 +8,7 @@ the incident type, so the row checks reject them with that type named in the rep
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -47,6 +48,15 @@ _ATTACKS = {
 def columns_by_name(records: pd.DataFrame) -> dict[str, str]:
     """Lower-case name -> the column as written (legacy ACLED headers are upper case)."""
     return {str(c).strip().lower(): str(c) for c in records.columns}
+
+
+def _getter(records: pd.DataFrame, col: dict[str, str]) -> Callable[[str], pd.Series]:
+    """A column by its lower-case name; an empty column when the export lacks it."""
+
+    def get(name: str) -> pd.Series:
+        return records[col[name]] if name in col else pd.Series(None, index=records.index)
+
+    return get
 
 
 def acled_generation(names: set[str]) -> str:
@@ -106,9 +116,7 @@ def acled(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str
     """ACLED's columns as incidents: ``(mapping shown, values, notes)``."""
     col = columns_by_name(records)
     names = set(col)
-
-    def get(name: str) -> pd.Series:
-        return records[col[name]] if name in col else pd.Series(None, index=records.index)
+    get = _getter(records, col)
 
     fatalities = get("fatalities")
     targeting = get("civilian_targeting").map(_text)
@@ -171,9 +179,7 @@ def ucdp(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str]
     events (types 1 and 2) come in only when civilians died, with their civilian deaths.
     """
     col = columns_by_name(records)
-
-    def get(name: str) -> pd.Series:
-        return records[col[name]] if name in col else pd.Series(None, index=records.index)
+    get = _getter(records, col)
 
     violence = get("type_of_violence").map(lambda v: _text(v).removesuffix(".0"))
     civilians = get("deaths_civilians").map(_number)
