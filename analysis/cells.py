@@ -1,0 +1,252 @@
+"""Incidents counted in cells: hexagons or squares of a chosen width, in metres.
+
+A cell's *width* is the distance between the centres of two neighbouring cells (for a
+hexagon, flat side to flat side). The study area is every cell touching the mission
+area (the admin boundaries), plus any cell holding an incident outside it; without a
+mission area, every cell of the incidents' bounding box. Empty cells count: a hot spot is
+a place with more incidents than the rest of the area, and the rest includes the quiet
+places.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+from scipy import sparse
+
+from analysis.metric import WGS84, mission_crs, to_metric
+
+Shape = Literal["hexagon", "square"]
+SHAPES: tuple[Shape, ...] = ("hexagon", "square")
+
+CELLS_ACROSS = 40
+"""The default width gives about this many cells across the longer side of the area."""
+
+MAX_CELLS = 2_000_000
+"""A grid finer than this over the area is refused: ask for wider cells."""
+
+_SQRT3 = math.sqrt(3.0)
+# Axial neighbour offsets (q, r) of a hexagon, and the 8 neighbours of a square.
+_HEX_STEPS = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, -1), (-1, 1))
+_SQUARE_STEPS = tuple((dq, dr) for dq in (-1, 0, 1) for dr in (-1, 0, 1) if (dq, dr) != (0, 0))
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A lattice of cells in a metric CRS."""
+
+    shape: Shape
+    width_m: float
+    crs: pyproj.CRS
+
+    def __post_init__(self) -> None:
+        if self.shape not in SHAPES:
+            raise ValueError(f"cell shape {self.shape!r} is not one of {', '.join(SHAPES)}")
+        if not (self.width_m > 0 and math.isfinite(self.width_m)):
+            raise ValueError(f"cell width {self.width_m!r} m is not a positive number of metres")
+
+    @property
+    def area_km2(self) -> float:
+        """The area of one cell."""
+        w = self.width_m / 1000
+        return w * w * (_SQRT3 / 2 if self.shape == "hexagon" else 1.0)
+
+    def keys(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The (q, r) cell of each point (metres)."""
+        x, y = np.asarray(x, float), np.asarray(y, float)
+        if self.shape == "square":
+            return np.floor(x / self.width_m).astype(np.int64), np.floor(y / self.width_m).astype(
+                np.int64
+            )
+        size = self.width_m / _SQRT3  # centre-to-corner radius of a pointy-top hexagon
+        q = (_SQRT3 / 3 * x - y / 3) / size
+        r = (2 / 3 * y) / size
+        return _cube_round(q, r)
+
+    def centres(self, q: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The centre (metres) of each cell."""
+        q, r = np.asarray(q, float), np.asarray(r, float)
+        if self.shape == "square":
+            return (q + 0.5) * self.width_m, (r + 0.5) * self.width_m
+        size = self.width_m / _SQRT3
+        return size * _SQRT3 * (q + r / 2), size * 1.5 * r
+
+    def polygons(self, q: np.ndarray, r: np.ndarray) -> np.ndarray:
+        """The cells as shapely polygons (metres)."""
+        cx, cy = self.centres(q, r)
+        if self.shape == "square":
+            half = self.width_m / 2
+            return shapely.box(cx - half, cy - half, cx + half, cy + half)
+        size = self.width_m / _SQRT3
+        angles = np.radians(30 + 60 * np.arange(6))
+        xs = cx[:, None] + size * np.cos(angles)[None, :]
+        ys = cy[:, None] + size * np.sin(angles)[None, :]
+        rings = np.stack([xs, ys], axis=-1)
+        return shapely.polygons(np.concatenate([rings, rings[:, :1]], axis=1))
+
+    def neighbours(self, q: np.ndarray, r: np.ndarray) -> sparse.csr_matrix:
+        """Binary contiguity among the given cells (no self-links): hexagons share an edge,
+        squares an edge or a corner (queen)."""
+        n = len(q)
+        position = pd.Series(np.arange(n), index=pd.MultiIndex.from_arrays([q, r]))
+        rows, cols = [], []
+        steps = _HEX_STEPS if self.shape == "hexagon" else _SQUARE_STEPS
+        for dq, dr in steps:
+            found = position.reindex(pd.MultiIndex.from_arrays([q + dq, r + dr])).to_numpy()
+            has = ~np.isnan(found)
+            rows.append(np.flatnonzero(has))
+            cols.append(found[has].astype(np.int64))
+        rows_a = np.concatenate(rows) if rows else np.array([], np.int64)
+        cols_a = np.concatenate(cols) if cols else np.array([], np.int64)
+        data = np.ones(len(rows_a))
+        return sparse.csr_matrix((data, (rows_a, cols_a)), shape=(n, n))
+
+
+def _cube_round(q: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    s = -q - r
+    rq, rr, rs = np.round(q), np.round(r), np.round(s)
+    dq, dr, ds = np.abs(rq - q), np.abs(rr - r), np.abs(rs - s)
+    fix_q = (dq > dr) & (dq > ds)
+    fix_r = ~fix_q & (dr > ds)
+    rq = np.where(fix_q, -rr - rs, rq)
+    rr = np.where(fix_r, -rq - rs, rr)
+    return rq.astype(np.int64), rr.astype(np.int64)
+
+
+def default_width_m(bounds: tuple[float, float, float, float]) -> float:
+    """A round width (1, 2, 2.5 or 5 times a power of ten, in metres, at least 500 m) giving
+    about :data:`CELLS_ACROSS` cells across the longer side of ``bounds`` (metres)."""
+    west, south, east, north = bounds
+    span = max(east - west, north - south)
+    if not (span > 0 and math.isfinite(span)):
+        return 5_000.0
+    raw = span / CELLS_ACROSS
+    power = 10 ** math.floor(math.log10(raw))
+    for step in (1, 2, 2.5, 5, 10):
+        if raw <= step * power * 1.25:
+            return max(500.0, step * power)
+    return max(500.0, 10 * power)
+
+
+@dataclass(frozen=True)
+class CellCounts:
+    """Incidents per cell over the study area (metres, in ``grid.crs``)."""
+
+    grid: Grid
+    cells: gpd.GeoDataFrame
+    """One row per cell: cell_id, q, r, incidents, fatalities, geometry (metric CRS)."""
+    cell_of_incident: pd.Series
+    """The cell_id of each incident, on the incidents' index."""
+    neighbours: sparse.csr_matrix
+    """Contiguity among ``cells`` rows (no self-links)."""
+
+
+def count_in_cells(
+    incidents: gpd.GeoDataFrame,
+    area: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
+    *,
+    shape: Shape = "hexagon",
+    width_m: float | None = None,
+    crs: pyproj.CRS | None = None,
+) -> CellCounts:
+    """Count ``incidents`` (points, any CRS) in cells covering ``area`` (the mission area).
+
+    ``width_m`` defaults to :func:`default_width_m` of the area (or of the incidents);
+    ``crs`` defaults to :func:`analysis.metric.mission_crs` of the area and incidents.
+    """
+    crs = crs or mission_crs(area, incidents)
+    points = to_metric(incidents.geometry, crs)
+    x, y = points.x.to_numpy(), points.y.to_numpy()
+    region = None
+    if area is not None and len(area):
+        region = shapely.union_all(
+            to_metric(area.geometry if hasattr(area, "geometry") else area, crs).to_numpy()
+        )
+        bounds = region.bounds
+    elif len(points):
+        bounds = (x.min(), y.min(), x.max(), y.max())
+    else:
+        bounds = (0.0, 0.0, 0.0, 0.0)
+    grid = Grid(shape, float(width_m) if width_m is not None else default_width_m(bounds), crs)
+
+    q_in, r_in = _lattice(grid, bounds, region)
+    q_pts, r_pts = grid.keys(x, y)
+    keys = pd.DataFrame(
+        {"q": np.concatenate([q_in, q_pts]), "r": np.concatenate([r_in, r_pts])}
+    ).drop_duplicates(ignore_index=True)
+    keys = keys.sort_values(["r", "q"], ignore_index=True)
+    keys["cell_id"] = [f"{shape[0]}{q}_{r}" for q, r in zip(keys["q"], keys["r"], strict=True)]
+
+    per_incident = pd.DataFrame(
+        {
+            "q": q_pts,
+            "r": r_pts,
+            "fatalities": pd.to_numeric(incidents.get("fatalities", 0), errors="coerce")
+            if "fatalities" in incidents
+            else 0,
+        },
+        index=incidents.index,
+    )
+    per_incident = per_incident.merge(keys, on=["q", "r"], how="left").set_index(incidents.index)
+    totals = per_incident.groupby(["q", "r"]).agg(
+        incidents=("cell_id", "size"), fatalities=("fatalities", "sum")
+    )
+    cells = keys.join(totals, on=["q", "r"])
+    cells["incidents"] = cells["incidents"].fillna(0).astype(np.int64)
+    cells["fatalities"] = cells["fatalities"].fillna(0).astype(float)
+    q, r = cells["q"].to_numpy(), cells["r"].to_numpy()
+    frame = gpd.GeoDataFrame(cells, geometry=grid.polygons(q, r), crs=crs)
+    return CellCounts(grid, frame, per_incident["cell_id"], grid.neighbours(q, r))
+
+
+def _lattice(grid: Grid, bounds, region) -> tuple[np.ndarray, np.ndarray]:
+    """Every cell touching ``region`` (or whose centre is in ``bounds`` without a region)."""
+    west, south, east, north = bounds
+    if region is None and (east - west) <= 0 and (north - south) <= 0:
+        return np.array([], np.int64), np.array([], np.int64)
+    q0, r0 = grid.keys(np.array([west, east, west, east]), np.array([south, south, north, north]))
+    r_range = np.arange(r0.min() - 1, r0.max() + 2)
+    if grid.shape == "hexagon":
+        # q runs diagonally in axial coordinates: widen it by half the r span.
+        half = (r_range.max() - r_range.min()) // 2 + 2
+        q_range = np.arange(q0.min() - half, q0.max() + half + 1)
+    else:
+        q_range = np.arange(q0.min() - 1, q0.max() + 2)
+    if len(q_range) * len(r_range) > MAX_CELLS * 2:
+        raise ValueError(
+            f"{grid.width_m:,.0f} m cells would make over {MAX_CELLS:,} cells over this area; "
+            "choose wider cells"
+        )
+    qq, rr = np.meshgrid(q_range, r_range)
+    qq, rr = qq.ravel(), rr.ravel()
+    cx, cy = grid.centres(qq, rr)
+    if region is not None:
+        # Cells touching the area, so every incident inside it falls in a counted cell
+        # and the study area does not change with the selection.
+        shapely.prepare(region)
+        near = shapely.dwithin(region, shapely.points(cx, cy), grid.width_m)
+        inside = np.zeros(len(qq), dtype=bool)
+        inside[near] = shapely.intersects(region, grid.polygons(qq[near], rr[near]))
+    else:
+        half = grid.width_m / 2
+        inside = (
+            (cx >= west - half) & (cx <= east + half) & (cy >= south - half) & (cy <= north + half)
+        )
+    if inside.sum() > MAX_CELLS:
+        raise ValueError(
+            f"{grid.width_m:,.0f} m cells would make {int(inside.sum()):,} cells over this area "
+            f"(at most {MAX_CELLS:,}); choose wider cells"
+        )
+    return qq[inside], rr[inside]
+
+
+def in_wgs84(cells: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``cells`` reprojected for the map and for GeoJSON."""
+    return cells.to_crs(WGS84)
