@@ -20,6 +20,7 @@ st.set_page_config(
 navigation = st.navigation(
     [
         st.Page(PAGES / "joint_map.py", title="Joint map", icon=":material/map:", default=True),
+        st.Page(PAGES / "joint_analysis.py", title="Joint analysis", icon=":material/insights:"),
         st.Page(PAGES / "upload.py", title="Upload", icon=":material/upload_file:"),
         st.Page(
             PAGES / "layers_and_codes.py", title="Layers and codes", icon=":material/list_alt:"

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from cli.analysis import add_commands as add_analysis_commands
 from cli.imports import add_commands
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +66,7 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(run=_serve)
     add_commands(commands)
+    add_analysis_commands(commands)
     return top
 
 

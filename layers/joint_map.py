@@ -161,6 +161,7 @@ def build_joint_map(
     agreements: gpd.GeoDataFrame | None = None,
     asset_url: str | None = None,
     with_legend: bool = True,
+    analysis_layers: tuple[folium.FeatureGroup, ...] = (),
 ) -> folium.Map:
     """The joint POC-political map of ``data``, showing ``selected_incidents``.
 
@@ -173,6 +174,8 @@ def build_joint_map(
     asset_url : where Leaflet's files are served (see :mod:`layers.assets`).
     with_legend : whether the legend is drawn inside the map; a page that shows
         :func:`legend_html` beside the map turns it off so it hides nothing.
+    analysis_layers : drawn above the boundaries and below the political layers
+        (the hot-spot cells of the joint analysis).
     """
     if base not in BASEMAPS:
         raise ValueError(f"`base` was {base!r} but is expected to be in {BASEMAPS}")
@@ -201,6 +204,8 @@ def build_joint_map(
         ).add_to(m)
 
     admin_boundaries.build(data.admin_boundaries).add_to(m)
+    for layer in analysis_layers:
+        layer.add_to(m)
     mission_presence.build(data.mission_presence).add_to(m)
     local_agreements.build(data.local_agreements if agreements is None else agreements).add_to(m)
     political_processes.build_local_processes(

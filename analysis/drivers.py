@@ -1,0 +1,131 @@
+"""What drives the violence in a place: the motivation profile of a group of incidents.
+
+For each group (a hot-spot cluster, an admin area): the motivation mix, the dominant
+*assessed* motivation and how sure its coding is, the perpetrators, the victim groups, and
+the levers DOMAIN.md's table associates with the dominant motivation, worded as
+suggestions for the joint analysis cell, never as orders.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from layers._schema import split_codes
+from layers.incidents import CONFIDENCES, MOTIVATIONS, PERPETRATOR_TYPES, VICTIM_GROUPS
+
+SECOND_MOTIVATION_SHARE = 0.25
+"""A second motivation gets its lever too when it has at least this share of the assessed."""
+
+LEVERS = {
+    "predation": "Consider cutting the economic incentive: patrols of markets and roads.",
+    "extraction": (
+        "Consider separating armed groups from their revenue (checkpoints, illegal taxation, "
+        "mines), which can also be leverage for talks."
+    ),
+    "revenge": (
+        "Consider intercommunal dialogue, local agreements and a mechanism to respond to "
+        "violations."
+    ),
+    "collateral": (
+        "Consider conduct-of-operations advocacy and harm mitigation, and tying military "
+        "operations to the political process."
+    ),
+    "political": ("Consider advocacy in the national process and POC language in its agreements."),
+    "punitive": "Consider accountability and engagement with the perpetrators' command.",
+    "unknown": (
+        "Consider assessing these incidents' motivations first: they are the analysis cell's "
+        "coding to-do."
+    ),
+}
+
+COLUMNS = [
+    "group",
+    "incidents",
+    "fatalities",
+    *(f"share_{m}" for m in MOTIVATIONS),
+    "dominant_motivation",
+    "dominant_share",
+    *(f"share_{c}" for c in CONFIDENCES),
+    "coding_certainty",
+    *(f"perpetrator_{p}" for p in PERPETRATOR_TYPES),
+    "top_perpetrator",
+    *(f"victims_{g}" for g in VICTIM_GROUPS),
+    "levers",
+]
+
+
+def motivation_profile(incidents: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
+    """One row per group label in ``groups`` (aligned on ``incidents``; NaN: no group)."""
+    labels = groups.reindex(incidents.index)
+    rows = [
+        _profile(label, incidents[(labels == label).to_numpy()])
+        for label in sorted(labels.dropna().unique(), key=_order)
+    ]
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def profile_by_admin(incidents: pd.DataFrame, level: str = "admin1") -> pd.DataFrame:
+    """:func:`motivation_profile` by admin1 or admin2 name."""
+    if level not in ("admin1", "admin2"):
+        raise ValueError(f"level {level!r} is not 'admin1' or 'admin2'")
+    return motivation_profile(incidents, incidents[level])
+
+
+def _order(label):
+    text = str(label)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return (text.rstrip("0123456789"), int(digits) if digits else -1, text)
+
+
+def _profile(label, chosen: pd.DataFrame) -> dict:
+    n = len(chosen)
+    motivations = chosen["motivation"].fillna("unknown")
+    mix = motivations.value_counts()
+    assessed = mix.drop("unknown", errors="ignore").sort_values(ascending=False, kind="stable")
+    n_assessed = int(assessed.sum())
+    row = {"group": label, "incidents": n, "fatalities": float(chosen["fatalities"].sum())}
+    for m in MOTIVATIONS:
+        row[f"share_{m}"] = mix.get(m, 0) / n if n else 0.0
+    if n_assessed:
+        ranked = sorted(assessed.items(), key=lambda kv: (-kv[1], MOTIVATIONS.index(kv[0])))
+        dominant, dominant_n = ranked[0]
+        row["dominant_motivation"] = dominant
+        row["dominant_share"] = dominant_n / n_assessed
+        levers = [LEVERS[dominant]]
+        if len(ranked) > 1 and ranked[1][1] / n_assessed >= SECOND_MOTIVATION_SHARE:
+            levers.append(LEVERS[ranked[1][0]])
+    else:
+        row["dominant_motivation"] = "unknown"
+        row["dominant_share"] = float("nan")
+        levers = [LEVERS["unknown"]]
+    confidence = chosen.loc[motivations != "unknown", "motivation_confidence"]
+    shares = confidence.value_counts()
+    for c in CONFIDENCES:
+        row[f"share_{c}"] = shares.get(c, 0) / n_assessed if n_assessed else 0.0
+    row["coding_certainty"] = _certainty(row, n_assessed)
+    perpetrators = chosen["perpetrator_type"].value_counts()
+    for p in PERPETRATOR_TYPES:
+        row[f"perpetrator_{p}"] = perpetrators.get(p, 0) / n if n else 0.0
+    row["top_perpetrator"] = perpetrators.index[0] if len(perpetrators) else ""
+    victims = pd.Series([g for v in chosen["victim_groups"] for g in split_codes(v)], dtype=str)
+    counted = victims.value_counts()
+    for g in VICTIM_GROUPS:
+        row[f"victims_{g}"] = int(counted.get(g, 0))
+    row["levers"] = " ".join(levers)
+    return row
+
+
+def _certainty(row: dict, n_assessed: int) -> str:
+    if not n_assessed:
+        return "not yet assessed"
+    firm = row["share_confirmed"] + row["share_probable"]
+    words = (
+        "mostly confirmed"
+        if row["share_confirmed"] >= 0.5
+        else "mostly confirmed or probable"
+        if firm >= 0.5
+        else "mostly possible"
+    )
+    if row["share_unknown"] >= 0.25:
+        words += f"; {row['share_unknown']:.0%} not yet assessed"
+    return words

@@ -1,0 +1,184 @@
+"""``pocmap hotspots`` and ``pocmap analyse``: the joint analysis from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from analysis.cells import SHAPES
+from analysis.emerging import STEPS
+from analysis.filters import IncidentFilter, filter_incidents
+from analysis.hotspots import hot_spots
+from analysis.joint import Options, analyse
+from analysis.metric import WGS84
+from layers.incidents import INCIDENT_TYPES, MOTIVATIONS, PERPETRATOR_TYPES, VICTIM_GROUPS
+from layers.mission import MissionData, from_layers, load_folder
+
+OK, NOTHING, USAGE = 0, 1, 2
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """Register ``hotspots`` and ``analyse`` on the ``pocmap`` parser."""
+    spots = commands.add_parser(
+        "hotspots",
+        help="Gi* hot spots of the selected incidents, written as GeoJSON cells",
+        description="Count the selected incidents in cells, run Getis-Ord Gi* with FDR "
+        "correction, and write every cell (z-score, p-value, confidence bin, cluster) as "
+        "GeoJSON in WGS84.",
+    )
+    _add_filters(spots)
+    _add_grid(spots)
+    spots.add_argument("--out", required=True, help="the GeoJSON file to write")
+    spots.set_defaults(run=run_hotspots)
+
+    whole = commands.add_parser(
+        "analyse",
+        help="the whole joint analysis of the selected incidents",
+        description="Hot spots, emerging hot spots, motivation profiles, protection gaps, "
+        "agreement watch, escalation around milestones, state-forces friction and field "
+        "office linkage, as a summary or as JSON.",
+    )
+    _add_filters(whole)
+    _add_grid(whole)
+    whole.add_argument("--step", default="Q", choices=tuple(STEPS), help="time slice")
+    whole.add_argument("--gap-km", type=float, default=25.0, help="protection-gap distance")
+    whole.add_argument("--window-days", type=int, default=60, help="escalation window")
+    whole.add_argument("--json", action="store_true", help="print every table as JSON")
+    whole.set_defaults(run=run_analyse)
+
+
+def _codes(allowed: tuple[str, ...]):
+    def parse(text: str) -> list[str]:
+        values = [v.strip() for v in text.split(",") if v.strip()]
+        wrong = [v for v in values if v not in allowed]
+        if wrong:
+            raise argparse.ArgumentTypeError(
+                f"{', '.join(wrong)} is not one of {', '.join(allowed)}"
+            )
+        return values
+
+    return parse
+
+
+def _names(text: str) -> list[str]:
+    return [v.strip() for v in text.split(",") if v.strip()]
+
+
+def _add_filters(command: argparse.ArgumentParser) -> None:
+    where = command.add_argument_group("which data")
+    where.add_argument("--data", help="a folder of layer files instead of the store")
+    chosen = command.add_argument_group("filters (a comma-separated list keeps any of them)")
+    chosen.add_argument("--from", dest="start", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
+    chosen.add_argument("--to", dest="end", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
+    for flag, codes in (
+        ("--motivation", MOTIVATIONS),
+        ("--perpetrator", PERPETRATOR_TYPES),
+        ("--incident-type", INCIDENT_TYPES),
+        ("--victim-group", VICTIM_GROUPS),
+    ):
+        chosen.add_argument(flag, type=_codes(codes), default=[], help=", ".join(codes))
+    for flag in ("--office", "--admin1", "--admin2"):
+        chosen.add_argument(flag, type=_names, default=[], help="names, comma-separated")
+
+
+def _add_grid(command: argparse.ArgumentParser) -> None:
+    grid = command.add_argument_group("cells")
+    grid.add_argument("--shape", default="hexagon", choices=SHAPES)
+    grid.add_argument("--cell-km", type=float, help="cell width (default: ~40 across the area)")
+    grid.add_argument("--weight", default="incidents", choices=("incidents", "fatalities"))
+    grid.add_argument("--no-fdr", action="store_true", help="no false-discovery-rate correction")
+
+
+def _selection(args: argparse.Namespace) -> IncidentFilter:
+    return IncidentFilter(
+        start=args.start,
+        end=args.end,
+        motivations=frozenset(args.motivation),
+        perpetrator_types=frozenset(args.perpetrator),
+        incident_types=frozenset(args.incident_type),
+        victim_groups=frozenset(args.victim_group),
+        field_offices=frozenset(args.office),
+        admin1=frozenset(args.admin1),
+        admin2=frozenset(args.admin2),
+    )
+
+
+def _options(args: argparse.Namespace) -> Options:
+    return Options(
+        shape=args.shape,
+        width_km=args.cell_km,
+        weight=args.weight,
+        fdr=not args.no_fdr,
+        step=getattr(args, "step", "Q"),
+        gap_km=getattr(args, "gap_km", 25.0),
+        window_days=getattr(args, "window_days", 60),
+    )
+
+
+def _data(args: argparse.Namespace) -> MissionData | None:
+    if args.data:
+        return load_folder(Path(args.data))
+    from store import open_store
+
+    store = open_store()
+    if store.is_empty():
+        print(
+            f"pocmap: the store {store.location} is empty; import data with `pocmap import` "
+            "or load the sample with `pocmap load-sample`",
+            file=sys.stderr,
+        )
+        return None
+    return from_layers(store.layer, "Mission store")
+
+
+def run_hotspots(args: argparse.Namespace) -> int:
+    data = _data(args)
+    if data is None:
+        return NOTHING
+    if args.start and args.end and args.end < args.start:
+        print(f"pocmap hotspots: --to {args.end} is before --from {args.start}", file=sys.stderr)
+        return USAGE
+    chosen = filter_incidents(data.incidents, _selection(args))
+    options = _options(args)
+    spots = hot_spots(
+        chosen,
+        data.admin_boundaries if len(data.admin_boundaries) else None,
+        shape=options.shape,
+        width_m=None if options.width_km is None else options.width_km * 1000,
+        weight=options.weight,
+        fdr=options.fdr,
+    )
+    cells = spots.cells.to_crs(WGS84)
+    out = Path(args.out)
+    out.write_text(cells.to_json(drop_id=True), encoding="utf-8")
+    hot = int((cells["bin"] > 0).sum())
+    print(f"{len(chosen):,} incidents; {len(cells):,} cells, {hot:,} hot; wrote {out}")
+    print(spots.caption)
+    return OK
+
+
+def run_analyse(args: argparse.Namespace) -> int:
+    data = _data(args)
+    if data is None:
+        return NOTHING
+    if args.start and args.end and args.end < args.start:
+        print(f"pocmap analyse: --to {args.end} is before --from {args.start}", file=sys.stderr)
+        return USAGE
+    result = analyse(data, _selection(args), _options(args))
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return OK
+    print(f"{result.incidents:,} incidents, {result.start} to {result.end}")
+    for note in result.notes:
+        print(f"note: {note}")
+    for name, (table, caption) in result.tables().items():
+        print(f"\n## {name.replace('_', ' ')} ({len(table):,} rows)\n{caption}")
+        if name == "hot_spot_cells":
+            table = table[table["bin"] != 0].sort_values("z", ascending=False)
+        if len(table):
+            print(table.head(10).to_string(index=False, max_colwidth=40))
+    return OK

@@ -1,0 +1,61 @@
+"""Hot-spot cells on the map: Gi* hot and cold cells in ArcGIS's red-blue scheme."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+
+from layers._html import escaped_columns
+
+BIN_COLOURS = {
+    3: "#D62F27",
+    2: "#ED7551",
+    1: "#FAB984",
+    -1: "#C0CCBE",
+    -2: "#849EBA",
+    -3: "#4575B5",
+}
+
+_TOOLTIP_FIELDS = ["label", "incidents", "fatalities", "z", "cluster_name"]
+_TOOLTIP_ALIASES = ["", "Incidents", "Fatalities", "Gi* z-score", "Cluster"]
+
+
+def build(
+    cells: gpd.GeoDataFrame, *, name: str = "Hot spots (Gi*)", show: bool = True
+) -> folium.FeatureGroup:
+    """The significant cells of a :class:`analysis.hotspots.HotSpots` (any CRS)."""
+    group = folium.FeatureGroup(name=name, show=show)
+    significant = cells[cells["bin"] != 0]
+    if not len(significant):
+        return group
+    shown = significant.to_crs("EPSG:4326").copy()
+    shown["z"] = shown["z"].round(2)
+    shown["fatalities"] = shown["fatalities"].round(0).astype(int)
+    shown["cluster_name"] = [f"hot spot {c}" if c > 0 else "-" for c in shown["cluster"]]
+    shown = escaped_columns(shown[[*_TOOLTIP_FIELDS, "bin", "geometry"]], ["label"])
+    folium.GeoJson(
+        shown,
+        style_function=lambda feature: {
+            "color": BIN_COLOURS[feature["properties"]["bin"]],
+            "weight": 0.5,
+            "fillColor": BIN_COLOURS[feature["properties"]["bin"]],
+            "fillOpacity": 0.55,
+        },
+        highlight_function=lambda _: {"weight": 2, "fillOpacity": 0.75},
+        tooltip=folium.GeoJsonTooltip(_TOOLTIP_FIELDS, aliases=_TOOLTIP_ALIASES),
+        smooth_factor=0.5,
+    ).add_to(group)
+    return group
+
+
+def legend_entries() -> list[tuple[str, str]]:
+    """``(symbol html, label)`` for each confidence bin."""
+    from analysis.hotspots import BIN_LABELS
+
+    return [
+        (
+            f"<div style='width:14px;height:14px;background:{colour};opacity:.8'></div>",
+            BIN_LABELS[b],
+        )
+        for b, colour in BIN_COLOURS.items()
+    ]
