@@ -114,6 +114,9 @@ def agreement_watch(
         start = dates.min() if len(dates) else None
     if end is None:
         end = dates.max() if len(dates) else None
+    if start is not None:
+        within = ((dates >= start) & (dates <= end)).to_numpy()
+        incidents, dates = incidents[within], dates[within]
     crs = mission_crs(agreements, incidents)
     areas = agreement_areas(
         agreements, crs, line_buffer_km=line_buffer_km, point_radius_km=point_radius_km

@@ -71,6 +71,8 @@ def escalation(
     dates = pd.to_datetime(incidents["date"]).dt.normalize()
     start = start or (dates.min().date() if len(dates) else None)
     end = end or (dates.max().date() if len(dates) else None)
+    if start is not None:
+        dates = dates[(dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))]
     rows, p_values = [], []
     for _, milestone in milestones.sort_values("date").iterrows():
         row, tests = _one(milestone, dates, start, end, window_days)

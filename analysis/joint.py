@@ -231,7 +231,7 @@ def table_csv(table: pd.DataFrame) -> bytes:
     would run as a formula is written with a leading apostrophe."""
     safe = table.copy()
     for column in safe.columns:
-        if safe[column].dtype == object:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
             safe[column] = safe[column].map(
                 lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
-from layers._html import escaped_columns
+from layers._html import escape
 
 BIN_COLOURS = {
     3: "#D62F27",
@@ -32,20 +32,21 @@ def build(
     shown["z"] = shown["z"].round(2)
     shown["fatalities"] = shown["fatalities"].round(0).astype(int)
     shown["cluster_name"] = [f"hot spot {c}" if c > 0 else "-" for c in shown["cluster"]]
-    shown = escaped_columns(shown[[*_TOOLTIP_FIELDS, "bin", "geometry"]], ["label"])
+    shown["label"] = shown["label"].map(escape)
+    shown = shown[[*_TOOLTIP_FIELDS, "bin", "geometry"]]
     folium.GeoJson(
         shown,
-        style_function=lambda feature: {
-            "color": BIN_COLOURS[feature["properties"]["bin"]],
-            "weight": 0.5,
-            "fillColor": BIN_COLOURS[feature["properties"]["bin"]],
-            "fillOpacity": 0.55,
-        },
+        style_function=_style,
         highlight_function=lambda _: {"weight": 2, "fillOpacity": 0.75},
         tooltip=folium.GeoJsonTooltip(_TOOLTIP_FIELDS, aliases=_TOOLTIP_ALIASES),
         smooth_factor=0.5,
     ).add_to(group)
     return group
+
+
+def _style(feature: dict) -> dict:
+    colour = BIN_COLOURS.get(feature.get("properties", {}).get("bin"), "#999999")
+    return {"color": colour, "weight": 0.5, "fillColor": colour, "fillOpacity": 0.55}
 
 
 def legend_entries() -> list[tuple[str, str]]:

@@ -64,7 +64,7 @@ def _table(result: JointAnalysis, name: str, title: str) -> None:
     st.subheader(title)
     st.caption(md(caption))
     if len(table):
-        st.dataframe(table, hide_index=True, use_container_width=True)
+        st.dataframe(table, hide_index=True, width="stretch")
     else:
         st.write("Nothing to show for this selection.")
     _download(name, table)
@@ -155,7 +155,7 @@ chart = _trend_chart(selected)
 if chart is None:
     st.write("No incidents in this selection.")
 else:
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
 
 _table(result, "emerging_hot_spots", "Emerging hot spots")
 _table(result, "drivers_by_hot_spot", "What drives each hot spot")
