@@ -134,13 +134,19 @@ def _data(args: argparse.Namespace) -> MissionData | None:
     return from_layers(store.layer, "Mission store")
 
 
-def run_hotspots(args: argparse.Namespace) -> int:
-    data = _data(args)
-    if data is None:
-        return NOTHING
+def _checked(args: argparse.Namespace, command: str) -> MissionData | int:
+    """The data to analyse, or the exit code when there is none or the dates are crossed."""
     if args.start and args.end and args.end < args.start:
-        print(f"pocmap hotspots: --to {args.end} is before --from {args.start}", file=sys.stderr)
+        print(f"pocmap {command}: --to {args.end} is before --from {args.start}", file=sys.stderr)
         return USAGE
+    data = _data(args)
+    return NOTHING if data is None else data
+
+
+def run_hotspots(args: argparse.Namespace) -> int:
+    data = _checked(args, "hotspots")
+    if isinstance(data, int):
+        return data
     chosen = filter_incidents(data.incidents, _selection(args))
     options = _options(args)
     spots = hot_spots(
@@ -161,12 +167,9 @@ def run_hotspots(args: argparse.Namespace) -> int:
 
 
 def run_analyse(args: argparse.Namespace) -> int:
-    data = _data(args)
-    if data is None:
-        return NOTHING
-    if args.start and args.end and args.end < args.start:
-        print(f"pocmap analyse: --to {args.end} is before --from {args.start}", file=sys.stderr)
-        return USAGE
+    data = _checked(args, "analyse")
+    if isinstance(data, int):
+        return data
     result = analyse(data, _selection(args), _options(args))
     if args.json:
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=1)
