@@ -1,0 +1,301 @@
+"""The briefing's map, drawn with matplotlib in the mission's equal-area projection.
+
+Offline by design: land, boundaries, towns, roads and the river come from the data (the
+same offline basemap the app draws). Tiles are added only when a tile server is given and
+answers; the map never waits on one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import geopandas as gpd
+import mapclassify
+import numpy as np
+import pyproj
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrow, Patch
+from matplotlib_scalebar.scalebar import ScaleBar
+
+from analysis.metric import WGS84, to_metric
+from briefing.selection import Prepared
+from layers import basemap as basemap_layer
+from layers.admin_boundaries import ADMIN1_COLOUR, ADMIN2_COLOUR
+from layers.incidents import MOTIVATION_COLOURS, MOTIVATION_LABELS, MOTIVATIONS
+from layers.local_agreements import AGREEMENT_STATUSES, STATUS_COLOURS, STATUS_LABELS
+from layers.mission_presence import UN_BLUE
+from layers.political_processes import LOCAL_PROCESS_COLOUR, NATIONAL_PROCESS_COLOUR
+
+HOT_SPOT_EDGE = "#111111"
+MARGIN = 0.04
+"""Space around the mission area, as a share of its longer side."""
+INTENSITY_CLASSES = 4
+_PRESENCE_MARKERS = {
+    "field_office": ("s", 7),
+    "base": ("^", 7),
+    "temporary_operating_base": ("o", 6),
+}
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """A symbol (a matplotlib legend handle) and its label."""
+
+    handle: object
+    label: str
+
+
+def draw_map(ax: Axes, prepared: Prepared) -> dict[str, list[LegendEntry]]:
+    """Draw every layer of ``prepared`` on ``ax``; return the legend, by section."""
+    crs = prepared.crs
+    data = prepared.data
+    ax.set_facecolor(basemap_layer.SEA_COLOUR)
+    _extent(ax, to_metric(data.admin_boundaries.geometry, crs))
+    base = to_metric(data.basemap, crs)
+    land = base[base["kind"] == "land"]
+    if len(land):
+        land.plot(ax=ax, color=basemap_layer.LAND_COLOUR, edgecolor="#B8B2A0", lw=0.8, zorder=1)
+    for kind, style in (
+        ("river", {"color": basemap_layer.RIVER_COLOUR, "lw": 1.6}),
+        ("road", {"color": basemap_layer.ROAD_COLOUR, "lw": 1.1}),
+        ("mining_road", {"color": basemap_layer.ROAD_COLOUR, "lw": 1.1, "ls": "--"}),
+    ):
+        lines = base[base["kind"] == kind]
+        if len(lines):
+            lines.plot(ax=ax, zorder=2, **style)
+    admin = to_metric(data.admin_boundaries, crs)
+    for level, colour, width in (("2", ADMIN2_COLOUR, 0.5), ("1", ADMIN1_COLOUR, 1.3)):
+        areas = admin[admin["level"] == level]
+        if len(areas):
+            areas.boundary.plot(ax=ax, color=colour, lw=width, zorder=3)
+
+    legend = {"Incidents": _draw_incidents(ax, prepared)}
+    legend["Political work"] = _draw_political(ax, prepared)
+    legend["Mission presence"] = _draw_presence(ax, to_metric(data.mission_presence, crs))
+    legend["Base map"] = [
+        *_draw_towns(ax, base),
+        LegendEntry(Line2D([], [], color=ADMIN1_COLOUR, lw=1.3), "Admin1 boundary"),
+        LegendEntry(Line2D([], [], color=ADMIN2_COLOUR, lw=0.5), "Admin2 boundary"),
+        LegendEntry(Line2D([], [], color=basemap_layer.ROAD_COLOUR, lw=1.1), "Road"),
+        LegendEntry(Line2D([], [], color=basemap_layer.RIVER_COLOUR, lw=1.6), "River"),
+    ]
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    for spine in ax.spines.values():
+        spine.set_color("#777777")
+    scale = ScaleBar(1, "m", location="lower left", box_alpha=0.8, font_properties={"size": 9})
+    ax.add_artist(scale)
+    north_arrow(ax, crs)
+    return legend
+
+
+def _extent(ax: Axes, area: gpd.GeoSeries) -> None:
+    """Fit the mission area in the axes' box at one scale in both directions."""
+    west, south, east, north = area.total_bounds
+    pad = MARGIN * max(east - west, north - south, 1.0)
+    west, south, east, north = west - pad, south - pad, east + pad, north + pad
+    box = ax.get_position()
+    width_in, height_in = ax.figure.get_size_inches()
+    box_ratio = (box.height * height_in) / (box.width * width_in)
+    cx, cy = (west + east) / 2, (south + north) / 2
+    half_w, half_h = (east - west) / 2, (north - south) / 2
+    if half_h / half_w > box_ratio:
+        half_w = half_h / box_ratio
+    else:
+        half_h = half_w * box_ratio
+    ax.set_xlim(cx - half_w, cx + half_w)
+    ax.set_ylim(cy - half_h, cy + half_h)
+    ax.set_aspect("equal", adjustable="box")
+
+
+def _motivation_entries() -> list[LegendEntry]:
+    return [
+        LegendEntry(
+            Line2D([], [], marker="o", ls="", mfc=MOTIVATION_COLOURS[m], mec="white", ms=8),
+            MOTIVATION_LABELS[m],
+        )
+        for m in MOTIVATIONS
+    ]
+
+
+def _draw_incidents(ax: Axes, prepared: Prepared) -> list[LegendEntry]:
+    if prepared.points is not None:
+        points = to_metric(prepared.points, prepared.crs)
+        if len(points):
+            colours = points["motivation"].map(MOTIVATION_COLOURS).fillna("#8C8C8C")
+            ax.scatter(
+                points.geometry.x,
+                points.geometry.y,
+                s=14,
+                c=colours.to_list(),
+                edgecolors="white",
+                linewidths=0.3,
+                alpha=0.85,
+                zorder=6,
+            )
+        where = f"moved to {prepared.disclosure.precision_km:g} km squares"
+        return [*_motivation_entries(), LegendEntry(Patch(alpha=0), f"Incidents {where}")]
+    cells = prepared.cells.cells if prepared.cells is not None else None
+    entries = [
+        LegendEntry(
+            Patch(fc=MOTIVATION_COLOURS[m], ec="none"), f"{MOTIVATION_LABELS[m]} (main motivation)"
+        )
+        for m in MOTIVATIONS
+    ]
+    if cells is None or not len(cells):
+        return entries
+    cells = cells.to_crs(prepared.crs)
+    counts = cells["incidents"].to_numpy()
+    classes = min(INTENSITY_CLASSES, len(np.unique(counts)))
+    if classes > 1:
+        scheme = mapclassify.Quantiles(counts, k=classes)
+        level = scheme.yb
+        bounds = [int(counts.min()), *(int(b) for b in scheme.bins)]
+    else:
+        level = np.zeros(len(counts), dtype=int)
+        bounds = [int(counts.min()), int(counts.max())]
+    alphas = np.linspace(0.35, 0.9, max(classes, 1))
+    colours = cells["dominant_motivation"].map(MOTIVATION_COLOURS).to_numpy()
+    for k in range(max(classes, 1)):
+        chosen = level == k
+        if chosen.any():
+            cells[chosen].plot(ax=ax, color=list(colours[chosen]), alpha=alphas[k], lw=0, zorder=5)
+    hot = cells[cells["hot_spot"]]
+    if len(hot):
+        hot.boundary.plot(ax=ax, color=HOT_SPOT_EDGE, lw=1.4, zorder=5.5)
+    entries.append(LegendEntry(Patch(fc="none", ec=HOT_SPOT_EDGE, lw=1.4), "Hot spot (Gi*, 95 %+)"))
+    for k in range(max(classes, 1)):
+        low = bounds[k] if k == 0 else bounds[k] + 1
+        high = bounds[k + 1] if k + 1 < len(bounds) else bounds[-1]
+        text = f"{low:,}" if low >= high else f"{low:,}-{high:,}"
+        entries.append(
+            LegendEntry(Patch(fc="#555555", alpha=alphas[k], ec="none"), f"{text} incidents a cell")
+        )
+    return entries
+
+
+def _draw_political(ax: Axes, prepared: Prepared) -> list[LegendEntry]:
+    crs = prepared.crs
+    agreements = to_metric(prepared.agreements, crs)
+    kinds = agreements.geom_type
+    for status in AGREEMENT_STATUSES:
+        colour = STATUS_COLOURS[status]
+        of_status = agreements[agreements["status"] == status]
+        kind = kinds[agreements["status"] == status]
+        areas = of_status[kind.str.contains("Polygon")]
+        if len(areas):
+            areas.plot(ax=ax, fc=colour, alpha=0.18, zorder=4)
+            areas.boundary.plot(ax=ax, color=colour, lw=1.2, ls="--", zorder=4)
+        lines = of_status[kind.str.contains("LineString")]
+        if len(lines):
+            lines.plot(ax=ax, color=colour, lw=2.6, ls="--", zorder=4)
+        points = of_status[kind == "Point"]
+        if len(points):
+            ax.plot(
+                points.geometry.x, points.geometry.y, "s", ms=7, mfc=colour, mec="white",
+                mew=0.8, zorder=8,
+            )  # fmt: skip
+    processes = to_metric(prepared.local_processes, crs)
+    if len(processes):
+        ax.plot(
+            processes.geometry.x, processes.geometry.y, "D", ms=7, mfc=LOCAL_PROCESS_COLOUR,
+            mec="white", mew=0.8, zorder=8,
+        )  # fmt: skip
+    capital = _capital(prepared)
+    if capital is not None and len(prepared.data.national_milestones):
+        ax.plot(*capital, "*", ms=16, mfc=NATIONAL_PROCESS_COLOUR, mec="white", zorder=9)
+    entries = [
+        LegendEntry(
+            Line2D([], [], marker="*", ls="", ms=12, mfc=NATIONAL_PROCESS_COLOUR, mec="white"),
+            "National political process",
+        ),
+        LegendEntry(
+            Line2D([], [], marker="D", ls="", ms=7, mfc=LOCAL_PROCESS_COLOUR, mec="white"),
+            "Local political process",
+        ),
+    ]
+    entries += [
+        LegendEntry(
+            Line2D([], [], marker="s", ls="", ms=7, mfc=STATUS_COLOURS[s], mec="white"),
+            f"Agreement {STATUS_LABELS[s].lower()}",
+        )
+        for s in AGREEMENT_STATUSES
+    ]
+    return entries
+
+
+def _capital(prepared: Prepared) -> tuple[float, float] | None:
+    base = prepared.data.basemap
+    capitals = base[base["kind"] == "capital"]
+    source = capitals if len(capitals) else prepared.data.admin_boundaries
+    if not len(source):
+        return None
+    point = to_metric(source, prepared.crs).geometry.iloc[0].representative_point()
+    return point.x, point.y
+
+
+def _draw_presence(ax: Axes, presence: gpd.GeoDataFrame) -> list[LegendEntry]:
+    areas = presence[presence["kind"] == "area_of_responsibility"]
+    if len(areas):
+        areas.boundary.plot(ax=ax, color=UN_BLUE, lw=1.4, ls="--", zorder=4)
+    entries = [LegendEntry(Patch(fc="none", ec=UN_BLUE, ls="--", lw=1.4), "Field office area")]
+    labels = {"field_office": "Field office", "base": "Base", "temporary_operating_base": "TOB"}
+    for kind, (marker, size) in _PRESENCE_MARKERS.items():
+        sites = presence[presence["kind"] == kind]
+        filled = kind != "temporary_operating_base"
+        style = {"mfc": UN_BLUE if filled else "white", "mec": UN_BLUE if not filled else "white"}
+        if len(sites):
+            ax.plot(sites.geometry.x, sites.geometry.y, marker, ms=size, mew=1.2, zorder=8, **style)
+        symbol = Line2D([], [], marker=marker, ls="", ms=size, mew=1.2, **style)
+        entries.append(LegendEntry(symbol, labels[kind]))
+    return entries
+
+
+def _draw_towns(ax: Axes, base: gpd.GeoDataFrame) -> list[LegendEntry]:
+    towns = base[base["kind"].isin(["town", "capital"])]
+    for row in towns.itertuples():
+        capital = row.kind == "capital"
+        size = 4 if capital else 3
+        ax.plot(row.geometry.x, row.geometry.y, "o", ms=size, color="#333333", zorder=7)
+        if isinstance(row.name, str) and row.name:
+            ax.annotate(
+                row.name,
+                (row.geometry.x, row.geometry.y),
+                xytext=(4, 3),
+                textcoords="offset points",
+                fontsize=8.5 if capital else 7.5,
+                fontweight="bold" if capital else "normal",
+                color="#222222",
+                zorder=10,
+                clip_on=True,
+                parse_math=False,
+            )
+    return [LegendEntry(Line2D([], [], marker="o", ls="", ms=3, color="#333333"), "Town")]
+
+
+def north_arrow(ax: Axes, crs: pyproj.CRS) -> None:
+    """An arrow pointing to true north at the map's upper right corner."""
+    west, east = ax.get_xlim()
+    south, north = ax.get_ylim()
+    x, y = east - 0.06 * (east - west), north - 0.14 * (north - south)
+    to_geo = pyproj.Transformer.from_crs(crs, WGS84, always_xy=True)
+    to_map = pyproj.Transformer.from_crs(WGS84, crs, always_xy=True)
+    lon, lat = to_geo.transform(x, y)
+    x2, y2 = to_map.transform(lon, min(lat + 0.05, 89.9))
+    angle = math.atan2(x2 - x, y2 - y)
+    length = 0.07 * (north - south)
+    dx, dy = length * math.sin(angle), length * math.cos(angle)
+    ax.add_patch(
+        FancyArrow(
+            x, y, dx, dy, width=length * 0.12, head_width=length * 0.35,
+            head_length=length * 0.35, length_includes_head=True, color="#222222", zorder=11,
+        )
+    )  # fmt: skip
+    ax.annotate(
+        "N", (x + dx, y + dy), xytext=(0, 4), textcoords="offset points", ha="center",
+        va="bottom", fontsize=11, fontweight="bold", zorder=11,
+    )  # fmt: skip

@@ -1,0 +1,218 @@
+"""Data responsibility: how much of each incident a briefing or an export may show.
+
+Incident narratives, names and exact victim locations can get people killed, so every
+output meant to leave the analysis cell is built from one :class:`Disclosure`:
+
+- ``points``: incidents as points moved to the centre of a square of ``precision_km``
+  (at least 1 km) in the mission's equal-area projection; no text but the codes.
+- ``cells``: incidents counted in hexagons (or squares) of ``cell_km``; no points at all.
+- ``shareable``: cells of at least 5 km, and no cell holding fewer than 5 incidents is
+  shown (small-number suppression); small totals are written "fewer than 5". This is the
+  level for anything that may travel (slides, e-mail, partners).
+
+Whatever the level, no narrative, no perpetrator or victim name, no incident id and no
+batch or row number leaves through here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+
+from analysis.cells import SHAPES, Shape
+from analysis.hotspots import HotSpots
+from analysis.metric import WGS84, to_metric
+from layers.incidents import MOTIVATIONS, SPEC
+
+Level = Literal["points", "cells", "shareable"]
+LEVELS: tuple[Level, ...] = ("points", "cells", "shareable")
+LEVEL_LABELS = {
+    "points": "Points moved to a grid (internal)",
+    "cells": "Counts per cell (internal)",
+    "shareable": "Shareable: cells of 5 km or more, none under 5 incidents",
+}
+DEFAULT_LEVEL: Level = "shareable"
+
+MIN_PRECISION_KM = 1.0
+"""Points are never drawn closer to the real spot than this."""
+SHAREABLE_MIN_CELL_KM = 5.0
+SHAREABLE_MIN_COUNT = 5
+
+# Never in any output of this package, at any level.
+WITHHELD_COLUMNS = frozenset(
+    {f.name for f in SPEC.fields if f.sensitive}
+    | {"incident_id", "perpetrator_name", "batch_id", "source_row"}
+)
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What an output may show of the incidents.
+
+    Parameters
+    ----------
+    level : one of :data:`LEVELS`.
+    cell_km : cell width for ``cells`` and ``shareable`` (None: the analysis default,
+        about 40 cells across the mission, raised to 5 km for ``shareable``).
+    precision_km : for ``points``, the side of the square each point is moved into.
+    shape : ``hexagon`` or ``square`` cells.
+    """
+
+    level: Level = DEFAULT_LEVEL
+    cell_km: float | None = None
+    precision_km: float = MIN_PRECISION_KM
+    shape: Shape = "hexagon"
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"`level` was {self.level!r} but is expected to be in {LEVELS}")
+        if self.shape not in SHAPES:
+            raise ValueError(f"`shape` was {self.shape!r} but is expected to be in {SHAPES}")
+        if self.cell_km is not None and not (self.cell_km > 0 and math.isfinite(self.cell_km)):
+            raise ValueError(f"`cell_km` was {self.cell_km!r} but is expected to be positive")
+        if self.level == "shareable" and self.cell_km is not None:
+            if self.cell_km < SHAREABLE_MIN_CELL_KM:
+                raise ValueError(
+                    f"`cell_km` was {self.cell_km:g} but the shareable level needs cells of "
+                    f"at least {SHAREABLE_MIN_CELL_KM:g} km"
+                )
+        if not (self.precision_km >= MIN_PRECISION_KM and math.isfinite(self.precision_km)):
+            raise ValueError(
+                f"`precision_km` was {self.precision_km!r} but is expected to be at least "
+                f"{MIN_PRECISION_KM:g} km"
+            )
+
+    @property
+    def as_cells(self) -> bool:
+        """Whether incidents are shown as cells (``cells`` and ``shareable``)."""
+        return self.level != "points"
+
+    @property
+    def min_count(self) -> int:
+        """The fewest incidents a shown cell may hold (1: no suppression)."""
+        return SHAREABLE_MIN_COUNT if self.level == "shareable" else 1
+
+    def width_m(self, default_m: float) -> float:
+        """The cell width to use, given the analysis default for the area."""
+        width = default_m if self.cell_km is None else self.cell_km * 1000
+        if self.level == "shareable":
+            width = max(width, SHAREABLE_MIN_CELL_KM * 1000)
+        return float(width)
+
+    def describe(self) -> str:
+        """The level in words, for a briefing's footer and an export's read-me."""
+        if self.level == "points":
+            return (
+                f"incidents moved to the centre of {self.precision_km:g} km squares; "
+                "no narratives, names or ids"
+            )
+        if self.level == "cells":
+            return "incidents counted per cell; no points, narratives, names or ids"
+        return (
+            f"shareable: cells of at least {SHAREABLE_MIN_CELL_KM:g} km, no cell with fewer "
+            f"than {SHAREABLE_MIN_COUNT} incidents shown, small totals written "
+            f"'fewer than {SHAREABLE_MIN_COUNT}'; no points, narratives, names or ids"
+        )
+
+    def count(self, n: int | float) -> str:
+        """A total as a briefing may print it (``fewer than 5`` when shareable)."""
+        n = int(n)
+        if self.level == "shareable" and 0 < n < SHAREABLE_MIN_COUNT:
+            return f"fewer than {SHAREABLE_MIN_COUNT}"
+        return f"{n:,}"
+
+
+@dataclass(frozen=True)
+class IncidentCells:
+    """Incidents per cell as an output may show them.
+
+    Attributes
+    ----------
+    cells : the shown cells (metric CRS): ``cell_id``, ``incidents``, ``fatalities``,
+        ``dominant_motivation``, one ``n_<motivation>`` column per motivation, ``bin``
+        (Gi* confidence bin), ``hot_spot`` (bin >= 2: hot at 95 % or more), geometry.
+    width_m : the cell width.
+    shown_incidents : incidents in the shown cells.
+    suppressed_cells : cells holding incidents that were not shown (too few).
+    suppressed_incidents : incidents in those cells; with ``shown_incidents`` they make
+        every incident of the selection.
+    """
+
+    cells: gpd.GeoDataFrame
+    width_m: float
+    shown_incidents: int
+    suppressed_cells: int
+    suppressed_incidents: int
+
+
+def incident_cells(
+    spots: HotSpots, incidents: gpd.GeoDataFrame, disclosure: Disclosure
+) -> IncidentCells:
+    """The cells of ``spots`` holding incidents, with their motivation mix, suppressed
+    as ``disclosure`` requires.
+
+    ``spots`` is :func:`analysis.hotspots.hot_spots` of ``incidents`` (same rows).
+    """
+    cells = spots.cells
+    of_incident = spots.counts.cell_of_incident.reindex(incidents.index)
+    mix = pd.crosstab(of_incident, incidents["motivation"]).reindex(
+        columns=list(MOTIVATIONS), fill_value=0
+    )
+    mix.columns = [f"n_{m}" for m in mix.columns]
+    held = cells[cells["incidents"] > 0].join(mix, on="cell_id")
+    for column in mix.columns:
+        held[column] = held[column].fillna(0).astype(np.int64)
+    counts = held[list(mix.columns)].to_numpy()
+    # Ties go to the assessed motivation listed first; "unknown" only when nothing else.
+    assessed = counts[:, :-1]
+    dominant = np.where(
+        assessed.max(axis=1, initial=0) > 0,
+        np.asarray(MOTIVATIONS[:-1])[assessed.argmax(axis=1)] if len(held) else [],
+        "unknown",
+    )
+    held["dominant_motivation"] = dominant
+    held["hot_spot"] = held["bin"] >= 2
+    shown = held[held["incidents"] >= disclosure.min_count]
+    hidden = held[held["incidents"] < disclosure.min_count]
+    columns = [
+        "cell_id",
+        "incidents",
+        "fatalities",
+        "dominant_motivation",
+        *mix.columns,
+        "bin",
+        "hot_spot",
+        "geometry",
+    ]
+    return IncidentCells(
+        cells=shown[columns].reset_index(drop=True),
+        width_m=spots.counts.grid.width_m,
+        shown_incidents=int(shown["incidents"].sum()),
+        suppressed_cells=len(hidden),
+        suppressed_incidents=int(hidden["incidents"].sum()),
+    )
+
+
+def coarsened_points(
+    incidents: gpd.GeoDataFrame, disclosure: Disclosure, crs: pyproj.CRS
+) -> gpd.GeoDataFrame:
+    """``incidents`` with each point moved to the centre of its ``precision_km`` square
+    (in ``crs``, metres), returned in WGS84 without any withheld column."""
+    side = disclosure.precision_km * 1000
+    points = to_metric(incidents.geometry, crs)
+    x = (np.floor(points.x.to_numpy() / side) + 0.5) * side
+    y = (np.floor(points.y.to_numpy() / side) + 0.5) * side
+    moved = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=crs, index=incidents.index).to_crs(WGS84)
+    kept = [c for c in incidents.columns if c not in WITHHELD_COLUMNS and c != "geometry"]
+    return gpd.GeoDataFrame(incidents[kept].copy(), geometry=moved, crs=WGS84)
+
+
+def without_withheld(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without any column in :data:`WITHHELD_COLUMNS`."""
+    return frame.drop(columns=[c for c in frame.columns if c in WITHHELD_COLUMNS])

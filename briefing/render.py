@@ -1,0 +1,262 @@
+"""The leadership briefing: one page with the map, its legend, key figures and sources.
+
+Rendered on the server with matplotlib (folium cannot make an image, and field
+connectivity is poor): a PNG for slides (1920 x 1200 px) and an A4-landscape PDF whose
+text stays text. No narrative, name, id or exact victim location is drawn; what the
+incidents show is the :class:`~briefing.disclosure.Disclosure`'s choice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import matplotlib
+from matplotlib.figure import Figure
+
+from analysis.filters import IncidentFilter
+from briefing.cartography import LegendEntry, draw_map
+from briefing.disclosure import Disclosure
+from briefing.figures import (
+    filters_text,
+    generated_text,
+    key_figures,
+    period_text,
+    sources_text,
+)
+from briefing.selection import Prepared, prepare
+from layers.mission import MissionData
+
+DEFAULT_MARKING = "UN CONFIDENTIAL"
+MARKING_ENV = "POCMAP_MARKING"
+DEFAULT_TITLE = "Protection of civilians and political processes"
+MARKING_COLOUR = "#B2182B"
+
+PNG_SIZE_IN = (16.0, 10.0)
+PNG_DPI = 120
+A4_LANDSCAPE_IN = (11.69, 8.27)
+FORMATS = ("png", "pdf")
+
+
+def default_marking() -> str:
+    """The classification marking: ``POCMAP_MARKING``, else ``UN CONFIDENTIAL``."""
+    return os.environ.get(MARKING_ENV, "").strip() or DEFAULT_MARKING
+
+
+@dataclass(frozen=True)
+class BriefingOptions:
+    """What the person asking for the briefing chose."""
+
+    title: str = DEFAULT_TITLE
+    marking: str = field(default_factory=default_marking)
+    disclosure: Disclosure = field(default_factory=Disclosure)
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """A rendered briefing: both files, and what they were made from."""
+
+    png: bytes
+    pdf: bytes
+    prepared: Prepared
+    options: BriefingOptions
+    generated_at: dt.datetime
+
+
+def make_briefing(
+    data: MissionData,
+    selection: IncidentFilter | None = None,
+    options: BriefingOptions | None = None,
+    *,
+    batches: Iterable | None = None,
+    generated_at: dt.datetime | None = None,
+) -> Briefing:
+    """The PNG and the PDF of the briefing on ``selection`` of ``data``.
+
+    Parameters
+    ----------
+    batches : the store's batches, to name those the incidents came from.
+    generated_at : the time printed on the page (default: now, UTC).
+    """
+    options = options or BriefingOptions()
+    when = generated_at or dt.datetime.now(dt.UTC)
+    prepared = prepare(data, selection, options.disclosure)
+    batches = list(batches) if batches is not None else None
+    files = {}
+    for fmt in FORMATS:
+        figure = page(prepared, options, batches=batches, generated_at=when, fmt=fmt)
+        files[fmt] = _save(figure, fmt)
+    return Briefing(files["png"], files["pdf"], prepared, options, when)
+
+
+def _save(figure: Figure, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    # TrueType fonts in the PDF: its text can be searched, copied and read by tools.
+    with matplotlib.rc_context({"pdf.fonttype": 42}):
+        figure.savefig(
+            buffer, format=fmt, dpi=PNG_DPI if fmt == "png" else 200, metadata=_metadata(fmt)
+        )
+    return buffer.getvalue()
+
+
+def _metadata(fmt: str) -> dict[str, str | None]:
+    # No producer, creator or dates of the machine: only what the page itself says.
+    if fmt == "pdf":
+        return {"Creator": "pocmap", "Producer": None, "CreationDate": None}
+    return {"Software": "pocmap"}
+
+
+def page(
+    prepared: Prepared,
+    options: BriefingOptions,
+    *,
+    batches: list | None,
+    generated_at: dt.datetime,
+    fmt: str = "png",
+) -> Figure:
+    """The briefing page as a matplotlib figure (16 x 10 in for PNG, A4 for PDF)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"`fmt` was {fmt!r} but is expected to be in {FORMATS}")
+    size = PNG_SIZE_IN if fmt == "png" else A4_LANDSCAPE_IN
+    scale = size[0] / PNG_SIZE_IN[0]
+    # A Figure without pyplot: no global state, safe in a server's threads, no screen.
+    figure = Figure(figsize=size, facecolor="white")
+    text = _Text(figure, scale)
+
+    text.marking(options.marking, 0.982)
+    text.put(0.02, 0.935, options.title, 21, weight="bold")
+    text.put(0.02, 0.902, f"{period_text(prepared)}  ·  {filters_text(prepared.selection)}", 12)
+
+    ax = figure.add_axes((0.02, 0.15, 0.62, 0.73))
+    legend = draw_map(ax, prepared)
+    panel = figure.add_axes((0.655, 0.15, 0.33, 0.73))
+    panel.set_axis_off()
+    bottom = _legend(panel, legend, scale)
+    _key_figures(panel, prepared, scale, top=bottom - 0.03)
+
+    footer = [
+        *sources_text(prepared, batches),
+        f"Incidents shown as {prepared.disclosure.describe()}. {_accounting(prepared)}",
+        f"{generated_text(generated_at)} by pocmap from the mission's data; "
+        "suggested levers are for discussion, never orders.",
+    ]
+    y = 0.128
+    for line in footer:
+        for wrapped in textwrap.wrap(line, 230):
+            text.put(0.02, y, wrapped, 8.5, colour="#333333", va="top")
+            y -= 0.0165
+    text.marking(options.marking, 0.016)
+    return figure
+
+
+def _accounting(prepared: Prepared) -> str:
+    """Where every selected incident is: drawn, or in a suppressed cell."""
+    count = prepared.disclosure.count
+    n = prepared.incident_count
+    if prepared.cells is None:
+        return f"All {count(n)} selected incidents are drawn."
+    cells = prepared.cells
+    shown = f"{count(cells.shown_incidents)} of {count(n)} incidents drawn in {len(cells.cells):,} "
+    shown += f"cells of {cells.width_m / 1000:g} km"
+    if cells.suppressed_cells:
+        shown += (
+            f"; {count(cells.suppressed_incidents)} in {cells.suppressed_cells:,} cells with "
+            f"fewer than {prepared.disclosure.min_count} incidents are not drawn"
+        )
+    return shown + "."
+
+
+class _Text:
+    """Text placed in figure fractions, sized for the page."""
+
+    def __init__(self, figure: Figure, scale: float) -> None:
+        self.figure = figure
+        self.scale = scale
+
+    def put(self, x, y, s, size, *, weight="normal", colour="#111111", **kwargs) -> None:
+        # parse_math=False: a "$" in a place or agreement name stays a dollar sign.
+        self.figure.text(
+            x, y, s, fontsize=size * self.scale, fontweight=weight, color=colour,
+            parse_math=False, **kwargs,
+        )  # fmt: skip
+
+    def marking(self, marking: str, y: float) -> None:
+        self.figure.text(
+            0.5, y, marking, ha="center", va="center", fontsize=13 * self.scale,
+            fontweight="bold", color=MARKING_COLOUR, parse_math=False,
+        )  # fmt: skip
+
+
+def _legend(panel, legend: dict[str, list[LegendEntry]], scale: float) -> float:
+    """Draw the legend from the panel's top in two columns; return where it ends."""
+    y = 1.0
+    step = 0.027
+    for title, entries in legend.items():
+        _panel_text(panel, 0, y, title, 10.5 * scale, weight="bold")
+        y -= step
+        rows = (len(entries) + 1) // 2
+        for i, entry in enumerate(entries):
+            column, row = divmod(i, rows)
+            x, ey = 0.5 * column, y - row * step
+            _symbol(panel, entry.handle, x, ey)
+            _panel_text(panel, x + 0.06, ey, entry.label, 8.5 * scale)
+        y -= rows * step + 0.008
+    return y
+
+
+def _panel_text(panel, x, y, s, size, *, weight="normal", colour="#111111") -> None:
+    panel.text(
+        x, y, s, fontsize=size, fontweight=weight, color=colour, va="top",
+        transform=panel.transAxes, parse_math=False,
+    )  # fmt: skip
+
+
+def _symbol(panel, handle, x: float, y: float) -> None:
+    """A legend symbol drawn at (x, y) in panel coordinates."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    if isinstance(handle, Line2D):
+        if handle.get_marker() not in (None, "None", ""):
+            panel.plot(
+                [x + 0.022], [y - 0.009], marker=handle.get_marker(), ls="",
+                ms=handle.get_markersize(), mfc=handle.get_markerfacecolor(),
+                mec=handle.get_markeredgecolor(), mew=handle.get_markeredgewidth(),
+                transform=panel.transAxes, clip_on=False,
+            )  # fmt: skip
+        else:
+            panel.plot(
+                [x, x + 0.045], [y - 0.009, y - 0.009], color=handle.get_color(),
+                lw=handle.get_linewidth(), ls=handle.get_linestyle(),
+                transform=panel.transAxes, clip_on=False,
+            )  # fmt: skip
+        return
+    if handle.get_alpha() == 0:
+        return
+    panel.add_patch(
+        Rectangle(
+            (x + 0.004, y - 0.018), 0.036, 0.016, transform=panel.transAxes, clip_on=False,
+            fc=handle.get_facecolor(), ec=handle.get_edgecolor(), lw=handle.get_linewidth(),
+            ls=handle.get_linestyle(),
+        )
+    )  # fmt: skip
+
+
+def _key_figures(panel, prepared: Prepared, scale: float, *, top: float) -> None:
+    _panel_text(panel, 0, top, "Key figures", 12 * scale, weight="bold")
+    y = top - 0.035
+    width = 52
+    for figure in key_figures(prepared):
+        _panel_text(panel, 0, y, figure.label, 9.5 * scale, colour="#444444")
+        value = textwrap.wrap(figure.value, 36) or [""]
+        _panel_text(panel, 0.36, y, "\n".join(value[:2]), 10 * scale, weight="bold")
+        y -= 0.026 * max(1, min(len(value), 2))
+        if figure.detail:
+            detail = textwrap.wrap(figure.detail, width)[:2]
+            _panel_text(panel, 0.36, y, "\n".join(detail), 8 * scale, colour="#555555")
+            y -= 0.021 * len(detail)
+        y -= 0.008
