@@ -8,6 +8,8 @@ answers; the map never waits on one.
 from __future__ import annotations
 
 import math
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -24,6 +26,7 @@ from briefing.selection import Prepared
 from layers import basemap as basemap_layer
 from layers.admin_boundaries import ADMIN1_COLOUR, ADMIN2_COLOUR
 from layers.incidents import MOTIVATION_COLOURS, MOTIVATION_LABELS, MOTIVATIONS
+from layers.joint_map import TileServer
 from layers.local_agreements import AGREEMENT_STATUSES, STATUS_COLOURS, STATUS_LABELS
 from layers.mission_presence import UN_BLUE
 from layers.political_processes import LOCAL_PROCESS_COLOUR, NATIONAL_PROCESS_COLOUR
@@ -32,6 +35,8 @@ HOT_SPOT_EDGE = "#111111"
 MARGIN = 0.04
 """Space around the mission area, as a share of its longer side."""
 INTENSITY_CLASSES = 4
+TILE_TIMEOUT_S = 4.0
+"""How long a tile server has to answer before the briefing goes on without it."""
 _PRESENCE_MARKERS = {
     "field_office": ("s", 7),
     "base": ("^", 7),
@@ -47,16 +52,24 @@ class LegendEntry:
     label: str
 
 
-def draw_map(ax: Axes, prepared: Prepared) -> dict[str, list[LegendEntry]]:
-    """Draw every layer of ``prepared`` on ``ax``; return the legend, by section."""
+def draw_map(
+    ax: Axes, prepared: Prepared, tiles: TileServer | None = None
+) -> tuple[dict[str, list[LegendEntry]], str]:
+    """Draw every layer of ``prepared`` on ``ax``, over ``tiles`` when they answer.
+
+    Returns the legend, by section, and a note on the basemap for the footer.
+    """
     crs = prepared.crs
     data = prepared.data
     ax.set_facecolor(basemap_layer.SEA_COLOUR)
     _extent(ax, to_metric(data.admin_boundaries.geometry, crs))
+    basemap_note = add_tiles(ax, crs, tiles) if tiles is not None else OFFLINE_NOTE
+    tiled = basemap_note.startswith("Tiles")
     base = to_metric(data.basemap, crs)
     land = base[base["kind"] == "land"]
     if len(land):
-        land.plot(ax=ax, color=basemap_layer.LAND_COLOUR, edgecolor="#B8B2A0", lw=0.8, zorder=1)
+        fill = "none" if tiled else basemap_layer.LAND_COLOUR
+        land.plot(ax=ax, fc=fill, edgecolor="#B8B2A0", lw=0.8, zorder=1)
     for kind, style in (
         ("river", {"color": basemap_layer.RIVER_COLOUR, "lw": 1.6}),
         ("road", {"color": basemap_layer.ROAD_COLOUR, "lw": 1.1}),
@@ -71,7 +84,10 @@ def draw_map(ax: Axes, prepared: Prepared) -> dict[str, list[LegendEntry]]:
         if len(areas):
             areas.boundary.plot(ax=ax, color=colour, lw=width, zorder=3)
 
-    legend = {"Incidents": _draw_incidents(ax, prepared)}
+    incidents_title = (
+        "Incidents" if prepared.points is not None else "Incident cells, by main motivation"
+    )
+    legend = {incidents_title: _draw_incidents(ax, prepared)}
     legend["Political work"] = _draw_political(ax, prepared)
     legend["Mission presence"] = _draw_presence(ax, to_metric(data.mission_presence, crs))
     legend["Base map"] = [
@@ -90,7 +106,50 @@ def draw_map(ax: Axes, prepared: Prepared) -> dict[str, list[LegendEntry]]:
     scale = ScaleBar(1, "m", location="lower left", box_alpha=0.8, font_properties={"size": 9})
     ax.add_artist(scale)
     north_arrow(ax, crs)
-    return legend
+    return legend, basemap_note
+
+
+OFFLINE_NOTE = "Basemap drawn from the mission's own data (offline)."
+
+
+def add_tiles(ax: Axes, crs: pyproj.CRS, tiles: TileServer) -> str:
+    """Draw ``tiles`` under the map if the server answers within :data:`TILE_TIMEOUT_S`;
+    return the footer's note on the basemap. The server's address is never printed (it
+    can hold a key)."""
+    try:
+        import contextily
+    except ImportError:
+        return f"{OFFLINE_NOTE} Tiles need contextily: pip install 'pocmap[tiles]'."
+    west, east = ax.get_xlim()
+    south, north = ax.get_ylim()
+    lon, lat = pyproj.Transformer.from_crs(crs, WGS84, always_xy=True).transform(
+        (west + east) / 2, (south + north) / 2
+    )
+    if not _answers(tiles.url, lon, lat):
+        return f"{OFFLINE_NOTE} The tile server did not answer; no tiles drawn."
+    try:
+        contextily.add_basemap(
+            ax, source=tiles.url, crs=crs.to_wkt(), attribution=False, zorder=0.5,
+            timeout=TILE_TIMEOUT_S,
+        )  # fmt: skip
+    except Exception as error:  # any failure of a remote server must not stop the briefing
+        return f"{OFFLINE_NOTE} Tiles failed ({type(error).__name__}); none drawn."
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    return f"Tiles: {tiles.attribution}; boundaries and places from the mission's data."
+
+
+def _answers(template: str, lon: float, lat: float, zoom: int = 6) -> bool:
+    """Whether the tile server returns the tile over (lon, lat) at ``zoom``."""
+    n = 2**zoom
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    url = template.format(z=zoom, x=min(max(x, 0), n - 1), y=min(max(y, 0), n - 1), s="a")
+    try:
+        with urllib.request.urlopen(url, timeout=TILE_TIMEOUT_S) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
 
 
 def _extent(ax: Axes, area: gpd.GeoSeries) -> None:
@@ -141,9 +200,7 @@ def _draw_incidents(ax: Axes, prepared: Prepared) -> list[LegendEntry]:
         return [*_motivation_entries(), LegendEntry(Patch(alpha=0), f"Incidents {where}")]
     cells = prepared.cells.cells if prepared.cells is not None else None
     entries = [
-        LegendEntry(
-            Patch(fc=MOTIVATION_COLOURS[m], ec="none"), f"{MOTIVATION_LABELS[m]} (main motivation)"
-        )
+        LegendEntry(Patch(fc=MOTIVATION_COLOURS[m], ec="none"), MOTIVATION_LABELS[m])
         for m in MOTIVATIONS
     ]
     if cells is None or not len(cells):

@@ -29,6 +29,7 @@ from briefing.figures import (
     sources_text,
 )
 from briefing.selection import Prepared, prepare
+from layers.joint_map import TileServer
 from layers.mission import MissionData
 
 DEFAULT_MARKING = "UN CONFIDENTIAL"
@@ -54,6 +55,8 @@ class BriefingOptions:
     title: str = DEFAULT_TITLE
     marking: str = field(default_factory=default_marking)
     disclosure: Disclosure = field(default_factory=Disclosure)
+    tiles: TileServer | None = None
+    """A tile server to draw under the map when it answers; never required."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,7 @@ def page(
     text.put(0.02, 0.902, f"{period_text(prepared)}  ·  {filters_text(prepared.selection)}", 12)
 
     ax = figure.add_axes((0.02, 0.15, 0.62, 0.73))
-    legend = draw_map(ax, prepared)
+    legend, basemap_note = draw_map(ax, prepared, options.tiles)
     panel = figure.add_axes((0.655, 0.15, 0.33, 0.73))
     panel.set_axis_off()
     bottom = _legend(panel, legend, scale)
@@ -141,8 +144,7 @@ def page(
     footer = [
         *sources_text(prepared, batches),
         f"Incidents shown as {prepared.disclosure.describe()}. {_accounting(prepared)}",
-        f"{generated_text(generated_at)} by pocmap from the mission's data; "
-        "suggested levers are for discussion, never orders.",
+        f"{basemap_note} {generated_text(generated_at)} by pocmap.",
     ]
     y = 0.128
     for line in footer:
@@ -194,7 +196,7 @@ class _Text:
 def _legend(panel, legend: dict[str, list[LegendEntry]], scale: float) -> float:
     """Draw the legend from the panel's top in two columns; return where it ends."""
     y = 1.0
-    step = 0.027
+    step = 0.023
     for title, entries in legend.items():
         _panel_text(panel, 0, y, title, 10.5 * scale, weight="bold")
         y -= step
@@ -206,6 +208,11 @@ def _legend(panel, legend: dict[str, list[LegendEntry]], scale: float) -> float:
             _panel_text(panel, x + 0.06, ey, entry.label, 8.5 * scale)
         y -= rows * step + 0.008
     return y
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """At most two lines, ending in an ellipsis when cut."""
+    return textwrap.wrap(text, width, max_lines=2, placeholder=" …", break_on_hyphens=False)
 
 
 def _panel_text(panel, x, y, s, size, *, weight="normal", colour="#111111") -> None:
@@ -248,15 +255,15 @@ def _symbol(panel, handle, x: float, y: float) -> None:
 
 def _key_figures(panel, prepared: Prepared, scale: float, *, top: float) -> None:
     _panel_text(panel, 0, top, "Key figures", 12 * scale, weight="bold")
-    y = top - 0.035
+    y = top - 0.032
     width = 52
     for figure in key_figures(prepared):
         _panel_text(panel, 0, y, figure.label, 9.5 * scale, colour="#444444")
-        value = textwrap.wrap(figure.value, 36) or [""]
-        _panel_text(panel, 0.36, y, "\n".join(value[:2]), 10 * scale, weight="bold")
-        y -= 0.026 * max(1, min(len(value), 2))
+        value = _wrap(figure.value, 36) or [""]
+        _panel_text(panel, 0.36, y, "\n".join(value), 10 * scale, weight="bold")
+        y -= 0.024 * len(value)
         if figure.detail:
-            detail = textwrap.wrap(figure.detail, width)[:2]
+            detail = _wrap(figure.detail, width)
             _panel_text(panel, 0.36, y, "\n".join(detail), 8 * scale, colour="#555555")
-            y -= 0.021 * len(detail)
-        y -= 0.008
+            y -= 0.019 * len(detail)
+        y -= 0.006
