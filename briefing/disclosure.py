@@ -4,8 +4,10 @@ Incident narratives, names and exact victim locations can get people killed, so 
 output meant to leave the analysis cell is built from one :class:`Disclosure`:
 
 - ``points``: incidents as points moved to the centre of a square of ``precision_km``
-  (at least 1 km) in the mission's equal-area projection; no text but the codes.
-- ``cells``: incidents counted in hexagons (or squares) of ``cell_km``; no points at all.
+  (at least 1 km) in the mission's equal-area projection, with their codes, dates,
+  counts, areas, field office and reporting source; no free text.
+- ``cells``: incidents counted in hexagons (or squares) of ``cell_km`` (at least 1 km);
+  no points at all.
 - ``shareable``: cells of at least 5 km, and no cell holding fewer than 5 incidents is
   shown (small-number suppression); small totals are written "fewer than 5". This is the
   level for anything that may travel (slides, e-mail, partners).
@@ -40,15 +42,17 @@ LEVEL_LABELS = {
 DEFAULT_LEVEL: Level = "shareable"
 
 MIN_PRECISION_KM = 1.0
-"""Points are never drawn closer to the real spot than this."""
+"""Points are never drawn closer to the real spot than this, nor cells narrower."""
 SHAREABLE_MIN_CELL_KM = 5.0
 SHAREABLE_MIN_COUNT = 5
 
 # Never in any output of this package, at any level.
+# motivation_raw is free text as the source wrote it: it can carry a name or a place.
 WITHHELD_COLUMNS = frozenset(
     {f.name for f in SPEC.fields if f.sensitive}
-    | {"incident_id", "perpetrator_name", "batch_id", "source_row"}
+    | {"incident_id", "perpetrator_name", "motivation_raw", "batch_id", "source_row"}
 )
+_COARSE_PRECISIONS = ("admin2", "admin1")
 
 
 @dataclass(frozen=True)
@@ -58,8 +62,10 @@ class Disclosure:
     Parameters
     ----------
     level : one of :data:`LEVELS`.
-    cell_km : cell width for ``cells`` and ``shareable`` (None: the analysis default,
-        about 40 cells across the mission, raised to 5 km for ``shareable``).
+    cell_km : cell width for ``cells`` and ``shareable``. None: for ``cells``, the
+        analysis default (about 40 cells across the mission); for ``shareable``, the
+        narrowest round width of 5 km or more whose shown cells hold 80 % of the
+        selected incidents (see :func:`briefing.selection.prepare`).
     precision_km : for ``points``, the side of the square each point is moved into.
     shape : ``hexagon`` or ``square`` cells.
     """
@@ -74,8 +80,13 @@ class Disclosure:
             raise ValueError(f"`level` was {self.level!r} but is expected to be in {LEVELS}")
         if self.shape not in SHAPES:
             raise ValueError(f"`shape` was {self.shape!r} but is expected to be in {SHAPES}")
-        if self.cell_km is not None and not (self.cell_km > 0 and math.isfinite(self.cell_km)):
-            raise ValueError(f"`cell_km` was {self.cell_km!r} but is expected to be positive")
+        if self.cell_km is not None and not (
+            self.cell_km >= MIN_PRECISION_KM and math.isfinite(self.cell_km)
+        ):
+            raise ValueError(
+                f"`cell_km` was {self.cell_km!r} but is expected to be at least "
+                f"{MIN_PRECISION_KM:g} km"
+            )
         if self.level == "shareable" and self.cell_km is not None:
             if self.cell_km < SHAREABLE_MIN_CELL_KM:
                 raise ValueError(
@@ -101,8 +112,8 @@ class Disclosure:
     def width_m(self, default_m: float) -> float:
         """The cell width to use, given the analysis default for the area."""
         width = default_m if self.cell_km is None else self.cell_km * 1000
-        if self.level == "shareable":
-            width = max(width, SHAREABLE_MIN_CELL_KM * 1000)
+        floor = SHAREABLE_MIN_CELL_KM if self.level == "shareable" else MIN_PRECISION_KM
+        width = max(width, floor * 1000)
         return float(width)
 
     def describe(self) -> str:
@@ -210,7 +221,14 @@ def coarsened_points(
     y = (np.floor(points.y.to_numpy() / side) + 0.5) * side
     moved = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=crs, index=incidents.index).to_crs(WGS84)
     kept = [c for c in incidents.columns if c not in WITHHELD_COLUMNS and c != "geometry"]
-    return gpd.GeoDataFrame(incidents[kept].copy(), geometry=moved, crs=WGS84)
+    shown = gpd.GeoDataFrame(incidents[kept].copy(), geometry=moved, crs=WGS84)
+    if "location_precision" in shown:
+        # A moved point is never "exact"; an area-level one stays as coarse as it was.
+        precision = shown["location_precision"]
+        shown["location_precision"] = precision.where(
+            precision.isin(_COARSE_PRECISIONS), "approximate"
+        )
+    return shown
 
 
 def without_withheld(frame: pd.DataFrame) -> pd.DataFrame:

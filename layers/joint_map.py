@@ -96,7 +96,11 @@ def _motivation_entries() -> list[tuple[str, str]]:
     return [(dot.format(colour), label) for colour, label in incidents.legend_entries()]
 
 
-def _legend_sections() -> list[tuple[str, list[tuple[str, str]]]]:
+LegendSection = tuple[str, list[tuple[str, str]]]
+"""A legend heading and its ``(symbol html, label)`` entries."""
+
+
+def _legend_sections() -> list[LegendSection]:
     return [
         ("Incidents by motivation", _motivation_entries()),
         (
@@ -108,17 +112,18 @@ def _legend_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
-def legend_html(data_label: str, *, columns: int = 2) -> str:
+def legend_html(data_label: str, *, columns: int = 2, extra: tuple[LegendSection, ...] = ()) -> str:
     """The joint map's legend as HTML (symbols are ours; every label is escaped).
 
     Parameters
     ----------
     data_label : what the data is, shown under the entries (e.g. "synthetic sample").
     columns : entries per row in each section.
+    extra : sections for added layers, shown first (their labels are escaped too).
     """
     grid = f"display:grid;grid-template-columns:repeat({columns},auto);column-gap:10px"
     parts = ["<div style='font:12px sans-serif;line-height:17px'>"]
-    for title, entries in _legend_sections():
+    for title, entries in [*extra, *_legend_sections()]:
         parts.append(f"<div style='font-weight:bold;margin-top:3px'>{escape(title)}</div>")
         parts.append(f"<div style='{grid}'>")
         parts.extend(
@@ -132,11 +137,11 @@ def legend_html(data_label: str, *, columns: int = 2) -> str:
     return "".join(parts)
 
 
-def legend(data_label: str) -> _Legend:
+def legend(data_label: str, extra: tuple[LegendSection, ...] = ()) -> _Legend:
     """The legend as a control inside the map (folds away under its title)."""
     return _Legend(
         "<details open><summary style='cursor:pointer;font-weight:bold'>Legend</summary>"
-        + legend_html(data_label)
+        + legend_html(data_label, extra=extra)
         + "</details>"
     )
 
@@ -162,6 +167,7 @@ def build_joint_map(
     asset_url: str | None = None,
     with_legend: bool = True,
     analysis_layers: tuple[folium.FeatureGroup, ...] = (),
+    legend_sections: tuple[LegendSection, ...] = (),
 ) -> folium.Map:
     """The joint POC-political map of ``data``, showing ``selected_incidents``.
 
@@ -176,6 +182,7 @@ def build_joint_map(
         :func:`legend_html` beside the map turns it off so it hides nothing.
     analysis_layers : drawn above the boundaries and below the political layers
         (the hot-spot cells of the joint analysis).
+    legend_sections : what the in-map legend says of ``analysis_layers``.
     """
     if base not in BASEMAPS:
         raise ValueError(f"`base` was {base!r} but is expected to be in {BASEMAPS}")
@@ -219,5 +226,5 @@ def build_joint_map(
     # part of the map; the legend names every symbol.
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     if with_legend:
-        legend(data.label).add_to(m)
+        legend(data.label, legend_sections).add_to(m)
     return use_local_assets(m) if asset_url is None else use_local_assets(m, asset_url)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import numpy as np
 import pytest
 
+from analysis.filters import IncidentFilter
 from analysis.metric import to_metric
 from briefing.disclosure import (
     SHAREABLE_MIN_CELL_KM,
@@ -35,7 +37,10 @@ def test_levels_refuse_what_would_reveal_too_much():
         Disclosure("points", precision_km=0.2)
     with pytest.raises(ValueError, match="expected to be in"):
         Disclosure("exact")
+    with pytest.raises(ValueError, match="at least 1 km"):
+        Disclosure("cells", cell_km=0.5)
     assert Disclosure("cells", cell_km=2).width_m(10_000) == 2_000
+    assert Disclosure("cells").width_m(500) == 1_000  # never narrower than 1 km
     assert Disclosure("shareable").width_m(500) == SHAREABLE_MIN_CELL_KM * 1000
     assert Disclosure("shareable").width_m(12_000) == 12_000
 
@@ -64,7 +69,8 @@ def test_shareable_cells_are_at_least_5_km_even_on_a_small_area():
     internal = prepare(data, disclosure=Disclosure("cells"))
     assert internal.cells.width_m < SHAREABLE_MIN_CELL_KM * 1000  # the area's default
     assert shared.cells.width_m == SHAREABLE_MIN_CELL_KM * 1000
-    assert shared.analysis.hot_spots.counts.grid.width_m == SHAREABLE_MIN_CELL_KM * 1000
+    # The key figures keep the analysis' own cells: only what is drawn is coarser.
+    assert shared.analysis.hot_spots.counts.grid.width_m == 500  # the analysis default
 
 
 def test_sample_shareable_cells_hold_the_rules(sample):
@@ -105,3 +111,20 @@ def test_shareable_words_small_totals_as_fewer_than_five():
     assert internal["Incidents"].value == "4"
     for line in sources_text(prepare(data)):
         assert "(3)" not in line and "(1)" not in line
+
+
+def test_shareable_cells_widen_until_most_incidents_show(sample):
+    quarter = IncidentFilter(start=dt.date(2025, 10, 1), end=dt.date(2025, 12, 31))
+    widths = {}
+    for name, selection in (("all", IncidentFilter()), ("quarter", quarter)):
+        cells = prepare(sample, selection, Disclosure("shareable")).cells
+        total = cells.shown_incidents + cells.suppressed_incidents
+        widths[name] = cells.width_m
+        assert cells.shown_incidents >= 0.8 * total
+        assert (cells.cells["incidents"] >= SHAREABLE_MIN_COUNT).all()
+    # Fewer incidents need wider cells to be shown at all; all are round widths.
+    assert SHAREABLE_MIN_CELL_KM * 1000 < widths["all"] < widths["quarter"]
+    assert {w / 1000 for w in widths.values()} <= {10, 20, 25, 50}
+    # A width asked for is kept, however many cells it suppresses.
+    asked = prepare(sample, quarter, Disclosure("shareable", cell_km=10)).cells
+    assert asked.width_m == 10_000 and asked.shown_incidents < 0.8 * 420
