@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import urllib.error
 import urllib.request
+import warnings
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -206,33 +207,40 @@ def _draw_incidents(ax: Axes, prepared: Prepared) -> list[LegendEntry]:
     if cells is None or not len(cells):
         return entries
     cells = cells.to_crs(prepared.crs)
-    counts = cells["incidents"].to_numpy()
-    classes = min(INTENSITY_CLASSES, len(np.unique(counts)))
-    if classes > 1:
-        scheme = mapclassify.Quantiles(counts, k=classes)
-        level = scheme.yb
-        bounds = [int(counts.min()), *(int(b) for b in scheme.bins)]
-    else:
-        level = np.zeros(len(counts), dtype=int)
-        bounds = [int(counts.min()), int(counts.max())]
-    alphas = np.linspace(0.35, 0.9, max(classes, 1))
+    level, ranges = intensity_classes(cells["incidents"].to_numpy())
+    alphas = np.linspace(0.35, 0.9, len(ranges)) if len(ranges) > 1 else np.array([0.7])
     colours = cells["dominant_motivation"].map(MOTIVATION_COLOURS).to_numpy()
-    for k in range(max(classes, 1)):
+    for k in range(len(ranges)):
         chosen = level == k
         if chosen.any():
             cells[chosen].plot(ax=ax, color=list(colours[chosen]), alpha=alphas[k], lw=0, zorder=5)
     hot = cells[cells["hot_spot"]]
     if len(hot):
         hot.boundary.plot(ax=ax, color=HOT_SPOT_EDGE, lw=1.4, zorder=5.5)
-    entries.append(LegendEntry(Patch(fc="none", ec=HOT_SPOT_EDGE, lw=1.4), "Hot spot (Gi*, 95 %+)"))
-    for k in range(max(classes, 1)):
-        low = bounds[k] if k == 0 else bounds[k] + 1
-        high = bounds[k + 1] if k + 1 < len(bounds) else bounds[-1]
-        text = f"{low:,}" if low >= high else f"{low:,}-{high:,}"
-        entries.append(
-            LegendEntry(Patch(fc="#555555", alpha=alphas[k], ec="none"), f"{text} incidents a cell")
-        )
+    outline = Patch(fc="none", ec=HOT_SPOT_EDGE, lw=1.4)
+    entries.append(LegendEntry(outline, "Hot spot on these cells (Gi*, 95 %+)"))
+    for (low, high), alpha in zip(ranges, alphas, strict=True):
+        text = f"{low:,}" if low == high else f"{low:,}-{high:,}"
+        entries.append(LegendEntry(Patch(fc="#555555", alpha=alpha, ec="none"), f"{text} a cell"))
     return entries
+
+
+def intensity_classes(counts: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Up to :data:`INTENSITY_CLASSES` quantile classes of the cells' incident counts:
+    the class of each cell, and each class's lowest and highest count."""
+    counts = np.asarray(counts, dtype=np.int64)
+    unique = np.unique(counts)
+    if len(unique) <= INTENSITY_CLASSES:
+        uppers = unique
+    else:
+        # Many tied counts make fewer distinct classes, which mapclassify warns of: the
+        # classes are de-duplicated here.
+        with warnings.catch_warnings(action="ignore", category=UserWarning):
+            scheme = mapclassify.Quantiles(counts, k=INTENSITY_CLASSES)
+        uppers = np.unique(scheme.bins.astype(np.int64))
+    level = np.searchsorted(uppers, counts)
+    lows = [int(counts.min())] + [int(u) + 1 for u in uppers[:-1]] if len(counts) else []
+    return level, [(low, int(high)) for low, high in zip(lows, uppers, strict=True)]
 
 
 def _draw_political(ax: Axes, prepared: Prepared) -> list[LegendEntry]:

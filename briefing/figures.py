@@ -7,6 +7,7 @@ Every count goes through :meth:`Disclosure.count`, so a shareable briefing write
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -21,12 +22,19 @@ from layers.incidents import (
     VICTIM_GROUP_LABELS,
 )
 
+DEFAULT_MARKING = "UN CONFIDENTIAL"
+MARKING_ENV = "POCMAP_MARKING"
 TOP_MOTIVATIONS = 3
 NAMES_LISTED = 3
 AT_RISK_CAPTION = (
     "An agreement is at risk when it is recorded as violated, or when incidents in its area "
     "rose significantly after signature or resumed after it ended (agreement watch)."
 )
+
+
+def default_marking() -> str:
+    """The classification marking: ``POCMAP_MARKING``, else ``UN CONFIDENTIAL``."""
+    return os.environ.get(MARKING_ENV, "").strip() or DEFAULT_MARKING
 
 
 @dataclass(frozen=True)
@@ -108,14 +116,16 @@ def key_figures(prepared: Prepared) -> list[KeyFigure]:
             f"not yet assessed: {count(unknown)}" if unknown else "",
         )
     )
-    cells = prepared.analysis.hot_spots.cells
+    spots = prepared.analysis.hot_spots
+    cells, grid = spots.cells, spots.counts.grid
     clusters = int(cells["cluster"].max()) if len(cells) else 0
     hot_cells = int((cells["bin"] >= 2).sum()) if len(cells) else 0
     figures.append(
         KeyFigure(
             "Hot spots",
             f"{clusters:,}",
-            f"clusters of Gi* hot cells; {hot_cells:,} cells hot at 95 % or more",
+            f"clusters of Gi* hot cells of the analysis ({grid.width_m / 1000:g} km); "
+            f"{hot_cells:,} cells hot at 95 % or more",
         )
     )
     gaps = prepared.analysis.gaps.hot_spots

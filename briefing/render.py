@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,9 +18,11 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from analysis.filters import IncidentFilter
+from analysis.joint import Options
 from briefing.cartography import LegendEntry, draw_map
 from briefing.disclosure import Disclosure
 from briefing.figures import (
+    default_marking,
     filters_text,
     generated_text,
     key_figures,
@@ -32,8 +33,6 @@ from briefing.selection import Prepared, prepare
 from layers.joint_map import TileServer
 from layers.mission import MissionData
 
-DEFAULT_MARKING = "UN CONFIDENTIAL"
-MARKING_ENV = "POCMAP_MARKING"
 DEFAULT_TITLE = "Protection of civilians and political processes"
 MARKING_COLOUR = "#B2182B"
 
@@ -41,11 +40,6 @@ PNG_SIZE_IN = (16.0, 10.0)
 PNG_DPI = 120
 A4_LANDSCAPE_IN = (11.69, 8.27)
 FORMATS = ("png", "pdf")
-
-
-def default_marking() -> str:
-    """The classification marking: ``POCMAP_MARKING``, else ``UN CONFIDENTIAL``."""
-    return os.environ.get(MARKING_ENV, "").strip() or DEFAULT_MARKING
 
 
 @dataclass(frozen=True)
@@ -57,6 +51,8 @@ class BriefingOptions:
     disclosure: Disclosure = field(default_factory=Disclosure)
     tiles: TileServer | None = None
     """A tile server to draw under the map when it answers; never required."""
+    analysis: Options = field(default_factory=Options)
+    """The joint analysis' options the key figures come from (the page's)."""
 
 
 @dataclass(frozen=True)
@@ -87,16 +83,24 @@ def make_briefing(
     """
     options = options or BriefingOptions()
     when = generated_at or dt.datetime.now(dt.UTC)
-    prepared = prepare(data, selection, options.disclosure)
+    prepared = prepare(data, selection, options.disclosure, options.analysis)
     batches = list(batches) if batches is not None else None
-    files = {}
-    for fmt in FORMATS:
-        figure = page(prepared, options, batches=batches, generated_at=when, fmt=fmt)
-        files[fmt] = _save(figure, fmt)
+    files = {
+        fmt: render(prepared, options, fmt, batches=batches, generated_at=when) for fmt in FORMATS
+    }
     return Briefing(files["png"], files["pdf"], prepared, options, when)
 
 
-def _save(figure: Figure, fmt: str) -> bytes:
+def render(
+    prepared: Prepared,
+    options: BriefingOptions,
+    fmt: str,
+    *,
+    batches: list | None = None,
+    generated_at: dt.datetime,
+) -> bytes:
+    """One briefing file, ``png`` or ``pdf``, of an already prepared selection."""
+    figure = page(prepared, options, batches=batches, generated_at=generated_at, fmt=fmt)
     buffer = io.BytesIO()
     # TrueType fonts in the PDF: its text can be searched, copied and read by tools.
     with matplotlib.rc_context({"pdf.fonttype": 42}):

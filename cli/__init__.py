@@ -11,6 +11,7 @@ from pathlib import Path
 
 from cli.analysis import add_commands as add_analysis_commands
 from cli.imports import add_commands
+from cli.outputs import add_commands as add_output_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -67,6 +68,7 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
     add_commands(commands)
     add_analysis_commands(commands)
+    add_output_commands(commands)
     return top
 
 

@@ -15,7 +15,7 @@ from analysis.hotspots import hot_spots
 from analysis.joint import Options, analyse
 from analysis.metric import WGS84
 from layers.incidents import INCIDENT_TYPES, MOTIVATIONS, PERPETRATOR_TYPES, VICTIM_GROUPS
-from layers.mission import MissionData, from_layers, load_folder
+from layers.mission import SAMPLE_DIR, SAMPLE_LABEL, MissionData, from_layers, load_folder
 
 OK, NOTHING, USAGE = 0, 1, 2
 
@@ -120,7 +120,8 @@ def _options(args: argparse.Namespace) -> Options:
 
 def _data(args: argparse.Namespace) -> MissionData | None:
     if args.data:
-        return load_folder(Path(args.data))
+        folder = Path(args.data).resolve()
+        return load_folder(folder, SAMPLE_LABEL if folder == SAMPLE_DIR.resolve() else folder.name)
     from store import open_store
 
     store = open_store()

@@ -13,7 +13,8 @@ from PIL import Image
 
 from analysis.filters import IncidentFilter
 from briefing.disclosure import Disclosure
-from briefing.render import DEFAULT_MARKING, BriefingOptions, make_briefing
+from briefing.figures import DEFAULT_MARKING
+from briefing.render import BriefingOptions, make_briefing
 from layers.incidents import MOTIVATION_LABELS
 from layers.local_agreements import STATUS_LABELS
 from layers.mission import load_sample
@@ -67,7 +68,8 @@ def test_pdf_is_a4_landscape_and_carries_the_briefing(shared, sample):
         assert label in text
     for label in STATUS_LABELS.values():
         assert f"Agreement {label.lower()}" in text
-    for entry in ("Hot spot (Gi*, 95 %+)", "Field office", "Admin1 boundary", "75 km", "N"):
+    entries = ("Hot spot on these cells (Gi*, 95 %+)", "Field office", "Admin1 boundary")
+    for entry in (*entries, "75 km", "N"):
         assert entry in text
     for figure in ("Incidents", "Fatalities", "Top motivations", "Hot spots", "Escalation flags"):
         assert figure in text
