@@ -55,6 +55,11 @@ def _load_store(location: str, label: str, fingerprint: tuple) -> MissionData:
     return from_layers(store().layer, label)
 
 
+def store_batches() -> list[Any] | None:
+    """The store's batches, to name a briefing's sources; None when showing a folder."""
+    return None if data_folder() is not None else store().batches()
+
+
 def _store_label(batches: list[Any]) -> str:
     if is_sample_only(batches):
         return SAMPLE_LABEL

@@ -13,7 +13,7 @@ from analysis.joint import JointAnalysis, Options, analyse, table_csv
 from layers import hotspot_cells
 from layers.incidents import MOTIVATION_COLOURS, MOTIVATION_LABELS, MOTIVATIONS
 from layers.joint_map import build_joint_map, legend_html
-from ui import filters
+from ui import briefing, filters
 from ui.data import mission_data
 from ui.text import md
 
@@ -123,6 +123,7 @@ flags = result.escalation.table
 cols[3].metric("Escalation flags", f"{int((flags['flag'] != '').sum()) if len(flags) else 0:,}")
 for note in result.notes:
     st.info(md(note))
+briefing.show(data, selection, key=KEY, analysis=options)
 
 st.subheader("Hot spots over the political layers")
 st.caption(md(result.hot_spots.caption))

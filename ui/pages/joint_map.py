@@ -16,7 +16,7 @@ from layers.joint_map import (
     legend_html,
     tile_server_from_env,
 )
-from ui import filters
+from ui import briefing, filters
 from ui.data import mission_data
 
 MAP_HEIGHT = 680
@@ -66,6 +66,7 @@ st.markdown(
 )
 period = f"{selection.start:%d %b %Y} to {selection.end:%d %b %Y}"
 st.caption(f"Showing {summary.incidents:,} of {summary.total_incidents:,} incidents, {period}.")
+briefing.show(data, selection, key="map")
 
 joint_map = build_joint_map(
     data,

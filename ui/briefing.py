@@ -1,0 +1,149 @@
+"""The "Briefing" action of the map and analysis pages: a slide picture in one click.
+
+``show`` draws the button; once pressed, a panel makes the briefing (PNG and PDF) of the
+current selection, previews it and offers the downloads, with the exports of the same
+selection beside them. The panel is a fragment: changing its options redraws only it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis.filters import IncidentFilter
+from analysis.joint import Options
+from briefing import exports
+from briefing.disclosure import (
+    DEFAULT_LEVEL,
+    LEVEL_LABELS,
+    LEVELS,
+    MIN_PRECISION_KM,
+    SHAREABLE_MIN_CELL_KM,
+    Disclosure,
+)
+from briefing.figures import default_marking
+from briefing.render import DEFAULT_TITLE, Briefing, BriefingOptions, make_briefing
+from layers.joint_map import tile_server_from_env
+from layers.mission import MissionData
+from ui.data import store_batches
+from ui.text import md
+
+_EXPORT_LABELS = {
+    "gpkg": ("GeoPackage (every layer)", "application/geopackage+sqlite3"),
+    "geojson": ("GeoJSON (incidents)", "application/geo+json"),
+    "csv": ("CSV (incidents)", "text/csv"),
+    "html": ("Interactive map (HTML)", "text/html"),
+}
+
+
+def show(
+    data: MissionData, selection: IncidentFilter, *, key: str, analysis: Options | None = None
+) -> None:
+    """The Briefing button; once pressed, the briefing panel for ``selection``.
+
+    ``analysis`` is the page's analysis options, so the key figures match the page.
+    """
+    opened = f"{key}_briefing_open"
+    if st.button("Briefing", icon=":material/slideshow:", key=f"{key}_briefing"):
+        st.session_state[opened] = not st.session_state.get(opened, False)
+    if st.session_state.get(opened):
+        # The panel's own keys, apart from the page's widgets.
+        _panel(data, selection, f"{key}_brief", analysis or Options())
+
+
+def _options(key: str, analysis: Options) -> BriefingOptions:
+    left, middle, right = st.columns([2, 2, 3])
+    title = left.text_input("Title", DEFAULT_TITLE, key=f"{key}_title", max_chars=120)
+    marking = middle.text_input(
+        "Classification marking", default_marking(), key=f"{key}_marking", max_chars=60
+    )
+    level = right.selectbox(
+        "Incidents shown as",
+        LEVELS,
+        index=LEVELS.index(DEFAULT_LEVEL),
+        format_func=LEVEL_LABELS.get,
+        key=f"{key}_level",
+        help="Shareable is for anything that may leave the analysis cell.",
+    )
+    if level == "points":
+        precision = st.number_input(
+            "Points moved to squares of (km)", MIN_PRECISION_KM, 50.0, 1.0, key=f"{key}_prec"
+        )
+        disclosure = Disclosure(level, precision_km=precision)
+    else:
+        low = SHAREABLE_MIN_CELL_KM if level == "shareable" else MIN_PRECISION_KM
+        automatic = st.toggle("Cell width from the area", value=True, key=f"{key}_auto")
+        width = (
+            None
+            if automatic
+            else st.number_input("Cell width (km)", low, 200.0, max(low, 10.0), key=f"{key}_cell")
+        )
+        disclosure = Disclosure(level, cell_km=width)
+    server = tile_server_from_env()
+    tiles = None
+    if server is not None and st.toggle(
+        "Tiles from the mission tile server", key=f"{key}_tiles", help="Drawn when it answers."
+    ):
+        tiles = server
+    title = title.strip() or DEFAULT_TITLE
+    return BriefingOptions(
+        title=title, marking=marking, disclosure=disclosure, tiles=tiles, analysis=analysis
+    )
+
+
+@st.fragment
+def _panel(data: MissionData, selection: IncidentFilter, key: str, analysis: Options) -> None:
+    with st.container(border=True):
+        st.subheader("Briefing")
+        options = _options(key, analysis)
+        wanted = (id(data), selection, options)
+        made: Briefing | None = st.session_state.get(f"{key}_made")
+        if made is None or st.session_state.get(f"{key}_made_for") != wanted:
+            with st.spinner("Drawing the briefing…"):
+                made = make_briefing(data, selection, options, batches=store_batches())
+            st.session_state[f"{key}_made"] = made
+            st.session_state[f"{key}_made_for"] = wanted
+        stamp = f"{made.generated_at:%Y%m%d-%H%M}"
+        png, pdf, _ = st.columns([1, 1, 3])
+        png.download_button(
+            "PNG for slides",
+            made.png,
+            file_name=f"pocmap-briefing-{stamp}.png",
+            mime="image/png",
+            key=f"{key}_png",
+            on_click="ignore",
+            icon=":material/image:",
+        )
+        pdf.download_button(
+            "PDF (A4)",
+            made.pdf,
+            file_name=f"pocmap-briefing-{stamp}.pdf",
+            mime="application/pdf",
+            key=f"{key}_pdf",
+            on_click="ignore",
+            icon=":material/picture_as_pdf:",
+        )
+        st.image(made.png, caption=md(made.options.disclosure.describe()), width="stretch")
+        st.caption(
+            "Exports of the same selection, at the same level "
+            f"({md(LEVEL_LABELS[made.options.disclosure.level])}):"
+        )
+        columns = st.columns(len(exports.FORMATS))
+        for column, fmt in zip(columns, exports.FORMATS, strict=True):
+            label, mime = _EXPORT_LABELS[fmt]
+            column.download_button(
+                label,
+                _deferred(made, fmt),
+                file_name=f"pocmap-export-{stamp}.{fmt}",
+                mime=mime,
+                key=f"{key}_export_{fmt}",
+                on_click="ignore",
+            )
+
+
+def _deferred(made: Briefing, fmt: str):
+    """The export, made only when its button is clicked."""
+
+    def build() -> bytes:
+        return exports.to_bytes(made.prepared, fmt)
+
+    return build
