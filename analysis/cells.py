@@ -30,6 +30,9 @@ CELLS_ACROSS = 40
 """The default width gives about this many cells across the longer side of the area."""
 
 MAX_CELLS = 2_000_000
+_DENSE_CELLS = 20_000_000
+"""Up to this many cells in the box around the area and the points, cells are counted
+on a dense array (one bincount); beyond it, only the cells holding something."""
 """A grid finer than this over the area is refused: ask for wider cells."""
 
 _SQRT3 = math.sqrt(3.0)
@@ -146,6 +149,8 @@ class CellCounts:
     """The cell_id of each incident, on the incidents' index."""
     neighbours: sparse.csr_matrix
     """Contiguity among ``cells`` rows (no self-links)."""
+    rows: np.ndarray | None = None
+    """The row in ``cells`` of each incident, in the incidents' order."""
 
 
 def count_in_cells(
@@ -162,15 +167,14 @@ def count_in_cells(
     ``crs`` defaults to :func:`analysis.metric.mission_crs` of the area and incidents.
     """
     crs = crs or mission_crs(area, incidents)
-    points = to_metric(incidents.geometry, crs)
-    x, y = points.x.to_numpy(), points.y.to_numpy()
+    x, y = metric_xy(incidents, crs)
     region = None
     if area is not None and len(area):
         region = shapely.union_all(
             to_metric(area.geometry if hasattr(area, "geometry") else area, crs).to_numpy()
         )
         bounds = region.bounds
-    elif len(points):
+    elif len(x):
         bounds = (x.min(), y.min(), x.max(), y.max())
     else:
         bounds = (0.0, 0.0, 0.0, 0.0)
@@ -178,32 +182,72 @@ def count_in_cells(
 
     q_in, r_in = _lattice(grid, bounds, region)
     q_pts, r_pts = grid.keys(x, y)
-    keys = pd.DataFrame(
-        {"q": np.concatenate([q_in, q_pts]), "r": np.concatenate([r_in, r_pts])}
-    ).drop_duplicates(ignore_index=True)
-    keys = keys.sort_values(["r", "q"], ignore_index=True)
-    keys["cell_id"] = [f"{shape[0]}{q}_{r}" for q, r in zip(keys["q"], keys["r"], strict=True)]
-
-    per_incident = pd.DataFrame(
+    fatalities = _fatalities(incidents)
+    # Every cell as one integer on a dense box over the study area and the points, so
+    # counting 1M incidents is one np.bincount, not a join.
+    q_all, r_all = np.concatenate([q_in, q_pts]), np.concatenate([r_in, r_pts])
+    if len(q_all):
+        q0, r0 = q_all.min(), r_all.min()
+        span = int(r_all.max() - r0) + 1
+        box = int(q_all.max() - q0 + 1) * span
+    else:
+        q0 = r0 = 0
+        span = box = 1
+    point_key = (q_pts - q0) * span + (r_pts - r0)
+    lattice_key = (q_in - q0) * span + (r_in - r0)
+    if box <= _DENSE_CELLS:
+        counted = np.bincount(point_key, minlength=box)
+        present = counted > 0
+        present[lattice_key] = True
+        key = np.flatnonzero(present)
+        row_of_key = np.full(box, -1, dtype=np.int64)
+        row_of_key[key] = np.arange(len(key))
+        point_row = row_of_key[point_key]
+    else:  # a stray point far away would make the box huge: number only the cells held
+        key, inverse = np.unique(np.concatenate([lattice_key, point_key]), return_inverse=True)
+        point_row = inverse[len(lattice_key) :]
+    n_cell = np.bincount(point_row, minlength=len(key)).astype(np.int64)
+    dead_cell = np.bincount(point_row, weights=fatalities, minlength=len(key))
+    q, r = key // span + q0, key % span + r0
+    order = np.lexsort((q, r))  # rows by r, then q, as the grid reads
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    q, r = q[order], r[order]
+    cell_ids = np.array([f"{shape[0]}{a}_{b}" for a, b in zip(q, r, strict=True)], dtype=object)
+    cells = pd.DataFrame(
         {
-            "q": q_pts,
-            "r": r_pts,
-            "fatalities": pd.to_numeric(incidents.get("fatalities", 0), errors="coerce")
-            if "fatalities" in incidents
-            else 0,
-        },
-        index=incidents.index,
+            "q": q,
+            "r": r,
+            "cell_id": cell_ids,
+            "incidents": n_cell[order],
+            "fatalities": dead_cell[order].astype(float),
+        }
     )
-    per_incident = per_incident.merge(keys, on=["q", "r"], how="left").set_index(incidents.index)
-    totals = per_incident.groupby(["q", "r"]).agg(
-        incidents=("cell_id", "size"), fatalities=("fatalities", "sum")
-    )
-    cells = keys.join(totals, on=["q", "r"])
-    cells["incidents"] = cells["incidents"].fillna(0).astype(np.int64)
-    cells["fatalities"] = cells["fatalities"].fillna(0).astype(float)
-    q, r = cells["q"].to_numpy(), cells["r"].to_numpy()
+    rows = rank[point_row]
+    of_incident = pd.Series(cell_ids[rows], index=incidents.index, name="cell_id")
     frame = gpd.GeoDataFrame(cells, geometry=grid.polygons(q, r), crs=crs)
-    return CellCounts(grid, frame, per_incident["cell_id"], grid.neighbours(q, r))
+    return CellCounts(grid, frame, of_incident, grid.neighbours(q, r), rows)
+
+
+def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: pyproj.CRS) -> tuple:
+    """The x and y (metres in ``crs``) of point geometries, from their coordinates:
+    no geometry is rebuilt, which is most of the cost of ``to_crs`` at a million points."""
+    geometry = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
+    coords = shapely.get_coordinates(geometry.to_numpy())
+    if len(coords) != len(geometry):
+        raise ValueError("incidents must be single points, one per row, none empty")
+    source = geometry.crs or WGS84
+    x, y = pyproj.Transformer.from_crs(source, crs, always_xy=True).transform(
+        coords[:, 0], coords[:, 1]
+    )
+    return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+
+def _fatalities(incidents: gpd.GeoDataFrame) -> np.ndarray:
+    if "fatalities" not in incidents:
+        return np.zeros(len(incidents))
+    values = pd.to_numeric(incidents["fatalities"], errors="coerce")
+    return values.astype("float64").fillna(0.0).to_numpy()
 
 
 def _lattice(grid: Grid, bounds, region) -> tuple[np.ndarray, np.ndarray]:

@@ -30,6 +30,7 @@ import pyproj
 from analysis.cells import SHAPES, Shape
 from analysis.hotspots import HotSpots
 from analysis.metric import WGS84, to_metric
+from analysis.selection_index import dominant_motivations
 from layers.incidents import MOTIVATIONS, SPEC
 
 Level = Literal["points", "cells", "shareable"]
@@ -171,23 +172,16 @@ def incident_cells(
     ``spots`` is :func:`analysis.hotspots.hot_spots` of ``incidents`` (same rows).
     """
     cells = spots.cells
-    of_incident = spots.counts.cell_of_incident.reindex(incidents.index)
-    mix = pd.crosstab(of_incident, incidents["motivation"]).reindex(
-        columns=list(MOTIVATIONS), fill_value=0
-    )
-    mix.columns = [f"n_{m}" for m in mix.columns]
-    held = cells[cells["incidents"] > 0].join(mix, on="cell_id")
-    for column in mix.columns:
-        held[column] = held[column].fillna(0).astype(np.int64)
-    counts = held[list(mix.columns)].to_numpy()
-    # Ties go to the assessed motivation listed first; "unknown" only when nothing else.
-    assessed = counts[:, :-1]
-    dominant = np.where(
-        assessed.max(axis=1, initial=0) > 0,
-        np.asarray(MOTIVATIONS[:-1])[assessed.argmax(axis=1)] if len(held) else [],
-        "unknown",
-    )
-    held["dominant_motivation"] = dominant
+    m = len(MOTIVATIONS)
+    position = {name: j for j, name in enumerate(MOTIVATIONS)}
+    motivation = incidents["motivation"].map(position).fillna(m - 1).astype(np.int64)
+    table = np.bincount(
+        spots.counts.rows * m + motivation.to_numpy(), minlength=len(cells) * m
+    ).reshape(-1, m)
+    mix_columns = [f"n_{name}" for name in MOTIVATIONS]
+    mix = pd.DataFrame(table, columns=mix_columns, index=cells.index)
+    held = cells.join(mix)[cells["incidents"].to_numpy() > 0].copy()
+    held["dominant_motivation"] = dominant_motivations(held[mix_columns].to_numpy())
     held["hot_spot"] = held["bin"] >= 2
     shown = held[held["incidents"] >= disclosure.min_count]
     hidden = held[held["incidents"] < disclosure.min_count]
@@ -196,7 +190,7 @@ def incident_cells(
         "incidents",
         "fatalities",
         "dominant_motivation",
-        *mix.columns,
+        *mix_columns,
         "bin",
         "hot_spot",
         "geometry",

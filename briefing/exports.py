@@ -17,7 +17,6 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-import folium
 import geopandas as gpd
 import pandas as pd
 import pyogrio
@@ -28,9 +27,10 @@ from analysis.metric import WGS84
 from briefing.disclosure import without_withheld
 from briefing.figures import default_marking, filters_text, period_text
 from briefing.selection import Prepared
+from layers import incident_cells
 from layers._html import escape
 from layers.assets import _LOCAL_CSS, _LOCAL_JS, VENDOR_DIR
-from layers.incidents import MOTIVATION_COLOURS, MOTIVATION_LABELS
+from layers.incident_cells import build as incident_cells_layer
 from layers.joint_map import build_joint_map
 from layers.mission import _plain
 
@@ -40,10 +40,6 @@ COORDINATE_DECIMALS = 5
 
 # At "shareable" a cell's per-motivation counts and fatalities can be small numbers.
 _SHAREABLE_CELL_COLUMNS = ["cell_id", "incidents", "dominant_motivation", "bin", "hot_spot"]
-_HOT_SPOT_OUTLINE = "#7F0000"
-_UNKNOWN_COLOUR = MOTIVATION_COLOURS["unknown"]
-_CELL_TOOLTIP_FIELDS = ["motivation", "incidents", "hot_spot"]
-_CELL_TOOLTIP_ALIASES = ["Dominant motivation", "Incidents", "Gi*"]
 
 # The map asks for its Leaflet files at this made-up base; each link is then replaced by
 # the file itself, so the exported page needs nothing but itself.
@@ -148,7 +144,7 @@ def to_html(prepared: Prepared) -> str:
     if prepared.points is None:
         shown = data.incidents.iloc[:0]
         analysis_layers = (incident_cells_layer(_incident_layer(prepared)[1]),)
-        sections = (cells_legend(),)
+        sections = (incident_cells.legend_section(),)
     else:
         # The popups read `incident_id`, which never leaves: an empty one is left out.
         shown = prepared.points.assign(incident_id="")
@@ -201,58 +197,6 @@ def to_bytes(prepared: Prepared, fmt: str) -> bytes:
     if fmt == "html":
         return to_html(prepared).encode("utf-8")
     return to_geojson(prepared) if fmt == "geojson" else to_csv(prepared)
-
-
-def incident_cells_layer(
-    cells: gpd.GeoDataFrame, *, name: str = "Incidents per cell", show: bool = True
-) -> folium.FeatureGroup:
-    """Incident cells (any CRS) filled with their dominant motivation's colour, hot
-    spots outlined, with a hover text of escaped values only."""
-    group = folium.FeatureGroup(name=escape(name), show=show)
-    if not len(cells):
-        return group
-    shown = cells.to_crs(WGS84)
-    motivation = shown["dominant_motivation"]
-    features = gpd.GeoDataFrame(
-        {
-            "motivation": [escape(MOTIVATION_LABELS.get(m, m)) for m in motivation],
-            "incidents": [escape(f"{int(n):,}") for n in shown["incidents"]],
-            "hot_spot": ["hot spot" if hot else "" for hot in shown["hot_spot"]],
-            "colour": [MOTIVATION_COLOURS.get(m, _UNKNOWN_COLOUR) for m in motivation],
-        },
-        geometry=shown.geometry.to_numpy(),
-        crs=WGS84,
-    )
-    folium.GeoJson(
-        features,
-        style_function=_cell_style,
-        highlight_function=lambda _: {"weight": 3, "fillOpacity": 0.8},
-        tooltip=folium.GeoJsonTooltip(_CELL_TOOLTIP_FIELDS, aliases=_CELL_TOOLTIP_ALIASES),
-        smooth_factor=0.5,
-    ).add_to(group)
-    return group
-
-
-def cells_legend() -> tuple[str, list[tuple[str, str]]]:
-    """The legend section of :func:`incident_cells_layer`."""
-    swatch = "<span style='display:inline-block;width:14px;height:12px;{}'></span>"
-    entries = [
-        (swatch.format(f"background:{MOTIVATION_COLOURS[m]};opacity:.8"), label)
-        for m, label in MOTIVATION_LABELS.items()
-    ]
-    entries.append((swatch.format(f"border:2.5px solid {_HOT_SPOT_OUTLINE}"), "Hot spot (Gi*)"))
-    return "Incident cells, by main motivation", entries
-
-
-def _cell_style(feature: dict) -> dict:
-    properties = feature.get("properties", {})
-    hot = properties.get("hot_spot") == "hot spot"
-    return {
-        "fillColor": properties.get("colour", _UNKNOWN_COLOUR),
-        "fillOpacity": 0.6,
-        "color": _HOT_SPOT_OUTLINE if hot else "#FFFFFF",
-        "weight": 2.5 if hot else 0.5,
-    }
 
 
 def _incident_layer(prepared: Prepared) -> tuple[str, gpd.GeoDataFrame]:

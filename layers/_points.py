@@ -14,8 +14,10 @@ from typing import Any
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
+from layers._raw import RawMacro
 
-class PointCluster(MarkerCluster):
+
+class PointCluster(MarkerCluster, RawMacro):
     """Clustered circle markers.
 
     Parameters

@@ -228,8 +228,13 @@ def build(
 def build_density(
     incidents: gpd.GeoDataFrame, *, name: str = "Incident density", show: bool = False
 ) -> HeatMap:
-    """A heat map of incident density (each incident counts once)."""
-    points = np.column_stack([incidents.geometry.y, incidents.geometry.x]).round(5).tolist()
+    """A heat map of incident density: each incident counts once, or a point counts its
+    ``weight`` (a cell's incidents) relative to the heaviest."""
+    columns = [incidents.geometry.y, incidents.geometry.x]
+    if "weight" in incidents:
+        weight = incidents["weight"].to_numpy(dtype=float)
+        columns.append(weight / max(weight.max(), 1.0))
+    points = np.column_stack(columns).round(5).tolist()
     return HeatMap(points, name=name, show=show, radius=14, blur=18, min_opacity=0.25)
 
 

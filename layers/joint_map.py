@@ -7,12 +7,15 @@ from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
-from branca.element import MacroElement
+import shapely
+from branca.element import Element, MacroElement
 from folium.template import Template
 
+from analysis.metric import WGS84
 from layers import (
     admin_boundaries,
     basemap,
+    incident_cells,
     incidents,
     local_agreements,
     mission_presence,
@@ -33,6 +36,29 @@ BASEMAP_LABELS = {
 }
 
 MAX_ZOOM = 18
+
+POINTS_UP_TO = 5_000
+"""A selection this small is drawn as one (clustered) marker per incident."""
+POINTS_WHEN_CLOSE_UP_TO = 25_000
+"""Up to this many, the map holds both: cells when the view is wide, markers when close."""
+CLOSE_ZOOM = 10
+"""From this zoom on (about 30 km across the screen), a map holding both shows markers."""
+
+POINTS, POINTS_WHEN_CLOSE, CELLS = "points", "points_when_close", "cells"
+
+
+def incident_view(selected: int) -> str:
+    """How the map draws ``selected`` incidents: ``points``, ``points_when_close`` (cells
+    when wide, markers when close, switched in the browser) or ``cells``.
+
+    The page's payload then never grows with the data: at most
+    :data:`POINTS_WHEN_CLOSE_UP_TO` markers, or one shape per cell.
+    """
+    if selected <= POINTS_UP_TO:
+        return POINTS
+    return POINTS_WHEN_CLOSE if selected <= POINTS_WHEN_CLOSE_UP_TO else CELLS
+
+
 TILE_URL_ENV = "POCMAP_TILE_URL"
 TILE_ATTRIBUTION_ENV = "POCMAP_TILE_ATTRIBUTION"
 
@@ -57,6 +83,34 @@ def tile_server_from_env() -> TileServer | None:
         )
     attribution = os.environ.get(TILE_ATTRIBUTION_ENV, "").strip() or "Mission tile server"
     return TileServer(url, attribution)
+
+
+class _ZoomSwitch(MacroElement):
+    """Shows ``wide`` below ``zoom`` and ``close`` from it on (both layers stay in the
+    layer control; Leaflet ticks and unticks them as they change)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function () {
+                var map = {{ this._parent.get_name() }};
+                var wide = {{ this.wide.get_name() }}, close = {{ this.close.get_name() }};
+                function pick() {
+                    var near = map.getZoom() >= {{ this.zoom }};
+                    var show = near ? close : wide, hide = near ? wide : close;
+                    if (map.hasLayer(hide)) { map.removeLayer(hide); }
+                    if (!map.hasLayer(show)) { map.addLayer(show); }
+                }
+                map.on('zoomend', pick);
+                map.whenReady(pick);
+            })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, wide: Element, close: Element, zoom: int) -> None:
+        super().__init__()
+        self._name = "ZoomSwitch"
+        self.wide, self.close, self.zoom = wide, close, int(zoom)
 
 
 class _Legend(MacroElement):
@@ -146,6 +200,14 @@ def legend(data_label: str, extra: tuple[LegendSection, ...] = ()) -> _Legend:
     )
 
 
+def _cell_centres(cells: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """One weighted point per cell, so the density layer stays small at any size (the
+    centre in degrees: a cell is small enough for that to be its centre on the map)."""
+    centres = shapely.centroid(cells.to_crs(WGS84).geometry.to_numpy())
+    weight = cells["incidents"].to_numpy()
+    return gpd.GeoDataFrame({"weight": weight}, geometry=centres, crs=WGS84)
+
+
 def _capital(data: MissionData) -> tuple[float, float]:
     capitals = data.basemap[data.basemap["kind"] == "capital"]
     if len(capitals):
@@ -168,6 +230,7 @@ def build_joint_map(
     with_legend: bool = True,
     analysis_layers: tuple[folium.FeatureGroup, ...] = (),
     legend_sections: tuple[LegendSection, ...] = (),
+    incident_cells_frame: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """The joint POC-political map of ``data``, showing ``selected_incidents``.
 
@@ -183,6 +246,9 @@ def build_joint_map(
     analysis_layers : drawn above the boundaries and below the political layers
         (the hot-spot cells of the joint analysis).
     legend_sections : what the in-map legend says of ``analysis_layers``.
+    incident_cells_frame : the selection as cells (:mod:`layers.incident_cells`), drawn
+        instead of ``selected_incidents`` when those are empty, and below
+        :data:`CLOSE_ZOOM` when both are given (markers from it on).
     """
     if base not in BASEMAPS:
         raise ValueError(f"`base` was {base!r} but is expected to be in {BASEMAPS}")
@@ -219,9 +285,16 @@ def build_joint_map(
         data.local_processes if local_processes is None else local_processes
     ).add_to(m)
     political_processes.build_national_process(data.national_milestones, _capital(data)).add_to(m)
-    if len(selected_incidents):
+    cells_layer = points_layer = None
+    if incident_cells_frame is not None and len(incident_cells_frame):
+        incidents.build_density(_cell_centres(incident_cells_frame), show=show_density).add_to(m)
+        cells_layer = incident_cells.build(incident_cells_frame).add_to(m)
+    elif len(selected_incidents):
         incidents.build_density(selected_incidents, show=show_density).add_to(m)
-        incidents.build(selected_incidents).add_to(m)
+    if len(selected_incidents):
+        points_layer = incidents.build(selected_incidents).add_to(m)
+    if cells_layer is not None and points_layer is not None:
+        m.add_child(_ZoomSwitch(cells_layer, points_layer, CLOSE_ZOOM))
     # Folded into the usual layers button (hover or tap opens it), so it hides no
     # part of the map; the legend names every symbol.
     folium.LayerControl(collapsed=True, position="topright").add_to(m)

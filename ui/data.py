@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from analysis.selection_index import CellIndex, IncidentIndex, index_cells, index_incidents
 from ingest.sample import is_sample_only
 from layers.mission import (
     FILES,
@@ -83,3 +84,16 @@ def mission_data() -> MissionData | None:
     # Any import, withdrawal or restore changes this key, so the map reloads then only.
     fingerprint = tuple((b.batch_id, b.status) for b in batches)
     return _load_store(store().location, _store_label(batches), fingerprint)
+
+
+@st.cache_resource(show_spinner="Indexing the incidents…", max_entries=4)
+def _indexes(_data: MissionData, data_key: int) -> tuple[IncidentIndex, CellIndex]:
+    index = index_incidents(_data.incidents)
+    area = _data.admin_boundaries if len(_data.admin_boundaries) else None
+    return index, index_cells(_data.incidents, area, index)
+
+
+def indexes(data: MissionData) -> tuple[IncidentIndex, CellIndex]:
+    """The incidents' filter and cell indexes, made once per loaded data."""
+    # The loaded data is itself cached, so its id names it while it lives.
+    return _indexes(data, id(data))

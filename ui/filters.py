@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.filters import IncidentFilter, month_bounds, months
+from analysis.selection_index import IncidentIndex
 from layers.incidents import (
     INCIDENT_TYPE_LABELS,
     INCIDENT_TYPES,
@@ -66,9 +67,18 @@ def _period(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def show(data: MissionData) -> IncidentFilter:
-    """Draw the filters in the sidebar and return what they select."""
+def show(data: MissionData, index: IncidentIndex | None = None) -> IncidentFilter:
+    """Draw the filters in the sidebar and return what they select.
+
+    ``index`` (of ``data.incidents``) lists each column's values without reading it again.
+    """
     incidents = data.incidents
+
+    def values(column: str) -> list[str]:
+        if index is None:
+            return _sorted_values(incidents[column])
+        return sorted(str(v) for v in index.columns[column].values)
+
     if len(incidents):
         first, last = incidents["date"].min().date(), incidents["date"].max().date()
     else:  # nothing imported yet: a period around today, so the widgets still work
@@ -77,11 +87,10 @@ def show(data: MissionData) -> IncidentFilter:
     with st.sidebar:
         st.header("Filters")
         start, end = _period(first, last)
-        admin1_names = _sorted_values(incidents["admin1"])
-        admin2_names = _sorted_values(incidents["admin2"])
+        admin1_names = values("admin1")
+        admin2_names = values("admin2")
         offices = sorted(
-            set(_sorted_values(incidents["field_office"]))
-            | set(_sorted_values(data.mission_presence["field_office"]))
+            set(values("field_office")) | set(_sorted_values(data.mission_presence["field_office"]))
         )
         return IncidentFilter(
             start=start,

@@ -31,8 +31,7 @@ CELLS_JS = """(el) => {
     const map = Object.values(window).find((v) => v instanceof L.Map && v.getContainer() === el);
     let cells = 0;
     map.eachLayer((layer) => {
-        const p = layer.feature && layer.feature.properties;
-        if (p && "motivation" in p && "hot_spot" in p) { cells++; }
+        if (layer instanceof L.Polygon && layer.options.pocmapCell) { cells++; }
     });
     return cells;
 }"""

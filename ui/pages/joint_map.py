@@ -5,21 +5,34 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis.filters import filter_by_office, filter_incidents, summarise
+from analysis.filters import filter_by_office
+from layers import incident_cells
 from layers.incidents import MOTIVATION_COLOURS, MOTIVATION_LABELS
 from layers.joint_map import (
     BASEMAP_LABELS,
+    CELLS,
     CUSTOM,
     OFFLINE,
     OPENSTREETMAP,
+    POINTS,
+    POINTS_WHEN_CLOSE,
+    POINTS_WHEN_CLOSE_UP_TO,
     build_joint_map,
+    incident_view,
     legend_html,
     tile_server_from_env,
 )
 from ui import briefing, filters
-from ui.data import mission_data
+from ui.data import indexes, mission_data
 
 MAP_HEIGHT = 680
+_VIEW_NOTES = {
+    POINTS: "",
+    POINTS_WHEN_CLOSE: " Many incidents: the map shows them per cell, and one by one once "
+    "you zoom in.",
+    CELLS: " Too many to draw one by one: the map shows them per cell. Narrow the filters "
+    f"to {POINTS_WHEN_CLOSE_UP_TO:,} or fewer to see each incident when you zoom in.",
+}
 
 data = mission_data()
 if data is None:
@@ -30,7 +43,8 @@ if data is None:
         "with `pocmap load-sample`."
     )
     st.stop()
-selection = filters.show(data)
+index, cell_index = indexes(data)
+selection = filters.show(data, index)
 tile_server = tile_server_from_env()
 
 with st.sidebar:
@@ -39,10 +53,14 @@ with st.sidebar:
     base = st.selectbox("Basemap", bases, format_func=BASEMAP_LABELS.get, key="map_base")
     show_density = st.toggle("Show incident density", key="map_density")
 
-selected = filter_incidents(data.incidents, selection)
+# Integer masks, not string filters: a filter change stays quick at a million incidents.
+mask = index.mask(selection)
+summary = index.summary(mask)
+view = incident_view(summary.incidents)
+selected = data.incidents[mask] if view != CELLS else data.incidents.iloc[:0]
+cells = cell_index.cells(mask) if view != POINTS else None
 processes = filter_by_office(data.local_processes, selection.field_offices)
 agreements = filter_by_office(data.local_agreements, selection.field_offices)
-summary = summarise(selected, total=len(data.incidents))
 
 st.title("Joint POC and political map")
 if data.label:
@@ -65,7 +83,10 @@ st.markdown(
     + ", ".join(f"{MOTIVATION_LABELS[m]} {c}" for m, c in MOTIVATION_COLOURS.items()),
 )
 period = f"{selection.start:%d %b %Y} to {selection.end:%d %b %Y}"
-st.caption(f"Showing {summary.incidents:,} of {summary.total_incidents:,} incidents, {period}.")
+st.caption(
+    f"Showing {summary.incidents:,} of {summary.total_incidents:,} incidents, {period}."
+    + _VIEW_NOTES[view]
+)
 briefing.show(data, selection, key="map")
 
 joint_map = build_joint_map(
@@ -77,11 +98,13 @@ joint_map = build_joint_map(
     show_density=show_density,
     local_processes=processes,
     agreements=agreements,
+    incident_cells_frame=cells,
 )
 # returned_objects=[]: panning and zooming send nothing back, so they never rerun the script.
 map_column, legend_column = st.columns([5, 1])
 with legend_column:
-    st.html(legend_html(data.label, columns=1))
+    extra = (incident_cells.legend_section(),) if cells is not None else ()
+    st.html(legend_html(data.label, columns=1, extra=extra))
 with map_column:
     st_folium(
         joint_map, height=MAP_HEIGHT, use_container_width=True, returned_objects=[], key="joint_map"
