@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from analysis.selection_index import CellIndex, IncidentIndex, index_cells, index_incidents
+from analysis.selection_index import CellIndex, IncidentIndex
 from ingest.sample import is_sample_only
 from layers.mission import (
     FILES,
@@ -23,6 +23,7 @@ from layers.mission import (
     from_layers,
     load_folder,
 )
+from layers.selection_map import make_indexes
 from store import open_store
 
 DATA_DIR_ENV = "POCMAP_DATA_DIR"
@@ -88,9 +89,7 @@ def mission_data() -> MissionData | None:
 
 @st.cache_resource(show_spinner="Indexing the incidents…", max_entries=4)
 def _indexes(_data: MissionData, data_key: int) -> tuple[IncidentIndex, CellIndex]:
-    index = index_incidents(_data.incidents)
-    area = _data.admin_boundaries if len(_data.admin_boundaries) else None
-    return index, index_cells(_data.incidents, area, index)
+    return make_indexes(_data)
 
 
 def indexes(data: MissionData) -> tuple[IncidentIndex, CellIndex]:

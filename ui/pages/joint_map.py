@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis.filters import filter_by_office
 from layers import incident_cells
 from layers.incidents import MOTIVATION_COLOURS, MOTIVATION_LABELS
 from layers.joint_map import (
@@ -17,11 +16,10 @@ from layers.joint_map import (
     POINTS,
     POINTS_WHEN_CLOSE,
     POINTS_WHEN_CLOSE_UP_TO,
-    build_joint_map,
-    incident_view,
     legend_html,
     tile_server_from_env,
 )
+from layers.selection_map import joint_map_for
 from ui import briefing, filters
 from ui.data import indexes, mission_data
 
@@ -43,8 +41,7 @@ if data is None:
         "with `pocmap load-sample`."
     )
     st.stop()
-index, cell_index = indexes(data)
-selection = filters.show(data, index)
+selection = filters.show(data, indexes(data)[0])
 tile_server = tile_server_from_env()
 
 with st.sidebar:
@@ -54,13 +51,17 @@ with st.sidebar:
     show_density = st.toggle("Show incident density", key="map_density")
 
 # Integer masks, not string filters: a filter change stays quick at a million incidents.
-mask = index.mask(selection)
-summary = index.summary(mask)
-view = incident_view(summary.incidents)
-selected = data.incidents[mask] if view != CELLS else data.incidents.iloc[:0]
-cells = cell_index.cells(mask) if view != POINTS else None
-processes = filter_by_office(data.local_processes, selection.field_offices)
-agreements = filter_by_office(data.local_agreements, selection.field_offices)
+shown = joint_map_for(
+    data,
+    selection,
+    indexes=indexes(data),
+    with_legend=False,
+    base=base,
+    tile_server=tile_server,
+    show_density=show_density,
+)
+summary, view, cells = shown.summary, shown.view, shown.cells
+processes, agreements = shown.local_processes, shown.agreements
 
 st.title("Joint POC and political map")
 if data.label:
@@ -89,17 +90,6 @@ st.caption(
 )
 briefing.show(data, selection, key="map")
 
-joint_map = build_joint_map(
-    data,
-    selected,
-    with_legend=False,
-    base=base,
-    tile_server=tile_server,
-    show_density=show_density,
-    local_processes=processes,
-    agreements=agreements,
-    incident_cells_frame=cells,
-)
 # returned_objects=[]: panning and zooming send nothing back, so they never rerun the script.
 map_column, legend_column = st.columns([5, 1])
 with legend_column:
@@ -107,5 +97,5 @@ with legend_column:
     st.html(legend_html(data.label, columns=1, extra=extra))
 with map_column:
     st_folium(
-        joint_map, height=MAP_HEIGHT, use_container_width=True, returned_objects=[], key="joint_map"
+        shown.map, height=MAP_HEIGHT, use_container_width=True, returned_objects=[], key="joint_map"
     )
