@@ -24,7 +24,7 @@ from briefing.figures import default_marking
 from briefing.render import DEFAULT_TITLE, Briefing, BriefingOptions, make_briefing
 from layers.joint_map import tile_server_from_env
 from layers.mission import MissionData
-from ui.data import store_batches
+from ui.data import data_key, store_batches
 from ui.text import md
 
 _EXPORT_LABELS = {
@@ -95,7 +95,7 @@ def _panel(data: MissionData, selection: IncidentFilter, key: str, analysis: Opt
     with st.container(border=True):
         st.subheader("Briefing")
         options = _options(key, analysis)
-        wanted = (id(data), selection, options)
+        wanted = (data_key(data), selection, options)
         made: Briefing | None = st.session_state.get(f"{key}_made")
         if made is None or st.session_state.get(f"{key}_made_for") != wanted:
             with st.spinner("Drawing the briefing…"):

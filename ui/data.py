@@ -7,7 +7,10 @@ The app shows the store (``POCMAP_DB``; batches imported on the Upload page or w
 
 from __future__ import annotations
 
+import itertools
 import os
+import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -94,5 +97,25 @@ def _indexes(_data: MissionData, data_key: int) -> tuple[IncidentIndex, CellInde
 
 def indexes(data: MissionData) -> tuple[IncidentIndex, CellIndex]:
     """The incidents' filter and cell indexes, made once per loaded data."""
-    # The loaded data is itself cached, so its id names it while it lives.
-    return _indexes(data, id(data))
+    return _indexes(data, data_key(data))
+
+
+_KEYS: dict[int, tuple[weakref.ref, int]] = {}
+_KEYS_LOCK = threading.Lock()
+_NEXT_KEY = itertools.count(1)
+
+
+def data_key(data: MissionData) -> int:
+    """A number for this loaded data, never reused for another while either lives.
+
+    ``id(data)`` alone is not enough: once the loaded data is evicted from its cache and
+    freed, new data can be given the same id, and would get the old data's results.
+    """
+    with _KEYS_LOCK:
+        held = _KEYS.get(id(data))
+        if held is None or held[0]() is not data:
+            held = (weakref.ref(data), next(_NEXT_KEY))
+            _KEYS[id(data)] = held
+            for stale in [k for k, (ref, _) in _KEYS.items() if ref() is None]:
+                del _KEYS[stale]
+        return held[1]

@@ -14,7 +14,7 @@ from layers import hotspot_cells
 from layers.incidents import MOTIVATION_COLOURS, MOTIVATION_LABELS, MOTIVATIONS
 from layers.joint_map import build_joint_map, legend_html
 from ui import briefing, filters
-from ui.data import mission_data
+from ui.data import data_key, mission_data
 from ui.text import md
 
 MAP_HEIGHT = 620
@@ -111,7 +111,7 @@ if data.label:
 
 selection = filters.show(data)
 options = _options()
-result = _analyse(data, id(data), selection, options)
+result = _analyse(data, data_key(data), selection, options)
 selected = data.incidents[data.incidents.index.isin(result.hot_spots.counts.cell_of_incident.index)]
 
 cols = st.columns(4)
