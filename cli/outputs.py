@@ -145,8 +145,7 @@ def run_briefing(args: argparse.Namespace) -> int:
             "pocmap briefing: --tiles: POCMAP_TILE_URL is not set; drawing the offline basemap",
             file=sys.stderr,
         )
-    if not out.parent.is_dir():
-        print(f"pocmap briefing: --out {args.out!r}: {out.parent} is not a folder", file=sys.stderr)
+    if not _folder_exists(out, "briefing"):
         return USAGE
     data = _checked(args, "briefing")
     if isinstance(data, int):
@@ -185,8 +184,7 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"pocmap export: {error}", file=sys.stderr)
         return USAGE
     out = Path(args.out)
-    if not out.parent.is_dir():
-        print(f"pocmap export: --out {args.out!r}: {out.parent} is not a folder", file=sys.stderr)
+    if not _folder_exists(out, "export"):
         return USAGE
     data = _checked(args, "export")
     if isinstance(data, int):
@@ -195,6 +193,14 @@ def run_export(args: argparse.Namespace) -> int:
     export(prepared, args.format, out)
     print(summary(prepared, args.format, out))
     return OK
+
+
+def _folder_exists(out: Path, command: str) -> bool:
+    """Whether ``--out``'s folder exists (else say so: nothing is created unasked)."""
+    if out.parent.is_dir():
+        return True
+    print(f"pocmap {command}: --out {str(out)!r}: {out.parent} is not a folder", file=sys.stderr)
+    return False
 
 
 def summary(prepared: Prepared, fmt: str, out: Path) -> str:
