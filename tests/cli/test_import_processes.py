@@ -72,11 +72,12 @@ def test_kill_9_mid_import_leaves_the_store_as_it_was(db, tmp_path, after_s) -> 
     before = _snapshot(db)
     child = _pocmap(db, "import", str(big), "--layer", "incidents", "--office", "Kalondo")
     time.sleep(after_s)
-    finished = child.poll() is not None
     child.send_signal(signal.SIGKILL)
     child.wait(60)
     after = open_store(db).batches("incidents")
-    if finished:  # the whole batch went in before the kill: all of it
+    # Whole or nothing: the batch may have committed just before the kill (the process
+    # was then still printing its report), and then every row of it is in.
+    if after:
         assert len(after) == 1 and after[0].rows_read == 30_000
         assert len(open_store(db).layer("incidents")) == 30_000 - after[0].rejected
         return
