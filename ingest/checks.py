@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from shapely.geometry.base import BaseGeometry
 
-from ingest import values
+from ingest import columns, schema_guard, values
+from ingest.duplicates import near_duplicates
 from ingest.layer_specs import LAYER_SPECS, id_field
 from ingest.records import source_records
 from ingest.source import RawTable
@@ -27,24 +28,20 @@ from layers._schema import (
     WGS84,
     Field,
     LayerSpec,
-    LayerValidationError,
     empty_frame,
     split_codes,
 )
-from layers._schema import validate as validate_layer
 
 ACCEPTED = "accepted"
 WARNING = "accepted_with_warning"
 REJECTED = "rejected"
 OUTCOMES = (ACCEPTED, WARNING, REJECTED)
 
-NEAR_DUPLICATE_METRES = 1000.0
 MISSION_AREA_TOLERANCE_DEG = 0.02
 """Points this close outside the mission area (about 2 km) still count as inside it:
 coastlines and borders in admin files are drawn coarsely."""
 
 REPORT_COLUMNS = ["row", "column", "value", "problem", "expected", "outcome"]
-_EARTH_RADIUS_M = 6_371_008.8
 
 
 @dataclass(frozen=True)
@@ -118,6 +115,21 @@ class _Findings:
         self.lines.append(_line(row, column, value, problem, expected, WARNING))
         self.warned.add(row)
 
+    def warn_rows(self, rows: list[Any], column: str, problems: list[str], expected: str) -> None:
+        """:meth:`warn` for many rows at once, each with its problem and no value shown."""
+        self.lines.extend(
+            {
+                "row": row,
+                "column": column,
+                "value": None,
+                "problem": problem,
+                "expected": expected,
+                "outcome": WARNING,
+            }
+            for row, problem in zip(rows, problems, strict=True)
+        )
+        self.warned.update(rows)
+
 
 def _line(row: Any, column: str, value: Any, problem: str, expected: str, outcome: str) -> dict:
     shown = None if values.is_missing(value) else values.as_text(value)
@@ -147,18 +159,28 @@ def check_rows(table: RawTable, mapped: Any, context: CheckContext) -> CheckResu
     spec = LAYER_SPECS[layer]
     findings = _Findings()
     notes: list[str] = []
-    frame = _with_defaults(mapped.frame.copy(), spec, context, notes)
-    typed = pd.DataFrame(index=frame.index)
-    for column in spec.fields:
-        if column.name in frame:
-            typed[column.name] = _read_column(frame[column.name], column, context, findings)
-    geometry = _geometry(frame, spec, context, findings, notes)
-    _check_ids(typed, spec, context, findings)
-    if layer == "incidents" and geometry is not None:
-        _near_duplicates(typed, geometry, context, findings)
-
-    accepted = _accepted(typed, geometry, spec, findings)
-    accepted["source_record"] = source_records(table.records.loc[accepted.index])
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        # A CSV's rows as sent are written out as JSON (in C) on another core while the
+        # rows are judged on this one; other files' rows, once the accepted ones are known.
+        records = table.records
+        in_c = all(columns.is_text(records[c]) for c in records.columns)
+        as_sent = worker.submit(source_records, records) if in_c and len(records) else None
+        frame = _with_defaults(mapped.frame.copy(), spec, context, notes)
+        typed = pd.DataFrame(index=frame.index)
+        for column in spec.fields:
+            if column.name in frame:
+                typed[column.name] = _read_column(frame[column.name], column, context, findings)
+        geometry = _geometry(frame, spec, context, findings, notes)
+        _check_ids(typed, spec, context, findings)
+        if layer == "incidents" and geometry is not None:
+            near_duplicates(typed, geometry, context, findings)
+        accepted = _accepted(typed, geometry, spec, findings)
+        sent = as_sent.result() if as_sent is not None else None
+    if sent is None or not len(accepted):
+        sent = source_records(records.loc[accepted.index])
+    elif not accepted.index.equals(sent.index):
+        sent = sent.loc[accepted.index]
+    accepted["source_record"] = sent
     outcomes = pd.Series(ACCEPTED, index=frame.index, name="outcome", dtype=object)
     outcomes[outcomes.index.isin(findings.warned)] = WARNING
     outcomes[outcomes.index.isin(findings.rejected)] = REJECTED
@@ -166,8 +188,10 @@ def check_rows(table: RawTable, mapped: Any, context: CheckContext) -> CheckResu
     if len(report):
         # A row's every line shows the row's outcome (a warning on a rejected row too).
         report["outcome"] = report["row"].map(outcomes)
-        order = {row: i for i, row in enumerate(frame.index)}
-        report = report.sort_values("row", key=lambda r: r.map(order), kind="stable")
+        # Rows in file order, each row's lines in the order they were found.
+        position = frame.index.get_indexer(report["row"])
+        position = np.where(position < 0, len(frame), position)
+        report = report.iloc[np.argsort(position, kind="stable")]
     return CheckResult(layer, accepted, report.reset_index(drop=True), outcomes, notes)
 
 
@@ -177,9 +201,7 @@ def _with_defaults(
     """Fill columns the file does not have at all, saying so once for the file."""
 
     def absent(name: str) -> bool:
-        return name in spec.columns and (
-            name not in frame or frame[name].map(values.is_missing).all()
-        )
+        return name in spec.columns and (name not in frame or columns.missing(frame[name]).all())
 
     if spec.name == "incidents":
         if absent("motivation"):
@@ -193,8 +215,8 @@ def _with_defaults(
             notes.append(f"No source column: source recorded as '{context.office} upload'.")
     if "field_office" in spec.columns:
         if "field_office" not in frame:
-            frame["field_office"] = None
-        empty = frame["field_office"].map(values.is_missing)
+            frame["field_office"] = pd.Series(None, index=frame.index, dtype="str")
+        empty = columns.missing(frame["field_office"])
         if empty.any():
             frame.loc[empty, "field_office"] = context.office
             notes.append(
@@ -211,6 +233,8 @@ def _with_defaults(
 def _read_column(
     column: pd.Series, spec_field: Field, context: CheckContext, findings: _Findings
 ) -> pd.Series:
+    if columns.is_text(column):
+        return _read_text_column(column, spec_field, context, findings)
     out: list[Any] = []
     kind = spec_field.kind
     for row, value in column.items():
@@ -229,6 +253,37 @@ def _read_column(
     if kind == "flag":
         return series.astype("boolean")
     return series
+
+
+def _read_text_column(
+    column: pd.Series, spec_field: Field, context: CheckContext, findings: _Findings
+) -> pd.Series:
+    """:func:`_read_column` for a column of strings: each distinct value read once."""
+    if spec_field.kind == "text":
+        blank = columns.missing(column)  # as_text: a cell of only spaces is missing
+        return column.where(~blank) if (blank & column.notna().to_numpy()).any() else column
+    codes, raw = columns.distinct(column)
+    readings = [_read_value(value, spec_field, context) for value in raw]
+    failed = np.array([bool(problem) for _, problem in readings] + [False])
+    expected = _expected(spec_field, context)
+    for position in np.flatnonzero(failed[codes]).tolist():
+        value = raw[codes[position]]
+        problem = readings[codes[position]][1]
+        findings.error(column.index[position], spec_field.name, value, problem, expected)
+    answers = [None if problem else read for read, problem in readings]
+    kind = spec_field.kind
+    if kind in ("code", "codes") and columns.unchanged(answers, raw):
+        return column
+    if kind == "date":
+        dates = pd.to_datetime(pd.Series([*answers, None], dtype=object))
+        return pd.Series(dates.to_numpy()[np.where(codes < 0, len(answers), codes)], column.index)
+    if kind in _EXTENSION_DTYPES:
+        typed = pd.array([*answers, None], dtype=_EXTENSION_DTYPES[kind])
+        return pd.Series(typed.take(np.where(codes < 0, len(answers), codes)), column.index)
+    return columns.spread(answers, codes, None, column.index)
+
+
+_EXTENSION_DTYPES = {"count": "Int64", "number": "Float64", "flag": "boolean"}
 
 
 def _expected(spec_field: Field, context: CheckContext) -> str:
@@ -295,21 +350,28 @@ def _check_ids(
     if key is None or key.name not in typed:
         return
     ids = typed[key.name]
-    first_seen: dict[str, Any] = {}
-    for row, value in ids.items():
-        if value is None:
-            continue
-        if value in first_seen:
-            findings.error(
-                row,
-                key.name,
-                value,
-                f"repeats the id of row {first_seen[value]} in this file",
-                "an id used once",
-            )
-        else:
-            first_seen[value] = row
-    if context.existing_ids is not None and first_seen:
+    if context.existing_ids is None and columns.all_different(ids):
+        return  # nothing repeats, nothing to ask the store about
+    codes, uniques = pd.factorize(ids)  # in order of first appearance; -1 for no id
+    if not len(uniques):
+        return
+    codes = np.asarray(codes)
+    positions = np.arange(len(codes))
+    first = np.full(len(uniques), -1, dtype=np.int64)
+    present = codes >= 0
+    first[codes[present][::-1]] = positions[present][::-1]  # the last write wins: the first
+    repeats = np.flatnonzero(present & (first[np.maximum(codes, 0)] != positions))
+    rows = typed.index
+    for position in repeats.tolist():
+        findings.error(
+            rows[position],
+            key.name,
+            uniques[codes[position]],
+            f"repeats the id of row {rows[first[codes[position]]]} in this file",
+            "an id used once",
+        )
+    if context.existing_ids is not None:
+        first_seen = dict(zip(uniques.tolist(), rows[first].tolist(), strict=True))
         for value, batch in context.existing_ids(list(first_seen)).items():
             findings.error(
                 first_seen[value],
@@ -318,65 +380,6 @@ def _check_ids(
                 f"is already in the store (batch {batch})",
                 "a new id; to replace the stored row, withdraw its batch first",
             )
-
-
-def _near_duplicates(
-    typed: pd.DataFrame, geometry: gpd.GeoSeries, context: CheckContext, findings: _Findings
-) -> None:
-    """Same day, same type, within 1 km: flagged for a person to judge, never dropped."""
-    if not {"date", "incident_type"} <= set(typed.columns):
-        return
-    points = geometry.where(shapely.get_type_id(geometry.array) == 0)
-    mine = pd.DataFrame(
-        {
-            "row": typed.index,
-            "date": typed["date"].to_numpy(),
-            "incident_type": typed["incident_type"].to_numpy(),
-            "x": shapely.get_x(points.array),
-            "y": shapely.get_y(points.array),
-        }
-    ).dropna()
-    if mine.empty:
-        return
-    others = [mine.assign(other=mine["row"].map(lambda r: f"row {r} of this file"))]
-    stored = context.stored_incidents
-    if stored is not None and len(stored):
-        others.append(
-            pd.DataFrame(
-                {
-                    "row": None,
-                    "date": pd.to_datetime(stored["date"]).to_numpy(),
-                    "incident_type": stored["incident_type"].to_numpy(),
-                    "x": stored.geometry.x.to_numpy(),
-                    "y": stored.geometry.y.to_numpy(),
-                    "other": "stored incident " + stored["incident_id"].astype(str),
-                }
-            )
-        )
-    pairs = mine.merge(pd.concat(others), on=["date", "incident_type"], suffixes=("", "_o"))
-    pairs = pairs[pairs["row"] != pairs["row_o"]]
-    pairs = pairs.assign(metres=_haversine(pairs["x"], pairs["y"], pairs["x_o"], pairs["y_o"]))
-    close = pairs[pairs["metres"] <= NEAR_DUPLICATE_METRES]
-    for row, group in close.groupby("row", sort=False):
-        described = ", ".join(
-            f"{o} ({m:.0f} m)" for o, m in zip(group["other"], group["metres"], strict=True)
-        )
-        findings.warn(
-            row,
-            "date/incident_type/location",
-            None,
-            f"may repeat {described}: same day and type within 1 km",
-            "check it is a different incident; both are kept",
-        )
-
-
-def _haversine(x1: pd.Series, y1: pd.Series, x2: pd.Series, y2: pd.Series) -> np.ndarray:
-    lon1, lat1, lon2, lat2 = (np.radians(np.asarray(v, dtype=float)) for v in (x1, y1, x2, y2))
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * _EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
 
 
 def _accepted(
@@ -394,15 +397,15 @@ def _accepted(
         keep = ~typed.index.isin(findings.rejected)
         if not keep.any():
             return empty_frame(spec)
-        frame = typed[keep]
+        frame = typed if keep.all() else typed[keep]
         if geometry is not None:
-            frame = gpd.GeoDataFrame(frame, geometry=geometry[keep], crs=WGS84)
-        try:
-            return validate_layer(frame, spec)
-        except LayerValidationError as err:
-            for problem in err.problems:
-                rows = frame.index if problem.row == "all" else [problem.row]
-                for row in rows:
-                    findings.error(
-                        row, problem.column, problem.value, problem.problem, problem.allowed
-                    )
+            shapes = geometry if keep.all() else geometry[keep]
+            frame = gpd.GeoDataFrame(frame, geometry=shapes, crs=WGS84)
+        # _check_ids rejected every repeated id: the ones left are all different.
+        accepted, problems = schema_guard.validated(frame, spec, ids_distinct=True)
+        if accepted is not None:
+            return accepted
+        for problem in problems:
+            rows = frame.index if problem.row == "all" else [problem.row]
+            for row in rows:
+                findings.error(row, problem.column, problem.value, problem.problem, problem.allowed)

@@ -6,6 +6,9 @@ row's source record.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -14,7 +17,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from ingest import values
+from ingest import columns, values
 from layers._schema import WGS84, LayerSpec
 
 if TYPE_CHECKING:
@@ -48,14 +51,42 @@ def _inside_words(area: BaseGeometry) -> str:
 def points_from_coordinates(
     frame: pd.DataFrame, spec: LayerSpec, context: CheckContext, findings: _Findings
 ) -> gpd.GeoSeries:
-    """Points from the raw ``latitude``/``longitude`` columns, every bad pair named."""
+    """Points from the raw ``latitude``/``longitude`` columns, every bad pair named.
+
+    Plain decimals inside the mission area are read and placed in C, all at once; every
+    other row is judged by :func:`_point`, which words each problem.
+    """
     lats = frame["latitude"] if "latitude" in frame else pd.Series(None, index=frame.index)
     lons = frame["longitude"] if "longitude" in frame else pd.Series(None, index=frame.index)
     area = _area(context)
-    points: list[Any] = []
-    for row, lat_raw, lon_raw in zip(frame.index, lats, lons, strict=True):
-        points.append(_point(row, lat_raw, lon_raw, spec, area, findings))
-    return gpd.GeoSeries(points, index=frame.index, crs=WGS84)
+    lat, lat_read = columns.plain_numbers(lats)
+    lon, lon_read = columns.plain_numbers(lons)
+    plain = lat_read & lon_read & ("Point" in spec.geometry_types)
+    plain &= ~((lat == 0) & (lon == 0)) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    if area is not None:
+        plain[plain] = shapely.contains_xy(area, lon[plain], lat[plain])
+    points = np.full(len(frame), None, dtype=object)
+    with _no_garbage_collection():
+        points[plain] = shapely.points(lon[plain], lat[plain])
+    rows = frame.index
+    for position in np.flatnonzero(~plain).tolist():
+        points[position] = _point(
+            rows[position], lats.iat[position], lons.iat[position], spec, area, findings
+        )
+    return gpd.GeoSeries(points, index=rows, crs=WGS84)
+
+
+@contextlib.contextmanager
+def _no_garbage_collection() -> Iterator[None]:
+    """Python's cycle collector paused while a million shapes are made: each new object
+    would count towards a collection, and a shape refers to nothing, so none is needed."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _point(

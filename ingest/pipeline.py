@@ -8,6 +8,7 @@ profile, the mapping, the report and a map of what would be accepted before
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,9 +125,13 @@ def preview_import(store: Any, upload: Upload, options: ImportOptions) -> Previe
         when the whole file is refused (format, size, safety); row problems never
         raise, they are in the report.
     """
-    table = readers.read(
-        upload, sheet=options.sheet, layer=options.source_layer, limits=options.limits
-    )
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        # The file's hash (its identity in the store) is computed while it is read.
+        digest = worker.submit(lambda: upload.sha256)
+        table = readers.read(
+            upload, sheet=options.sheet, layer=options.source_layer, limits=options.limits
+        )
+        digest.result()
     profile = options.profile
     reason = "chosen by hand"
     if profile == "auto":
@@ -147,6 +152,10 @@ def preview_import(store: Any, upload: Upload, options: ImportOptions) -> Previe
 def _context(store: Any, upload: Upload, options: ImportOptions) -> CheckContext:
     area = None if options.layer == "admin_boundaries" else mission_area(store)
     stored = None
+
+    def existing_ids(ids: Any) -> dict[str, int]:
+        return store.existing_ids(options.layer, ids)
+
     if options.layer == "incidents":
         stored = store.layer("incidents")
         stored = stored if len(stored) else None
@@ -155,7 +164,8 @@ def _context(store: Any, upload: Upload, options: ImportOptions) -> CheckContext
         mission_area=area,
         date_order=options.date_order,
         today=options.today or dt.date.today(),
-        existing_ids=lambda ids: store.existing_ids(options.layer, ids),
+        # No incident stored (in an active batch) means no id taken: nothing to ask.
+        existing_ids=None if options.layer == "incidents" and stored is None else existing_ids,
         stored_incidents=stored,
         upload_sha256=upload.sha256,
     )

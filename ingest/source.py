@@ -77,9 +77,11 @@ class RawTable:
     records : one row per record; the index is the row number the sender sees
         (spreadsheets and CSV: the sheet's row number, header row included, so the
         first record under a header on line 1 is row 2; spatial files: the feature
-        number from 1). Columns are named as in the file. Values are as read: ``str``
-        or ``None`` from CSV, KML and text fields; from XLSX the cell's cached value
-        (``str``, ``int``, ``float``, ``bool``, ``datetime``, ``None``), never a formula.
+        number from 1). Columns are named as in the file. Values are as read: from CSV
+        every column is pandas' ``str`` dtype (Arrow strings; an empty cell is missing,
+        ``NaN``); ``str`` or ``None`` from KML and text fields; from XLSX the cell's
+        cached value (``str``, ``int``, ``float``, ``bool``, ``datetime``, ``None``),
+        never a formula.
         Spatial formats add a ``geometry`` column of shapely geometries in EPSG:4326
         (``None`` for a feature without geometry); tables have none.
     sheet, layer : the sheet (XLSX) or layer (GeoPackage, KML folder) read.

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ingest import columns
 from ingest.layer_specs import LAYER_SPECS
 from ingest.profiles import events, forms
 from ingest.profiles.matching import suggest_mapping as _suggest
@@ -142,7 +143,8 @@ def apply(
         else:
             frame[name] = records[column]
             shown[name] = column
-    frame = frame.astype(object)
+    # Cells as read: a CSV's text columns stay Arrow strings, anything else is objects.
+    frame = frame.astype({c: object for c in frame.columns if not columns.is_text(frame[c])})
     if table.has_geometry:
         frame["geometry"] = records["geometry"]
     apply_vocabulary(frame, spec, kobo=profile == "kobo")

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from ingest import columns
 from ingest.values import is_missing, plain
 from layers import incidents as incidents_layer
 from layers._schema import LIST_SEPARATOR, LayerSpec
@@ -153,20 +154,31 @@ def apply_vocabulary(frame: pd.DataFrame, spec: LayerSpec, *, kobo: bool = False
     an empty motivation becomes ``unknown``: not yet assessed, ready for analysts.
     """
     if "motivation" in spec.columns and "motivation" in frame:
-        if "motivation_raw" not in frame or frame["motivation_raw"].map(is_missing).all():
-            frame["motivation_raw"] = pd.Series(
-                [None if is_missing(v) else str(v) for v in frame["motivation"]],
-                index=frame.index,
-                dtype=object,
-            )
-        frame["motivation"] = frame["motivation"].map(lambda v: "unknown" if is_missing(v) else v)
+        if "motivation_raw" not in frame or columns.missing(frame["motivation_raw"]).all():
+            frame["motivation_raw"] = _as_written(frame["motivation"])
+        frame["motivation"] = columns.map_cells(
+            frame["motivation"], lambda v: "unknown" if is_missing(v) else v
+        )
     for field in spec.fields:
         if field.name not in frame or field.kind not in ("code", "codes"):
             continue
         table = lookup(field.name, field.codes)
         if field.kind == "code":
-            frame[field.name] = frame[field.name].map(lambda v, t=table: to_code(v, t))
-        else:
-            frame[field.name] = frame[field.name].map(
-                lambda v, t=table: to_codes(v, t, space_separated=kobo)
+            frame[field.name] = columns.map_cells(
+                frame[field.name], lambda v, t=table: to_code(v, t)
             )
+        else:
+            frame[field.name] = columns.map_cells(
+                frame[field.name], lambda v, t=table: to_codes(v, t, space_separated=kobo)
+            )
+
+
+def _as_written(motivation: pd.Series) -> pd.Series:
+    """The motivation as the source wrote it: text, or missing."""
+    if columns.is_text(motivation):
+        return motivation.where(~columns.missing(motivation))
+    return pd.Series(
+        [None if is_missing(v) else str(v) for v in motivation],
+        index=motivation.index,
+        dtype=object,
+    )

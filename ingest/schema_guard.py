@@ -1,0 +1,177 @@
+"""The layer's schema as the last guard over the rows about to be accepted.
+
+``layers._schema.validate`` (pandera, then a shape check per row) takes about 8 s for a
+million incidents, and by the time it runs here the rows have been read and checked
+already, so it seldom finds anything. :func:`validated` therefore finds, in a few
+vectorised passes, every row the schema *could* object to (a superset) and runs the
+schema on those rows only; the other rows get the schema's own types with ``astype``,
+which is all pandera's coercion does. Whenever that split is not clearly safe (a
+required column absent, a frame without its CRS, a column of an unexpected dtype, a
+problem about the whole column) the whole frame is validated as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ingest import columns
+from ingest.layer_specs import id_field
+from layers._schema import WGS84, LayerSpec, LayerValidationError, Problem, split_codes
+from layers._schema import validate as validate_layer
+
+_EXTENSION_DTYPES = {"count": "Int64", "number": "Float64", "flag": "boolean"}
+_TEXT_KINDS = ("text", "code", "codes")
+_NS_RANGE = (
+    np.datetime64(pd.Timestamp.min.ceil("s").to_datetime64(), "s"),
+    np.datetime64(pd.Timestamp.max.floor("s").to_datetime64(), "s"),
+)
+"""Dates pandera can hold as ``datetime64[ns]``; others fail its coercion."""
+
+
+def validated(
+    frame: pd.DataFrame, spec: LayerSpec, *, ids_distinct: bool = False
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """What ``validate_layer(frame, spec)`` gives: ``(frame, [])`` or ``(None, problems)``.
+
+    The problems are the ones the full validation would raise (each row's in the same
+    order), and a frame is the one it would return. ``ids_distinct``: the layer's id
+    column is known to hold no value twice (the checks rejected every repeat).
+    """
+    suspects = _suspects(frame, spec, ids_distinct)
+    if suspects is not None and suspects.any():
+        try:
+            validate_layer(frame[suspects], spec)
+        except LayerValidationError as err:
+            if not any(p.row == "all" for p in err.problems):
+                return None, err.problems
+            suspects = None  # a problem of the whole column: ask about the whole frame
+    if suspects is None:
+        try:
+            return validate_layer(frame, spec), []
+        except LayerValidationError as err:
+            return None, err.problems
+    return _coerced(frame, spec), []
+
+
+def _coerced(frame: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
+    """``frame`` with the types ``validate_layer`` gives, when it finds nothing to refuse.
+
+    pandera coerces each column with ``astype`` to its schema's type, whatever the values,
+    so the types are learnt once per layer from one row (pandera takes 0.1 s even then).
+    """
+    present = tuple(f.name for f in spec.fields if f.name in frame)
+    key = (spec, present, *(str(frame[name].dtype) for name in present))
+    if key not in _SCHEMA_TYPES:
+        sample = validate_layer(frame.iloc[:1], spec)
+        _SCHEMA_TYPES[key] = {name: sample[name].dtype for name in present}
+    coerced = pd.DataFrame(frame).astype(_SCHEMA_TYPES[key])
+    if spec.geometry_types:
+        return gpd.GeoDataFrame(coerced, geometry=frame.geometry.name, crs=frame.crs)
+    return coerced
+
+
+_SCHEMA_TYPES: dict[tuple, dict[str, Any]] = {}
+
+
+def _suspects(frame: pd.DataFrame, spec: LayerSpec, ids_distinct: bool) -> np.ndarray | None:
+    """Rows the schema could object to, or ``None`` when only the whole frame can tell."""
+    if spec.geometry_types:
+        if not isinstance(frame, gpd.GeoDataFrame) or frame.crs is None:
+            return None
+        if not frame.crs.equals(WGS84):
+            return None
+    suspect = np.zeros(len(frame), dtype=bool)
+    for spec_field in spec.fields:
+        if spec_field.name not in frame:
+            if spec_field.required:
+                return None
+            continue
+        column = frame[spec_field.name]
+        if not _expected_dtype(column, spec_field.kind):
+            return None
+        null = column.isna().to_numpy()
+        if spec_field.required:
+            suspect |= null
+        # A required id's empty cells are suspects already; its values were compared.
+        known = ids_distinct and spec_field.required and spec_field == id_field(spec)
+        if spec_field.unique and not known and not columns.all_different(column):
+            suspect |= column.duplicated(keep=False).to_numpy()
+        suspect |= ~null & _bad_values(column, spec_field)
+    if spec.geometry_types:
+        suspect |= _bad_shapes(frame.geometry.array, spec)
+    return suspect
+
+
+def _expected_dtype(column: pd.Series, kind: str) -> bool:
+    """Whether ``column`` has a dtype the checks give for ``kind`` (so astype is safe)."""
+    if kind in _TEXT_KINDS:
+        if columns.is_text(column):
+            return True
+        return column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) in (
+            "string",
+            "empty",
+        )
+    if kind == "date":
+        return pd.api.types.is_datetime64_dtype(column.dtype)
+    return str(column.dtype) == _EXTENSION_DTYPES[kind]
+
+
+def _bad_values(column: pd.Series, spec_field: Any) -> np.ndarray:
+    """Per present value: whether a check of the schema could refuse it."""
+    kind = spec_field.kind
+    if kind == "code":
+        return ~column.isin(spec_field.codes).to_numpy()
+    if kind == "codes":
+        allowed = set(spec_field.codes)
+        codes, values = pd.factorize(column)
+        unknown = np.array(
+            [any(c not in allowed for c in split_codes(v)) for v in values] + [False], dtype=bool
+        )
+        return unknown[np.asarray(codes)]
+    if kind == "count":
+        return (column < 0).fillna(False).to_numpy(dtype=bool)
+    if kind == "date":
+        stamps = column.to_numpy().astype("datetime64[s]")
+        return (stamps < _NS_RANGE[0]) | (stamps > _NS_RANGE[1])
+    return np.zeros(len(column), dtype=bool)
+
+
+def _bad_shapes(shapes: Any, spec: LayerSpec) -> np.ndarray:
+    """Missing, empty, of another type, outside lon/lat or invalid (``_geometry_problems``)."""
+    geoms = np.asarray(shapes)
+    types = shapely.get_type_id(geoms)
+    allowed = [i for i, name in enumerate(_TYPE_NAMES) if name in spec.geometry_types]
+    bad = ~np.isin(types, allowed)
+    bad |= shapely.is_empty(geoms)
+    points = (types == 0) & ~bad
+    # A point is valid when its coordinates are finite; its bounds are its coordinates.
+    x, y = shapely.get_x(geoms[points]), shapely.get_y(geoms[points])
+    with np.errstate(invalid="ignore"):
+        bad[points] |= ~(np.isfinite(x) & np.isfinite(y)) | (np.abs(x) > 180) | (np.abs(y) > 90)
+    others = np.flatnonzero(~points & ~bad)
+    if len(others):
+        shapes = geoms[others]
+        bounds = shapely.bounds(shapes)
+        with np.errstate(invalid="ignore"):
+            wrong = (bounds[:, 0] < -180) | (bounds[:, 2] > 180) | (bounds[:, 1] < -90)
+            wrong |= bounds[:, 3] > 90
+        bad[others] = wrong | ~shapely.is_valid(shapes)
+    return bad
+
+
+_TYPE_NAMES = (
+    "Point",
+    "LineString",
+    "LinearRing",
+    "Polygon",
+    "MultiPoint",
+    "MultiLineString",
+    "MultiPolygon",
+    "GeometryCollection",
+)
+"""Shapely's geometry type ids, in order (``shapely.get_type_id``)."""

@@ -1,0 +1,106 @@
+"""The row-by-row checks as they were before issue #6, kept as oracles for the fast ones.
+
+Each function is the former code, unchanged but for its name: the tests run the
+vectorised checks and these on the same inputs and require the same answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ingest.duplicates import NEAR_DUPLICATE_METRES, haversine
+from ingest.geometry import _area, _point
+from ingest.layer_specs import id_field
+from layers._schema import WGS84
+
+
+def points_from_coordinates(frame, spec, context, findings) -> gpd.GeoSeries:
+    lats = frame["latitude"] if "latitude" in frame else pd.Series(None, index=frame.index)
+    lons = frame["longitude"] if "longitude" in frame else pd.Series(None, index=frame.index)
+    area = _area(context)
+    points: list[Any] = []
+    for row, lat_raw, lon_raw in zip(frame.index, lats, lons, strict=True):
+        points.append(_point(row, lat_raw, lon_raw, spec, area, findings))
+    return gpd.GeoSeries(points, index=frame.index, crs=WGS84)
+
+
+def check_ids(typed, spec, context, findings) -> None:
+    key = id_field(spec)
+    if key is None or key.name not in typed:
+        return
+    ids = typed[key.name]
+    first_seen: dict[str, Any] = {}
+    for row, value in ids.items():
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            continue
+        if value in first_seen:
+            findings.error(
+                row,
+                key.name,
+                value,
+                f"repeats the id of row {first_seen[value]} in this file",
+                "an id used once",
+            )
+        else:
+            first_seen[value] = row
+    if context.existing_ids is not None and first_seen:
+        for value, batch in context.existing_ids(list(first_seen)).items():
+            findings.error(
+                first_seen[value],
+                key.name,
+                value,
+                f"is already in the store (batch {batch})",
+                "a new id; to replace the stored row, withdraw its batch first",
+            )
+
+
+def near_duplicates(typed, geometry, context, findings) -> None:
+    if not {"date", "incident_type"} <= set(typed.columns):
+        return
+    points = geometry.where(shapely.get_type_id(geometry.array) == 0)
+    mine = pd.DataFrame(
+        {
+            "row": typed.index,
+            "date": typed["date"].to_numpy(),
+            "incident_type": typed["incident_type"].to_numpy(),
+            "x": shapely.get_x(points.array),
+            "y": shapely.get_y(points.array),
+        }
+    ).dropna()
+    if mine.empty:
+        return
+    others = [mine.assign(other=mine["row"].map(lambda r: f"row {r} of this file"))]
+    stored = context.stored_incidents
+    if stored is not None and len(stored):
+        others.append(
+            pd.DataFrame(
+                {
+                    "row": None,
+                    "date": pd.to_datetime(stored["date"]).to_numpy(),
+                    "incident_type": stored["incident_type"].to_numpy(),
+                    "x": stored.geometry.x.to_numpy(),
+                    "y": stored.geometry.y.to_numpy(),
+                    "other": "stored incident " + stored["incident_id"].astype(str),
+                }
+            )
+        )
+    pairs = mine.merge(pd.concat(others), on=["date", "incident_type"], suffixes=("", "_o"))
+    pairs = pairs[pairs["row"] != pairs["row_o"]]
+    pairs = pairs.assign(metres=haversine(pairs["x"], pairs["y"], pairs["x_o"], pairs["y_o"]))
+    close = pairs[pairs["metres"] <= NEAR_DUPLICATE_METRES]
+    for row, group in close.groupby("row", sort=False):
+        described = ", ".join(
+            f"{o} ({m:.0f} m)" for o, m in zip(group["other"], group["metres"], strict=True)
+        )
+        findings.warn(
+            row,
+            "date/incident_type/location",
+            None,
+            f"may repeat {described}: same day and type within 1 km",
+            "check it is a different incident; both are kept",
+        )
