@@ -150,10 +150,17 @@ def parse_number(value: Any) -> tuple[float | None, str | None]:
         return (number, None) if math.isfinite(number) else (None, "is not a finite number")
     text = str(value).strip().replace("\u00a0", "")
     if _NUMBER.match(text):
-        return float(text), None
-    if _DECIMAL_COMMA.match(text):
-        return float(text.replace(",", ".")), None
-    return None, "is not a number"
+        number = float(text)
+    elif _DECIMAL_COMMA.match(text):
+        number = float(text.replace(",", "."))
+    else:
+        return None, "is not a number"
+    # "1e400" is written like a number but is too large for one.
+    return (number, None) if math.isfinite(number) else (None, "is not a finite number")
+
+
+MAX_COUNT = 2**53
+"""The largest count kept exactly (numbers are read as 64-bit floats)."""
 
 
 def parse_count(value: Any) -> tuple[int | None, str | None]:
@@ -165,6 +172,8 @@ def parse_count(value: Any) -> tuple[int | None, str | None]:
         return None, "is not a whole number"
     if number < 0:
         return None, "is negative"
+    if number > MAX_COUNT:  # beyond it, the count would not be kept exactly as written
+        return None, f"is too large for a count (at most {MAX_COUNT:,})"
     return int(number), None
 
 

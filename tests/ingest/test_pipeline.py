@@ -15,6 +15,8 @@ from layers.mission import from_layers, load_sample
 from store import open_store
 from tests.ingest import uploads
 
+SAMPLE_CSV = Path(__file__).resolve().parents[2] / "sample_data" / "incidents.csv"
+
 TODAY = dt.date(2026, 11, 24)
 
 
@@ -131,3 +133,24 @@ def test_the_sample_loads_through_the_import_path(tmp_path) -> None:
     for name in IMPORT_ORDER:
         assert len(getattr(loaded, name)) == len(getattr(sample, name)), name
     assert load_sample_into(store) == []  # already there: nothing imported twice
+
+
+def test_counts_too_large_to_keep_exactly_are_refused_row_by_row(store) -> None:
+    header, *rows = (SAMPLE_CSV.read_text(encoding="utf-8").splitlines())[:4]
+    columns = header.split(",")
+    fatalities, injured = columns.index("fatalities"), columns.index("injured")
+    cells = [row.split(",") for row in rows]
+    cells[0][fatalities] = "1" * 25  # would overflow a 64-bit count, or lose its digits
+    cells[1][injured] = "1e400"  # written as a number, too large for one
+    data = "\n".join([header, *(",".join(c) for c in cells)]).encode("utf-8")
+    preview = preview_import(
+        store,
+        Upload("large_counts.csv", data),
+        ImportOptions(layer="incidents", office="Test", profile="native", today=TODAY),
+    )
+    counts = preview.result.counts
+    assert counts["rejected"] == 2 and counts["accepted"] + counts["accepted_with_warning"] == 1
+    report = preview.result.report
+    problems = dict(zip(report["column"], report["problem"], strict=False))
+    assert "too large for a count" in problems["fatalities"]
+    assert "not a finite number" in problems["injured"]

@@ -64,12 +64,15 @@ def test_numbers_with_a_decimal_comma_and_what_is_refused() -> None:
     assert parse_number("1,234.5")[0] is None
     assert parse_number(True)[0] is None
     assert parse_number(float("inf"))[0] is None
+    assert parse_number("1e400") == (None, "is not a finite number")
 
 
 def test_counts_and_flags() -> None:
     assert parse_count("3.0") == (3, None)
     assert parse_count("2.5") == (None, "is not a whole number")
     assert parse_count("-1") == (None, "is negative")
+    assert parse_count(str(2**53)) == (2**53, None)
+    assert parse_count("1" * 25)[1].startswith("is too large for a count")
     assert parse_flag("Oui") == (True, None)
     assert parse_flag("faux") == (False, None)
     assert parse_flag("maybe")[0] is None
