@@ -21,7 +21,14 @@ import shapely
 
 from ingest import columns
 from ingest.layer_specs import id_field
-from layers._schema import WGS84, LayerSpec, LayerValidationError, Problem, split_codes
+from layers._schema import (
+    GEOMETRY_TYPE_NAMES,
+    WGS84,
+    LayerSpec,
+    LayerValidationError,
+    Problem,
+    split_codes,
+)
 from layers._schema import validate as validate_layer
 
 _EXTENSION_DTYPES = {"count": "Int64", "number": "Float64", "flag": "boolean"}
@@ -145,7 +152,7 @@ def _bad_shapes(shapes: Any, spec: LayerSpec) -> np.ndarray:
     """Missing, empty, of another type, outside lon/lat or invalid (``_geometry_problems``)."""
     geoms = np.asarray(shapes)
     types = shapely.get_type_id(geoms)
-    allowed = [i for i, name in enumerate(_TYPE_NAMES) if name in spec.geometry_types]
+    allowed = [i for i, name in enumerate(GEOMETRY_TYPE_NAMES) if name in spec.geometry_types]
     bad = ~np.isin(types, allowed)
     bad |= shapely.is_empty(geoms)
     points = (types == 0) & ~bad
@@ -162,16 +169,3 @@ def _bad_shapes(shapes: Any, spec: LayerSpec) -> np.ndarray:
             wrong |= bounds[:, 3] > 90
         bad[others] = wrong | ~shapely.is_valid(shapes)
     return bad
-
-
-_TYPE_NAMES = (
-    "Point",
-    "LineString",
-    "LinearRing",
-    "Polygon",
-    "MultiPoint",
-    "MultiLineString",
-    "MultiPolygon",
-    "GeometryCollection",
-)
-"""Shapely's geometry type ids, in order (``shapely.get_type_id``)."""

@@ -119,6 +119,19 @@ class LayerSpec:
         raise KeyError(f"`name` was {name!r} but layer '{self.name}' has {self.columns}")
 
 
+GEOMETRY_TYPE_NAMES = (
+    "Point",
+    "LineString",
+    "LinearRing",
+    "Polygon",
+    "MultiPoint",
+    "MultiLineString",
+    "MultiPolygon",
+    "GeometryCollection",
+)
+"""Shapely's geometry type names, in the order of its type ids (``shapely.get_type_id``)."""
+
+
 def split_codes(value: Any) -> list[str]:
     """``"women; children"`` -> ``["women", "children"]``; missing -> ``[]``."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
@@ -298,18 +311,7 @@ def _geometry_problems(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Problem]:
     missing = shapely.is_missing(np.asarray(geoms))
     empty = ~missing & shapely.is_empty(np.asarray(geoms))
     types = np.asarray(shapely.get_type_id(np.asarray(geoms)))
-    type_names = np.array(
-        [
-            "Point",
-            "LineString",
-            "LinearRing",
-            "Polygon",
-            "MultiPoint",
-            "MultiLineString",
-            "MultiPolygon",
-            "GeometryCollection",
-        ]
-    )
+    type_names = np.array(GEOMETRY_TYPE_NAMES)
     bounds = shapely.bounds(np.asarray(geoms))
     for pos, row in enumerate(gdf.index):
         if missing[pos]:

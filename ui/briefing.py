@@ -27,6 +27,10 @@ from layers.mission import MissionData
 from ui.data import data_key, store_batches
 from ui.text import md
 
+_FILES = (
+    ("png", "PNG for slides", "image/png", ":material/image:"),
+    ("pdf", "PDF (A4)", "application/pdf", ":material/picture_as_pdf:"),
+)
 _EXPORT_LABELS = {
     "gpkg": ("GeoPackage (every layer)", "application/geopackage+sqlite3"),
     "geojson": ("GeoJSON (incidents)", "application/geo+json"),
@@ -103,25 +107,16 @@ def _panel(data: MissionData, selection: IncidentFilter, key: str, analysis: Opt
             st.session_state[f"{key}_made"] = made
             st.session_state[f"{key}_made_for"] = wanted
         stamp = f"{made.generated_at:%Y%m%d-%H%M}"
-        png, pdf, _ = st.columns([1, 1, 3])
-        png.download_button(
-            "PNG for slides",
-            made.png,
-            file_name=f"pocmap-briefing-{stamp}.png",
-            mime="image/png",
-            key=f"{key}_png",
-            on_click="ignore",
-            icon=":material/image:",
-        )
-        pdf.download_button(
-            "PDF (A4)",
-            made.pdf,
-            file_name=f"pocmap-briefing-{stamp}.pdf",
-            mime="application/pdf",
-            key=f"{key}_pdf",
-            on_click="ignore",
-            icon=":material/picture_as_pdf:",
-        )
+        for column, (fmt, label, mime, icon) in zip(st.columns([1, 1, 3]), _FILES, strict=False):
+            column.download_button(
+                label,
+                getattr(made, fmt),
+                file_name=f"pocmap-briefing-{stamp}.{fmt}",
+                mime=mime,
+                key=f"{key}_{fmt}",
+                on_click="ignore",
+                icon=icon,
+            )
         st.image(made.png, caption=md(made.options.disclosure.describe()), width="stretch")
         st.caption(
             "Exports of the same selection, at the same level "
