@@ -8,9 +8,9 @@ restored. Backends (``store.gpkg`` today, PostGIS later) implement :class:`Store
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Literal, Protocol, runtime_checkable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import geopandas as gpd
 import pandas as pd
@@ -21,6 +21,38 @@ from ingest.source import IngestError, Upload
 ACTIVE = "active"
 WITHDRAWN = "withdrawn"
 BatchStatus = Literal["active", "withdrawn"]
+
+UNDER_REVIEW = "under_review"
+ACCEPTED = "accepted"
+ReviewState = Literal["under_review", "accepted"]
+"""An active batch is *under review* until an analyst accepts it (issue #7)."""
+
+AUDIT_COLUMNS = ("seq", "at", "actor", "role", "office", "action", "target", "details")
+EDIT_COLUMNS = (
+    "edit_id", "layer", "row_key", "batch_id", "column", "before", "after",
+    "edited_by", "edited_at", "reason",
+)  # fmt: skip
+EDITABLE = {"incidents": ("motivation", "motivation_confidence")}
+"""What an analyst may change in a stored row (everything else is as its sender sent it)."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who a write is recorded against in the audit log: name, role and office."""
+
+    name: str
+    role: str | None = None
+    office: str | None = None
+
+
+def actor_of(by: Any) -> Actor:
+    """``by`` as an :class:`Actor`: a plain name, or anything with ``name``/``role``/``office``
+    (an :class:`access.roles.Caller`)."""
+    if isinstance(by, str):
+        if not by.strip():
+            raise ValueError("`by` is empty but every change is recorded against someone")
+        return Actor(by.strip())
+    return Actor(by.name, getattr(by, "role", None), getattr(by, "office", None))
 
 
 @dataclass(frozen=True)
@@ -44,6 +76,7 @@ class NewBatch:
     accepted_with_warning: int
     rejected: int
     notes: list[str]
+    review: ReviewState = field(default=ACCEPTED, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -59,6 +92,13 @@ class Batch(NewBatch):
     status_changed_at: str | None
     status_changed_by: str | None
     status_reason: str | None
+    reviewed_at: str | None = field(default=None, kw_only=True)
+    reviewed_by: str | None = field(default=None, kw_only=True)
+
+    @property
+    def in_analysis(self) -> bool:
+        """Active and accepted: what maps and analysis show."""
+        return self.status == ACTIVE and self.review == ACCEPTED
 
     def describe(self, *, with_file: bool = True) -> str:
         """``batch 12 (incidents, file x.csv) by Kalondo office on 2026-11-20``."""
@@ -150,8 +190,11 @@ class Store(Protocol):
         report: pd.DataFrame,
         original: bytes,
         id_column: str | None,
+        by: Any = None,
     ) -> Batch:
         """Write a batch, its rows, report and original file at once, or nothing.
+
+        ``by`` (default: the batch's uploader) is who the audit log records.
 
         Raises :class:`DuplicateUpload` or :class:`DuplicateIds`, checked inside the
         transaction so two offices committing at once cannot both get in.
@@ -174,11 +217,15 @@ class Store(Protocol):
         """One batch; :class:`UnknownBatch` (a ``KeyError``) when there is none."""
         ...
 
-    def withdraw(self, batch_id: int, *, by: str, reason: str) -> Batch:
+    def accept(self, batch_id: int, *, by: Any) -> Batch:
+        """Take a batch out of review into analysis, recording who accepted it and when."""
+        ...
+
+    def withdraw(self, batch_id: int, *, by: Any, reason: str) -> Batch:
         """Hide a batch from analysis; it is kept with who withdrew it and why."""
         ...
 
-    def restore(self, batch_id: int, *, by: str) -> Batch:
+    def restore(self, batch_id: int, *, by: Any) -> Batch:
         """Bring a withdrawn batch back, unless its file or ids were imported again."""
         ...
 
@@ -208,6 +255,30 @@ class Store(Protocol):
 
     def is_empty(self) -> bool:
         """Whether no batch (active or withdrawn) was ever committed."""
+        ...
+
+    def edit(
+        self, layer: str, row_key: str, changes: Mapping[str, Any], *, by: Any, reason: str
+    ) -> None:
+        """Change :data:`EDITABLE` columns of one stored row (by its id), keeping the history."""
+        ...
+
+    def edits(self, layer: str | None = None, row_key: str | None = None) -> pd.DataFrame:
+        """The edit history (:data:`EDIT_COLUMNS`), oldest first."""
+        ...
+
+    def record(
+        self, action: str, *, by: Any, target: str = "", details: Mapping[str, Any] | None = None
+    ) -> None:
+        """Append an entry to the audit log (for actions the store does not itself write)."""
+        ...
+
+    def audit_log(self) -> pd.DataFrame:
+        """Every audit entry (:data:`AUDIT_COLUMNS`), oldest first. Append-only."""
+        ...
+
+    def schema_version(self) -> int:
+        """The newest schema migration applied to this store."""
         ...
 
 

@@ -8,7 +8,7 @@ dtype :func:`layers._schema.validate` gives it, so a stored layer validates as i
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -43,7 +43,7 @@ def _plain(series: pd.Series, field: Field) -> list[Any]:
     if field.kind == "number":
         return [None if is_missing(v) else float(v) for v in series.astype("Float64")]
     if field.kind == "flag":
-        return [None if is_missing(v) else int(bool(v)) for v in series.astype("boolean")]
+        return [None if is_missing(v) else bool(v) for v in series.astype("boolean")]
     return [None if is_missing(v) else str(v) for v in series]
 
 
@@ -58,9 +58,15 @@ def _source_rows(index: pd.Index) -> list[int]:
 
 
 def to_records(
-    rows: pd.DataFrame, layer_spec: LayerSpec, batch_id: int
+    rows: pd.DataFrame,
+    layer_spec: LayerSpec,
+    batch_id: int,
+    encode: Callable[[np.ndarray], list[Any]] = gpkg_binary.encode,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """The table's column names and one tuple per row, ready for ``executemany``.
+
+    ``encode`` turns the geometries into what the backend stores (GeoPackage blobs by
+    default; WKB for PostGIS).
 
     Raises
     ------
@@ -88,7 +94,7 @@ def to_records(
                 "reproject them first"
             )
         names.append(GEOMETRY_COLUMN)
-        columns.append(gpkg_binary.encode(np.asarray(rows.geometry.array)))
+        columns.append(encode(np.asarray(rows.geometry.array)))
     return names, list(zip(*columns, strict=True))
 
 
@@ -108,9 +114,13 @@ def _typed(values: Sequence[Any], field: Field) -> Any:
 
 
 def to_frame(
-    layer_spec: LayerSpec, records: Sequence[tuple[Any, ...]]
+    layer_spec: LayerSpec,
+    records: Sequence[tuple[Any, ...]],
+    decode: Callable[[Sequence[Any]], np.ndarray] = gpkg_binary.decode,
 ) -> gpd.GeoDataFrame | pd.DataFrame:
-    """Rows read as ``(schema fields..., batch_id, source_row[, geom])`` -> a typed frame."""
+    """Rows read as ``(schema fields..., batch_id, source_row[, geom])`` -> a typed frame.
+
+    Dates come as ``YYYY-MM-DD`` text, geometries as ``decode`` reads them."""
     if not records:
         frame = empty_frame(layer_spec)
         for f in layer_spec.fields:
@@ -129,5 +139,5 @@ def to_frame(
     frame = pd.DataFrame({k: pd.Series(v).reset_index(drop=True) for k, v in data.items()})
     if not layer_spec.geometry_types:
         return frame
-    geometry = gpkg_binary.decode(columns[n_fields + len(EXTRA_COLUMNS)])
+    geometry = decode(columns[n_fields + len(EXTRA_COLUMNS)])
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=WGS84), crs=WGS84)

@@ -23,7 +23,10 @@ GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10300  # GeoPackage 1.3.0
 WGS84_SRS_ID = 4326
 GEOMETRY_COLUMN = "geom"
-STORE_TABLES = ("batches", "batch_files", "batch_reports", "column_mappings")
+STORE_TABLES = (
+    "batches", "batch_files", "batch_reports", "column_mappings",
+    "schema_migrations", "edits", "audit_log",
+)  # fmt: skip
 REPORT_COLUMNS = ("row", "column", "value", "problem", "expected", "outcome")
 
 # GeoPackage column types: DATE and BOOLEAN make GDAL and QGIS show dates and
@@ -95,6 +98,43 @@ CREATE TABLE IF NOT EXISTS column_mappings (
   mapping TEXT NOT NULL, saved_at DATETIME NOT NULL, saved_by TEXT NOT NULL,
   UNIQUE (layer, name));
 """
+
+
+_MIGRATIONS_DDL = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at DATETIME NOT NULL)
+"""
+
+# Version 2 (issue #7): uploads wait for review, analysts' edits keep their history, and
+# an append-only audit log. SQLite's triggers refuse to change or delete what is logged.
+_V2_STATEMENTS = (
+    # Batches imported before reviews existed were in analysis: they stay accepted.
+    "ALTER TABLE batches ADD COLUMN review TEXT NOT NULL DEFAULT 'accepted' "
+    "CHECK (review IN ('under_review', 'accepted'))",
+    "ALTER TABLE batches ADD COLUMN reviewed_at DATETIME",
+    "ALTER TABLE batches ADD COLUMN reviewed_by TEXT",
+    "CREATE TABLE edits (edit_id INTEGER PRIMARY KEY, layer TEXT NOT NULL, "
+    "row_key TEXT NOT NULL, batch_id INTEGER NOT NULL REFERENCES batches (batch_id), "
+    '"column" TEXT NOT NULL, before TEXT, after TEXT, edited_by TEXT NOT NULL, '
+    "edited_at DATETIME NOT NULL, reason TEXT NOT NULL)",
+    "CREATE INDEX edits_row ON edits (layer, row_key)",
+    "CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, at DATETIME NOT NULL, "
+    "actor TEXT NOT NULL, role TEXT, office TEXT, action TEXT NOT NULL, target TEXT, "
+    "details TEXT NOT NULL)",
+    *(
+        f"CREATE TRIGGER {table}_{verb.lower()}_refused BEFORE {verb} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: entries are never changed "
+        "or deleted'); END"
+        for table in ("audit_log", "edits")
+        for verb in ("UPDATE", "DELETE")
+    ),
+)
+
+MIGRATIONS = {
+    1: "batches, their files, reports and mappings; one table per layer",
+    2: "review of uploads, edit history, append-only audit log",
+}
+LATEST_VERSION = max(MIGRATIONS)
 
 
 def quote(name: str) -> str:
@@ -239,10 +279,49 @@ def initialise(conn: sqlite3.Connection, path: Path) -> None:
             "INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES (?,?,?,?,?,?)", _SRS_ROWS
         )
         _run_script(conn, _STORE_DDL)
+        migrate(conn, had_batches="batches" in tables)
         for table in STORE_TABLES:
             _register(conn, table, "attributes", None)
         for layer in LAYER_SPECS:
             _create_layer(conn, layer)
+
+
+def migrate(conn: sqlite3.Connection, *, had_batches: bool, upto: int = LATEST_VERSION) -> None:
+    """Apply the migrations the file lacks, in order, inside the caller's transaction.
+
+    A file made before migrations were recorded (it has ``batches`` but no
+    ``schema_migrations``) is at version 1.
+    """
+    known = conn.execute(
+        "SELECT name FROM sqlite_master WHERE name = 'schema_migrations'"
+    ).fetchone()
+    _run_script(conn, _MIGRATIONS_DDL)
+    applied = {v for (v,) in conn.execute("SELECT version FROM schema_migrations")}
+    if not known:
+        # Version 1 is the DDL above (new file) or what an older file already holds.
+        conn.execute(
+            "INSERT INTO schema_migrations VALUES (1, ?, ?)",
+            (MIGRATIONS[1], "before migrations were recorded" if had_batches else _now()),
+        )
+        applied.add(1)
+    for version in sorted(MIGRATIONS):
+        if version in applied or version > upto:
+            continue
+        for statement in _STEPS[version]:
+            conn.execute(statement)
+        conn.execute(
+            "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+            (version, MIGRATIONS[version], _now()),
+        )
+
+
+def _now() -> str:
+    from store.sql import utc_now
+
+    return utc_now()
+
+
+_STEPS: dict[int, tuple[str, ...]] = {1: (), 2: _V2_STATEMENTS}
 
 
 def _run_script(conn: sqlite3.Connection, script: str) -> None:

@@ -1,8 +1,9 @@
-"""The SQL behind :class:`store.gpkg.GeoPackageStore`, one function per statement or two.
+"""The SQL behind both stores, one function per statement or two.
 
 Every function takes an open connection and runs inside the caller's transaction,
 so a check (``active_upload``, ``refuse_stored_ids``) and the writes it guards
-see the same state.
+see the same state. Statements use ``?`` marks: a ``sqlite3`` connection takes them
+as they are, and :class:`store.postgis.PgConnection` turns them into psycopg's.
 """
 
 from __future__ import annotations
@@ -15,16 +16,38 @@ from typing import Any
 import pandas as pd
 
 from store import frames, schema
-from store.base import ACTIVE, Batch, DuplicateIds, NewBatch, UnknownBatch
+from store.base import (
+    ACCEPTED,
+    ACTIVE,
+    AUDIT_COLUMNS,
+    Actor,
+    Batch,
+    DuplicateIds,
+    NewBatch,
+    UnknownBatch,
+)
 from store.schema import quote
 
 _BATCH_FIELDS = (
     "layer office uploader source_name source_sha256 source_format profile mapping rows_read "
-    "accepted accepted_with_warning rejected notes"
+    "accepted accepted_with_warning rejected notes review"
 ).split()
 _STATUS_FIELDS = ["status_changed_at", "status_changed_by", "status_reason"]
-_BATCH_COLUMNS = ["batch_id", *_BATCH_FIELDS, "imported_at", "status", *_STATUS_FIELDS]
+_REVIEW_FIELDS = ["reviewed_at", "reviewed_by"]
+_BATCH_COLUMNS = [
+    "batch_id",
+    *_BATCH_FIELDS,
+    "imported_at",
+    "status",
+    *_STATUS_FIELDS,
+    *_REVIEW_FIELDS,
+]
 SELECT_BATCH = f"SELECT {', '.join(_BATCH_COLUMNS)} FROM batches"
+
+
+def is_sqlite(conn: Any) -> bool:
+    """Whether ``conn`` is the GeoPackage's (else PostgreSQL's)."""
+    return isinstance(conn, sqlite3.Connection)
 
 
 def utc_now() -> str:
@@ -59,11 +82,12 @@ def active_upload(conn: sqlite3.Connection, layer: str, sha256: str) -> Batch | 
 
 def stored_ids(conn: sqlite3.Connection, layer: str, column: str, ids: list[str]) -> dict[str, int]:
     """Which ``ids`` are in active batches of ``layer``: ``{id: batch_id}``."""
-    # json_each hands SQLite the whole list as one parameter: no 32k-variable limit.
+    # The whole list is one JSON parameter: no limit on the number of variables.
+    values = "json_each(?)" if is_sqlite(conn) else "json_array_elements_text(?::json)"
     found = conn.execute(
         f"SELECT t.{quote(column)}, t.batch_id FROM {quote(layer)} AS t "
         "JOIN batches AS b ON b.batch_id = t.batch_id "
-        f"WHERE b.status = 'active' AND t.{quote(column)} IN (SELECT value FROM json_each(?))",
+        f"WHERE b.status = 'active' AND t.{quote(column)} IN (SELECT value FROM {values})",
         (json.dumps(ids),),
     )
     return {str(value): int(batch_id) for value, batch_id in found}
@@ -93,18 +117,26 @@ def batch_ids_of(conn: sqlite3.Connection, layer: str, column: str, batch_id: in
     return [str(value) for (value,) in rows if value is not None]
 
 
-def insert_batch(conn: sqlite3.Connection, batch: NewBatch, imported_at: str) -> int:
-    """Add the batch's row (active) and return its number."""
+def insert_batch(
+    conn: sqlite3.Connection, batch: NewBatch, imported_at: str, batch_id: int | None = None
+) -> int:
+    """Add the batch's row (active) and return its number (``batch_id``, when a migration
+    keeps the numbers). A batch committed as accepted is reviewed by its uploader, now."""
     values = [getattr(batch, name) for name in _BATCH_FIELDS]
     values[_BATCH_FIELDS.index("mapping")] = json.dumps(batch.mapping, ensure_ascii=False)
     values[_BATCH_FIELDS.index("notes")] = json.dumps(list(batch.notes), ensure_ascii=False)
-    cursor = conn.execute(
-        f"INSERT INTO batches ({', '.join(_BATCH_FIELDS)}, imported_at, status) "
-        f"VALUES ({', '.join('?' * len(_BATCH_FIELDS))}, ?, ?)",
-        (*values, imported_at, ACTIVE),
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    accepted = batch.review == ACCEPTED
+    reviewed = (imported_at, batch.uploader) if accepted else (None, None)
+    names = [*_BATCH_FIELDS, "imported_at", "status", *_REVIEW_FIELDS]
+    row = [*values, imported_at, ACTIVE, *reviewed]
+    if batch_id is not None:
+        names, row = ["batch_id", *names], [int(batch_id), *row]
+    (number,) = conn.execute(
+        f"INSERT INTO batches ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+        "RETURNING batch_id",
+        row,
+    ).fetchone()
+    return int(number)
 
 
 def insert_rows(
@@ -113,12 +145,16 @@ def insert_rows(
     batch_id: int,
     names: list[str],
     records: list[tuple[Any, ...]],
+    geometry_mark: str = "?",
 ) -> None:
-    """Add a batch's rows (``records`` from :func:`frames.to_records`, numbered later)."""
+    """Add a batch's rows (``records`` from :func:`frames.to_records`, numbered later).
+
+    ``geometry_mark`` is the geometry's placeholder (PostGIS: ``ST_GeomFromWKB(?, 4326)``).
+    """
     position = names.index("batch_id")
     numbered = ((*r[:position], batch_id, *r[position + 1 :]) for r in records)
     columns = ", ".join(quote(n) for n in names)
-    marks = ", ".join("?" * len(names))
+    marks = ", ".join(geometry_mark if n == schema.GEOMETRY_COLUMN else "?" for n in names)
     conn.executemany(f"INSERT INTO {quote(layer)} ({columns}) VALUES ({marks})", numbered)
 
 
@@ -146,6 +182,47 @@ def set_status(
         (status, utc_now(), by, reason, batch_id),
     )
     return get_batch(conn, batch_id)
+
+
+def set_accepted(conn: sqlite3.Connection, batch_id: int, by: str) -> Batch:
+    """Take a batch out of review, recording who accepted it and when."""
+    conn.execute(
+        "UPDATE batches SET review = ?, reviewed_at = ?, reviewed_by = ? WHERE batch_id = ?",
+        (ACCEPTED, utc_now(), by, batch_id),
+    )
+    return get_batch(conn, batch_id)
+
+
+def audit(
+    conn: sqlite3.Connection,
+    action: str,
+    actor: Actor,
+    target: str = "",
+    details: dict[str, Any] | None = None,
+    at: str | None = None,
+) -> None:
+    """Append one entry to the audit log (inside the caller's transaction)."""
+    conn.execute(
+        "INSERT INTO audit_log (at, actor, role, office, action, target, details) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            at or utc_now(),
+            actor.name,
+            actor.role,
+            actor.office,
+            action,
+            target,
+            json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str),
+        ),
+    )
+
+
+def audit_rows(conn: sqlite3.Connection) -> pd.DataFrame:
+    """The whole audit log, oldest first."""
+    rows = conn.execute(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log ORDER BY seq").fetchall()
+    log = pd.DataFrame(rows, columns=list(AUDIT_COLUMNS), dtype=object)
+    log["seq"] = log["seq"].astype("int64")
+    return log
 
 
 def check_new_batch(batch: NewBatch, rows: pd.DataFrame, id_column: str | None) -> None:
