@@ -1,4 +1,4 @@
-"""Where imported batches live: an embedded GeoPackage by default, PostGIS later.
+"""Where imported batches live: an embedded GeoPackage by default, or PostGIS.
 
 ``open_store()`` picks the backend from ``POCMAP_DB``: a ``postgresql://`` URL
 or a file path (default ``./data/pocmap.gpkg``). Everything else talks to the
@@ -53,16 +53,17 @@ def open_store(location: str | os.PathLike[str] | None = None) -> Store:
 
     Raises
     ------
-    NotImplementedError
-        for a PostgreSQL URL, until the PostGIS store exists (issue #7).
     StoreError
-        when the file exists but is not a pocmap store.
+        when the file exists but is not a pocmap store, or the PostGIS server cannot
+        be reached.
     """
     if location is None:
         location = os.environ.get(DB_ENV, "").strip() or DEFAULT_LOCATION
     text = os.fspath(location)
     if text.lower().startswith(_POSTGRES_SCHEMES):
-        raise NotImplementedError("PostGIS store: issue #7")
+        from store.postgis import PostGISStore
+
+        return PostGISStore(text)
     # Imported here so that asking for PostGIS never needs the GeoPackage code.
     from store.gpkg import GeoPackageStore
 

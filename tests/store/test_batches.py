@@ -157,8 +157,12 @@ def test_open_store_location(tmp_path, monkeypatch):
     assert (tmp_path / "data" / "pocmap.gpkg").is_file()
     monkeypatch.setenv("POCMAP_DB", str(tmp_path / "elsewhere" / "mission.gpkg"))
     assert open_store().location.endswith("elsewhere/mission.gpkg")
-    with pytest.raises(NotImplementedError, match="PostGIS store: issue #7"):
-        open_store("postgresql://user@host/pocmap")
+    # A PostgreSQL URL opens the PostGIS store; an unreachable one is named, without
+    # its password, with what to check.
+    with pytest.raises(StoreError, match="cannot reach the PostGIS store") as caught:
+        open_store("postgresql://user:s3cret@127.0.0.1:9/pocmap")
+    assert "s3cret" not in str(caught.value)
+    assert "postgresql://user:***@127.0.0.1:9/pocmap" in str(caught.value)
     # Opening again (and from a second object) finds the schema in place.
     assert open_store(tmp_path / "data" / "pocmap.gpkg").is_empty()
 

@@ -23,7 +23,7 @@ SAME_FILE = {f"Twin {i}": (f"TWIN{i}", 300, "one file sent twice") for i in rang
 SAME_IDS = {f"Clash {i}": ("SHARED", 400 + i, f"clash file {i}") for i in range(2)}
 
 
-def _start(path: Path, barrier: Path, office: str, job: tuple[str, int, str]):
+def _start(path: Path | str, barrier: Path, office: str, job: tuple[str, int, str]):
     prefix, rows, original = job
     arguments = ["commit", str(path), office, prefix, str(rows), original, str(barrier)]
     return subprocess.Popen(
@@ -35,9 +35,9 @@ def _start(path: Path, barrier: Path, office: str, job: tuple[str, int, str]):
     )
 
 
-def test_simultaneous_commits_from_many_processes(tmp_path):
-    # A new file: the processes race to create the schema as well as to commit.
-    path = tmp_path / "new" / "pocmap.gpkg"
+def test_simultaneous_commits_from_many_processes(tmp_path, store_location):
+    # A new store: the processes race to create the schema as well as to commit.
+    path = store_location
     barrier = tmp_path / "barrier"
     barrier.mkdir()
     jobs = {**OWN_BATCHES, **SAME_FILE, **SAME_IDS}
@@ -84,6 +84,11 @@ def test_simultaneous_commits_from_many_processes(tmp_path):
     for r in winners:
         assert len(store.report(r["batch_id"])) == 2
         assert store.original(r["batch_id"]).data == jobs[r["office"]][2].encode()
+    # Each winner's upload is in the audit log once; the losers wrote nothing there either.
+    uploads = store.audit_log().query("action == 'upload'")
+    assert sorted(uploads["target"]) == sorted(f"batch {r['batch_id']}" for r in winners)
+    if path.startswith("postgresql://"):
+        return
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT count(*) FROM gpkg_spatial_ref_sys").fetchone()[0] == 3

@@ -54,7 +54,8 @@ KILL_POINTS = [
 ]
 
 
-def test_a_killed_commit_leaves_nothing_behind(store):
+def test_a_killed_commit_leaves_nothing_behind(gpkg_store):
+    store = gpkg_store
     earlier = helpers.incidents(4, "EARLIER")
     store.commit_batch(
         helpers.new_batch("incidents", earlier, b"earlier"),

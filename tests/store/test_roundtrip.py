@@ -100,7 +100,8 @@ def test_empty_layers_have_the_schema_columns(store):
         check(frame)
 
 
-def test_source_row_and_source_record_are_kept(store):
+def test_source_row_and_source_record_are_kept(gpkg_store):
+    store = gpkg_store
     sent = helpers.incidents(3, "FO")
     _commit(store, "incidents", sent)
     assert store.layer("incidents")["source_row"].tolist() == [2, 3, 4]
@@ -109,7 +110,8 @@ def test_source_row_and_source_record_are_kept(store):
     assert kept == sent["source_record"].tolist()
 
 
-def test_the_file_is_a_geopackage_gdal_reads(store):
+def test_the_file_is_a_geopackage_gdal_reads(gpkg_store):
+    store = gpkg_store
     sent = tiny_mission()
     for layer in VALIDATE:
         _commit(store, layer, getattr(sent, layer))
