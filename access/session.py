@@ -1,0 +1,228 @@
+"""The data layer every page and command goes through: the store, seen as one caller.
+
+A :class:`Session` is a store plus who is asking. It checks :mod:`access.policy`
+before every read and write, narrows what comes back (uploads under review only for
+those who may see them; restricted fields blanked on rows the caller may not read)
+and writes the audit entry of every action, refused ones included. The raw store
+stays available to set-up code (the sample import, migrations) only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from access.policy import Denied, allowed
+from access.roles import FIELD_OFFICE, Caller
+from ingest.source import Upload
+from store.base import ACCEPTED, UNDER_REVIEW, Batch, Store
+
+RESTRICTED = {"incidents": ("narrative", "perpetrator_name", "motivation_raw")}
+"""Fields only analysts, and the office that sent the row, may read: free text that can
+name victims, witnesses or perpetrators."""
+
+WITHHELD = "(withheld)"
+
+
+class Session:
+    """``store`` as ``caller`` may see and change it.
+
+    Raises (from every method)
+    ------
+    access.policy.Denied
+        when the caller's role does not allow the action; the refusal is audited.
+    """
+
+    def __init__(self, store: Store, caller: Caller) -> None:
+        self._store = store
+        self.caller = caller
+
+    def __repr__(self) -> str:
+        return f"Session({self._store!r}, {self.caller.describe()})"
+
+    @property
+    def location(self) -> str:
+        return self._store.location
+
+    # --- checks -----------------------------------------------------------------------
+    def may(self, action: str, office: str | None = None) -> bool:
+        """Whether this caller may do ``action`` (for ``office``); nothing is recorded."""
+        return allowed(self.caller, action, office)
+
+    def require(self, action: str, office: str | None = None, target: str = "") -> None:
+        """Raise :class:`Denied` (and audit the refusal) unless the caller may."""
+        if allowed(self.caller, action, office):
+            return
+        refusal = Denied(self.caller, action, office)
+        self._store.record(
+            "denied", by=self.caller, target=target, details={"action": action, "why": str(refusal)}
+        )
+        raise refusal
+
+    def _visible(self, batch: Batch) -> bool:
+        if batch.in_analysis:
+            return True
+        return batch.status == "active" and self.may("view_under_review", batch.office)
+
+    # --- reading ----------------------------------------------------------------------
+    def batches(self, layer: str | None = None) -> list[Batch]:
+        """The batches this caller may know of, newest first.
+
+        Analysts see every batch. A field office sees its own in full and the others'
+        accepted ones with sender and file name withheld; viewers and admins see the
+        accepted ones so withheld. File names can name people.
+        """
+        shown = []
+        for batch in self._store.batches(layer):
+            if self.may("view_batch_details", batch.office):
+                shown.append(batch)
+            elif batch.in_analysis:
+                shown.append(_withheld(batch))
+        return shown
+
+    def batch(self, batch_id: int) -> Batch:
+        """One batch, in full; :class:`Denied` unless the caller may see its details."""
+        batch = self._store.batch(batch_id)
+        self.require("view_batch_details", batch.office, f"batch {batch_id}")
+        return batch
+
+    def original(self, batch_id: int) -> Upload:
+        """The file as sent (analysts; the sending office)."""
+        self.batch(batch_id)
+        return self._store.original(batch_id)
+
+    def report(self, batch_id: int) -> pd.DataFrame:
+        """The batch's row-level report (analysts; the sending office)."""
+        self.batch(batch_id)
+        return self._store.report(batch_id)
+
+    def layer(self, name: str, **options: Any) -> gpd.GeoDataFrame | pd.DataFrame:
+        """The rows this caller may see: accepted batches, plus under-review ones they may
+        see; restricted fields are empty (missing) on rows of batches they may not read."""
+        self.require("view_map", target=name)
+        if options.get("include_withdrawn"):
+            self.require("withdraw", target=name)
+        frame = self._store.layer(name, **options)
+        batches = {b.batch_id: b for b in self._store.batches(name)}
+        keep = frame["batch_id"].map(lambda b: self._visible(batches[int(b)])).astype(bool)
+        frame = frame[keep.to_numpy()].reset_index(drop=True)
+        hidden = [c for c in RESTRICTED.get(name, ()) if c in frame]
+        if hidden and len(frame):
+            readable = frame["batch_id"].map(
+                lambda b: self.may("view_restricted", batches[int(b)].office)
+            )
+            blank = ~readable.astype(bool).to_numpy()
+            for column in hidden:
+                frame[column] = frame[column].mask(blank)
+        return frame
+
+    def mappings(self, layer: str) -> dict[str, dict[str, str]]:
+        return self._store.mappings(layer)
+
+    def is_empty(self) -> bool:
+        return self._store.is_empty()
+
+    def find_upload(self, layer: str, sha256: str) -> Batch | None:
+        return self._store.find_upload(layer, sha256)
+
+    def existing_ids(self, layer: str, ids: Any) -> dict[str, int]:
+        return self._store.existing_ids(layer, ids)
+
+    # --- uploads and reviews ----------------------------------------------------------
+    def import_options(self, options: Any) -> Any:
+        """``options`` with this caller as the uploader, once they may upload for its office."""
+        self.require("upload", options.office, f"upload for {options.office}")
+        return dataclasses.replace(options, uploader=self.caller.name)
+
+    def commit_batch(self, batch: Any, rows: pd.DataFrame, **kwargs: Any) -> Batch:
+        """Commit an upload as this caller. A field office's upload waits for an analyst
+        (``under_review``); an analyst's goes straight into analysis."""
+        self.require("upload", batch.office, f"upload for {batch.office}")
+        review = UNDER_REVIEW if self.caller.role == FIELD_OFFICE else ACCEPTED
+        batch = dataclasses.replace(batch, uploader=self.caller.name, review=review)
+        return self._store.commit_batch(batch, rows, by=self.caller, **kwargs)
+
+    def save_mapping(
+        self, name: str, layer: str, mapping: dict[str, str], *, office: str, by: Any = None
+    ) -> None:
+        self.require("upload", office, f"mapping {name}")
+        self._store.save_mapping(name, layer, mapping, office=office, by=self.caller)
+
+    def under_review(self) -> list[Batch]:
+        """Active batches waiting for an analyst, oldest first (those the caller may see)."""
+        waiting = [b for b in self._store.batches() if b.status == "active"]
+        waiting = [b for b in waiting if b.review == UNDER_REVIEW]
+        return [b for b in reversed(waiting) if self.may("view_under_review", b.office)]
+
+    def accept(self, batch_id: int) -> Batch:
+        self.require("review", target=f"batch {batch_id}")
+        return self._store.accept(batch_id, by=self.caller)
+
+    def withdraw(self, batch_id: int, *, reason: str, by: Any = None) -> Batch:
+        self.require("withdraw", target=f"batch {batch_id}")
+        return self._store.withdraw(batch_id, by=self.caller, reason=reason)
+
+    def restore(self, batch_id: int, *, by: Any = None) -> Batch:
+        self.require("restore", target=f"batch {batch_id}")
+        return self._store.restore(batch_id, by=self.caller)
+
+    # --- coding motivations -----------------------------------------------------------
+    def edit_motivation(
+        self,
+        incident_id: str,
+        *,
+        motivation: str | None = None,
+        confidence: str | None = None,
+        reason: str,
+    ) -> None:
+        """Recode an incident's motivation and/or its confidence, keeping the history."""
+        self.require("edit_motivation", target=f"incidents {incident_id}")
+        changes: dict[str, Any] = {}
+        if motivation is not None:
+            changes["motivation"] = motivation
+        if confidence is not None:
+            changes["motivation_confidence"] = confidence
+        if not changes:
+            raise ValueError("give a motivation, a confidence or both to edit")
+        self._store.edit("incidents", incident_id, changes, by=self.caller, reason=reason)
+
+    def edits(self, incident_id: str | None = None) -> pd.DataFrame:
+        """Who changed which incident's coding, when, from what to what."""
+        self.require("view_edit_history", target="edits")
+        return self._store.edits("incidents", incident_id)
+
+    # --- what leaves the store --------------------------------------------------------
+    def record_sign_in(self, method: str) -> None:
+        self._store.record("sign_in", by=self.caller, details={"method": method})
+
+    def record_output(self, kind: str, details: Mapping[str, Any]) -> None:
+        """Audit a briefing (``kind="briefing"``) or an export (``"export"``)."""
+        self.require(kind, target=kind)
+        self._store.record(
+            kind, by=self.caller, target=str(details.get("file", "")), details=details
+        )
+
+    def record_users_change(self, action: str, name: str, details: Mapping[str, Any]) -> None:
+        self.require("manage_users", target=f"user {name}")
+        self._store.record(action, by=self.caller, target=f"user {name}", details=details)
+
+    def audit_log(self) -> pd.DataFrame:
+        """The audit log (admins); reading it for an export is itself recorded."""
+        self.require("view_audit", target="audit log")
+        return self._store.audit_log()
+
+
+def _withheld(batch: Batch) -> Batch:
+    return dataclasses.replace(
+        batch,
+        uploader=WITHHELD,
+        source_name=WITHHELD,
+        mapping={},
+        notes=[],
+        status_changed_by=None if batch.status_changed_by is None else WITHHELD,
+        reviewed_by=None if batch.reviewed_by is None else WITHHELD,
+    )
