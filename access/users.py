@@ -199,7 +199,7 @@ class Users:
             :data:`access.roles.ROLES`, a field office user has no office, a password user's
             password is too short, or an OIDC user is given a password.
         """
-        office = _office(office)
+        added_by, office = _by(by), _office(office)
         self._check_new(name, role, office)
         if oidc and password is not None:
             raise UsersError(
@@ -207,7 +207,7 @@ class Users:
                 "add it without a password, or without oidc to sign in with one"
             )
         hashed = None if oidc else self._hash(name, password)
-        user = User(name, role, office, hashed, bool(oidc), _now(), _by(by))
+        user = User(name, role, office, hashed, bool(oidc), _now(), added_by)
         with self._changing() as users:
             self._check_new(name, role, office)  # another process may have added it
             users.append(user)

@@ -1,0 +1,1 @@
+"""Tests of :mod:`access`: roles, the users file and sign-in."""
