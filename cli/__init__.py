@@ -12,6 +12,7 @@ from pathlib import Path
 from cli.analysis import add_commands as add_analysis_commands
 from cli.imports import add_commands
 from cli.outputs import add_commands as add_output_commands
+from cli.users import add_commands as add_user_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -69,6 +70,7 @@ def parser() -> argparse.ArgumentParser:
     add_commands(commands)
     add_analysis_commands(commands)
     add_output_commands(commands)
+    add_user_commands(commands)
     return top
 
 

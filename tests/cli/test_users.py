@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import getpass
 import io
 import json
@@ -17,35 +16,39 @@ import pytest
 
 from access.roles import Caller
 from access.users import USERS_ENV, load
-from cli.users import add_commands
+from cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
-# Until ``cli.main`` has the users commands: a ``pocmap`` with only them.
-POCMAP_CODE = """
-import argparse, sys
-from cli.users import add_commands
-top = argparse.ArgumentParser(prog="pocmap")
-add_commands(top.add_subparsers(dest="command", required=True))
-args = top.parse_args()
-sys.exit(args.run(args))
-"""
+POCMAP_CODE = "import sys; from cli import main; sys.exit(main())"
 POCMAP = [sys.executable, "-c", POCMAP_CODE]
 
 
 def run(*argv: str) -> int:
-    """``pocmap ARGV`` in this process (``cli.main(list(argv))`` once it is wired in)."""
-    top = argparse.ArgumentParser(prog="pocmap")
-    add_commands(top.add_subparsers(dest="command", required=True))
-    args = top.parse_args(argv)
-    return args.run(args)
+    """``pocmap ARGV`` in this process."""
+    return main(list(argv))
 
 
 @pytest.fixture
 def path(tmp_path: Path, monkeypatch) -> Path:
     path = tmp_path / "data" / "users.json"
     monkeypatch.setenv(USERS_ENV, str(path))
+    monkeypatch.setenv("POCMAP_DB", str(tmp_path / "data" / "pocmap.gpkg"))
     return path
+
+
+def test_changes_of_users_are_in_the_audit_log(path, stdin) -> None:
+    from store import open_store
+
+    stdin(PASSWORD + "\n")
+    assert run("users", "add", "ana", "--role", "analyst", "--password-stdin", "--by", "it") == 0
+    assert run("users", "remove", "ana", "--by", "it") == 0
+    log = open_store().audit_log()
+    assert log[["action", "actor", "target"]].values.tolist() == [
+        ["user_add", "it", "user ana"],
+        ["user_remove", "it", "user ana"],
+    ]
+    assert "analyst" in log["details"].iloc[0]
 
 
 @pytest.fixture
