@@ -6,6 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui import data
+
 ROOT = Path(__file__).resolve().parent
 PAGES = ROOT / "ui" / "pages"
 # A local icon: a ":material/...:" page icon makes the browser fetch it from Google.
@@ -17,14 +19,19 @@ st.set_page_config(
     layout="wide",
 )
 
-navigation = st.navigation(
-    [
-        st.Page(PAGES / "joint_map.py", title="Joint map", icon=":material/map:", default=True),
-        st.Page(PAGES / "joint_analysis.py", title="Joint analysis", icon=":material/insights:"),
-        st.Page(PAGES / "upload.py", title="Upload", icon=":material/upload_file:"),
-        st.Page(
-            PAGES / "layers_and_codes.py", title="Layers and codes", icon=":material/list_alt:"
-        ),
-    ]
+# Signs the person in first (or stops here); the pages each role sees.
+session = data.session()
+pages = [
+    st.Page(PAGES / "joint_map.py", title="Joint map", icon=":material/map:", default=True),
+    st.Page(PAGES / "joint_analysis.py", title="Joint analysis", icon=":material/insights:"),
+]
+if session.may("upload", session.caller.office):
+    pages.append(st.Page(PAGES / "upload.py", title="Upload", icon=":material/upload_file:"))
+if session.may("review"):
+    pages.append(st.Page(PAGES / "review.py", title="Review", icon=":material/fact_check:"))
+pages.append(
+    st.Page(PAGES / "layers_and_codes.py", title="Layers and codes", icon=":material/list_alt:")
 )
-navigation.run()
+if session.may("view_audit"):
+    pages.append(st.Page(PAGES / "admin.py", title="Admin", icon=":material/shield_person:"))
+st.navigation(pages).run()

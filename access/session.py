@@ -40,6 +40,8 @@ class Session:
     def __init__(self, store: Store, caller: Caller) -> None:
         self._store = store
         self.caller = caller
+        self.sign_in_method: str | None = None
+        """How the caller signed in (``password``, ``oidc``), ``None`` when nobody did."""
 
     def __repr__(self) -> str:
         return f"Session({self._store!r}, {self.caller.describe()})"

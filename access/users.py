@@ -152,6 +152,13 @@ class Users:
             matched = False
         return user.caller() if matched and user is not None and stored else None
 
+    def for_name(self, name: str) -> Caller | None:
+        """The caller a password user of this name is now (role and office as the file
+        says today), else ``None``: a signed-in page checks it is still so."""
+        self._refresh()
+        user = self._find(name) if isinstance(name, str) else None
+        return user.caller() if user is not None and not user.oidc else None
+
     def for_oidc(self, email: str) -> Caller | None:
         """The caller for an email the identity provider signed in (any case), else ``None``.
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from cli.analysis import add_commands as add_analysis_commands
 from cli.imports import add_commands
+from cli.migrate import add_commands as add_migrate_commands
 from cli.outputs import add_commands as add_output_commands
 from cli.users import add_commands as add_user_commands
 
@@ -19,7 +20,26 @@ APP = ROOT / "app.py"
 DEFAULT_PORT = 8501
 
 
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
 def _serve(args: argparse.Namespace) -> int:
+    from access.users import UsersError, load
+
+    try:
+        users = load()
+    except UsersError as err:
+        print(f"pocmap serve: {err}", file=sys.stderr)
+        return 2
+    oidc = (ROOT / ".streamlit" / "secrets.toml").is_file()
+    if not users.configured() and not oidc and args.address not in _LOOPBACK:
+        print(
+            f"pocmap serve: no users are configured ({users.path}), so access control is off "
+            f"and pocmap serves this machine only, not --address {args.address}; add users "
+            "first with `pocmap users add NAME --role admin`",
+            file=sys.stderr,
+        )
+        return 2
     env = dict(os.environ)
     if args.data:
         folder = Path(args.data).resolve()
@@ -71,6 +91,7 @@ def parser() -> argparse.ArgumentParser:
     add_analysis_commands(commands)
     add_output_commands(commands)
     add_user_commands(commands)
+    add_migrate_commands(commands)
     return top
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from access.session import Session
 from analysis.filters import IncidentFilter
 from analysis.joint import Options
 from briefing import exports
@@ -24,7 +25,7 @@ from briefing.figures import default_marking
 from briefing.render import DEFAULT_TITLE, Briefing, BriefingOptions, make_briefing
 from layers.joint_map import tile_server_from_env
 from layers.mission import MissionData
-from ui.data import data_key, store_batches
+from ui.data import data_key, session, store_batches
 from ui.text import md
 
 _FILES = (
@@ -104,6 +105,7 @@ def _panel(data: MissionData, selection: IncidentFilter, key: str, analysis: Opt
         if made is None or st.session_state.get(f"{key}_made_for") != wanted:
             with st.spinner("Drawing the briefing…"):
                 made = make_briefing(data, selection, options, batches=store_batches())
+            session().record_output("briefing", _what(made, "pdf and png"))
             st.session_state[f"{key}_made"] = made
             st.session_state[f"{key}_made_for"] = wanted
         stamp = f"{made.generated_at:%Y%m%d-%H%M}"
@@ -127,7 +129,7 @@ def _panel(data: MissionData, selection: IncidentFilter, key: str, analysis: Opt
             label, mime = _EXPORT_LABELS[fmt]
             column.download_button(
                 label,
-                _deferred(made, fmt),
+                _deferred(made, fmt, session()),
                 file_name=f"pocmap-export-{stamp}.{fmt}",
                 mime=mime,
                 key=f"{key}_export_{fmt}",
@@ -135,10 +137,21 @@ def _panel(data: MissionData, selection: IncidentFilter, key: str, analysis: Opt
             )
 
 
-def _deferred(made: Briefing, fmt: str):
-    """The export, made only when its button is clicked."""
+def _what(made: Briefing, fmt: str) -> dict[str, object]:
+    """What the audit log keeps of a briefing or export: never the data itself."""
+    return {
+        "format": fmt,
+        "level": made.options.disclosure.level,
+        "title": made.options.title,
+        "generated_at": f"{made.generated_at:%Y-%m-%dT%H:%M}",
+    }
+
+
+def _deferred(made: Briefing, fmt: str, session: Session):
+    """The export, made (and audited) only when its button is clicked."""
 
     def build() -> bytes:
+        session.record_output("export", _what(made, fmt))
         return exports.to_bytes(made.prepared, fmt)
 
     return build

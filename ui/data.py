@@ -16,6 +16,8 @@ from typing import Any
 
 import streamlit as st
 
+from access.roles import Caller
+from access.session import Session
 from analysis.selection_index import CellIndex, IncidentIndex
 from ingest.sample import is_sample_only
 from layers.mission import (
@@ -55,14 +57,26 @@ def store() -> Any:
     return open_store()
 
 
-@st.cache_resource(show_spinner="Loading the mission's layers…", max_entries=4)
-def _load_store(location: str, label: str, fingerprint: tuple) -> MissionData:
-    return from_layers(store().layer, label)
+def session() -> Session:
+    """The store as whoever uses this page sees it (signing them in first)."""
+    from ui.auth import signed_in
+
+    return signed_in(store())
+
+
+@st.cache_resource(show_spinner="Loading the mission's layers…", max_entries=8)
+def _load_store(
+    location: str, label: str, fingerprint: tuple, role: str, office: str | None
+) -> MissionData:
+    # What a caller sees depends on their role and office only: one load per such view.
+    view = Session(store(), Caller(f"{role} view", role, office))
+    return from_layers(view.layer, label)
 
 
 def store_batches() -> list[Any] | None:
-    """The store's batches, to name a briefing's sources; None when showing a folder."""
-    return None if data_folder() is not None else store().batches()
+    """The batches the caller may know of, to name a briefing's sources; None when showing
+    a folder."""
+    return None if data_folder() is not None else session().batches()
 
 
 def _store_label(batches: list[Any]) -> str:
@@ -82,12 +96,19 @@ def mission_data() -> MissionData | None:
         )
         # The files' sizes and times are part of the cache key, so a changed file reloads.
         return _load_folder(str(folder), label, _fingerprint(folder))
+    caller = session().caller
     batches = store().batches()
-    if not any(b.layer == "admin_boundaries" and b.status == "active" for b in batches):
+    if not any(b.layer == "admin_boundaries" and b.in_analysis for b in batches):
         return None
-    # Any import, withdrawal or restore changes this key, so the map reloads then only.
-    fingerprint = tuple((b.batch_id, b.status) for b in batches)
-    return _load_store(store().location, _store_label(batches), fingerprint)
+    # Any import, review, withdrawal, restore or recoding changes this key, so the map
+    # reloads then only.
+    fingerprint = (
+        tuple((b.batch_id, b.status, b.review) for b in batches),
+        len(store().edits()),
+    )
+    return _load_store(
+        store().location, _store_label(batches), fingerprint, caller.role, caller.office
+    )
 
 
 @st.cache_resource(show_spinner="Indexing the incidents…", max_entries=4)

@@ -124,7 +124,10 @@ def batch_history(store: Any) -> None:
         pd.DataFrame(
             {
                 "batch": [b.batch_id for b in batches],
-                "status": [b.status for b in batches],
+                "status": [
+                    b.status if b.status == "withdrawn" else b.review.replace("_", " ")
+                    for b in batches
+                ],
                 "layer": [b.layer for b in batches],
                 "office": [b.office for b in batches],
                 "imported": [b.imported_at for b in batches],
@@ -143,18 +146,21 @@ def batch_history(store: Any) -> None:
     )
     batch = next(b for b in batches if b.batch_id == chosen)
     left, mid, right = st.columns(3)
-    original = store.original(batch.batch_id)
-    left.download_button(
-        "Original file", original.data, file_name=original.name, key="history_original"
-    )
+    if store.may("view_batch_details", batch.office):
+        original = store.original(batch.batch_id)
+        left.download_button(
+            "Original file", original.data, file_name=original.name, key="history_original"
+        )
+    if not store.may("withdraw"):
+        return
     if batch.status == "active":
         reason = mid.text_input("Why withdraw it", key="history_reason")
         if right.button("Withdraw", key="history_withdraw", disabled=not reason.strip()):
-            store.withdraw(batch.batch_id, by="upload page", reason=reason.strip())
+            store.withdraw(batch.batch_id, reason=reason.strip())
             st.rerun()
     elif right.button("Restore", key="history_restore"):
         try:
-            store.restore(batch.batch_id, by="upload page")
+            store.restore(batch.batch_id)
         except ValueError as err:
             st.error(md(err))
         else:

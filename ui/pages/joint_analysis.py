@@ -13,8 +13,8 @@ from analysis.joint import JointAnalysis, Options, analyse, table_csv
 from layers import hotspot_cells
 from layers.incidents import MOTIVATION_COLOURS, MOTIVATION_LABELS, MOTIVATIONS
 from layers.joint_map import build_joint_map, legend_html
-from ui import briefing, filters
-from ui.data import data_key, mission_data
+from ui import auth, briefing, filters
+from ui.data import data_key, mission_data, session
 from ui.text import md
 
 MAP_HEIGHT = 620
@@ -98,6 +98,7 @@ def _trend_chart(incidents: pd.DataFrame) -> alt.Chart | None:
     )
 
 
+auth.show(session())
 data = mission_data()
 st.title("Joint analysis")
 if data is None:

@@ -20,8 +20,8 @@ from layers.joint_map import (
     tile_server_from_env,
 )
 from layers.selection_map import joint_map_for
-from ui import briefing, filters
-from ui.data import indexes, mission_data
+from ui import auth, briefing, filters
+from ui.data import indexes, mission_data, session
 
 MAP_HEIGHT = 680
 _VIEW_NOTES = {
@@ -32,6 +32,7 @@ _VIEW_NOTES = {
     f"to {POINTS_WHEN_CLOSE_UP_TO:,} or fewer to see each incident when you zoom in.",
 }
 
+auth.show(session())
 data = mission_data()
 if data is None:
     st.title("Joint POC and political map")

@@ -12,8 +12,10 @@ from layers import (
     mission_presence,
     political_processes,
 )
-from ui.data import data_folder, mission_data, store
+from ui import auth
+from ui.data import data_folder, mission_data, session, store
 
+auth.show(session())
 data = mission_data()
 
 st.title("Layers and codes")
@@ -26,7 +28,7 @@ folder = data_folder()
 st.write(
     f"Loaded from the folder `{folder}`."
     if folder
-    else f"Loaded from the store `{store().location}` (active batches only)."
+    else f"Loaded from the store `{store().location}` (accepted batches; yours under review too)."
 )
 
 layer_rows = [

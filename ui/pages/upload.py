@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from access.roles import ANALYST, FIELD_OFFICE, Caller
+from access.session import Session
 from ingest import readers
 from ingest.layer_specs import LAYER_LABELS, LAYER_SPECS
 from ingest.pipeline import ImportOptions, commit_import, preview_import
 from ingest.profiles import PROFILE_LABELS, PROFILES
 from ingest.source import IngestError, Upload
 from ingest.values import DATE_ORDER_LABELS, DATE_ORDERS
-from ui import upload_parts
-from ui.data import data_folder, store
+from ui import auth, upload_parts
+from ui.data import data_folder, session, store
 from ui.text import md
 
 st.title("Upload a file")
@@ -22,20 +24,34 @@ st.caption(
 if data_folder() is not None:
     st.warning("The map shows a folder of files (POCMAP_DATA_DIR); uploads go to the store.")
 
-the_store = store()
+the_store = session()
+auth.show(the_store)
+if not the_store.may("upload", the_store.caller.office):
+    st.info(
+        f"Your role ({the_store.caller.role}) does not upload data: field offices and analysts do."
+    )
+    st.stop()
 left, right = st.columns(2)
 layer = left.selectbox(
     "Layer", tuple(LAYER_SPECS), format_func=LAYER_LABELS.get, key="upload_layer"
 )
 ANOTHER_OFFICE = "Another office…"
-office = right.selectbox(
-    "Field office",
-    [*upload_parts.office_choices(the_store), ANOTHER_OFFICE],
-    key="upload_office",
-)
-if office == ANOTHER_OFFICE:
-    office = right.text_input("Office name", key="upload_new_office", max_chars=80).strip()
-uploader = left.text_input("Your name", key="upload_uploader", max_chars=80)
+if the_store.caller.role == FIELD_OFFICE:
+    # A field office uploads for itself only (the data layer refuses anything else).
+    office = right.selectbox("Field office", [the_store.caller.office], key="upload_office")
+else:
+    office = right.selectbox(
+        "Field office",
+        [*upload_parts.office_choices(the_store), ANOTHER_OFFICE],
+        key="upload_office",
+    )
+    if office == ANOTHER_OFFICE:
+        office = right.text_input("Office name", key="upload_new_office", max_chars=80).strip()
+if the_store.sign_in_method is None:
+    # Access control is off: whoever is at this machine says who they are.
+    uploader = left.text_input("Your name", key="upload_uploader", max_chars=80)
+    if uploader.strip():
+        the_store = Session(store(), Caller(uploader.strip(), ANALYST))
 order = right.selectbox(
     "How the office writes 03/04/2024",
     (None, *DATE_ORDERS),
@@ -74,15 +90,16 @@ if sent is not None and office:
         preview = preview_import(
             the_store,
             upload,
-            ImportOptions(
-                layer=layer,
-                office=office,
-                uploader=uploader or "unknown",
-                profile=profile,
-                mapping=overrides or None,
-                sheet=part if is_sheet else None,
-                source_layer=None if is_sheet else part,
-                date_order=order,
+            the_store.import_options(
+                ImportOptions(
+                    layer=layer,
+                    office=office,
+                    profile=profile,
+                    mapping=overrides or None,
+                    sheet=part if is_sheet else None,
+                    source_layer=None if is_sheet else part,
+                    date_order=order,
+                )
             ),
         )
     except (IngestError, ValueError) as err:
@@ -131,8 +148,11 @@ if sent is not None and office:
                         layer,
                         dict(preview.mapped.mapping),
                         office=office,
-                        by=uploader or "unknown",
                     )
-                st.success(f"Imported as batch {batch.batch_id}: {md(batch.source_name)}.")
+                waits = " It waits for an analyst's review before it shows on the map."
+                st.success(
+                    f"Imported as batch {batch.batch_id}: {md(batch.source_name)}."
+                    + (waits if batch.review == "under_review" else "")
+                )
 
 upload_parts.batch_history(the_store)

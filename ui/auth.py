@@ -1,0 +1,135 @@
+"""Who is using the app: OIDC (``st.login``), the local users file, or nobody (localhost).
+
+- A deployment with an ``[auth]`` section in ``.streamlit/secrets.toml`` signs people in
+  through its identity provider; the users file (``POCMAP_USERS``) gives each email its
+  role and office. An email not in it is refused.
+- Otherwise, when the users file has users, a name and password form checks them
+  (argon2 hashes).
+- With no users at all, access control is off: the app serves this machine only
+  (requests from elsewhere are refused) and says so on every page.
+"""
+
+from __future__ import annotations
+
+import getpass
+import ipaddress
+
+import streamlit as st
+
+from access import users as users_file
+from access.roles import ANALYST, ROLE_LABELS, Caller
+from access.session import Session
+from ui.text import md
+
+_SIGNED_IN = "pocmap_caller"
+_RECORDED = "pocmap_sign_in_recorded"
+
+
+def local_caller() -> Caller:
+    """The one person at this machine when access control is off: an analyst."""
+    return Caller(f"{getpass.getuser()} (this machine)", ANALYST)
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+    except Exception:  # a malformed secrets file: say so rather than serve unprotected
+        st.error("`.streamlit/secrets.toml` cannot be read; fix it to sign in.")
+        st.stop()
+
+
+def _from_this_machine() -> bool:
+    # Streamlit gives None for a loopback client (and no string for in-process tests).
+    # `pocmap serve` also binds to localhost only while no users are configured.
+    address = st.context.ip_address
+    if not isinstance(address, str) or not address:
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return address == "localhost"
+
+
+def _oidc(users: users_file.Users) -> Caller:
+    if not st.user.is_logged_in:
+        st.title("pocmap")
+        st.write("Sign in with your mission account to see the joint map.")
+        st.button("Sign in", on_click=st.login, type="primary", key="auth_login")
+        st.stop()
+    email = str(st.user.get("email") or "")
+    caller = users.for_oidc(email)
+    if caller is None:
+        st.error(
+            f"{md(email or 'This account')} is signed in but has no role in pocmap; "
+            "ask an admin to add it with `pocmap users add EMAIL --role ROLE --oidc`."
+        )
+        st.button("Sign out", on_click=st.logout, key="auth_logout_unknown")
+        st.stop()
+    return caller
+
+
+def _password(users: users_file.Users) -> Caller:
+    caller = st.session_state.get(_SIGNED_IN)
+    if caller is not None and users.for_name(caller.name) == caller:
+        return caller
+    st.session_state.pop(_SIGNED_IN, None)  # removed or changed since: sign in again
+    st.title("pocmap")
+    with st.form("auth_form"):
+        name = st.text_input("Name", key="auth_name", max_chars=64)
+        password = st.text_input("Password", type="password", key="auth_password")
+        sent = st.form_submit_button("Sign in", type="primary")
+    if sent:
+        caller = users.verify(name, password)
+        if caller is None:
+            st.error("Wrong name or password.")
+        else:
+            st.session_state[_SIGNED_IN] = caller
+            st.session_state.pop(_RECORDED, None)
+            st.rerun()
+    st.stop()
+
+
+def signed_in(store) -> Session:
+    """The session of whoever uses this page; shows the sign-in and stops the page until
+    someone is signed in. Draws nothing once they are (see :func:`show`)."""
+    users = users_file.load()
+    if _oidc_configured():
+        caller, method = _oidc(users), "oidc"
+    elif users.configured():
+        caller, method = _password(users), "password"
+    else:
+        if not _from_this_machine():
+            st.error(
+                "Access control is off (no users are configured), so pocmap serves only the "
+                "machine it runs on. Add users with `pocmap users add` to serve a network."
+            )
+            st.stop()
+        caller, method = local_caller(), None
+    session = Session(store, caller)
+    session.sign_in_method = method
+    if method and st.session_state.get(_RECORDED) != caller:
+        session.record_sign_in(method)
+        st.session_state[_RECORDED] = caller
+    return session
+
+
+def show(session: Session) -> None:
+    """Who is signed in (sidebar, with a sign-out button) and, when access control is
+    off, the banner saying so. Once per page run."""
+    caller, method = session.caller, session.sign_in_method
+    if method is None:
+        st.warning(
+            "Access control is off: no users are configured, so pocmap serves this machine "
+            "only and you act as an analyst. `pocmap users add NAME --role admin` turns it on.",
+            icon=":material/lock_open:",
+        )
+    with st.sidebar:
+        st.markdown(f"Signed in as **{md(caller.name)}**: {md(ROLE_LABELS[caller.role])}")
+        if method == "oidc":
+            st.button("Sign out", on_click=st.logout, key="auth_logout")
+        elif method == "password" and st.button("Sign out", key="auth_logout"):
+            st.session_state.pop(_SIGNED_IN, None)
+            st.session_state.pop(_RECORDED, None)
+            st.rerun()
