@@ -65,10 +65,13 @@ class Session:
         )
         raise refusal
 
-    def _visible(self, batch: Batch) -> bool:
-        if batch.in_analysis:
-            return True
-        return batch.status == "active" and self.may("view_under_review", batch.office)
+    def _waiting(self, batch: Batch) -> bool:
+        """An active batch under review that this caller may look at."""
+        return (
+            batch.status == "active"
+            and batch.review == UNDER_REVIEW
+            and self.may("view_under_review", batch.office)
+        )
 
     # --- reading ----------------------------------------------------------------------
     def batches(self, layer: str | None = None) -> list[Batch]:
@@ -102,15 +105,20 @@ class Session:
         self.batch(batch_id)
         return self._store.report(batch_id)
 
-    def layer(self, name: str, **options: Any) -> gpd.GeoDataFrame | pd.DataFrame:
-        """The rows this caller may see: accepted batches, plus under-review ones they may
-        see; restricted fields are empty (missing) on rows of batches they may not read."""
+    def layer(
+        self, name: str, *, under_review: bool = False, **options: Any
+    ) -> gpd.GeoDataFrame | pd.DataFrame:
+        """The rows maps and analysis show: those of accepted batches. With
+        ``under_review``, instead, the rows of batches still waiting for an analyst that
+        this caller may look at (analysts: all; a field office: its own). Restricted
+        fields are empty (missing) on rows of batches the caller may not read."""
         self.require("view_map", target=name)
-        if options.get("include_withdrawn"):
-            self.require("withdraw", target=name)
+        if under_review and not self.may("view_under_review", self.caller.office):
+            self.require("view_under_review", self.caller.office, target=name)
         frame = self._store.layer(name, **options)
         batches = {b.batch_id: b for b in self._store.batches(name)}
-        keep = frame["batch_id"].map(lambda b: self._visible(batches[int(b)])).astype(bool)
+        shown = self._waiting if under_review else (lambda batch: batch.in_analysis)
+        keep = frame["batch_id"].map(lambda b: shown(batches[int(b)])).astype(bool)
         frame = frame[keep.to_numpy()].reset_index(drop=True)
         hidden = [c for c in RESTRICTED.get(name, ()) if c in frame]
         if hidden and len(frame):

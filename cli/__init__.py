@@ -13,6 +13,7 @@ from cli.analysis import add_commands as add_analysis_commands
 from cli.imports import add_commands
 from cli.migrate import add_commands as add_migrate_commands
 from cli.outputs import add_commands as add_output_commands
+from cli.review import add_commands as add_review_commands
 from cli.users import add_commands as add_user_commands
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,6 +91,7 @@ def parser() -> argparse.ArgumentParser:
     add_commands(commands)
     add_analysis_commands(commands)
     add_output_commands(commands)
+    add_review_commands(commands)
     add_user_commands(commands)
     add_migrate_commands(commands)
     return top

@@ -122,9 +122,9 @@ def _data(args: argparse.Namespace) -> MissionData | None:
     if args.data:
         folder = Path(args.data).resolve()
         return load_folder(folder, SAMPLE_LABEL if folder == SAMPLE_DIR.resolve() else folder.name)
-    from store import open_store
+    from cli.session import cli_session
 
-    store = open_store()
+    store = cli_session()
     if store.is_empty():
         print(
             f"pocmap: the store {store.location} is empty; import data with `pocmap import` "

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cli.session import cli_session
 from ingest.layer_specs import LAYER_SPECS
 from ingest.pipeline import ImportOptions, commit_import, preview_import, reprocess
 from ingest.profiles import PROFILES
@@ -61,6 +62,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     withdraw.add_argument("--reason", required=True)
     withdraw.add_argument("--by", default="command line")
     withdraw.set_defaults(run=lambda a: _status(a, "withdraw"))
+
+    accept = commands.add_parser(
+        "accept", help="accept a batch under review into maps and analysis"
+    )
+    accept.add_argument("batch", type=int)
+    accept.add_argument("--by", default="command line")
+    accept.set_defaults(run=lambda a: _status(a, "accept"))
 
     restore = commands.add_parser("restore", help="bring a withdrawn batch back")
     restore.add_argument("batch", type=int)
@@ -128,7 +136,7 @@ def run_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"pocmap import: {path} is not a file", file=sys.stderr)
         return USAGE
-    store = open_store()
+    store = cli_session(args.uploader)
     try:
         upload = Upload(path.name, path.read_bytes())
         preview = preview_import(store, upload, _options(args, store, args.layer, args.office))
@@ -147,7 +155,6 @@ def run_import(args: argparse.Namespace) -> int:
             args.layer,
             dict(preview.mapped.mapping),
             office=args.office,
-            by=args.uploader,
         )
     label = f"batch {batch.batch_id}" if batch else "not imported"
     if args.report:
@@ -205,7 +212,7 @@ def _refused(args: argparse.Namespace, message: str) -> int:
 
 
 def run_reprocess(args: argparse.Namespace) -> int:
-    store = open_store()
+    store = cli_session(args.uploader)
     try:
         old = store.batch(args.batch)
         args.layer, args.path = old.layer, old.source_name  # for _mapping and messages
@@ -222,13 +229,13 @@ def run_reprocess(args: argparse.Namespace) -> int:
 
 
 def run_batches(args: argparse.Namespace) -> int:
-    batches = open_store().batches(args.layer)
+    batches = cli_session().batches(args.layer)
     if args.json:
         print(json.dumps([b.__dict__ for b in batches], ensure_ascii=False, default=str))
         return OK
     for b in batches:
         print(
-            f"{b.batch_id:>5}  {b.status:<9}  {b.layer:<19} {b.office:<28} {b.imported_at}  "
+            f"{b.batch_id:>5}  {_state(b):<12}  {b.layer:<19} {b.office:<28} {b.imported_at}  "
             f"{b.source_name}: {b.rows_read} read, {b.accepted + b.accepted_with_warning} "
             f"accepted, {b.rejected} rejected"
         )
@@ -237,17 +244,23 @@ def run_batches(args: argparse.Namespace) -> int:
     return OK
 
 
+def _state(batch: Any) -> str:
+    return batch.status if batch.status == "withdrawn" else batch.review.replace("_", " ")
+
+
 def _status(args: argparse.Namespace, action: str) -> int:
-    store = open_store()
+    store = cli_session(args.by)
     try:
         if action == "withdraw":
-            batch = store.withdraw(args.batch, by=args.by, reason=args.reason)
+            batch = store.withdraw(args.batch, reason=args.reason)
+        elif action == "accept":
+            batch = store.accept(args.batch)
         else:
-            batch = store.restore(args.batch, by=args.by)
+            batch = store.restore(args.batch)
     except (KeyError, ValueError) as err:
         print(f"pocmap {action}: {err}", file=sys.stderr)
         return REFUSED
-    print(f"batch {batch.batch_id} is now {batch.status}")
+    print(f"batch {batch.batch_id} is now {_state(batch)}")
     return OK
 
 

@@ -166,14 +166,25 @@ def run_briefing(args: argparse.Namespace) -> int:
             generated_at=dt.datetime.now(dt.UTC),
         )
     )
+    _record(args, "briefing", fmt, out, disclosure.level)
     print(summary(prepared, fmt, out))
     return OK
 
 
 def _store_batches() -> list:
-    from store import open_store
+    from cli.session import cli_session
 
-    return open_store().batches()
+    return cli_session().batches()
+
+
+def _record(args: argparse.Namespace, kind: str, fmt: str, out: Path, level: str) -> None:
+    """Audit a briefing or export made from the store (a folder of files has no log)."""
+    if args.data:
+        return
+    from cli.session import cli_session
+
+    details = {"format": fmt, "level": level, "file": out.name}
+    cli_session().record_output(kind, details)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -191,6 +202,7 @@ def run_export(args: argparse.Namespace) -> int:
         return data
     prepared = prepare(data, _selection(args), disclosure)
     export(prepared, args.format, out)
+    _record(args, "export", args.format, out, disclosure.level)
     print(summary(prepared, args.format, out))
     return OK
 

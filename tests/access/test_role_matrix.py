@@ -114,8 +114,14 @@ def _act(mission: _Mission, session: Session, action: str, office: str) -> bool:
         return bool(rows["narrative"].notna().all())
     if action == "view_under_review":
         batch = mission.batch(office, review=UNDER_REVIEW)
-        seen = len(_ids(session.layer("incidents"), batch)) == 2
-        assert seen == (batch in [b.batch_id for b in session.under_review()])
+        # Maps and analysis never show a batch under review, whoever asks.
+        assert _ids(session.layer("incidents"), batch) == []
+        listed = batch in [b.batch_id for b in session.under_review()]
+        if not session.may("view_under_review", session.caller.office):
+            assert not listed
+            session.layer("incidents", under_review=True)  # refused outright
+        seen = len(_ids(session.layer("incidents", under_review=True), batch)) == 2
+        assert seen == listed
         return seen
     if action == "view_batch_details":
         batch = mission.batch(office)
@@ -172,8 +178,11 @@ def test_role_action_office(mission, role, action, whose):
     grid = EXPECTED[action][ROLES.index(role)]
     expected = grid[0 if whose == "own" else 1] == "y"
     office = _office(whose)
-    # Reads that are not refused outright but narrowed: absence is the refusal.
-    narrowed = action in ("view_restricted", "view_under_review")
+    # Reads that are narrowed, not refused: absence is the refusal. (A field office may
+    # look at uploads under review, its own only; viewers and admins are refused.)
+    narrowed = action == "view_restricted" or (
+        action == "view_under_review" and role == FIELD_OFFICE
+    )
     seen = len(mission.store.audit_log())
     if expected or narrowed:
         assert _act(mission, session, action, office) is expected

@@ -1,0 +1,29 @@
+"""Who the ``pocmap`` command acts as: an analyst, named by ``--by``/``--uploader``.
+
+Whoever runs ``pocmap`` on the server can already open the store itself (the file, or
+the database URL in ``POCMAP_DB``), so the command line is trusted as an analyst; what
+it does still goes through :class:`access.session.Session`, so it is checked the same
+way and every action lands in the audit log under the name given.
+"""
+
+from __future__ import annotations
+
+import getpass
+
+from access.roles import ANALYST, Caller
+from access.session import Session
+from store import open_store
+
+DEFAULT_NAME = "command line"
+
+
+def who(name: str | None) -> Caller:
+    """``name`` as an analyst; the OS user's name when none (or the default) is given."""
+    if not name or name == DEFAULT_NAME:
+        name = f"{getpass.getuser()} (command line)"
+    return Caller(name, ANALYST)
+
+
+def cli_session(name: str | None = None) -> Session:
+    """The store (``POCMAP_DB``) as the command line's analyst."""
+    return Session(open_store(), who(name))
