@@ -85,3 +85,14 @@ def allowed(caller: Caller, action: str, office: str | None = None) -> bool:
     if scope == OWN:
         return office is not None and caller.office is not None and office == caller.office
     return False
+
+
+def markdown_table() -> str:
+    """The matrix as the README prints it (a test keeps the two equal)."""
+    from access.roles import ROLES
+
+    marks = {ANY: "yes", OWN: "own office", NONE: "—"}
+    lines = ["| may … | " + " | ".join(ROLES) + " |", "|---|" + "---|" * len(ROLES)]
+    for action, rule in POLICY.items():
+        lines.append(f"| {_WHAT[action]} | " + " | ".join(marks[rule[r]] for r in ROLES) + " |")
+    return "\n".join(lines)
