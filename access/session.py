@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from access.policy import Denied, allowed
@@ -116,16 +117,16 @@ class Session:
         if under_review and not self.may("view_under_review", self.caller.office):
             self.require("view_under_review", self.caller.office, target=name)
         frame = self._store.layer(name, **options)
-        batches = {b.batch_id: b for b in self._store.batches(name)}
+        batches = self._store.batches(name)
         shown = self._waiting if under_review else (lambda batch: batch.in_analysis)
-        keep = frame["batch_id"].map(lambda b: shown(batches[int(b)])).astype(bool)
-        frame = frame[keep.to_numpy()].reset_index(drop=True)
+        # Per batch, then per row by batch number: vectorised for a million rows.
+        numbers = frame["batch_id"].to_numpy(dtype="int64")
+        keep = np.isin(numbers, [b.batch_id for b in batches if shown(b)])
+        frame = frame[keep].reset_index(drop=True)
         hidden = [c for c in RESTRICTED.get(name, ()) if c in frame]
         if hidden and len(frame):
-            readable = frame["batch_id"].map(
-                lambda b: self.may("view_restricted", batches[int(b)].office)
-            )
-            blank = ~readable.astype(bool).to_numpy()
+            readable = [b.batch_id for b in batches if self.may("view_restricted", b.office)]
+            blank = ~np.isin(frame["batch_id"].to_numpy(dtype="int64"), readable)
             for column in hidden:
                 frame[column] = frame[column].mask(blank)
         return frame
