@@ -1,0 +1,307 @@
+"""Move a whole store to another backend: ``pocmap migrate --to postgresql://...``.
+
+Everything is copied as it is, not replayed: batches keep their numbers, times,
+status (a withdrawn batch stays withdrawn, with who, when and why) and review; their
+rows (withdrawn batches' too) keep their row numbers and the records as read; the
+files as sent, the reports, the saved mappings, the edit history and the audit log
+(same numbers, same actors and times) come along. The source is read in one read
+transaction and the target written in one write transaction, so the copy is one
+consistent state, and the target holds all of it or nothing. The counts are checked
+before the target commits; the copy then ends with one ``migrate`` audit entry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ingest.layer_specs import LAYER_SPECS
+from store import frames, schema, sql
+from store.base import (
+    ACCEPTED,
+    AUDIT_COLUMNS,
+    EDIT_COLUMNS,
+    WITHDRAWN,
+    Batch,
+    StoreError,
+    actor_of,
+)
+from store.pg_schema import SCHEMA
+from store.schema import quote
+from store.sql_store import SqlStore
+
+_BATCH_COLUMNS = [f.name for f in dataclasses.fields(Batch)]
+_JSON_COLUMNS = ("mapping", "notes")
+_MAPPING_COLUMNS = ("name", "layer", "office", "mapping", "saved_at", "saved_by")
+_REPORT_COLUMNS = ("batch_id", *schema.REPORT_COLUMNS)
+_SEQUENCES = (("batches", "batch_id"), ("audit_log", "seq"), ("edits", "edit_id"))
+"""The numbers copied as they are; PostgreSQL's identities must continue after them."""
+
+
+class MigrationError(StoreError):
+    """The migration was refused or its copy did not check out (the target is unchanged)."""
+
+
+@dataclass(frozen=True)
+class MigrationReport:
+    """What was copied: counts checked equal in the source and the target."""
+
+    source: str
+    target: str
+    batches: int
+    withdrawn: int
+    under_review: int
+    rows: dict[str, int]
+    """Rows per layer (every layer, withdrawn batches' rows included)."""
+    rows_per_batch: dict[int, int]
+    files: int
+    file_bytes: int
+    report_lines: int
+    mappings: int
+    edits: int
+    audit_entries: int
+    """Entries copied (the target has one more: the ``migrate`` entry)."""
+
+    def summary(self) -> str:
+        """A few lines for a person: what moved where."""
+        width = max(len(name) for name in self.rows)
+        lines = [
+            f"copied {self.source} -> {self.target}",
+            f"  batches        {self.batches} ({self.withdrawn} withdrawn, "
+            f"{self.under_review} under review)",
+            "  rows per layer (withdrawn batches' rows included):",
+            *(f"    {name.ljust(width)}  {count}" for name, count in self.rows.items()),
+            f"  files as sent  {self.files} ({_size(self.file_bytes)})",
+            f"  report lines   {self.report_lines}",
+            f"  mappings       {self.mappings}",
+            f"  edits          {self.edits}",
+            f"  audit entries  {self.audit_entries} (+1: this migration)",
+        ]
+        return "\n".join(lines)
+
+
+def migrate(source: SqlStore, target: SqlStore, *, by: Any) -> MigrationReport:
+    """Copy every batch, row, file, report, mapping, edit and audit entry of ``source``
+    into ``target``, which must be empty (a new GeoPackage file or PostGIS database).
+
+    ``by`` is who the ``migrate`` audit entry on the target records.
+
+    Raises
+    ------
+    MigrationError
+        when the source is empty, the target is the source or is not empty, the two are
+        at different schema versions, or the counts differ after the copy (nothing is
+        then committed).
+    """
+    actor = actor_of(by)
+    if source.location == target.location:
+        raise MigrationError(f"the source and the target are the same store ({source.location})")
+    if source.schema_version() != target.schema_version():
+        raise MigrationError(
+            f"{source.location} is at schema version {source.schema_version()} but "
+            f"{target.location} at {target.schema_version()}; upgrade pocmap where both open"
+        )
+    with source._reading() as conn:
+        if not _held(conn):
+            raise MigrationError(
+                f"the source store {source.location} is empty: there is nothing to migrate"
+            )
+    _refuse_non_empty(target, target.location)  # before reading anything: fail fast
+    with source._reading() as src, target._writing() as dst:
+        _refuse_non_empty(dst, target.location)  # again, under the target's write lock
+        batches = [
+            sql.to_batch(row) for row in src.execute(f"{sql.SELECT_BATCH} ORDER BY batch_id")
+        ]
+        _insert(dst, "batches", _BATCH_COLUMNS, [_batch_values(b) for b in batches])
+        files = src.execute("SELECT batch_id, data FROM batch_files ORDER BY batch_id").fetchall()
+        _insert(dst, "batch_files", ("batch_id", "data"), [(b, bytes(d)) for b, d in files])
+        report_lines = _copy(src, dst, "batch_reports", _REPORT_COLUMNS, "fid")
+        for layer in LAYER_SPECS:
+            for batch_id, rows in _layer_runs(source, src, layer):
+                names, records = frames.to_records(
+                    rows, schema.spec(layer), batch_id, encode=target._encode_geometries
+                )
+                sql.insert_rows(dst, layer, batch_id, names, records, target.geometry_mark)
+        mappings = _copy(src, dst, "column_mappings", _MAPPING_COLUMNS, "fid")
+        edits = _copy(src, dst, "edits", EDIT_COLUMNS, "edit_id")
+        audit_entries = _copy(src, dst, "audit_log", AUDIT_COLUMNS, "seq")
+
+        expected, copied = _counts(src), _counts(dst)
+        if copied != expected:
+            raise MigrationError(
+                f"the copy into {target.location} does not match {source.location} "
+                f"({_difference(expected, copied)}); nothing was written"
+            )
+        if not sql.is_sqlite(dst):
+            _continue_numbering(dst)
+        report = MigrationReport(
+            source=source.location,
+            target=target.location,
+            batches=len(batches),
+            withdrawn=sum(b.status == WITHDRAWN for b in batches),
+            under_review=sum(b.review != ACCEPTED for b in batches),
+            rows={layer: sum(expected["rows"][layer].values()) for layer in LAYER_SPECS},
+            rows_per_batch=_rows_per_batch(expected, batches),
+            files=len(files),
+            file_bytes=sum(len(d) for _, d in files),
+            report_lines=report_lines,
+            mappings=mappings,
+            edits=edits,
+            audit_entries=audit_entries,
+        )
+        at = sql.utc_now()
+        target._touched(dst, (*LAYER_SPECS, "batches"), at)
+        sql.audit(
+            dst,
+            "migrate",
+            actor,
+            f"store {target.location}",
+            {
+                "from": source.location,
+                "batches": report.batches,
+                "rows": report.rows,
+                "files": report.files,
+                "audit_entries": report.audit_entries,
+                "edits": report.edits,
+                "mappings": report.mappings,
+            },
+            at=at,
+        )
+    return report
+
+
+# --- reading and writing --------------------------------------------------------------
+def _refuse_non_empty(store_or_conn: Any, location: str) -> None:
+    """Raise :class:`MigrationError` naming what the target already holds."""
+    if isinstance(store_or_conn, SqlStore):
+        with store_or_conn._reading() as conn:
+            held = _held(conn)
+    else:
+        held = _held(store_or_conn)
+    if held:
+        what = ", ".join(f"{name}: {n}" for name, n in held.items())
+        raise MigrationError(
+            f"the target store {location} is not empty ({what}); pocmap migrate copies into "
+            "an empty store only: create a new database (or give a new file name) and "
+            "migrate into that"
+        )
+
+
+def _held(conn: Any) -> dict[str, int]:
+    tables = {
+        "batches": "batches",
+        "saved mappings": "column_mappings",
+        "edits": "edits",
+        "audit entries": "audit_log",
+    }
+    held = {}
+    for name, table in tables.items():
+        (n,) = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+        if n:
+            held[name] = int(n)
+    return held
+
+
+def _batch_values(batch: Batch) -> tuple[Any, ...]:
+    values = dataclasses.asdict(batch)
+    for name in _JSON_COLUMNS:
+        values[name] = json.dumps(values[name], ensure_ascii=False)
+    return tuple(values[name] for name in _BATCH_COLUMNS)
+
+
+def _insert(conn: Any, table: str, columns: tuple[str, ...] | list[str], rows: list[Any]) -> None:
+    if not rows:
+        return
+    names = ", ".join(quote(c) for c in columns)
+    marks = ", ".join("?" * len(columns))
+    conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+def _copy(src: Any, dst: Any, table: str, columns: tuple[str, ...], order: str) -> int:
+    """Copy ``columns`` of every row of ``table`` as stored, in ``order``; return how many."""
+    names = ", ".join(quote(c) for c in columns)
+    rows = src.execute(f"SELECT {names} FROM {table} ORDER BY {order}").fetchall()
+    _insert(dst, table, columns, rows)
+    return len(rows)
+
+
+def _layer_runs(source: SqlStore, conn: Any, layer: str) -> Iterator[tuple[int, pd.DataFrame]]:
+    """A layer's rows (every batch's), in stored order, as runs of one batch each: typed
+    frames indexed by row number with their ``source_record``, as ``commit_batch`` takes."""
+    layer_spec = schema.spec(layer)
+    selected = [source._select(f.name, f.kind) for f in layer_spec.fields]
+    selected += [source._select(c, "count") for c in frames.EXTRA_COLUMNS]
+    if layer_spec.geometry_types:
+        selected.append(source._select(schema.GEOMETRY_COLUMN, None))
+    stored = conn.execute(
+        f"SELECT t.{frames.SOURCE_RECORD}, {', '.join(selected)} "
+        f"FROM {quote(layer)} AS t ORDER BY t.fid"
+    ).fetchall()
+    if not stored:
+        return
+    rows = frames.to_frame(layer_spec, [r[1:] for r in stored], decode=source._decode_geometries)
+    rows[frames.SOURCE_RECORD] = pd.Series([r[0] for r in stored], dtype=object)
+    rows = rows.set_index("source_row")
+    numbers = rows["batch_id"].to_numpy(dtype=np.int64)
+    starts = [0, *(np.flatnonzero(numbers[1:] != numbers[:-1]) + 1).tolist(), len(rows)]
+    for start, end in itertools.pairwise(starts):
+        yield int(numbers[start]), rows.iloc[start:end]
+
+
+def _counts(conn: Any) -> dict[str, Any]:
+    """What both sides must hold the same of: rows per layer and batch, and table sizes."""
+    rows = {}
+    for layer in LAYER_SPECS:
+        found = conn.execute(
+            f"SELECT batch_id, count(*) FROM {quote(layer)} GROUP BY batch_id"
+        ).fetchall()
+        rows[layer] = {int(b): int(n) for b, n in found}
+    tables = ("batches", "batch_files", "batch_reports", "column_mappings", "edits", "audit_log")
+    sizes = {t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
+    return {"rows": rows, "tables": sizes}
+
+
+def _difference(expected: dict[str, Any], copied: dict[str, Any]) -> str:
+    found = [
+        f"{table}: {n} in the source, {copied['tables'][table]} copied"
+        for table, n in expected["tables"].items()
+        if copied["tables"][table] != n
+    ]
+    for layer, per_batch in expected["rows"].items():
+        for batch_id in sorted(set(per_batch) | set(copied["rows"][layer])):
+            want, got = per_batch.get(batch_id, 0), copied["rows"][layer].get(batch_id, 0)
+            if want != got:
+                found.append(f"{layer} of batch {batch_id}: {want} rows, {got} copied")
+    return "; ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+
+
+def _rows_per_batch(counts: dict[str, Any], batches: list[Batch]) -> dict[int, int]:
+    per_batch = {b.batch_id: 0 for b in batches}
+    for layer_rows in counts["rows"].values():
+        for batch_id, n in layer_rows.items():
+            per_batch[batch_id] += n
+    return per_batch
+
+
+def _continue_numbering(conn: Any) -> None:
+    """Move PostgreSQL's identities past the numbers copied, so new ones are new."""
+    for table, column in _SEQUENCES:
+        conn.execute(
+            f"SELECT setval(pg_get_serial_sequence('{SCHEMA}.{table}', '{column}'), "
+            f"(SELECT coalesce(max({column}), 0) + 1 FROM {SCHEMA}.{table}), false)"
+        )
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    raise AssertionError("unreachable")
