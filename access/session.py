@@ -131,6 +131,21 @@ class Session:
                 frame[column] = frame[column].mask(blank)
         return frame
 
+    def counts_in_sql(self) -> bool:
+        """Whether the store tallies hot-spot cells itself (PostGIS)."""
+        return hasattr(self._store, "cell_totals")
+
+    def incident_extent(self, selection: Any) -> tuple[Any, int]:
+        """The box and number of the selected incidents in analysis (PostGIS only)."""
+        self.require("view_map", target="incidents")
+        return self._store.incident_extent(selection)
+
+    def cell_totals(self, selection: Any, **grid: Any) -> pd.DataFrame:
+        """Incidents and fatalities per cell, tallied in SQL (PostGIS only): counts, never
+        rows, so no restricted field is involved."""
+        self.require("view_map", target="incidents")
+        return self._store.cell_totals(selection, **grid)
+
     def mappings(self, layer: str) -> dict[str, dict[str, str]]:
         return self._store.mappings(layer)
 

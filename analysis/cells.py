@@ -168,6 +168,46 @@ def count_in_cells(
     """
     crs = crs or mission_crs(area, incidents)
     x, y = metric_xy(incidents, crs)
+    grid, bounds, region = _grid(area, crs, shape, width_m, x, y)
+    q_pts, r_pts = grid.keys(x, y)
+    cells, rows = _tally(grid, bounds, region, q_pts, r_pts, None, _fatalities(incidents))
+    cell_ids = cells["cell_id"].to_numpy()
+    of_incident = pd.Series(cell_ids[rows], index=incidents.index, name="cell_id")
+    return CellCounts(grid, cells, of_incident, _neighbours(grid, cells), rows)
+
+
+def count_totals(
+    totals: pd.DataFrame,
+    area: gpd.GeoDataFrame | gpd.GeoSeries | None,
+    *,
+    crs: pyproj.CRS,
+    shape: Shape = "hexagon",
+    width_m: float | None = None,
+    incident_bounds: tuple[float, float, float, float] | None = None,
+) -> CellCounts:
+    """:func:`count_in_cells` from incidents already tallied per cell (``q, r, incidents,
+    fatalities``, e.g. by the database, :meth:`store.postgis.PostGISStore.cell_totals`),
+    for the same ``crs``, ``shape`` and width. ``incident_bounds`` (metres) stand in for
+    the points when there is no area. No incident is listed: ``cell_of_incident`` is empty.
+    """
+    x = np.array([] if incident_bounds is None else incident_bounds[::2], dtype=float)
+    y = np.array([] if incident_bounds is None else incident_bounds[1::2], dtype=float)
+    grid, bounds, region = _grid(area, crs, shape, width_m, x, y)
+    q = totals["q"].to_numpy(dtype=np.int64)
+    r = totals["r"].to_numpy(dtype=np.int64)
+    weights = totals["incidents"].to_numpy(dtype=float)
+    fatalities = totals["fatalities"].to_numpy(dtype=float)
+    cells, _ = _tally(grid, bounds, region, q, r, weights, fatalities)
+    empty = pd.Series([], dtype=object, name="cell_id")
+    return CellCounts(grid, cells, empty, _neighbours(grid, cells), None)
+
+
+def _neighbours(grid: Grid, cells: pd.DataFrame) -> sparse.csr_matrix:
+    return grid.neighbours(cells["q"].to_numpy(), cells["r"].to_numpy())
+
+
+def _grid(area, crs, shape, width_m, x, y) -> tuple[Grid, tuple, object]:
+    """The grid, the study area's bounds (metres) and its region (or ``None``)."""
     region = None
     if area is not None and len(area):
         region = shapely.union_all(
@@ -179,10 +219,21 @@ def count_in_cells(
     else:
         bounds = (0.0, 0.0, 0.0, 0.0)
     grid = Grid(shape, float(width_m) if width_m is not None else default_width_m(bounds), crs)
+    return grid, bounds, region
 
+
+def _tally(
+    grid: Grid,
+    bounds: tuple,
+    region: object,
+    q_pts: np.ndarray,
+    r_pts: np.ndarray,
+    weights: np.ndarray | None,
+    fatalities: np.ndarray,
+) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """The cells of the study area plus those the points fall in, with their counts
+    (each point counting ``weights``, default 1), and each point's row among them."""
     q_in, r_in = _lattice(grid, bounds, region)
-    q_pts, r_pts = grid.keys(x, y)
-    fatalities = _fatalities(incidents)
     # Every cell as one integer on a dense box over the study area and the points, so
     # counting 1M incidents is one np.bincount, not a join.
     q_all, r_all = np.concatenate([q_in, q_pts]), np.concatenate([r_in, r_pts])
@@ -196,8 +247,8 @@ def count_in_cells(
     point_key = (q_pts - q0) * span + (r_pts - r0)
     lattice_key = (q_in - q0) * span + (r_in - r0)
     if box <= _DENSE_CELLS:
-        counted = np.bincount(point_key, minlength=box)
-        present = counted > 0
+        present = np.zeros(box, dtype=bool)
+        present[point_key] = True
         present[lattice_key] = True
         key = np.flatnonzero(present)
         row_of_key = np.full(box, -1, dtype=np.int64)
@@ -206,13 +257,14 @@ def count_in_cells(
     else:  # a stray point far away would make the box huge: number only the cells held
         key, inverse = np.unique(np.concatenate([lattice_key, point_key]), return_inverse=True)
         point_row = inverse[len(lattice_key) :]
-    n_cell = np.bincount(point_row, minlength=len(key)).astype(np.int64)
+    n_cell = np.bincount(point_row, weights=weights, minlength=len(key)).astype(np.int64)
     dead_cell = np.bincount(point_row, weights=fatalities, minlength=len(key))
     q, r = key // span + q0, key % span + r0
     order = np.lexsort((q, r))  # rows by r, then q, as the grid reads
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     q, r = q[order], r[order]
+    shape = grid.shape
     cell_ids = np.array([f"{shape[0]}{a}_{b}" for a, b in zip(q, r, strict=True)], dtype=object)
     cells = pd.DataFrame(
         {
@@ -223,10 +275,8 @@ def count_in_cells(
             "fatalities": dead_cell[order].astype(float),
         }
     )
-    rows = rank[point_row]
-    of_incident = pd.Series(cell_ids[rows], index=incidents.index, name="cell_id")
-    frame = gpd.GeoDataFrame(cells, geometry=grid.polygons(q, r), crs=crs)
-    return CellCounts(grid, frame, of_incident, grid.neighbours(q, r), rows)
+    frame = gpd.GeoDataFrame(cells, geometry=grid.polygons(q, r), crs=grid.crs)
+    return frame, rank[point_row]
 
 
 def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: pyproj.CRS) -> tuple:

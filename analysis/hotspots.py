@@ -155,6 +155,14 @@ def hot_spots(
     if weight not in ("incidents", "fatalities"):
         raise ValueError(f"weight {weight!r} is not 'incidents' or 'fatalities'")
     counts = count_in_cells(incidents, area, shape=shape, width_m=width_m, crs=crs)
+    return hot_spots_of(counts, weight=weight, fdr=fdr)
+
+
+def hot_spots_of(counts: CellCounts, *, weight: Weight = "incidents", fdr: bool = True) -> HotSpots:
+    """Gi* hot and cold spots of incidents already counted in cells (the same as
+    :func:`hot_spots` once counted; :func:`analysis.cells.count_totals` counts in SQL)."""
+    if weight not in ("incidents", "fatalities"):
+        raise ValueError(f"weight {weight!r} is not 'incidents' or 'fatalities'")
     cells = counts.cells.copy()
     cells["value"] = cells[weight].astype(float)
     z = gi_star(cells["value"].to_numpy(), counts.neighbours)

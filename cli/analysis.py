@@ -8,12 +8,15 @@ import json
 import sys
 from pathlib import Path
 
-from analysis.cells import SHAPES
+import geopandas as gpd
+from shapely import box
+
+from analysis.cells import SHAPES, count_totals, default_width_m
 from analysis.emerging import STEPS
 from analysis.filters import IncidentFilter, filter_incidents
-from analysis.hotspots import hot_spots
+from analysis.hotspots import hot_spots, hot_spots_of
 from analysis.joint import Options, analyse
-from analysis.metric import WGS84
+from analysis.metric import WGS84, mission_crs
 from layers.incidents import INCIDENT_TYPES, MOTIVATIONS, PERPETRATOR_TYPES, VICTIM_GROUPS
 from layers.mission import SAMPLE_DIR, SAMPLE_LABEL, MissionData, from_layers, load_folder
 
@@ -145,26 +148,68 @@ def _checked(args: argparse.Namespace, command: str) -> MissionData | int:
 
 
 def run_hotspots(args: argparse.Namespace) -> int:
-    data = _checked(args, "hotspots")
-    if isinstance(data, int):
-        return data
-    chosen = filter_incidents(data.incidents, _selection(args))
     options = _options(args)
-    spots = hot_spots(
-        chosen,
-        data.admin_boundaries if len(data.admin_boundaries) else None,
-        shape=options.shape,
-        width_m=None if options.width_km is None else options.width_km * 1000,
-        weight=options.weight,
-        fdr=options.fdr,
-    )
+    width_m = None if options.width_km is None else options.width_km * 1000
+    counted = None if args.data else _counted_in_sql(args, options.shape, width_m)
+    if isinstance(counted, int):
+        return counted
+    if counted is not None:
+        counts, n = counted
+        spots = hot_spots_of(counts, weight=options.weight, fdr=options.fdr)
+    else:
+        data = _checked(args, "hotspots")
+        if isinstance(data, int):
+            return data
+        chosen = filter_incidents(data.incidents, _selection(args))
+        n = len(chosen)
+        spots = hot_spots(
+            chosen,
+            data.admin_boundaries if len(data.admin_boundaries) else None,
+            shape=options.shape,
+            width_m=width_m,
+            weight=options.weight,
+            fdr=options.fdr,
+        )
     cells = spots.cells.to_crs(WGS84)
     out = Path(args.out)
     out.write_text(cells.to_json(drop_id=True), encoding="utf-8")
     hot = int((cells["bin"] > 0).sum())
-    print(f"{len(chosen):,} incidents; {len(cells):,} cells, {hot:,} hot; wrote {out}")
+    print(f"{n:,} incidents; {len(cells):,} cells, {hot:,} hot; wrote {out}")
     print(spots.caption)
     return OK
+
+
+def _counted_in_sql(args: argparse.Namespace, shape: str, width_m: float | None):
+    """With a PostGIS store and a mission area: the cells tallied by the database (a few
+    thousand totals instead of every incident), as ``(CellCounts, incidents)``; ``None``
+    to count in memory instead; an exit code when there is nothing to count."""
+    if args.start and args.end and args.end < args.start:
+        print(f"pocmap hotspots: --to {args.end} is before --from {args.start}", file=sys.stderr)
+        return USAGE
+    from cli.session import cli_session
+
+    session = cli_session()
+    if not session.counts_in_sql():
+        return None
+    area = session.layer("admin_boundaries")
+    if not len(area):
+        return None
+    selection = _selection(args)
+    extent, n = session.incident_extent(selection)
+    frames = [area] if extent is None else [area, gpd.GeoSeries([box(*extent)], crs=WGS84)]
+    crs = mission_crs(*frames)
+    counts = count_totals(
+        session.cell_totals(selection, crs=crs, shape=shape, width_m=width_m or _width(area, crs)),
+        area,
+        crs=crs,
+        shape=shape,
+        width_m=width_m,
+    )
+    return counts, n
+
+
+def _width(area: gpd.GeoDataFrame, crs) -> float:
+    return default_width_m(tuple(area.to_crs(crs).total_bounds))
 
 
 def run_analyse(args: argparse.Namespace) -> int:

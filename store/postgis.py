@@ -17,10 +17,12 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
+import pandas as pd
 import psycopg
+import pyproj
 import shapely
 
-from store import pg_schema
+from store import pg_cells, pg_schema
 from store.base import StoreError
 from store.schema import quote
 from store.sql_store import SqlStore
@@ -131,6 +133,31 @@ class PostGISStore(SqlStore):
         if kind == "date":
             return f"to_char(t.{quote(column)}, 'YYYY-MM-DD')"
         return f"t.{quote(column)}"
+
+    def incident_extent(
+        self, selection: Any
+    ) -> tuple[tuple[float, float, float, float] | None, int]:
+        """The selected incidents' box (degrees; ``None`` when none) and how many there are,
+        from batches in analysis, computed in SQL."""
+        query, params = pg_cells.extent_query(selection)
+        with self._reading() as conn:
+            west, south, east, north, n = conn.execute(query, params).fetchone()
+        return (None if west is None else (west, south, east, north)), int(n)
+
+    def cell_totals(
+        self, selection: Any, *, crs: pyproj.CRS, shape: str, width_m: float
+    ) -> pd.DataFrame:
+        """``q, r, incidents, fatalities`` per cell of ``analysis.cells.Grid(shape, width_m,
+        crs)`` for the selected incidents of batches in analysis, tallied by PostGIS."""
+        query, params = pg_cells.totals_query(
+            selection, proj=crs.to_wkt(), shape=shape, width_m=float(width_m)
+        )
+        with self._reading() as conn:
+            rows = conn.execute(query, params).fetchall()
+        totals = pd.DataFrame(rows, columns=["q", "r", "incidents", "fatalities"])
+        return totals.astype({"q": "int64", "r": "int64", "incidents": "int64"}).astype(
+            {"fatalities": "float64"}
+        )
 
     def _bbox_clause(self, bbox: tuple[float, float, float, float]) -> tuple[str, list[Any]]:
         return "t.geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)", [float(v) for v in bbox]
