@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from cli.analysis import add_commands as add_analysis_commands
 from cli.imports import add_commands
@@ -56,8 +57,7 @@ def _serve(args: argparse.Namespace) -> int:
         if store.is_empty():
             print(f"pocmap: the store {store.location} is empty; loading the sample", flush=True)
             load_sample_into(store)
-        # The app runs from the repo root: give it the store's absolute location.
-        env["POCMAP_DB"] = str(Path(store.location).resolve())
+        env["POCMAP_DB"] = app_store_location(store)
     command = [
         sys.executable,
         "-m",
@@ -72,6 +72,16 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"pocmap: serving the joint map at http://{args.address}:{args.port}", flush=True)
     # Streamlit reads .streamlit/config.toml from the working directory.
     return subprocess.call(command, cwd=ROOT, env=env)
+
+
+def app_store_location(store: Any) -> str:
+    """``POCMAP_DB`` for the app: the app runs from the repo root, so a GeoPackage's path is
+    made absolute; a PostGIS URL is passed on exactly as given (``store.location`` hides its
+    password)."""
+    given = os.environ.get("POCMAP_DB", "").strip()
+    if "://" in given:
+        return given
+    return str(Path(store.location).resolve())
 
 
 def parser() -> argparse.ArgumentParser:

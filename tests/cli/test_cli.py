@@ -35,3 +35,26 @@ def test_console_script_is_installed() -> None:
     result = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=False)
     assert result.returncode == 0
     assert "serve" in result.stdout
+
+
+@pytest.mark.postgis
+def test_serve_hands_the_app_a_postgis_url_unchanged(postgis_url, monkeypatch) -> None:
+    # The app runs from the repo root: a GeoPackage's relative path is made absolute, but a
+    # URL taken for a path would open an empty GeoPackage named "postgresql:/..." instead.
+    from cli import app_store_location
+    from store import open_store
+
+    with_password = postgis_url.replace("://postgres@", "://postgres:s3cret@")
+    monkeypatch.setenv("POCMAP_DB", with_password)
+    store = open_store()
+    assert "s3cret" not in store.location
+    assert app_store_location(store) == with_password
+
+
+def test_serve_hands_the_app_an_absolute_geopackage_path(tmp_path, monkeypatch) -> None:
+    from cli import app_store_location
+    from store import open_store
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("POCMAP_DB", "data/pocmap.gpkg")
+    assert app_store_location(open_store()) == str(tmp_path / "data" / "pocmap.gpkg")
