@@ -38,7 +38,7 @@ def _incidents_file(path: Path, prefix: str, rows: int) -> Path:
     return path
 
 
-def _pocmap(db: Path, *argv: str) -> subprocess.Popen:
+def _pocmap(db: Path | str, *argv: str) -> subprocess.Popen:
     return subprocess.Popen(
         [*POCMAP, *argv],
         cwd=ROOT,
@@ -55,15 +55,26 @@ def _snapshot(db: Path) -> dict[str, str]:
     return snapshot(str(db))
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "pocmap.gpkg"
+def _with_boundaries(location: Path | str) -> Path | str:
     boundaries = ROOT / "sample_data" / "admin_boundaries.geojson"
     done = _pocmap(
-        path, "import", str(boundaries), "--layer", "admin_boundaries", "--office", "HQ"
+        location, "import", str(boundaries), "--layer", "admin_boundaries", "--office", "HQ"
     ).communicate(timeout=120)
-    assert open_store(path).batches(), done
-    return path
+    assert open_store(location).batches(), done
+    return location
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return _with_boundaries(tmp_path / "pocmap.gpkg")
+
+
+@pytest.fixture(params=["geopackage", pytest.param("postgis", marks=pytest.mark.postgis)])
+def any_db(request, tmp_path: Path) -> Path | str:
+    """A store with the sample's boundaries: a GeoPackage file, or a PostGIS database."""
+    if request.param == "geopackage":
+        return _with_boundaries(tmp_path / "pocmap.gpkg")
+    return _with_boundaries(request.getfixturevalue("postgis_url"))
 
 
 @pytest.mark.parametrize("after_s", [0.3, 1.0, 2.0, 3.5])
@@ -92,7 +103,8 @@ def test_kill_9_mid_import_leaves_the_store_as_it_was(db, tmp_path, after_s) -> 
     assert len(open_store(db).layer("incidents")) == batch.accepted + batch.accepted_with_warning
 
 
-def test_eight_offices_importing_at_once_lose_and_duplicate_nothing(db, tmp_path) -> None:
+def test_eight_offices_importing_at_once_lose_and_duplicate_nothing(any_db, tmp_path) -> None:
+    db = any_db
     offices = [f"Office {n}" for n in range(8)]
     files = [
         _incidents_file(tmp_path / f"office{n}.csv", f"OF{n}", 1500 + 250 * n)
