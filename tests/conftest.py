@@ -21,6 +21,13 @@ from tests import postgis_server
 TEMPLATE = "pocmap_test_template"  # PostGIS already created in it: a copy is fast
 
 
+@pytest.fixture(autouse=True)
+def _no_users_file_of_the_developer(tmp_path, monkeypatch) -> None:
+    """Tests never read or write the repo's ``data/users.json`` (a developer's own users):
+    each starts with none, in its own folder, unless it points ``POCMAP_USERS`` elsewhere."""
+    monkeypatch.setenv("POCMAP_USERS", str(tmp_path / "users.json"))
+
+
 def pytest_sessionfinish(session, exitstatus) -> None:
     postgis_server.release()
 

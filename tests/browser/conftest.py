@@ -104,6 +104,10 @@ def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Pa
         env = {k: v for k, v in os.environ.items() if not k.startswith("POCMAP_")}
         env.update(
             POCMAP_DATA_DIR=str(folder),
+            # Never the developer's own store or users file (data/ in the repo): no users,
+            # so access control is off, as on a fresh checkout.
+            POCMAP_DB=str(logs / f"store-{port}" / "pocmap.gpkg"),
+            POCMAP_USERS=str(logs / f"users-{port}.json"),
             PYTHONUNBUFFERED="1",
             STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
             # Other people edit the code while the suite runs: never rerun on their saves.
