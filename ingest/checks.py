@@ -100,35 +100,75 @@ class CheckResult:
 
 
 class _Findings:
-    """Problems found so far, each an error (the row is rejected) or a warning."""
+    """Problems found so far, each an error (the row is rejected) or a warning.
+
+    Lines are kept in the order found: single lines as dicts, many rows' warnings at once
+    (:meth:`warn_rows`) as columns, so a million rows' lines need not be a million dicts.
+    """
 
     def __init__(self) -> None:
-        self.lines: list[dict[str, Any]] = []
+        self._parts: list[list[dict[str, Any]] | dict[str, Any]] = []
         self.rejected: set[Any] = set()
         self.warned: set[Any] = set()
 
+    def _add(self, line: dict[str, Any]) -> None:
+        if not self._parts or not isinstance(self._parts[-1], list):
+            self._parts.append([])
+        self._parts[-1].append(line)
+
     def error(self, row: Any, column: str, value: Any, problem: str, expected: str) -> None:
-        self.lines.append(_line(row, column, value, problem, expected, REJECTED))
+        self._add(_line(row, column, value, problem, expected, REJECTED))
         self.rejected.add(row)
 
     def warn(self, row: Any, column: str, value: Any, problem: str, expected: str = "") -> None:
-        self.lines.append(_line(row, column, value, problem, expected, WARNING))
+        self._add(_line(row, column, value, problem, expected, WARNING))
         self.warned.add(row)
 
     def warn_rows(self, rows: list[Any], column: str, problems: list[str], expected: str) -> None:
         """:meth:`warn` for many rows at once, each with its problem and no value shown."""
-        self.lines.extend(
+        if len(rows) != len(problems):
+            raise ValueError(f"{len(rows)} rows but {len(problems)} problems")
+        self._parts.append(
             {
-                "row": row,
+                "row": list(rows),
                 "column": column,
                 "value": None,
-                "problem": problem,
+                "problem": list(problems),
                 "expected": expected,
                 "outcome": WARNING,
             }
-            for row, problem in zip(rows, problems, strict=True)
         )
         self.warned.update(rows)
+
+    @property
+    def lines(self) -> list[dict[str, Any]]:
+        """Every line as a dict (``REPORT_COLUMNS``), in the order found."""
+        lines: list[dict[str, Any]] = []
+        for part in self._parts:
+            if isinstance(part, list):
+                lines += part
+            else:
+                n = len(part["row"])
+                columns = {c: v if isinstance(v, list) else [v] * n for c, v in part.items()}
+                lines += [dict(zip(REPORT_COLUMNS, cells, strict=True)) for cells in
+                          zip(*(columns[c] for c in REPORT_COLUMNS), strict=True)]  # fmt: skip
+        return lines
+
+    def frame(self) -> pd.DataFrame:
+        """The lines as a DataFrame, as ``pd.DataFrame(self.lines, columns=REPORT_COLUMNS)``."""
+        columns: dict[str, list[Any]] = {c: [] for c in REPORT_COLUMNS}
+        for part in self._parts:
+            if isinstance(part, list):
+                for c in REPORT_COLUMNS:
+                    columns[c] += [line[c] for line in part]
+            else:
+                n = len(part["row"])
+                for c in REPORT_COLUMNS:
+                    value = part[c]
+                    columns[c] += value if isinstance(value, list) else [value] * n
+        if not columns["row"]:
+            return pd.DataFrame([], columns=REPORT_COLUMNS)
+        return pd.DataFrame(columns, columns=REPORT_COLUMNS)
 
 
 def _line(row: Any, column: str, value: Any, problem: str, expected: str, outcome: str) -> dict:
@@ -181,18 +221,62 @@ def check_rows(table: RawTable, mapped: Any, context: CheckContext) -> CheckResu
     elif not accepted.index.equals(sent.index):
         sent = sent.loc[accepted.index]
     accepted["source_record"] = sent
-    outcomes = pd.Series(ACCEPTED, index=frame.index, name="outcome", dtype=object)
-    outcomes[outcomes.index.isin(findings.warned)] = WARNING
-    outcomes[outcomes.index.isin(findings.rejected)] = REJECTED
-    report = pd.DataFrame(findings.lines, columns=REPORT_COLUMNS)
-    if len(report):
-        # A row's every line shows the row's outcome (a warning on a rejected row too).
-        report["outcome"] = report["row"].map(outcomes)
-        # Rows in file order, each row's lines in the order they were found.
-        position = frame.index.get_indexer(report["row"])
-        position = np.where(position < 0, len(frame), position)
-        report = report.iloc[np.argsort(position, kind="stable")]
+    outcomes, report = _outcomes_and_report(frame.index, findings)
     return CheckResult(layer, accepted, report.reset_index(drop=True), outcomes, notes)
+
+
+def _outcomes_and_report(index: pd.Index, findings: _Findings) -> tuple[pd.Series, pd.DataFrame]:
+    """Each row's outcome, and the report: rows in file order, each row's lines in the
+    order they were found, every line showing its row's outcome (a warning on a rejected
+    row too)."""
+    report = findings.frame()
+    at = _Positions(index)
+    if at.fast:
+        codes = np.zeros(len(index), dtype=np.int8)
+        for code, rows in ((1, findings.warned), (2, findings.rejected)):
+            found = at.of(np.fromiter(rows, dtype=np.int64, count=len(rows)))
+            codes[found[found >= 0]] = code
+        outcomes = pd.Series(
+            np.array(OUTCOMES, dtype=object)[codes], index=index, name="outcome", dtype=object
+        )
+    else:
+        outcomes = pd.Series(ACCEPTED, index=index, name="outcome", dtype=object)
+        outcomes[outcomes.index.isin(findings.warned)] = WARNING
+        outcomes[outcomes.index.isin(findings.rejected)] = REJECTED
+    if len(report):
+        position = at.of(report["row"]) if at.fast else None
+        if position is None:
+            report["outcome"] = report["row"].map(outcomes)
+            position = index.get_indexer(report["row"])
+        else:
+            shown = np.array([*OUTCOMES, np.nan], dtype=object)
+            report["outcome"] = shown[np.where(position < 0, len(OUTCOMES), codes[position])]
+        position = np.where(position < 0, len(index), position)
+        report = report.iloc[np.argsort(position, kind="stable")]
+    return outcomes, report.reset_index(drop=True)
+
+
+class _Positions:
+    """Where rows are in an index of strictly increasing integers (a file's row numbers),
+    found by binary search instead of a hash table of a million rows."""
+
+    def __init__(self, index: pd.Index) -> None:
+        self.values = index.to_numpy()
+        self.fast = (
+            self.values.dtype == np.int64
+            and len(self.values) > 0
+            and bool((self.values[1:] > self.values[:-1]).all())
+        )
+
+    def of(self, rows: Any) -> np.ndarray | None:
+        """Each row's position, ``-1`` for a row not in the index; ``None`` when the rows
+        are not plain integers (the caller asks pandas)."""
+        rows = np.asarray(rows)
+        if rows.dtype.kind not in "iu":
+            return None
+        rows = rows.astype(np.int64, copy=False)
+        at = np.minimum(np.searchsorted(self.values, rows), len(self.values) - 1)
+        return np.where(self.values[at] == rows, at, -1)
 
 
 def _with_defaults(
