@@ -9,7 +9,6 @@ printed.
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sqlite3
 import sys
@@ -49,13 +48,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _who(args: argparse.Namespace) -> str:
-    if args.by:
-        return args.by
-    try:
-        user = getpass.getuser()
-    except OSError:
-        user = "unknown OS user"
-    return f"{user} (command line)"
+    from cli.session import actor_name
+
+    return actor_name(args.by)
 
 
 def _shown(location: str) -> str:

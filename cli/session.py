@@ -17,11 +17,20 @@ from store import open_store
 DEFAULT_NAME = "command line"
 
 
+def actor_name(name: str | None) -> str:
+    """``name``, or the OS user's name when none (or the default) is given."""
+    if name and name != DEFAULT_NAME:
+        return name
+    try:
+        user = getpass.getuser()
+    except OSError:  # no login name and no $USER (a bare container)
+        user = "unknown OS user"
+    return f"{user} (command line)"
+
+
 def who(name: str | None) -> Caller:
     """``name`` as an analyst; the OS user's name when none (or the default) is given."""
-    if not name or name == DEFAULT_NAME:
-        name = f"{getpass.getuser()} (command line)"
-    return Caller(name, ANALYST)
+    return Caller(actor_name(name), ANALYST)
 
 
 def cli_session(name: str | None = None) -> Session:

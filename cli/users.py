@@ -68,13 +68,9 @@ def _by_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _who(args: argparse.Namespace) -> str:
-    if args.by:
-        return args.by
-    try:
-        user = getpass.getuser()
-    except OSError:
-        user = "unknown OS user"
-    return f"{user} (command line)"
+    from cli.session import actor_name
+
+    return actor_name(args.by)
 
 
 def _password(args: argparse.Namespace) -> str:
