@@ -30,5 +30,7 @@ echo "test: PostGIS at $(bash scripts/postgis.sh start "$port")"
 [ -n "$started" ] && trap 'bash scripts/postgis.sh stop "$port" || true' EXIT
 export POCMAP_REQUIRE_POSTGIS=1 POCMAP_TEST_PG_URL="postgresql://postgres@127.0.0.1:$port/pocmap"
 
+# Both cores (pytest-xdist), a test file per worker at a time: module-scoped fixtures are
+# made once. POCMAP_TEST_WORKERS=0 runs everything in this one process.
 echo "test: pytest"
-.venv/bin/pytest "$@"
+.venv/bin/pytest -n "${POCMAP_TEST_WORKERS:-2}" --dist loadfile "$@"

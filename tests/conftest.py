@@ -19,6 +19,7 @@ import pytest
 from tests import postgis_server
 
 TEMPLATE = "pocmap_test_template"  # PostGIS already created in it: a copy is fast
+_TEMPLATE_LOCK = 0x706F636D  # "pocm": the advisory lock held while the template is made
 
 
 @pytest.fixture(autouse=True)
@@ -47,11 +48,19 @@ def postgis_admin_url() -> str:
         pytest.skip(message)
     admin = _database(url, "postgres")
     with psycopg.connect(admin, autocommit=True) as conn:
-        there = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [TEMPLATE]).fetchone()
-        if not there:
-            conn.execute(f'CREATE DATABASE "{TEMPLATE}"')
-            with psycopg.connect(_database(url, TEMPLATE), autocommit=True) as template:
-                template.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+        # Test processes (pytest-xdist workers) make the template one at a time; a copy is
+        # only taken once its maker has finished and disconnected.
+        conn.execute("SELECT pg_advisory_lock(%s)", [_TEMPLATE_LOCK])
+        try:
+            there = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [TEMPLATE]
+            ).fetchone()
+            if not there:
+                conn.execute(f'CREATE DATABASE "{TEMPLATE}"')
+                with psycopg.connect(_database(url, TEMPLATE), autocommit=True) as template:
+                    template.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", [_TEMPLATE_LOCK])
     return admin
 
 
