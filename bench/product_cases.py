@@ -199,6 +199,8 @@ def filter_rerun(context: Context) -> dict[str, Any]:
 
     os.environ["POCMAP_DATA_DIR"] = str(context.folder.resolve())
     os.environ["POCMAP_DB"] = str(context.tmp / "page.gpkg")
+    # No users file (not the repo's data/users.json): no sign-in form, as on a fresh checkout.
+    os.environ["POCMAP_USERS"] = str(context.tmp / "users.json")
     os.environ.pop("POCMAP_TILE_URL", None)
     os.environ.pop("POCMAP_DATA_LABEL", None)
     timeout = max(context.cap_s, 1.0)
