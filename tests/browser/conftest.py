@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -88,6 +88,51 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=SHUTDOWN_TIMEOUT_S)
 
 
+def launch_app(
+    data_dir: Path,
+    *,
+    port: int,
+    store: Path,
+    users: Path,
+    log_path: Path,
+    extra_args: Sequence[str] = (),
+) -> tuple[subprocess.Popen, str]:
+    """``streamlit run app.py`` on the layer folder ``data_dir``, with its own store and
+    users file, its output in ``log_path``; the process and its base URL, once
+    ``/_stcore/health`` answers ``ok`` (else the test fails with the app's output)."""
+    url = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("POCMAP_", "STREAMLIT_"))}
+    env.update(
+        POCMAP_DATA_DIR=str(data_dir),
+        POCMAP_DB=str(store),
+        POCMAP_USERS=str(users),
+        PYTHONUNBUFFERED="1",
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+        # Other people edit the code while the suite runs: never rerun on their saves.
+        STREAMLIT_SERVER_FILE_WATCHER_TYPE="none",
+        NO_PROXY="127.0.0.1,localhost",
+    )
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    command += ["--server.address", "127.0.0.1", "--server.headless", "true", *extra_args]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline and process.poll() is None:
+        if _healthy(url):
+            return process, url
+        time.sleep(0.25)
+    _stop(process)
+    output = log_path.read_text(encoding="utf-8", errors="replace")
+    pytest.fail(
+        f"streamlit did not answer {url}/_stcore/health with 'ok' within "
+        f"{STARTUP_TIMEOUT_S:.0f} s (exit code {process.returncode}); its output:\n{output}",
+        pytrace=False,
+    )
+
+
 @pytest.fixture(scope="session")
 def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Path], str]]:
     """A factory: ``start_app(folder)`` runs ``streamlit run app.py`` on ``folder``.
@@ -100,57 +145,17 @@ def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Pa
 
     def start(folder: Path) -> str:
         port = _free_port()
-        url = f"http://127.0.0.1:{port}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("POCMAP_")}
-        env.update(
-            POCMAP_DATA_DIR=str(folder),
-            # Never the developer's own store or users file (data/ in the repo): no users,
-            # so access control is off, as on a fresh checkout.
-            POCMAP_DB=str(logs / f"store-{port}" / "pocmap.gpkg"),
-            POCMAP_USERS=str(logs / f"users-{port}.json"),
-            PYTHONUNBUFFERED="1",
-            STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
-            # Other people edit the code while the suite runs: never rerun on their saves.
-            STREAMLIT_SERVER_FILE_WATCHER_TYPE="none",
+        # Never the developer's own store or users file (data/ in the repo): no users,
+        # so access control is off, as on a fresh checkout.
+        process, url = launch_app(
+            folder,
+            port=port,
+            store=logs / f"store-{port}" / "pocmap.gpkg",
+            users=logs / f"users-{port}.json",
+            log_path=logs / f"streamlit-{port}.log",
         )
-        log_path = logs / f"streamlit-{port}.log"
-        log = log_path.open("wb")
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-        log.close()
         running.append(process)
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                break
-            if _healthy(url):
-                return url
-            time.sleep(0.25)
-        _stop(process)
-        output = log_path.read_text(encoding="utf-8", errors="replace")
-        pytest.fail(
-            f"streamlit did not answer {url}/_stcore/health with 'ok' within "
-            f"{STARTUP_TIMEOUT_S:.0f} s (exit code {process.returncode}); its output:\n{output}",
-            pytrace=False,
-        )
+        return url
 
     yield start
     for process in running:

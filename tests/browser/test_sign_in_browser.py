@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import secrets
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -34,12 +31,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from access import users as users_file
 from tests.browser.conftest import (
-    ROOT,
     SAMPLE_DIR,
-    STARTUP_TIMEOUT_S,
     _free_port,
-    _healthy,
     _stop,
+    launch_app,
 )
 from tests.browser.test_joint_map_in_browser import FIRST_LOAD_MS, MAP_IFRAME
 
@@ -66,21 +61,6 @@ ANALYST_PAGES = ["Joint map", "Joint analysis", "Upload", "Review", "Layers and 
 # --- the app ---------------------------------------------------------------------------
 
 
-def _wait_until_healthy(process: subprocess.Popen, url: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline and process.poll() is None:
-        if _healthy(url):
-            return
-        time.sleep(0.25)
-    _stop(process)
-    output = log.read_text(encoding="utf-8", errors="replace")
-    pytest.fail(
-        f"streamlit did not answer {url}/_stcore/health with 'ok' within "
-        f"{STARTUP_TIMEOUT_S:.0f} s (exit code {process.returncode}); its output:\n{output}",
-        pytrace=False,
-    )
-
-
 @contextlib.contextmanager
 def _running_app(folder: Path, secrets_file: Path, port: int | None = None) -> Iterator[str]:
     """``streamlit run app.py`` on the sample data, with the users file and store in
@@ -88,43 +68,15 @@ def _running_app(folder: Path, secrets_file: Path, port: int | None = None) -> I
     if not (SAMPLE_DIR / "incidents.csv").exists():
         pytest.skip(f"no sample data yet: {SAMPLE_DIR / 'incidents.csv'} is missing")
     port = port or _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("POCMAP_", "STREAMLIT_"))}
-    env.update(
-        POCMAP_DATA_DIR=str(SAMPLE_DIR),
-        POCMAP_DB=str(folder / "pocmap.gpkg"),  # sign-ins are audited: not the repo's store
-        POCMAP_USERS=str(folder / "users.json"),
-        PYTHONUNBUFFERED="1",
-        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
-        STREAMLIT_SERVER_FILE_WATCHER_TYPE="none",
-        NO_PROXY="127.0.0.1,localhost",
+    process, url = launch_app(
+        SAMPLE_DIR,
+        port=port,
+        store=folder / "pocmap.gpkg",  # sign-ins are audited: not the repo's store
+        users=folder / "users.json",
+        log_path=folder / f"streamlit-{port}.log",
+        extra_args=["--secrets.files", str(secrets_file)],
     )
-    log_path = folder / f"streamlit-{port}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--secrets.files",
-                str(secrets_file),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
     try:
-        _wait_until_healthy(process, url, log_path)
         yield url
     finally:
         _stop(process)
