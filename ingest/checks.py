@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +21,6 @@ from shapely.geometry.base import BaseGeometry
 from ingest import columns, schema_guard, values
 from ingest.duplicates import near_duplicates
 from ingest.layer_specs import LAYER_SPECS, id_field
-from ingest.records import source_records
-from ingest.source import RawTable
 from layers._schema import (
     WGS84,
     Field,
@@ -77,7 +74,8 @@ class CheckResult:
     Attributes
     ----------
     accepted : the rows that go into the store, typed to the layer's schema, indexed
-        by row number, with a ``source_record`` column (the row as sent, JSON).
+        by row number (``ingest.records.with_source_records`` adds each row as sent
+        when they are written).
     report : one line per problem (:data:`REPORT_COLUMNS`).
     outcomes : every row read -> ``accepted``, ``accepted_with_warning`` or ``rejected``.
     notes : decisions taken for the whole file (defaults filled, columns absent).
@@ -183,14 +181,13 @@ def _line(row: Any, column: str, value: Any, problem: str, expected: str, outcom
     }
 
 
-def check_rows(table: RawTable, mapped: Any, context: CheckContext) -> CheckResult:
-    """Judge every row of ``mapped`` (a profile's output for ``table``).
+def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
+    """Judge every row of ``mapped`` (a profile's output for a file as read).
 
     Parameters
     ----------
-    table : the file as read: its records become each row's ``source_record``.
     mapped : ``ingest.profiles.Mapped``: ``layer`` and ``frame`` (schema columns,
-        raw ``latitude``/``longitude`` or ``geometry``), indexed like ``table.records``.
+        raw ``latitude``/``longitude`` or ``geometry``), indexed like the file's records.
     context : what rows are compared against (:class:`CheckContext`).
     """
     layer = mapped.layer
@@ -199,28 +196,16 @@ def check_rows(table: RawTable, mapped: Any, context: CheckContext) -> CheckResu
     spec = LAYER_SPECS[layer]
     findings = _Findings()
     notes: list[str] = []
-    with ThreadPoolExecutor(max_workers=1) as worker:
-        # A CSV's rows as sent are written out as JSON (in C) on another core while the
-        # rows are judged on this one; other files' rows, once the accepted ones are known.
-        records = table.records
-        in_c = all(columns.is_text(records[c]) for c in records.columns)
-        as_sent = worker.submit(source_records, records) if in_c and len(records) else None
-        frame = _with_defaults(mapped.frame.copy(), spec, context, notes)
-        typed = pd.DataFrame(index=frame.index)
-        for column in spec.fields:
-            if column.name in frame:
-                typed[column.name] = _read_column(frame[column.name], column, context, findings)
-        geometry = _geometry(frame, spec, context, findings, notes)
-        _check_ids(typed, spec, context, findings)
-        if layer == "incidents" and geometry is not None:
-            near_duplicates(typed, geometry, context, findings)
-        accepted = _accepted(typed, geometry, spec, findings)
-        sent = as_sent.result() if as_sent is not None else None
-    if sent is None or not len(accepted):
-        sent = source_records(records.loc[accepted.index])
-    elif not accepted.index.equals(sent.index):
-        sent = sent.loc[accepted.index]
-    accepted["source_record"] = sent
+    frame = _with_defaults(mapped.frame.copy(), spec, context, notes)
+    typed = pd.DataFrame(index=frame.index)
+    for column in spec.fields:
+        if column.name in frame:
+            typed[column.name] = _read_column(frame[column.name], column, context, findings)
+    geometry = _geometry(frame, spec, context, findings, notes)
+    _check_ids(typed, spec, context, findings)
+    if layer == "incidents" and geometry is not None:
+        near_duplicates(typed, geometry, context, findings)
+    accepted = _accepted(typed, geometry, spec, findings)
     outcomes, report = _outcomes_and_report(frame.index, findings)
     return CheckResult(layer, accepted, report.reset_index(drop=True), outcomes, notes)
 

@@ -17,6 +17,7 @@ import geopandas as gpd
 from ingest import profiles, readers
 from ingest.checks import CheckContext, CheckResult, check_rows
 from ingest.layer_specs import LAYER_SPECS, id_field
+from ingest.records import with_source_records
 from ingest.report import ReportHeader
 from ingest.source import IngestError, Limits, RawTable, Upload
 from store import DuplicateIds, NewBatch
@@ -137,7 +138,7 @@ def preview_import(store: Any, upload: Upload, options: ImportOptions) -> Previe
     if profile == "auto":
         profile, reason = profiles.detect_details(table, options.layer)
     mapped = profiles.apply(table, options.layer, profile, options.mapping)
-    result = check_rows(table, mapped, _context(store, upload, options))
+    result = check_rows(mapped, _context(store, upload, options))
     return Preview(
         upload,
         options,
@@ -202,7 +203,7 @@ def _commit(store: Any, preview: Preview) -> Any:
     counts = preview.result.counts
     options = preview.options
     key = id_field(LAYER_SPECS[options.layer])
-    rows = preview.result.accepted
+    rows = with_source_records(preview.result.accepted, preview.table.records)
     if isinstance(rows, gpd.GeoDataFrame):
         rows = rows.set_geometry(rows.geometry.name)
     return store.commit_batch(

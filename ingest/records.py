@@ -52,6 +52,16 @@ class _Cells:
     ways: np.ndarray | int
 
 
+def with_source_records(accepted: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
+    """``accepted`` (rows indexed by row number) with a ``source_record`` column: each
+    row of ``records`` (the file as read) as sent, made when the rows are written, not
+    while they are judged, so a preview never holds a second copy of the file."""
+    if not len(accepted):
+        return accepted.assign(source_record=pd.Series(dtype="str"))
+    sent = records if accepted.index.equals(records.index) else records.loc[accepted.index]
+    return accepted.assign(source_record=source_records(sent))
+
+
 def source_records(records: pd.DataFrame) -> pd.Series:
     """One JSON object per row: every column as read (geometry as WKT), in file order.
 

@@ -12,6 +12,7 @@ import shapely
 from shapely.geometry import Point, Polygon, box
 
 from ingest.checks import ACCEPTED, REJECTED, WARNING, CheckContext, check_rows
+from ingest.records import with_source_records
 from ingest.source import RawTable
 
 AREA = box(1.0, -4.0, 3.0, -2.0)  # the mission area: lon 1..3, lat -4..-2
@@ -43,9 +44,15 @@ def upload(rows: list[dict], layer: str = "incidents") -> tuple[RawTable, Mapped
 
 
 def check(rows: list[dict], layer: str = "incidents", **context):
-    table, mapped = upload(rows, layer)
+    _, mapped = upload(rows, layer)
     options = {"office": "Kalondo", "mission_area": AREA, "today": TODAY} | context
-    return check_rows(table, mapped, CheckContext(**options))
+    return check_rows(mapped, CheckContext(**options))
+
+
+def as_stored(rows: list[dict], layer: str = "incidents", **context) -> pd.DataFrame:
+    """The accepted rows as they are written: each with its row as sent."""
+    table, _ = upload(rows, layer)
+    return with_source_records(check(rows, layer, **context).accepted, table.records)
 
 
 def row(n: int, **changes) -> dict:
@@ -67,7 +74,8 @@ def test_a_clean_file_is_accepted_typed_and_keeps_each_row_as_sent() -> None:
     assert accepted.loc[2, "fatalities"] == 2
     assert accepted.loc[2, "field_office"] == "Kalondo"
     assert accepted.geometry.loc[2].equals(Point(2.0, -2.95))
-    assert json.loads(accepted.loc[3, "source_record"])["motivation"] == "predation"
+    stored = as_stored([row(1), row(2, motivation="predation")])
+    assert json.loads(stored.loc[3, "source_record"])["motivation"] == "predation"
 
 
 @pytest.mark.parametrize(
@@ -185,7 +193,8 @@ def test_shapes_invalid_repaired_and_flagged_empty_rejected() -> None:
     assert repaired.is_valid and repaired.geom_type == "MultiPolygon"
     assert "repaired" in problems(result, 3)[0]
     # The shape as sent is kept with the row.
-    assert json.loads(result.accepted.loc[3, "source_record"])["geometry"] == bowtie.wkt
+    stored = as_stored(rows, layer="local_agreements")
+    assert json.loads(stored.loc[3, "source_record"])["geometry"] == bowtie.wkt
     assert result.accepted.loc[2, "poc_language"] is True or result.accepted.loc[2, "poc_language"]
 
 

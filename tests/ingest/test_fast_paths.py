@@ -415,14 +415,17 @@ def test_a_messy_file_is_judged_as_cell_by_cell(monkeypatch, seed) -> None:
         upload_sha256=upload.sha256,
     )
     table = read(upload)
-    fast = check_rows(table, profiles.apply(table, "incidents", "native"), context)
+    fast = check_rows(profiles.apply(table, "incidents", "native"), context)
+    fast_stored = records.with_source_records(fast.accepted, table.records)
     with _Slow(monkeypatch):
         objects = table.records.apply(_as_objects)
         slow_table = type(table)(**{**table.__dict__, "records": objects})
-        slow = check_rows(slow_table, profiles.apply(slow_table, "incidents", "native"), context)
+        slow = check_rows(profiles.apply(slow_table, "incidents", "native"), context)
+        slow_stored = records.with_source_records(slow.accepted, objects)
     assert fast.counts == slow.counts
     assert fast.notes == slow.notes
     pd.testing.assert_series_equal(fast.outcomes, slow.outcomes)
     pd.testing.assert_frame_equal(fast.report, slow.report)
     pd.testing.assert_frame_equal(fast.accepted, slow.accepted)
+    pd.testing.assert_frame_equal(fast_stored, slow_stored)
     assert fast.counts["rejected"] and fast.counts["accepted_with_warning"]

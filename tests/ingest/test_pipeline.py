@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
+import sqlite3
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from ingest.pipeline import ImportOptions, commit_import, preview_import
@@ -94,6 +97,18 @@ def test_french_accents_and_decimal_commas_arrive_intact(store) -> None:
     assert incidents.geometry.iloc[0].y == pytest.approx(uploads.INSIDE[0][1])
     swapped = preview.result.report
     assert "swapped" in swapped.loc[swapped["row"] == 6, "problem"].iloc[0]
+
+
+def test_each_stored_row_keeps_its_row_as_sent(store) -> None:
+    preview, batch = _import(store, uploads.native_incidents_cp1252())
+    with sqlite3.connect(store.location) as conn:
+        kept = dict(conn.execute("SELECT source_row, source_record FROM incidents"))
+    accepted = preview.result.outcomes[preview.result.outcomes != "rejected"].index
+    assert sorted(kept) == accepted.tolist()
+    for row, record in kept.items():
+        sent = preview.table.records.loc[row]
+        assert json.loads(record) == {c: (None if pd.isna(v) else v) for c, v in sent.items()}
+    assert "," in json.loads(kept[2])["latitude"]  # the decimal comma as the office wrote it
 
 
 def test_reuploading_the_same_file_is_detected_and_withdrawn_batches_hide(store) -> None:
