@@ -100,7 +100,7 @@ def test_french_accents_and_decimal_commas_arrive_intact(store) -> None:
 
 
 def test_each_stored_row_keeps_its_row_as_sent(store) -> None:
-    preview, batch = _import(store, uploads.native_incidents_cp1252())
+    preview, _ = _import(store, uploads.native_incidents_cp1252())
     with sqlite3.connect(store.location) as conn:
         kept = dict(conn.execute("SELECT source_row, source_record FROM incidents"))
     accepted = preview.result.outcomes[preview.result.outcomes != "rejected"].index
