@@ -64,7 +64,9 @@ def arrow_cells(data: bytes, start: int, delimiter: str) -> ArrowCells | None:
                 quote_char='"',
                 double_quote=True,
                 escape_char=False,
-                newlines_in_values=True,
+                # Without a quote no cell can hold a line break, and Arrow then splits
+                # the file at any line break (in parallel) instead of following quotes.
+                newlines_in_values=b'"' in data,
                 ignore_empty_lines=True,
             ),
             convert_options=pa_csv.ConvertOptions(

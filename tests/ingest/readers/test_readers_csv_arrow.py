@@ -178,3 +178,20 @@ def test_the_record_limit_is_the_same_either_way():
     for data in (b"a\n1\n2\n3\n", b"a\n#x\n1\n2\n", b"a\n#x\n1\n2\n3\n"):
         usual, python, _ = _both(data, limits=Limits(max_records=2))
         _same(usual, python)
+
+
+@pytest.mark.parametrize("quote", ["", '"'])
+def test_files_of_many_blocks_read_as_the_csv_module(quote):
+    """Files past Arrow's 1 MB block, read in parallel: without any quote Arrow splits
+    them at any line break; with one (here cells holding the delimiter) it follows the
+    quotes. Empty lines, both line ends and spaces-only rows are in every block."""
+    lines = ["id;name;note"]
+    for i in range(100_000):
+        note = f'{quote}a; ""b"" {i}{quote}' if quote and i % 997 == 0 else f"n{i % 13}"
+        lines.append(f"{i};row {i};{note}" + ("\r\n ;\t; \n" if i % 101 == 0 else ""))
+    data = "\n".join(lines).encode()
+    assert len(data) > 1_500_000  # two blocks at least
+    usual, python, arrow = _both(data)
+    assert arrow
+    _same(usual, python)
+    assert len(usual.records) == 100_000
