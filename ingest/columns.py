@@ -146,14 +146,19 @@ def plain_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     read = np.zeros(len(column), dtype=bool)
     if not is_text(column):
         return numbers, read
-    strings = arrow(column)
+    cells = arrow(column)
     for pattern, comma in ((_PLAIN_NUMBER, False), (_DECIMAL_COMMA_NUMBER, True)):
+        # Only the cells not read yet are tried against the next form (most are plain).
+        todo = np.flatnonzero(~read)
+        if not len(todo):
+            break
+        strings = cells if len(todo) == len(read) else cells.take(pa.array(todo))
         matched = np.asarray(pc.fill_null(pc.match_substring_regex(strings, pattern), False))
         if not matched.any():
             continue
         chosen = strings.filter(pa.array(matched))
         if comma:
             chosen = pc.replace_substring(chosen, ",", ".")
-        numbers[matched] = pc.cast(chosen, pa.float64()).to_numpy()
-        read |= matched
+        numbers[todo[matched]] = pc.cast(chosen, pa.float64()).to_numpy()
+        read[todo[matched]] = True
     return numbers, read
