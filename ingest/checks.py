@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,6 +110,12 @@ class _Findings:
         self.rejected: set[Any] = set()
         self.warned: set[Any] = set()
 
+    def extend(self, other: _Findings) -> None:
+        """``other``'s lines after these, as if they had been found here."""
+        self._parts += other._parts
+        self.rejected |= other.rejected
+        self.warned |= other.warned
+
     def _add(self, line: dict[str, Any]) -> None:
         if not self._parts or not isinstance(self._parts[-1], list):
             self._parts.append([])
@@ -194,20 +201,61 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
     if layer not in LAYER_SPECS:
         raise ValueError(f"`layer` was {layer!r} but is expected to be in {tuple(LAYER_SPECS)}")
     spec = LAYER_SPECS[layer]
-    findings = _Findings()
+    parts: dict[str, _Findings] = {}
+
+    def part(name: str) -> _Findings:
+        parts[name] = _Findings()
+        return parts[name]
+
     notes: list[str] = []
-    frame = _with_defaults(mapped.frame.copy(), spec, context, notes)
-    typed = pd.DataFrame(index=frame.index)
-    for column in spec.fields:
-        if column.name in frame:
-            typed[column.name] = _read_column(frame[column.name], column, context, findings)
-    geometry = _geometry(frame, spec, context, findings, notes)
-    _check_ids(typed, spec, context, findings)
-    if layer == "incidents" and geometry is not None:
-        near_duplicates(typed, geometry, context, findings)
-    accepted = _accepted(typed, geometry, spec, findings)
+    placing_notes: list[str] = []
+    # Two cores. Where each row is (coordinates or shapes) does not depend on its other
+    # columns: it is read on the other core, then possible duplicates (which need only
+    # the date and type besides) while this core reads the rest and guards the schema.
+    # Each step keeps its own findings, joined in the order one core finds them (columns
+    # in schema order, places, ids, duplicates, schema), so the report is the same.
+    with ThreadPoolExecutor(max_workers=1) as other_core:
+        placing = other_core.submit(
+            _geometry, mapped.frame, spec, context, part("places"), placing_notes
+        )
+        frame = _with_defaults(mapped.frame.copy(), spec, context, notes)
+        read: dict[str, pd.Series] = {}
+        present = [f for f in spec.fields if f.name in frame]
+        nearby = None
+        for column in sorted(present, key=lambda f: f.name not in _NEAR_DUPLICATE_KEYS):
+            read[column.name] = _read_column(frame[column.name], column, context, part(column.name))
+            if layer == "incidents" and nearby is None and set(_NEAR_DUPLICATE_KEYS) <= set(read):
+                keys = pd.DataFrame({k: read[k] for k in _NEAR_DUPLICATE_KEYS}, index=frame.index)
+                nearby = other_core.submit(_near_duplicates, keys, placing, context, part("near"))
+        typed = pd.DataFrame(index=frame.index)
+        for column in present:
+            typed[column.name] = read.pop(column.name)
+        _check_ids(typed, spec, context, part("ids"))
+        geometry = placing.result()
+        notes += placing_notes
+        findings = _Findings()
+        for name in [*(f.name for f in present), "places", "ids"]:
+            findings.extend(parts[name])
+        guarded = _Findings()
+        guarded.rejected = set(findings.rejected)
+        accepted = _accepted(typed, geometry, spec, guarded)
+        if nearby is not None:
+            nearby.result()
+            findings.extend(parts["near"])
+    findings.extend(guarded)
     outcomes, report = _outcomes_and_report(frame.index, findings)
     return CheckResult(layer, accepted, report.reset_index(drop=True), outcomes, notes)
+
+
+_NEAR_DUPLICATE_KEYS = ("date", "incident_type")
+
+
+def _near_duplicates(
+    keys: pd.DataFrame, placing: Future, context: CheckContext, findings: _Findings
+) -> None:
+    geometry = placing.result()
+    if geometry is not None:
+        near_duplicates(keys, geometry, context, findings)
 
 
 def _outcomes_and_report(index: pd.Index, findings: _Findings) -> tuple[pd.Series, pd.DataFrame]:

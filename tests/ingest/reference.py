@@ -104,3 +104,27 @@ def near_duplicates(typed, geometry, context, findings) -> None:
             f"may repeat {described}: same day and type within 1 km",
             "check it is a different incident; both are kept",
         )
+
+
+def check_rows_on_one_core(mapped, context):
+    """``ingest.checks.check_rows`` as it was before it used the second core: every step
+    one after another, all writing to one set of findings."""
+    from ingest import checks
+    from ingest.layer_specs import LAYER_SPECS
+
+    layer = mapped.layer
+    spec = LAYER_SPECS[layer]
+    findings = checks._Findings()
+    notes: list[str] = []
+    frame = checks._with_defaults(mapped.frame.copy(), spec, context, notes)
+    typed = pd.DataFrame(index=frame.index)
+    for column in spec.fields:
+        if column.name in frame:
+            typed[column.name] = checks._read_column(frame[column.name], column, context, findings)
+    geometry = checks._geometry(frame, spec, context, findings, notes)
+    checks._check_ids(typed, spec, context, findings)
+    if layer == "incidents" and geometry is not None:
+        checks.near_duplicates(typed, geometry, context, findings)
+    accepted = checks._accepted(typed, geometry, spec, findings)
+    outcomes, report = checks._outcomes_and_report(frame.index, findings)
+    return checks.CheckResult(layer, accepted, report.reset_index(drop=True), outcomes, notes)

@@ -429,3 +429,26 @@ def test_a_messy_file_is_judged_as_cell_by_cell(monkeypatch, seed) -> None:
     pd.testing.assert_frame_equal(fast.accepted, slow.accepted)
     pd.testing.assert_frame_equal(fast_stored, slow_stored)
     assert fast.counts["rejected"] and fast.counts["accepted_with_warning"]
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_two_cores_judge_as_one_does(seed) -> None:
+    """Steps run on both cores, each with its findings; the report is the same, line for
+    line, as when every step runs after the other and writes to one list."""
+    upload = Upload("messy.csv", _messy_csv(600, seed))
+    stored = _stored([("2025-03-01", "killing", 2.0, -3.0), ("2025-03-02", "killing", 2.0, -3.0)])
+    context = _context(
+        existing_ids=lambda ids: {i: 3 for i in ids if i.endswith("3")},
+        stored_incidents=stored,
+        upload_sha256=upload.sha256,
+    )
+    table = read(upload)
+    mapped = profiles.apply(table, "incidents", "native")
+    both = check_rows(mapped, context)
+    one = reference.check_rows_on_one_core(mapped, context)
+    assert both.notes == one.notes
+    pd.testing.assert_series_equal(both.outcomes, one.outcomes)
+    pd.testing.assert_frame_equal(both.report, one.report)
+    pd.testing.assert_frame_equal(both.accepted, one.accepted)
+    lines = both.report.groupby("row").size()
+    assert (lines > 1).any()  # rows with several problems, whose order is at stake
