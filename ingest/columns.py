@@ -10,7 +10,11 @@ cell-by-cell way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import functools
+import threading
+import weakref
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -72,9 +76,9 @@ def _blank_in(chunk: pa.Array) -> np.ndarray:
 
 
 def missing(column: pd.Series) -> np.ndarray:
-    """``values.is_missing`` for every cell of ``column``."""
+    """``values.is_missing`` for every cell of ``column`` (read-only)."""
     if is_text(column):
-        return blank_strings(arrow(column))
+        return _REMEMBERED.answer("missing", column, lambda c: blank_strings(arrow(c)))
     return np.fromiter((is_missing(v) for v in column), dtype=bool, count=len(column))
 
 
@@ -93,9 +97,76 @@ def all_different(column: pd.Series) -> bool:
 
 def distinct(column: pd.Series) -> tuple[np.ndarray, list[Any]]:
     """``(codes, values)``: each row's position in ``values`` (its distinct values in
-    order of appearance), ``-1`` for a missing cell. Only for :func:`is_text` columns."""
-    codes, uniques = pd.factorize(column)
-    return np.asarray(codes), list(uniques)
+    order of appearance), ``-1`` for a missing cell. Only for :func:`is_text` columns;
+    ``codes`` is read-only."""
+
+    def factorized(strings: pd.Series) -> tuple[np.ndarray, list[Any]]:
+        codes, uniques = pd.factorize(strings)
+        return np.asarray(codes), list(uniques)
+
+    codes, values = _REMEMBERED.answer("distinct", column, factorized)
+    return codes, list(values)
+
+
+class _Remembered:
+    """Answers about a text column's cells, kept while :func:`remembered` is open.
+
+    A column passes through the profile (codes looked up) and then the checks, each
+    asking which values it holds and which cells are blank: with a million rows each
+    answer costs tens of milliseconds. Arrow arrays never change and pandas keeps the
+    same one through copies, so the answer is keyed by the array itself (held weakly).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open = 0
+        self._answers: dict[tuple[str, int], tuple[weakref.ref, Any]] = {}
+
+    @contextlib.contextmanager
+    def open(self) -> Iterator[None]:
+        with self._lock:
+            self._open += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._open -= 1
+                if not self._open:
+                    self._answers.clear()
+
+    def answer(self, question: str, column: pd.Series, work: Callable[[pd.Series], Any]) -> Any:
+        if not self._open:
+            return _read_only(work(column))
+        strings = column.array.__arrow_array__()
+        key = (question, id(strings))
+        kept = self._answers.get(key)
+        if kept is not None and kept[0]() is strings:
+            return kept[1]
+        answer = _read_only(work(column))
+        forget = functools.partial(self._forget, key)
+        self._answers[key] = (weakref.ref(strings, forget), answer)
+        return answer
+
+    def _forget(self, key: tuple[str, int], _gone: weakref.ref) -> None:
+        kept = self._answers.get(key)
+        if kept is not None and kept[0] is _gone:
+            self._answers.pop(key, None)
+
+
+def _read_only(answer: Any) -> Any:
+    for part in answer if isinstance(answer, tuple) else (answer,):
+        if isinstance(part, np.ndarray):
+            part.flags.writeable = False
+    return answer
+
+
+_REMEMBERED = _Remembered()
+
+
+def remembered() -> contextlib.AbstractContextManager[None]:
+    """While open, what :func:`missing` and :func:`distinct` find about a column is kept
+    for the next time they are asked about the same cells (one upload's preview)."""
+    return _REMEMBERED.open()
 
 
 def spread(

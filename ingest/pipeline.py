@@ -14,7 +14,7 @@ from typing import Any
 
 import geopandas as gpd
 
-from ingest import profiles, readers
+from ingest import columns, profiles, readers
 from ingest.checks import CheckContext, CheckResult, check_rows
 from ingest.layer_specs import LAYER_SPECS, id_field
 from ingest.records import with_source_records
@@ -126,19 +126,20 @@ def preview_import(store: Any, upload: Upload, options: ImportOptions) -> Previe
         when the whole file is refused (format, size, safety); row problems never
         raise, they are in the report.
     """
-    with ThreadPoolExecutor(max_workers=1) as worker:
-        # The file's hash (its identity in the store) is computed while it is read.
+    table = readers.read(
+        upload, sheet=options.sheet, layer=options.source_layer, limits=options.limits
+    )
+    with ThreadPoolExecutor(max_workers=1) as worker, columns.remembered():
+        # The file's hash (its identity in the store) is computed on the other core while
+        # the columns are mapped (on one core; a CSV's read takes both).
         digest = worker.submit(lambda: upload.sha256)
-        table = readers.read(
-            upload, sheet=options.sheet, layer=options.source_layer, limits=options.limits
-        )
+        profile = options.profile
+        reason = "chosen by hand"
+        if profile == "auto":
+            profile, reason = profiles.detect_details(table, options.layer)
+        mapped = profiles.apply(table, options.layer, profile, options.mapping)
         digest.result()
-    profile = options.profile
-    reason = "chosen by hand"
-    if profile == "auto":
-        profile, reason = profiles.detect_details(table, options.layer)
-    mapped = profiles.apply(table, options.layer, profile, options.mapping)
-    result = check_rows(mapped, _context(store, upload, options))
+        result = check_rows(mapped, _context(store, upload, options))
     return Preview(
         upload,
         options,
