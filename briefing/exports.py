@@ -20,7 +20,6 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pyogrio
-from branca.element import Element
 
 from analysis.joint import table_csv
 from analysis.metric import WGS84
@@ -29,6 +28,7 @@ from briefing.figures import default_marking, filters_text, period_text
 from briefing.selection import Prepared
 from layers import incident_cells
 from layers._html import escape
+from layers._raw import Raw
 from layers.assets import _LOCAL_CSS, _LOCAL_JS, VENDOR_DIR
 from layers.incident_cells import build as incident_cells_layer
 from layers.joint_map import build_joint_map
@@ -160,7 +160,7 @@ def to_html(prepared: Prepared) -> str:
         legend_sections=sections,
     )
     title = f"{data.label or 'pocmap'}: {period_text(prepared)}"
-    m.get_root().header.add_child(Element(f"<title>{escape(title)}</title>"), name="title")
+    m.get_root().header.add_child(Raw(f"<title>{escape(title)}</title>"), name="title")
     return _inline_assets(m.get_root().render())
 
 

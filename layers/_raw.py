@@ -1,18 +1,28 @@
-"""Big layers rendered once, not twice.
+"""Rendered text put in the page as it is, never read as a template again.
 
-branca renders each element's script and then wraps the result in a new ``Element``,
-which compiles it as a Jinja template again. For a layer carrying a few megabytes of
-rows, that second compile costs more than everything else on the page. Elements that
-mix in :class:`RawMacro` put their rendered header, html and script in the page as
-they are.
+branca renders each element's header, html and script, then wraps the result in a new
+``Element``, which compiles it as a Jinja template and renders it once more. That costs
+time (a compile per marker, popup and tooltip: most of a page rerun) and, worse, it runs
+whatever ``{{ ... }}`` or ``{% ... %}`` the rendered text holds: a process name or an
+agreement's title written ``{{ cycler.__init__.__globals__.os... }}`` by whoever filled
+the form would run on the server, HTML escaping or not (escaping leaves braces alone).
+
+:func:`install` (done when :mod:`layers` is imported) makes ``MacroElement``, folium's
+``Popup`` and its class-option statements place their rendered text as :class:`Raw`.
+Their own templates are still rendered once, as folium writes them: only the second
+pass is gone, so a page without braces in its text is byte for byte the same.
 """
 
 from __future__ import annotations
 
-from branca.element import Element, MacroElement
+from typing import Any
+
+import folium.map
+from branca.element import Element, Figure, MacroElement
+from folium.elements import IncludeStatement
 
 
-class _Raw(Element):
+class Raw(Element):
     """Text placed in the page as it is (already rendered, already escaped)."""
 
     def __init__(self, text: str) -> None:
@@ -20,20 +30,67 @@ class _Raw(Element):
         self._name = "Raw"
         self.text = text
 
-    def render(self, **kwargs) -> str:
+    def render(self, **kwargs: Any) -> str:
         return self.text
 
 
-class RawMacro(MacroElement):
-    """Renders like ``MacroElement``, without compiling its own output again. List it
-    among a folium class's bases so it stands just before ``MacroElement``."""
+def _root(element: Element) -> Figure:
+    figure = element.get_root()
+    if not isinstance(figure, Figure):
+        raise TypeError(f"cannot render {element._name} outside a Figure")
+    return figure
 
-    def render(self, **kwargs) -> None:
-        figure = self.get_root()
-        for part in ("header", "html", "script"):
-            macro = self._template.module.__dict__.get(part)
-            if macro is not None:
-                section = getattr(figure, part)
-                section.add_child(_Raw(macro(self, kwargs)), name=self.get_name())
-        for element in self._children.values():
-            element.render(**kwargs)
+
+def _macro_render(self: MacroElement, **kwargs: Any) -> None:
+    """``MacroElement.render`` without reading its output as a template."""
+    figure = _root(self)
+    for part in ("header", "html", "script"):
+        macro = self._template.module.__dict__.get(part)
+        if macro is not None:
+            getattr(figure, part).add_child(Raw(macro(self, kwargs)), name=self.get_name())
+    for element in self._children.values():
+        element.render(**kwargs)
+
+
+def _popup_render(self: folium.map.Popup, **kwargs: Any) -> None:
+    """``folium.map.Popup.render``, its script placed as it is."""
+    for child in self._children.values():
+        child.render(**kwargs)
+    figure = _root(self)
+    script = self._template.render(this=self, kwargs=kwargs)
+    figure.script.add_child(Raw(script), name=self.get_name())
+
+
+def _class_render(self: folium.map.Class, **kwargs: Any) -> None:
+    """``folium.map.Class.render``: the class options statement placed as it is."""
+    figure = _root(self)
+    if self.includes:
+        statement = IncludeStatement(self.leaflet_class_name, **self.includes)
+        figure.script.add_child(
+            Raw(statement._template.render(this=statement, kwargs=self.includes)),
+            name=self._name + "_includes",
+            index=-1,
+        )
+    _macro_render(self, **kwargs)
+
+
+_ONCE = {
+    (MacroElement, "render"): _macro_render,
+    (folium.map.Popup, "render"): _popup_render,
+    (folium.map.Class, "render"): _class_render,
+}
+FOLIUM_RENDERS = {place: place[0].__dict__[place[1]] for place in _ONCE}
+"""folium's and branca's own methods, as they were before :func:`install`."""
+
+
+def install() -> None:
+    """Render every folium element's text once (idempotent)."""
+    for (cls, name), method in _ONCE.items():
+        setattr(cls, name, method)
+
+
+class RawMacro(MacroElement):
+    """A macro element rendered as :func:`install` renders all of them (kept for the
+    layers that list it among their bases)."""
+
+    render = _macro_render
