@@ -209,6 +209,7 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
 
     notes: list[str] = []
     placing_notes: list[str] = []
+    xy: list[np.ndarray] = []  # the points' coordinates, for possible duplicates
     # Two cores. Where each row is (coordinates or shapes) does not depend on its other
     # columns: it is read on the other core, then possible duplicates (which need only
     # the date and type besides) while this core reads the rest and guards the schema.
@@ -216,7 +217,7 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
     # in schema order, places, ids, duplicates, schema), so the report is the same.
     with ThreadPoolExecutor(max_workers=1) as other_core:
         placing = other_core.submit(
-            _geometry, mapped.frame, spec, context, part("places"), placing_notes
+            _geometry, mapped.frame, spec, context, part("places"), placing_notes, xy
         )
         frame = _with_defaults(mapped.frame.copy(), spec, context, notes)
         read: dict[str, pd.Series] = {}
@@ -226,7 +227,9 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
             read[column.name] = _read_column(frame[column.name], column, context, part(column.name))
             if layer == "incidents" and nearby is None and set(_NEAR_DUPLICATE_KEYS) <= set(read):
                 keys = pd.DataFrame({k: read[k] for k in _NEAR_DUPLICATE_KEYS}, index=frame.index)
-                nearby = other_core.submit(_near_duplicates, keys, placing, context, part("near"))
+                nearby = other_core.submit(
+                    _near_duplicates, keys, placing, context, part("near"), xy
+                )
         typed = pd.DataFrame(index=frame.index)
         for column in present:
             typed[column.name] = read.pop(column.name)
@@ -251,11 +254,15 @@ _NEAR_DUPLICATE_KEYS = ("date", "incident_type")
 
 
 def _near_duplicates(
-    keys: pd.DataFrame, placing: Future, context: CheckContext, findings: _Findings
+    keys: pd.DataFrame,
+    placing: Future,
+    context: CheckContext,
+    findings: _Findings,
+    xy: list[np.ndarray],
 ) -> None:
     geometry = placing.result()
     if geometry is not None:
-        near_duplicates(keys, geometry, context, findings)
+        near_duplicates(keys, geometry, context, findings, xy=tuple(xy) or None)
 
 
 def _outcomes_and_report(index: pd.Index, findings: _Findings) -> tuple[pd.Series, pd.DataFrame]:
@@ -440,7 +447,10 @@ def _geometry(
     context: CheckContext,
     findings: _Findings,
     notes: list[str],
+    coordinates: list[np.ndarray] | None = None,
 ) -> gpd.GeoSeries | None:
+    """Each row's shape; ``coordinates`` receives points' x and y when they are read from
+    latitude and longitude columns (``ingest.geometry.points_from_coordinates``)."""
     from ingest.geometry import geometry_from_source, points_from_coordinates
 
     if not spec.geometry_types:
@@ -448,7 +458,7 @@ def _geometry(
     if "geometry" in frame:
         return geometry_from_source(frame["geometry"], spec, context, findings, notes)
     if "latitude" in frame or "longitude" in frame:
-        return points_from_coordinates(frame, spec, context, findings)
+        return points_from_coordinates(frame, spec, context, findings, coordinates)
     for row in frame.index:
         findings.error(
             row,

@@ -43,18 +43,24 @@ def haversine(x1: Any, y1: Any, x2: Any, y2: Any) -> np.ndarray:
 
 
 def near_duplicates(
-    typed: pd.DataFrame, geometry: gpd.GeoSeries, context: CheckContext, findings: _Findings
+    typed: pd.DataFrame,
+    geometry: gpd.GeoSeries,
+    context: CheckContext,
+    findings: _Findings,
+    *,
+    xy: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> None:
     """Same day, same type, within 1 km: flagged for a person to judge, never dropped.
 
     Each flagged row names every other row of the file (in file order), then every
-    stored incident (in store order), that is that close, with the distance.
+    stored incident (in store order), that is that close, with the distance. ``xy``:
+    the points' coordinates when known already (else read from ``geometry``).
     """
     if not {"date", "incident_type"} <= set(typed.columns):
         return
     # NaN for anything but a point (and for no shape at all).
     shapes = np.asarray(geometry.array)
-    x, y = shapely.get_x(shapes), shapely.get_y(shapes)
+    x, y = xy if xy is not None else (shapely.get_x(shapes), shapely.get_y(shapes))
     days, day_values = pd.factorize(pd.to_datetime(typed["date"]).to_numpy())
     types, type_values = pd.factorize(typed["incident_type"])
     usable = (days >= 0) & (types >= 0) & ~np.isnan(x) & ~np.isnan(y)

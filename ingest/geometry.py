@@ -49,12 +49,18 @@ def _inside_words(area: BaseGeometry) -> str:
 
 
 def points_from_coordinates(
-    frame: pd.DataFrame, spec: LayerSpec, context: CheckContext, findings: _Findings
+    frame: pd.DataFrame,
+    spec: LayerSpec,
+    context: CheckContext,
+    findings: _Findings,
+    coordinates: list[np.ndarray] | None = None,
 ) -> gpd.GeoSeries:
     """Points from the raw ``latitude``/``longitude`` columns, every bad pair named.
 
     Plain decimals inside the mission area are read and placed in C, all at once; every
-    other row is judged by :func:`_point`, which words each problem.
+    other row is judged by :func:`_point`, which words each problem. ``coordinates``, if
+    given, receives each point's ``x`` and ``y`` (NaN for no point), as ``shapely.get_x``
+    and ``get_y`` would read them back.
     """
     lats = frame["latitude"] if "latitude" in frame else pd.Series(None, index=frame.index)
     lons = frame["longitude"] if "longitude" in frame else pd.Series(None, index=frame.index)
@@ -69,10 +75,15 @@ def points_from_coordinates(
     with _no_garbage_collection():
         points[plain] = shapely.points(lon[plain], lat[plain])
     rows = frame.index
-    for position in np.flatnonzero(~plain).tolist():
+    others = np.flatnonzero(~plain)
+    for position in others.tolist():
         points[position] = _point(
             rows[position], lats.iat[position], lons.iat[position], spec, area, findings
         )
+    if coordinates is not None:
+        x, y = np.where(plain, lon, np.nan), np.where(plain, lat, np.nan)
+        x[others], y[others] = shapely.get_x(points[others]), shapely.get_y(points[others])
+        coordinates[:] = [x, y]
     return gpd.GeoSeries(points, index=rows, crs=WGS84)
 
 

@@ -19,7 +19,8 @@ from ingest.layer_specs import id_field
 from layers._schema import WGS84
 
 
-def points_from_coordinates(frame, spec, context, findings) -> gpd.GeoSeries:
+def points_from_coordinates(frame, spec, context, findings, coordinates=None) -> gpd.GeoSeries:
+    # ``coordinates`` is left empty: the duplicates check then reads them from the points.
     lats = frame["latitude"] if "latitude" in frame else pd.Series(None, index=frame.index)
     lons = frame["longitude"] if "longitude" in frame else pd.Series(None, index=frame.index)
     area = _area(context)
@@ -59,7 +60,8 @@ def check_ids(typed, spec, context, findings) -> None:
             )
 
 
-def near_duplicates(typed, geometry, context, findings) -> None:
+def near_duplicates(typed, geometry, context, findings, *, xy=None) -> None:
+    # ``xy`` is not used: the former code read every point's coordinates from its shape.
     if not {"date", "incident_type"} <= set(typed.columns):
         return
     points = geometry.where(shapely.get_type_id(geometry.array) == 0)
