@@ -115,11 +115,13 @@ def case(name: str, kind: str, summary: str) -> Callable[[Case], Case]:
 def best_of(run: Callable[[], Any], context: Context, repeats: int = 3) -> tuple[list[float], Any]:
     """Time ``run`` up to ``repeats`` times (fewer when the next would pass the deadline).
 
-    Returns every time (seconds) and the last result.
+    Returns every time (seconds) and the last result; the first time is the cold one
+    (memory not yet asked of the system), reported beside the best.
     """
     times: list[float] = []
     result = None
     for _ in range(repeats):
+        result = None  # let the last result go first: peak memory is one run's
         start = time.perf_counter()
         result = run()
         times.append(time.perf_counter() - start)

@@ -47,7 +47,7 @@ def boundaries_store(path: Path) -> Any:
 @case(
     "csv_load_validate",
     PRODUCT,
-    "ingest.pipeline.preview_import of the CSV bytes (read, map, check every row)",
+    "ingest.pipeline.preview_import of the CSV bytes (read, map, check every row), best of 3",
 )
 def csv_load_validate(context: Context) -> dict[str, Any]:
     from ingest.pipeline import ImportOptions, preview_import
@@ -56,9 +56,10 @@ def csv_load_validate(context: Context) -> dict[str, Any]:
     store = boundaries_store(context.tmp / "bench.gpkg")
     data = context.csv.read_bytes()
     options = ImportOptions(layer="incidents", office=OFFICE, uploader="bench", profile="native")
-    start = time.perf_counter()
-    preview = preview_import(store, Upload(context.csv.name, data), options)
-    seconds = time.perf_counter() - start
+    times, preview = best_of(
+        lambda: preview_import(store, Upload(context.csv.name, data), options), context
+    )
+    seconds = min(times)
     counts = preview.result.counts
     accounted = counts["accepted"] + counts["accepted_with_warning"] + counts["rejected"]
     if accounted != context.size or preview.result.rows_read != context.size:
@@ -73,6 +74,7 @@ def csv_load_validate(context: Context) -> dict[str, Any]:
     )
     return {
         "seconds": seconds,
+        "times": times,
         "rows_per_s": context.size / seconds,
         "csv_mb": len(data) / 1e6,
         **counts,

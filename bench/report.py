@@ -53,7 +53,9 @@ def megabytes(value: float | None) -> str:
 def _figure(record: dict[str, Any]) -> str:
     name = record["case"]
     if name == "csv_load_validate":
-        return f"{seconds(record['seconds'])} · {record['rows_per_s'] / 1000:,.0f}k rows/s"
+        figure = f"{seconds(record['seconds'])} · {record['rows_per_s'] / 1000:,.0f}k rows/s"
+        times = record.get("times") or []
+        return figure + (f" (first run {seconds(times[0])})" if len(times) > 1 else "")
     if name == "filter_rerun":
         return (
             f"p50 {seconds(record['p50_s'])} · max {seconds(record['max_s'])} "
