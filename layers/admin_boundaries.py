@@ -6,7 +6,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from layers._html import escaped_columns
+from layers._geojson import features
 from layers._schema import Field, LayerSpec
 from layers._schema import validate as _validate
 
@@ -42,11 +42,11 @@ def build(
     """Admin1 as dark lines, admin2 as light lines; hovering an area names it."""
     group = folium.FeatureGroup(name=name, show=show)
     for level, colour, weight in (("2", ADMIN2_COLOUR, 1), ("1", ADMIN1_COLOUR, 2.5)):
-        areas = admin_boundaries[admin_boundaries["level"] == level]
-        if not len(areas):
+        areas = features(admin_boundaries, ["name", "admin_id"], where=("level", level))
+        if not areas["features"]:
             continue
         folium.GeoJson(
-            escaped_columns(areas, ["name", "admin_id"]),
+            areas,
             name=f"Admin{level}",
             control=False,
             style_function=lambda _, c=colour, w=weight: {

@@ -8,6 +8,7 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
+from layers._geojson import features
 from layers._html import escape
 from layers._schema import Field, LayerSpec
 from layers._schema import validate as _validate
@@ -70,10 +71,10 @@ def build(
     basemap choice beside any tile layers.
     """
     group = folium.FeatureGroup(name=name, overlay=False, show=show)
-    land = basemap[basemap["kind"] == "land"]
-    if len(land):
+    land = features(basemap, where=("kind", "land"))
+    if land["features"]:
         folium.GeoJson(
-            land.geometry.__geo_interface__,
+            land,
             control=False,
             interactive=False,
             style_function=lambda _: {
@@ -84,10 +85,10 @@ def build(
             },
         ).add_to(group)
     for kind, style in _LINE_STYLES.items():
-        lines = basemap[basemap["kind"] == kind]
-        if len(lines):
+        lines = features(basemap, where=("kind", kind))
+        if lines["features"]:
             folium.GeoJson(
-                lines.geometry.__geo_interface__,
+                lines,
                 control=False,
                 interactive=False,
                 style_function=lambda _, s=style: s,

@@ -6,7 +6,8 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from layers._html import Popup, Tooltip, escape, escaped_columns, table
+from layers._geojson import features
+from layers._html import Popup, Tooltip, escape, table
 from layers._schema import Field, LayerSpec
 from layers._schema import validate as _validate
 from layers._symbols import icon, symbol_html
@@ -58,10 +59,10 @@ def build(
 ) -> folium.FeatureGroup:
     """Areas of responsibility outlined in UN blue; offices, bases and TOBs as symbols."""
     group = folium.FeatureGroup(name=name, show=show)
-    areas = presence[presence["kind"] == "area_of_responsibility"]
-    if len(areas):
+    areas = features(presence, ["name", "field_office"], where=("kind", "area_of_responsibility"))
+    if areas["features"]:
         folium.GeoJson(
-            escaped_columns(areas, ["name", "field_office"]),
+            areas,
             style_function=lambda _: {
                 "color": UN_BLUE,
                 "weight": 3,
