@@ -15,8 +15,11 @@ pass is gone, so a page without braces in its text is byte for byte the same.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+import branca.element
+import branca.utilities
 import folium.map
 from branca.element import Element, Figure, MacroElement
 from folium.elements import IncludeStatement
@@ -74,6 +77,8 @@ def _class_render(self: folium.map.Class, **kwargs: Any) -> None:
     _macro_render(self, **kwargs)
 
 
+_snake_case = functools.lru_cache(maxsize=512)(branca.utilities._camelify)
+
 _ONCE = {
     (MacroElement, "render"): _macro_render,
     (folium.map.Popup, "render"): _popup_render,
@@ -84,9 +89,15 @@ FOLIUM_RENDERS = {place: place[0].__dict__[place[1]] for place in _ONCE}
 
 
 def install() -> None:
-    """Render every folium element's text once (idempotent)."""
+    """Render every folium element's text once (idempotent).
+
+    Also: every element's JavaScript name is its class name turned to snake case plus
+    its id, and branca re-derives the snake case letter by letter each time a name is
+    asked for (thousands of times a render); the few class names are remembered.
+    """
     for (cls, name), method in _ONCE.items():
         setattr(cls, name, method)
+    branca.element._camelify = _snake_case
 
 
 class RawMacro(MacroElement):
