@@ -9,7 +9,7 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from layers._geojson import features
-from layers._html import escape
+from layers._raw import RawMacro
 from layers._schema import Field, LayerSpec
 from layers._schema import validate as _validate
 
@@ -93,33 +93,53 @@ def build(
                 interactive=False,
                 style_function=lambda _, s=style: s,
             ).add_to(group)
-    for row in basemap[basemap["kind"].isin(["capital", "town"])].itertuples():
-        capital = row.kind == "capital"
-        folium.CircleMarker(
-            (row.geometry.y, row.geometry.x),
-            radius=4 if capital else 3,
-            color="#333333",
-            fill=True,
-            fill_color="#333333" if capital else "#FFFFFF",
-            fill_opacity=1,
-            weight=1.5,
-            interactive=False,
-        ).add_to(group)
-        folium.Marker(
-            (row.geometry.y, row.geometry.x),
-            interactive=False,
-            icon=folium.DivIcon(
-                html=(
-                    f"<div style='font:{'bold 13px' if capital else '11px'} sans-serif;"
-                    "color:#333;white-space:nowrap;text-shadow:0 0 3px #fff,0 0 3px #fff'>"
-                    f"{escape(row.name)}</div>"
-                ),
-                icon_size=(160, 16),
-                icon_anchor=(-6, 8),
-                class_name="pocmap-label",
-            ),
-        ).add_to(group)
+    towns = basemap[basemap["kind"].isin(["capital", "town"])]
+    if len(towns):
+        group.add_child(_TownLabels(towns))
     return group
+
+
+class _TownLabels(RawMacro):
+    """Capitals and towns as dots with their names, drawn in the browser from one list
+    (a marker and a label per town as folium elements cost a millisecond each on every
+    page rerun). Names reach the page as JSON and the label as text, never as HTML."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function () {
+                var layer = {{ this._parent.get_name() }};
+                {{ this.towns|tojson }}.forEach(function (town) {
+                    var big = town[3], at = [town[0], town[1]];
+                    L.circleMarker(at, {
+                        radius: big ? 4 : 3, color: "#333333", fill: true,
+                        fillColor: big ? "#333333" : "#FFFFFF", fillOpacity: 1,
+                        weight: 1.5, interactive: false
+                    }).addTo(layer);
+                    var label = document.createElement("div");
+                    label.style.cssText = "font:" + (big ? "bold 13px" : "11px")
+                        + " sans-serif;color:#333;white-space:nowrap;"
+                        + "text-shadow:0 0 3px #fff,0 0 3px #fff";
+                    label.textContent = town[2];
+                    L.marker(at, {interactive: false, icon: L.divIcon({
+                        html: label, className: "pocmap-label",
+                        iconSize: [160, 16], iconAnchor: [-6, 8]
+                    })}).addTo(layer);
+                });
+            })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, towns: gpd.GeoDataFrame) -> None:
+        super().__init__()
+        self._name = "TownLabels"
+        # [lat, lon, name as written, capital?]: the browser shows the name as text.
+        self.towns = [
+            [row.geometry.y, row.geometry.x, "" if pd.isna(row.name) else str(row.name),
+             row.kind == "capital"]
+            for row in towns.itertuples()
+        ]  # fmt: skip
 
 
 def sea_background() -> MacroElement:
