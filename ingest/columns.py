@@ -108,6 +108,14 @@ def distinct(column: pd.Series) -> tuple[np.ndarray, list[Any]]:
     return codes, list(values)
 
 
+def known_distinct(column: pd.Series) -> tuple[np.ndarray, list[Any]] | None:
+    """:func:`distinct` of ``column`` if it was worked out already (and is kept), else
+    ``None``: for a check that is cheaper done afresh than a whole distinct pass."""
+    if not is_text(column):
+        return None
+    return _REMEMBERED.kept("distinct", column)
+
+
 class _Remembered:
     """Answers about a text column's cells, kept while :func:`remembered` is open.
 
@@ -146,6 +154,12 @@ class _Remembered:
         forget = functools.partial(self._forget, key)
         self._answers[key] = (weakref.ref(strings, forget), answer)
         return answer
+
+    def kept(self, question: str, column: pd.Series) -> Any:
+        """The answer already found, or ``None``."""
+        strings = column.array.__arrow_array__()
+        kept = self._answers.get((question, id(strings)))
+        return kept[1] if kept is not None and kept[0]() is strings else None
 
     def _forget(self, key: tuple[str, int], _gone: weakref.ref) -> None:
         kept = self._answers.get(key)

@@ -76,7 +76,9 @@ def _coerced(frame: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
     if key not in _SCHEMA_TYPES:
         sample = validate_layer(frame.iloc[:1], spec)
         _SCHEMA_TYPES[key] = {name: sample[name].dtype for name in present}
-    coerced = pd.DataFrame(frame).astype(_SCHEMA_TYPES[key])
+    # Only the columns not of their type already (astype copies even those that are).
+    retype = {n: t for n, t in _SCHEMA_TYPES[key].items() if frame[n].dtype != t}
+    coerced = pd.DataFrame(frame).astype(retype) if retype else pd.DataFrame(frame)
     if spec.geometry_types:
         return gpd.GeoDataFrame(coerced, geometry=frame.geometry.name, crs=frame.crs)
     return coerced
@@ -131,15 +133,18 @@ def _expected_dtype(column: pd.Series, kind: str) -> bool:
 def _bad_values(column: pd.Series, spec_field: Any) -> np.ndarray:
     """Per present value: whether a check of the schema could refuse it."""
     kind = spec_field.kind
-    if kind == "code":
+    # The checks found each text column's distinct values already: judged once each.
+    known = columns.known_distinct(column) if kind in ("code", "codes") else None
+    if kind == "code" and known is None:
         return ~column.isin(spec_field.codes).to_numpy()
-    if kind == "codes":
+    if kind in ("code", "codes"):
         allowed = set(spec_field.codes)
-        codes, values = pd.factorize(column)
-        unknown = np.array(
-            [any(c not in allowed for c in split_codes(v)) for v in values] + [False], dtype=bool
-        )
-        return unknown[np.asarray(codes)]
+        codes, values = known if known is not None else pd.factorize(column)
+        if kind == "code":
+            unknown = [v not in allowed for v in values]
+        else:
+            unknown = [any(c not in allowed for c in split_codes(v)) for v in values]
+        return np.array([*unknown, False], dtype=bool)[np.asarray(codes)]
     if kind == "count":
         return (column < 0).fillna(False).to_numpy(dtype=bool)
     if kind == "date":
