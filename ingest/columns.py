@@ -145,18 +145,17 @@ class _Remembered:
     def answer(self, question: str, column: pd.Series, work: Callable[[pd.Series], Any]) -> Any:
         if not self._open:
             return _read_only(work(column))
+        found = self.kept(question, column)
+        if found is not None:
+            return found
         strings = column.array.__arrow_array__()
         key = (question, id(strings))
-        kept = self._answers.get(key)
-        if kept is not None and kept[0]() is strings:
-            return kept[1]
         answer = _read_only(work(column))
-        forget = functools.partial(self._forget, key)
-        self._answers[key] = (weakref.ref(strings, forget), answer)
+        self._answers[key] = (weakref.ref(strings, functools.partial(self._forget, key)), answer)
         return answer
 
     def kept(self, question: str, column: pd.Series) -> Any:
-        """The answer already found, or ``None``."""
+        """The answer already found (never ``None`` itself), or ``None``."""
         strings = column.array.__arrow_array__()
         kept = self._answers.get((question, id(strings)))
         return kept[1] if kept is not None and kept[0]() is strings else None

@@ -14,10 +14,8 @@ from typing import Any
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
-from layers._raw import RawMacro
 
-
-class PointCluster(MarkerCluster, RawMacro):
+class PointCluster(MarkerCluster):
     """Clustered circle markers.
 
     Parameters

@@ -98,10 +98,3 @@ def install() -> None:
     for (cls, name), method in _ONCE.items():
         setattr(cls, name, method)
     branca.element._camelify = _snake_case
-
-
-class RawMacro(MacroElement):
-    """A macro element rendered as :func:`install` renders all of them (kept for the
-    layers that list it among their bases)."""
-
-    render = _macro_render

@@ -9,7 +9,6 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from layers._geojson import features
-from layers._raw import RawMacro
 from layers._schema import Field, LayerSpec
 from layers._schema import validate as _validate
 
@@ -99,7 +98,7 @@ def build(
     return group
 
 
-class _TownLabels(RawMacro):
+class _TownLabels(MacroElement):
     """Capitals and towns as dots with their names, drawn in the browser from one list
     (a marker and a label per town as folium elements cost a millisecond each on every
     page rerun). Names reach the page as JSON and the label as text, never as HTML."""

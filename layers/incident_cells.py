@@ -15,14 +15,13 @@ from folium.template import Template
 
 from analysis.metric import WGS84
 from layers._html import escape
-from layers._raw import RawMacro
 from layers.incidents import MOTIVATION_COLOURS, MOTIVATION_LABELS, MOTIVATIONS
 
 HOT_SPOT_OUTLINE = "#7F0000"
 NAME = "Incidents per cell"
 
 
-class CellLayer(Layer, RawMacro):
+class CellLayer(Layer):
     """Cells drawn in the browser from compact rows: ``[ring, motivation, incidents, hot]``
     where ``ring`` is ``[lat, lon, lat, lon, ...]`` and ``motivation`` a position in
     ``MOTIVATIONS`` (its colour and its escaped label)."""
