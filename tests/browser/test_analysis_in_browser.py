@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_joint_map_in_browser import FIRST_LOAD_MS, MAP_IFRAME
+from tests.browser.test_joint_map_in_browser import FIRST_LOAD_MS, map_frame
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -38,8 +38,7 @@ def test_the_hot_spot_map_draws_offline(page: Page, sample_app: str, artifacts: 
     expect(page.get_by_text("Hot spots over the political layers")).to_be_visible(
         timeout=FIRST_LOAD_MS
     )
-    frame = page.frame_locator(MAP_IFRAME)
-    expect(frame.locator(".leaflet-control-layers")).to_be_visible(timeout=FIRST_LOAD_MS)
+    frame = map_frame(page)
     cells = frame.locator(".leaflet-container").evaluate(HOT_CELLS_JS)
     assert cells == 68  # hot cells at 90 % or more on the sample (no cold ones)
     layers = frame.locator(".leaflet-control-layers-overlays").inner_text()

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -154,15 +155,39 @@ def _incidents_shown(page: Page) -> int:
     return int(value.get_by_test_id("stMetricValue").inner_text().replace(",", ""))
 
 
-def open_map(page: Page, url: str) -> FrameLocator:
-    """Open the app and wait until the map and its layer control are drawn."""
-    page.goto(url, timeout=FIRST_LOAD_MS)
-    expect(page.locator(MAP_IFRAME)).to_be_visible(timeout=FIRST_LOAD_MS)
+def map_frame(page: Page) -> FrameLocator:
+    """The map's iframe once Streamlit shows it and Leaflet has drawn its layer control.
+
+    Streamlit keeps a component's iframe hidden until the component posts that it is
+    ready. The component posts it once, as its page loads; if it lands before Streamlit
+    listens to that iframe it is lost and the iframe stays hidden for good (a race in
+    Streamlit's frontend, seen once on a loaded CI machine). A person would reload; so
+    does this, the iframe only and once, with a warning in the test report.
+    """
+    iframe = page.locator(MAP_IFRAME)
+    try:
+        expect(iframe).to_be_visible(timeout=FIRST_LOAD_MS // 2)
+    except AssertionError:
+        if iframe.count() != 1:
+            raise
+        warnings.warn(
+            f"the map iframe was still hidden after {FIRST_LOAD_MS // 2000} s "
+            "(its ready message lost?): reloaded it once",
+            stacklevel=2,
+        )
+        iframe.evaluate("(el) => el.contentWindow.location.reload()")
+        expect(iframe).to_be_visible(timeout=FIRST_LOAD_MS)
     frame = page.frame_locator(MAP_IFRAME)
     expect(frame.locator(".leaflet-container")).to_be_visible(timeout=FIRST_LOAD_MS)
     # The layer control is added after every layer, so the map's script has run.
-    expect(frame.locator(".leaflet-control-layers")).to_be_visible()
+    expect(frame.locator(".leaflet-control-layers")).to_be_visible(timeout=FIRST_LOAD_MS)
     return frame
+
+
+def open_map(page: Page, url: str) -> FrameLocator:
+    """Open the app and wait until the map and its layer control are drawn."""
+    page.goto(url, timeout=FIRST_LOAD_MS)
+    return map_frame(page)
 
 
 def legend(page: Page, frame: FrameLocator) -> Locator:

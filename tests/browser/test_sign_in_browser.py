@@ -36,7 +36,7 @@ from tests.browser.conftest import (
     _stop,
     launch_app,
 )
-from tests.browser.test_joint_map_in_browser import FIRST_LOAD_MS, MAP_IFRAME
+from tests.browser.test_joint_map_in_browser import FIRST_LOAD_MS, MAP_IFRAME, map_frame
 
 with warnings.catch_warnings():  # the mock still imports authlib.jose (deprecated)
     # First: on import it sets its own warnings to "always", which would override ours.
@@ -197,9 +197,7 @@ def _sign_in(page: Page, name: str, password: str) -> None:
 
 
 def _expect_map(page: Page) -> None:
-    expect(page.locator(MAP_IFRAME)).to_be_visible(timeout=FIRST_LOAD_MS)
-    frame = page.frame_locator(MAP_IFRAME)
-    expect(frame.locator(".leaflet-control-layers")).to_be_visible(timeout=FIRST_LOAD_MS)
+    map_frame(page)
 
 
 # --- the tests --------------------------------------------------------------------------
