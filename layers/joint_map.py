@@ -87,7 +87,13 @@ def tile_server_from_env() -> TileServer | None:
 
 class _ZoomSwitch(MacroElement):
     """Shows ``wide`` below ``zoom`` and ``close`` from it on (both layers stay in the
-    layer control; Leaflet ticks and unticks them as they change)."""
+    layer control; Leaflet ticks and unticks them as they change).
+
+    ``close`` should start off the map (``show=False``): this decides. A marker cluster
+    that loads in chunks is never taken off the map before its last chunk: removed
+    midway, Leaflet.markercluster throws in the next chunk and the markers not yet
+    placed are lost for good (a slow browser lost a third of them so). Zoomed out while
+    it loads, the map shows ``wide`` at once and removes ``close`` when it is done."""
 
     _template = Template(
         """
@@ -95,11 +101,21 @@ class _ZoomSwitch(MacroElement):
             (function () {
                 var map = {{ this._parent.get_name() }};
                 var wide = {{ this.wide.get_name() }}, close = {{ this.close.get_name() }};
+                var loading = false;
+                if (close.options && close.options.chunkedLoading) {
+                    close.options.chunkProgress = function (done, total) {
+                        loading = done < total;
+                        // After the cluster has finished its own last step.
+                        if (!loading) { setTimeout(pick, 0); }
+                    };
+                }
                 function pick() {
                     var near = map.getZoom() >= {{ this.zoom }};
                     var show = near ? close : wide, hide = near ? wide : close;
-                    if (map.hasLayer(hide)) { map.removeLayer(hide); }
                     if (!map.hasLayer(show)) { map.addLayer(show); }
+                    if (map.hasLayer(hide) && !(hide === close && loading)) {
+                        map.removeLayer(hide);
+                    }
                 }
                 map.on('zoomend', pick);
                 map.whenReady(pick);
@@ -292,7 +308,9 @@ def build_joint_map(
     elif len(selected_incidents):
         incidents.build_density(selected_incidents, show=show_density).add_to(m)
     if len(selected_incidents):
-        points_layer = incidents.build(selected_incidents).add_to(m)
+        # Beside cells, the markers wait for the zoom switch to add them.
+        show_points = cells_layer is None
+        points_layer = incidents.build(selected_incidents, show=show_points).add_to(m)
     if cells_layer is not None and points_layer is not None:
         m.add_child(_ZoomSwitch(cells_layer, points_layer, CLOSE_ZOOM))
     # Folded into the usual layers button (hover or tap opens it), so it hides no

@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from layers.joint_map import CLOSE_ZOOM, POINTS_UP_TO, POINTS_WHEN_CLOSE_UP_TO
 from layers.mission import load_sample, save_folder
@@ -37,6 +38,38 @@ VIEW_JS = """(el) => {
 ZOOM_TO_JS = "(el, zoom) => { for (const k of Object.keys(window)) { let v; try { v = window[k]; }"
 ZOOM_TO_JS += " catch (e) { continue; } if (v instanceof L.Map && v.getContainer() === el) {"
 ZOOM_TO_JS += " v.setZoom(zoom); } } }"
+
+# Zoomed to `close` and straight back to `wide`, in one task (no animation, so each zoom
+# switches layers at once): how many markers the cluster held in between.
+IN_AND_OUT_JS = """(el, [close, wide]) => {
+    const values = [];
+    for (const key of Object.keys(window)) {
+        try { values.push(window[key]); } catch (e) { /* a getter that throws */ }
+    }
+    const map = values.find((v) => v instanceof L.Map && v.getContainer() === el);
+    const cluster = values.find(
+        (v) => L.MarkerClusterGroup && v instanceof L.MarkerClusterGroup);
+    map.setZoom(close, {animate: false});
+    const placed = cluster._map === map ? cluster.getLayers().length : 0;
+    map.setZoom(wide, {animate: false});
+    return placed;
+}"""
+
+
+def _wait_view(
+    container: Locator, ok: Callable[[dict], bool], what: str, timeout_s: float = 60
+) -> dict:
+    """The map's view (:data:`VIEW_JS`) once ``ok(view)``; on a timeout, the last one seen."""
+    seen: list[Any] = [None]
+
+    def check() -> dict | None:
+        seen[0] = container.evaluate(VIEW_JS)
+        return seen[0] if seen[0] and ok(seen[0]) else None
+
+    try:
+        return _poll(check, what, timeout_s)
+    except pytest.fail.Exception:
+        pytest.fail(f"timed out after {timeout_s:.0f} s waiting for {what}; last view: {seen[0]}")
 
 
 def bigger_sample(folder: Path, times: int) -> int:
@@ -68,19 +101,42 @@ def test_cells_when_wide_markers_when_close(page: Page, many_app, artifacts: Pat
     frame = open_map(page, url)
     expect(page.get_by_text("per cell, and one by one once you zoom in")).to_be_visible()
     container = frame.locator(".leaflet-container")
-    wide = _poll(lambda: (v := container.evaluate(VIEW_JS)) and v["cells"] and v, "cells")
+    wide = _wait_view(container, lambda v: v["cells"], "cells")
     assert wide["zoom"] < CLOSE_ZOOM and wide["markers"] == 0
     page.screenshot(path=str(artifacts / "map_many_wide.png"))
 
     container.evaluate(ZOOM_TO_JS, CLOSE_ZOOM + 1)
     # The cluster is filled in chunks (chunkedLoading): wait for every incident, not the first.
-    close = _poll(
-        lambda: (v := container.evaluate(VIEW_JS)) and v["markers"] == n and v,
-        f"all {n} incidents as markers",
-        timeout_s=60,
-    )
+    close = _wait_view(container, lambda v: v["markers"] == n, f"all {n} incidents as markers")
     assert close["cells"] == 0
 
     container.evaluate(ZOOM_TO_JS, CLOSE_ZOOM - 2)
-    back = _poll(lambda: (v := container.evaluate(VIEW_JS)) and v["cells"] and v, "cells again")
+    back = _wait_view(container, lambda v: v["cells"], "cells again")
     assert back["markers"] == 0
+
+
+def test_zooming_out_while_the_markers_load_loses_none(page: Page, many_app) -> None:
+    """A slow browser (its CPU throttled 10 times): zoomed in, then out before every
+    marker is placed, then in again, the map still holds every incident."""
+    url, n = many_app
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    frame = open_map(page, url)
+    container = frame.locator(".leaflet-container")
+    _wait_view(container, lambda v: v["cells"], "cells")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 10})
+
+    placed = container.evaluate(IN_AND_OUT_JS, [CLOSE_ZOOM + 1, CLOSE_ZOOM - 2])
+    assert 0 < placed < n, f"zoomed out with {placed} of {n} markers placed, not midway"
+    _wait_view(
+        container,
+        lambda v: v["cells"] and not v["markers"],
+        "cells alone, once the markers have loaded",
+        timeout_s=120,
+    )
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+    container.evaluate(ZOOM_TO_JS, CLOSE_ZOOM + 1)
+    close = _wait_view(container, lambda v: v["markers"] == n, f"all {n} incidents as markers")
+    assert close["cells"] == 0
+    assert errors == []
