@@ -55,34 +55,30 @@ def arrow_cells(data: bytes, start: int, delimiter: str) -> ArrowCells | None:
     start : where the text starts (3 after a UTF-8 byte-order mark, else 0).
     delimiter : ``,``, ``;`` or tab.
     """
+    quoted = b'"' in data
+    # Without a quote no record spans lines, so each line is a record. Read so with
+    # empty lines kept (as rows of empty cells, set aside below as blank), every line is
+    # a row and the numbering needs no count of the file's line breaks; should Arrow
+    # refuse that, it reads skipping them and the lines are counted.
+    every_line = not quoted
     try:
-        table = pa_csv.read_csv(
-            pa.BufferReader(pa.py_buffer(data).slice(start)),
-            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
-            parse_options=pa_csv.ParseOptions(
-                delimiter=delimiter,
-                quote_char='"',
-                double_quote=True,
-                escape_char=False,
-                # Without a quote no cell can hold a line break, and Arrow then splits
-                # the file at any line break (in parallel) instead of following quotes.
-                newlines_in_values=b'"' in data,
-                ignore_empty_lines=True,
-            ),
-            convert_options=pa_csv.ConvertOptions(
-                column_types=_TYPES,
-                null_values=[""],
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-            ),
-        )
+        table = _parse(data, start, delimiter, quoted, skip_empty_lines=not every_line)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None  # rows of different lengths, an open quote...: the csv module decides
+        if not every_line:
+            return None  # rows of different lengths, an open quote...: the csv module decides
+        every_line = False
+        try:
+            table = _parse(data, start, delimiter, quoted, skip_empty_lines=True)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
     if table.num_rows == 0 or any(not pa.types.is_large_string(t) for t in table.schema.types):
         return None
     if _longest_cell(table) > csv.field_size_limit():
         return None  # the csv module refuses such a file; let it say so
-    numbered = _record_numbers(data, start, table)
+    if every_line:
+        numbered = np.arange(1, table.num_rows + 1, dtype=np.int64), table.num_rows
+    else:
+        numbered = _record_numbers(data, start, table)
     if numbered is None:
         return None  # a cell holds a line break: records and lines differ
     numbers, records = numbered
@@ -105,6 +101,30 @@ def arrow_cells(data: bytes, start: int, delimiter: str) -> ArrowCells | None:
         numbers=kept,
         # Empty lines are records Arrow skips: every record after the header not kept.
         blank=records - header_row - len(kept),
+    )
+
+
+def _parse(data: bytes, start: int, delimiter: str, quoted: bool, *, skip_empty_lines: bool):
+    """Arrow's read of ``data[start:]``, every cell a string (``null`` when empty)."""
+    return pa_csv.read_csv(
+        pa.BufferReader(pa.py_buffer(data).slice(start)),
+        read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+        parse_options=pa_csv.ParseOptions(
+            delimiter=delimiter,
+            quote_char='"',
+            double_quote=True,
+            escape_char=False,
+            # Without a quote no cell can hold a line break, and Arrow then splits
+            # the file at any line break (in parallel) instead of following quotes.
+            newlines_in_values=quoted,
+            ignore_empty_lines=skip_empty_lines,
+        ),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=_TYPES,
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
     )
 
 
