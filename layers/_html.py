@@ -16,6 +16,8 @@ import geopandas as gpd
 import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 
 def escape(value: Any) -> str:
@@ -27,6 +29,14 @@ def escape(value: Any) -> str:
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
     return html.escape(str(value), quote=True)
+
+
+def script_json(value: Any) -> Markup:
+    """``value`` as the templates' ``|tojson`` writes it (JSON safe inside a ``<script>``:
+    ``<``, ``>``, ``&`` and ``'`` as ``\\u`` escapes; keys sorted). For the big lists a
+    layer is drawn from: written once, placed as is at every render (streamlit-folium
+    renders each element twice per page run)."""
+    return htmlsafe_json_dumps(value, sort_keys=True)
 
 
 def table(rows: Iterable[tuple[str, Any]], *, title: Any = None) -> str:

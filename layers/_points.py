@@ -14,6 +14,8 @@ from typing import Any
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
+from layers._html import script_json
+
 
 class PointCluster(MarkerCluster):
     """Clustered circle markers.
@@ -33,7 +35,7 @@ class PointCluster(MarkerCluster):
         """
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = (function(){
-                var rows = {{ this.rows|tojson }};
+                var rows = {{ this.rows_json }};
                 var colours = {{ this.colours|tojson }};
                 var fields = {{ this.fields|tojson }};
                 var tipFields = {{ this.tooltip_fields|tojson }};
@@ -127,6 +129,7 @@ class PointCluster(MarkerCluster):
         )
         self._name = "PointCluster"
         self.rows = rows
+        self.rows_json = script_json(rows)
         self.colours = colours
         self.fields = [[label, lookup] for label, lookup in fields]
         self.tooltip_fields = tooltip_fields

@@ -9,6 +9,7 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from layers._geojson import features
+from layers._html import script_json
 from layers._schema import Field, LayerSpec
 from layers._schema import validate as _validate
 
@@ -108,7 +109,7 @@ class _TownLabels(MacroElement):
         {% macro script(this, kwargs) %}
             (function () {
                 var layer = {{ this._parent.get_name() }};
-                {{ this.towns|tojson }}.forEach(function (town) {
+                {{ this.towns_json }}.forEach(function (town) {
                     var big = town[3], at = [town[0], town[1]];
                     L.circleMarker(at, {
                         radius: big ? 4 : 3, color: "#333333", fill: true,
@@ -139,6 +140,7 @@ class _TownLabels(MacroElement):
              row.kind == "capital"]
             for row in towns.itertuples()
         ]  # fmt: skip
+        self.towns_json = script_json(self.towns)
 
 
 def sea_background() -> MacroElement:

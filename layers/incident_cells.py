@@ -14,7 +14,7 @@ from folium.map import Layer
 from folium.template import Template
 
 from analysis.metric import WGS84
-from layers._html import escape
+from layers._html import escape, script_json
 from layers.incidents import MOTIVATION_COLOURS, MOTIVATION_LABELS, MOTIVATIONS
 
 HOT_SPOT_OUTLINE = "#7F0000"
@@ -30,7 +30,7 @@ class CellLayer(Layer):
         """
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = (function () {
-                var rows = {{ this.rows|tojson }};
+                var rows = {{ this.rows_json }};
                 var colours = {{ this.colours|tojson }};
                 var labels = {{ this.labels|tojson }};
                 var group = L.featureGroup();
@@ -57,6 +57,7 @@ class CellLayer(Layer):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "CellLayer"
         self.rows = rows
+        self.rows_json = script_json(rows)
         self.colours = [MOTIVATION_COLOURS[m] for m in MOTIVATIONS]
         self.labels = [escape(MOTIVATION_LABELS[m]) for m in MOTIVATIONS]
         self.outline = HOT_SPOT_OUTLINE

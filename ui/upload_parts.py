@@ -111,7 +111,7 @@ def map_preview(store: Any, preview: Any, layer: str) -> None:
         base=store.layer("basemap"),
         admin=store.layer("admin_boundaries"),
     )
-    st_folium(m, height=380, width="stretch", returned_objects=[], key="upload_map")
+    st_folium(m, height=380, width="stretch", returned_objects=[], key="upload_map", render=False)
 
 
 def batch_history(store: Any) -> None:

@@ -11,8 +11,10 @@ import itertools
 
 import branca.element
 import pytest
+from folium.template import Template
 
 from layers import _raw
+from layers._html import script_json
 from layers.joint_map import build_joint_map
 from tests.tiny_mission import tiny_mission
 
@@ -64,3 +66,17 @@ def test_folium_own_renders_would_run_the_text() -> None:
         for (cls, name), method in _raw.FOLIUM_RENDERS.items():
             patch.setattr(cls, name, method)
         assert "generate_lorem_ipsum" in _page(data)
+
+
+def test_data_written_once_is_what_tojson_writes() -> None:
+    """The big lists a layer is drawn from are turned to JSON once (``script_json``),
+    exactly as the templates' ``|tojson`` would at each render."""
+    value = [
+        [1.5, -0.000012, "</script><script>alert(1)</script>", "l'été & <b>"],
+        {"b": 1, "a": f"{RUNS} ${{x}} `"},
+        None,
+        True,
+    ]
+    written = script_json(value)
+    assert written == Template("{{ value|tojson }}").render(value=value)
+    assert "</script>" not in written and "<b>" not in written

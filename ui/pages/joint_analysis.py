@@ -148,7 +148,14 @@ with legend_column:
     )
     st.html(legend_html(data.label, columns=1))
 with map_column:
-    st_folium(hot_map, height=MAP_HEIGHT, use_container_width=True, returned_objects=[], key="hm")
+    st_folium(  # render=False: st_folium renders the elements itself (see the joint map)
+        hot_map,
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=[],
+        key="hm",
+        render=False,
+    )
 _download("hot_spot_cells", result.tables()["hot_spot_cells"][0])
 
 st.subheader("Trends by motivation")

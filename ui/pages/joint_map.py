@@ -97,6 +97,13 @@ with legend_column:
     extra = (incident_cells.legend_section(),) if cells is not None else ()
     st.html(legend_html(data.label, columns=1, extra=extra))
 with map_column:
+    # render=False: st_folium renders the map's elements itself; rendering the whole
+    # page first as well (its default) drew every element twice per rerun.
     st_folium(
-        shown.map, height=MAP_HEIGHT, use_container_width=True, returned_objects=[], key="joint_map"
+        shown.map,
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=[],
+        key="joint_map",
+        render=False,
     )
