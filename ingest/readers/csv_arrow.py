@@ -104,7 +104,9 @@ def arrow_cells(data: bytes, start: int, delimiter: str) -> ArrowCells | None:
     )
 
 
-def _parse(data: bytes, start: int, delimiter: str, quoted: bool, *, skip_empty_lines: bool):
+def _parse(
+    data: bytes, start: int, delimiter: str, quoted: bool, *, skip_empty_lines: bool
+) -> pa.Table:
     """Arrow's read of ``data[start:]``, every cell a string (``null`` when empty)."""
     return pa_csv.read_csv(
         pa.BufferReader(pa.py_buffer(data).slice(start)),
