@@ -154,23 +154,21 @@ def _bad_values(column: pd.Series, spec_field: Any) -> np.ndarray:
 
 
 def _bad_shapes(shapes: Any, spec: LayerSpec) -> np.ndarray:
-    """Missing, empty, of another type, outside lon/lat or invalid (``_geometry_problems``)."""
+    """Missing, empty, of another type, outside lon/lat or invalid (``_geometry_problems``).
+
+    Two passes over the shapes for a layer of points: their types and their bounds (NaN
+    for a missing or empty shape, and for a point without finite coordinates, which is
+    all that makes a point invalid). Other shapes are asked whether they are valid.
+    """
     geoms = np.asarray(shapes)
     types = shapely.get_type_id(geoms)
     allowed = [i for i, name in enumerate(GEOMETRY_TYPE_NAMES) if name in spec.geometry_types]
-    bad = ~np.isin(types, allowed)
-    bad |= shapely.is_empty(geoms)
-    points = (types == 0) & ~bad
-    # A point is valid when its coordinates are finite; its bounds are its coordinates.
-    x, y = shapely.get_x(geoms[points]), shapely.get_y(geoms[points])
+    bounds = shapely.bounds(geoms)
     with np.errstate(invalid="ignore"):
-        bad[points] |= ~(np.isfinite(x) & np.isfinite(y)) | (np.abs(x) > 180) | (np.abs(y) > 90)
-    others = np.flatnonzero(~points & ~bad)
+        bad = ~np.isin(types, allowed) | ~np.isfinite(bounds).all(axis=1)
+        bad |= (bounds[:, 0] < -180) | (bounds[:, 2] > 180) | (bounds[:, 1] < -90)
+        bad |= bounds[:, 3] > 90
+    others = np.flatnonzero((types != 0) & ~bad)
     if len(others):
-        shapes = geoms[others]
-        bounds = shapely.bounds(shapes)
-        with np.errstate(invalid="ignore"):
-            wrong = (bounds[:, 0] < -180) | (bounds[:, 2] > 180) | (bounds[:, 1] < -90)
-            wrong |= bounds[:, 3] > 90
-        bad[others] = wrong | ~shapely.is_valid(shapes)
+        bad[others] = ~shapely.is_valid(geoms[others])
     return bad

@@ -298,6 +298,8 @@ SPOILERS = {
     "empty geometry": _set("geometry", Point()),
     "a polygon": _set("geometry", box(2, -3, 2.1, -2.9)),
     "out of range": _set("geometry", Point(200, 0)),
+    "point without a latitude": _set("geometry", Point(2.0, float("nan"))),
+    "point at infinity": _set("geometry", Point(float("inf"), 1.0)),
     "no source column": lambda frame, row: frame.drop(columns="source", errors="ignore"),
     "no crs": lambda frame, row: frame.set_crs(None, allow_override=True),
 }

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.readers import csv_reader
+from ingest.readers import csv_arrow, csv_reader
 from ingest.source import IngestError, Limits, Upload
 
 FAST = settings(
@@ -181,10 +181,11 @@ def test_the_record_limit_is_the_same_either_way():
 
 
 @pytest.mark.parametrize("quote", ["", '"'])
-def test_files_of_many_blocks_read_as_the_csv_module(quote):
-    """Files past Arrow's 1 MB block, read in parallel: without any quote Arrow splits
+def test_files_of_many_blocks_read_as_the_csv_module(quote, monkeypatch):
+    """Files of many blocks (1 MB here), read in parallel: without any quote Arrow splits
     them at any line break; with one (here cells holding the delimiter) it follows the
     quotes. Empty lines, both line ends and spaces-only rows are in every block."""
+    monkeypatch.setattr(csv_arrow, "BLOCK_BYTES", 1 << 20)
     lines = ["id;name;note"]
     for i in range(100_000):
         note = f'{quote}a; ""b"" {i}{quote}' if quote and i % 997 == 0 else f"n{i % 13}"
