@@ -240,7 +240,7 @@ def plain_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         matched = np.asarray(pc.fill_null(pc.match_substring_regex(strings, pattern), False))
         if not matched.any():
             continue
-        chosen = strings.filter(pa.array(matched))
+        chosen = strings if matched.all() else strings.filter(pa.array(matched))
         if comma:
             chosen = pc.replace_substring(chosen, ",", ".")
         numbers[todo[matched]] = pc.cast(chosen, pa.float64()).to_numpy()

@@ -17,6 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
+from ingest import columns
+
 if TYPE_CHECKING:
     from ingest.checks import CheckContext, _Findings
 
@@ -62,7 +64,10 @@ def near_duplicates(
     shapes = np.asarray(geometry.array)
     x, y = xy if xy is not None else (shapely.get_x(shapes), shapely.get_y(shapes))
     days, day_values = pd.factorize(pd.to_datetime(typed["date"]).to_numpy())
-    types, type_values = pd.factorize(typed["incident_type"])
+    # The checks found the type column's distinct values already (unless they changed it).
+    types, type_values = columns.known_distinct(typed["incident_type"]) or pd.factorize(
+        typed["incident_type"]
+    )
     usable = (days >= 0) & (types >= 0) & ~np.isnan(x) & ~np.isnan(y)
     if not usable.any():
         return
