@@ -177,11 +177,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     found = report.targets(results, args.sizes)
     checked = report.targets_table(found, max(args.sizes))
     missed = [t for t in found if t.met is False]
+    unknown = [t for t in found if t.met is None]
     print("\n## Results\n\n" + headline)
     print("\n## Peak memory of each case's process\n\n" + memory)
     print("\n## Targets\n\n" + checked)
     print(
-        f"\n{len(found) - len(missed)} of {len(found)} targets met"
+        f"\n{len(found) - len(missed) - len(unknown)} of {len(found)} targets met"
+        + (f", {len(unknown)} not known (not run or not finished)" if unknown else "")
         + (": MISSED " + "; ".join(f"{t.target} ({t.measured})" for t in missed) if missed else ".")
     )
     print(f"Whole run: {wall_s:,.0f} s wall.")

@@ -17,6 +17,7 @@ import geopandas as gpd
 from ingest import columns, profiles, readers
 from ingest.checks import CheckContext, CheckResult, check_rows
 from ingest.layer_specs import LAYER_SPECS, id_field
+from ingest.memory import release_free_memory
 from ingest.records import with_source_records
 from ingest.report import ReportHeader
 from ingest.source import IngestError, Limits, RawTable, Upload
@@ -126,6 +127,8 @@ def preview_import(store: Any, upload: Upload, options: ImportOptions) -> Previe
         when the whole file is refused (format, size, safety); row problems never
         raise, they are in the report.
     """
+    # What an earlier preview freed (one replaced, one abandoned) goes back first.
+    release_free_memory()
     table = readers.read(
         upload, sheet=options.sheet, layer=options.source_layer, limits=options.limits
     )
@@ -140,7 +143,7 @@ def preview_import(store: Any, upload: Upload, options: ImportOptions) -> Previe
         mapped = profiles.apply(table, options.layer, profile, options.mapping)
         digest.result()
         result = check_rows(mapped, _context(store, upload, options))
-    return Preview(
+    preview = Preview(
         upload,
         options,
         table,
@@ -149,6 +152,8 @@ def preview_import(store: Any, upload: Upload, options: ImportOptions) -> Previe
         result,
         already_imported=store.find_upload(options.layer, upload.sha256),
     )
+    release_free_memory()  # the checks' scratch, while the preview waits to be read
+    return preview
 
 
 def _context(store: Any, upload: Upload, options: ImportOptions) -> CheckContext:
