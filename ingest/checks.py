@@ -209,42 +209,48 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
 
     notes: list[str] = []
     placing_notes: list[str] = []
-    xy: list[np.ndarray] = []  # the points' coordinates, for possible duplicates
     # Two cores. Where each row is (coordinates or shapes) does not depend on its other
-    # columns: it is read on the other core, then possible duplicates (which need only
-    # the date and type besides) while this core reads the rest and guards the schema.
-    # Each step keeps its own findings, joined in the order one core finds them (columns
-    # in schema order, places, ids, duplicates, schema), so the report is the same.
+    # columns: it is read on the other core while this one reads the rest. Then that
+    # core guards the schema (it needs the places) while this one looks for possible
+    # duplicates (the date and type, and the points' coordinates, known before the
+    # points are made). Each step keeps its own findings, joined in the order one core
+    # finds them (columns in schema order, places, ids, duplicates, schema), so the
+    # report is the same.
     with ThreadPoolExecutor(max_workers=1) as other_core:
+        xy: Future = Future()
         placing = other_core.submit(
-            _geometry, mapped.frame, spec, context, part("places"), placing_notes, xy
+            _placed, mapped.frame, spec, context, part("places"), placing_notes, xy
         )
         frame = _with_defaults(mapped.frame.copy(), spec, context, notes)
-        read: dict[str, pd.Series] = {}
-        present = [f for f in spec.fields if f.name in frame]
-        nearby = None
-        for column in sorted(present, key=lambda f: f.name not in _NEAR_DUPLICATE_KEYS):
-            read[column.name] = _read_column(frame[column.name], column, context, part(column.name))
-            if layer == "incidents" and nearby is None and set(_NEAR_DUPLICATE_KEYS) <= set(read):
-                keys = pd.DataFrame({k: read[k] for k in _NEAR_DUPLICATE_KEYS}, index=frame.index)
-                nearby = other_core.submit(
-                    _near_duplicates, keys, placing, context, part("near"), xy
-                )
+        read = {
+            f.name: _read_column(frame[f.name], f, context, part(f.name))
+            for f in spec.fields
+            if f.name in frame
+        }
+        keys = None
+        if layer == "incidents" and set(_NEAR_DUPLICATE_KEYS) <= set(read):
+            keys = pd.DataFrame({k: read[k] for k in _NEAR_DUPLICATE_KEYS}, index=frame.index)
         typed = pd.DataFrame(index=frame.index)
-        for column in present:
-            typed[column.name] = read.pop(column.name)
+        for name in list(read):
+            typed[name] = read.pop(name)
         _check_ids(typed, spec, context, part("ids"))
-        geometry = placing.result()
-        notes += placing_notes
-        findings = _Findings()
-        for name in [*(f.name for f in present), "places", "ids"]:
-            findings.extend(parts[name])
+        judged = [*typed.columns, "places", "ids"]
         guarded = _Findings()
-        guarded.rejected = set(findings.rejected)
-        accepted = _accepted(typed, geometry, spec, guarded)
-        if nearby is not None:
-            nearby.result()
-            findings.extend(parts["near"])
+
+        def guard() -> Any:
+            geometry = placing.result()  # done: the task before this one on that core
+            guarded.rejected = set().union(*(parts[name].rejected for name in judged))
+            return _accepted(typed, geometry, spec, guarded)
+
+        accepting = other_core.submit(guard)
+        if keys is not None:
+            _near_duplicates(keys, placing, xy.result(), context, part("near"))
+        accepted = accepting.result()
+    notes += placing_notes
+    findings = _Findings()
+    for name in [*judged, "near"]:
+        if name in parts:
+            findings.extend(parts[name])
     findings.extend(guarded)
     outcomes, report = _outcomes_and_report(frame.index, findings)
     return CheckResult(layer, accepted, report.reset_index(drop=True), outcomes, notes)
@@ -253,16 +259,36 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
 _NEAR_DUPLICATE_KEYS = ("date", "incident_type")
 
 
+def _placed(
+    frame: pd.DataFrame,
+    spec: LayerSpec,
+    context: CheckContext,
+    findings: _Findings,
+    notes: list[str],
+    xy: Future,
+) -> gpd.GeoSeries | None:
+    """:func:`_geometry`, giving ``xy`` the points' coordinates as soon as they are known
+    (``None`` when they are not read from coordinate columns: read them from the shapes)."""
+    try:
+        return _geometry(frame, spec, context, findings, notes, lambda x, y: xy.set_result((x, y)))
+    finally:
+        if not xy.done():
+            xy.set_result(None)
+
+
 def _near_duplicates(
     keys: pd.DataFrame,
     placing: Future,
+    xy: tuple[np.ndarray, np.ndarray] | None,
     context: CheckContext,
     findings: _Findings,
-    xy: list[np.ndarray],
 ) -> None:
+    if xy is not None:
+        near_duplicates(keys, None, context, findings, xy=xy)
+        return
     geometry = placing.result()
     if geometry is not None:
-        near_duplicates(keys, geometry, context, findings, xy=tuple(xy) or None)
+        near_duplicates(keys, geometry, context, findings)
 
 
 def _outcomes_and_report(index: pd.Index, findings: _Findings) -> tuple[pd.Series, pd.DataFrame]:
@@ -447,10 +473,10 @@ def _geometry(
     context: CheckContext,
     findings: _Findings,
     notes: list[str],
-    coordinates: list[np.ndarray] | None = None,
+    on_coordinates: Callable[[np.ndarray, np.ndarray], None] | None = None,
 ) -> gpd.GeoSeries | None:
-    """Each row's shape; ``coordinates`` receives points' x and y when they are read from
-    latitude and longitude columns (``ingest.geometry.points_from_coordinates``)."""
+    """Each row's shape; ``on_coordinates`` is given the points' x and y when they are read
+    from latitude and longitude columns (``ingest.geometry.points_from_coordinates``)."""
     from ingest.geometry import geometry_from_source, points_from_coordinates
 
     if not spec.geometry_types:
@@ -458,7 +484,7 @@ def _geometry(
     if "geometry" in frame:
         return geometry_from_source(frame["geometry"], spec, context, findings, notes)
     if "latitude" in frame or "longitude" in frame:
-        return points_from_coordinates(frame, spec, context, findings, coordinates)
+        return points_from_coordinates(frame, spec, context, findings, on_coordinates)
     for row in frame.index:
         findings.error(
             row,

@@ -46,7 +46,7 @@ def haversine(x1: Any, y1: Any, x2: Any, y2: Any) -> np.ndarray:
 
 def near_duplicates(
     typed: pd.DataFrame,
-    geometry: gpd.GeoSeries,
+    geometry: gpd.GeoSeries | None,
     context: CheckContext,
     findings: _Findings,
     *,
@@ -60,9 +60,14 @@ def near_duplicates(
     """
     if not {"date", "incident_type"} <= set(typed.columns):
         return
-    # NaN for anything but a point (and for no shape at all).
-    shapes = np.asarray(geometry.array)
-    x, y = xy if xy is not None else (shapely.get_x(shapes), shapely.get_y(shapes))
+    if xy is None:
+        if geometry is None:
+            raise ValueError("near_duplicates needs the rows' `geometry` or their `xy`")
+        # NaN for anything but a point (and for no shape at all).
+        shapes = np.asarray(geometry.array)
+        xy = shapely.get_x(shapes), shapely.get_y(shapes)
+        del shapes
+    x, y = xy
     days, day_values = pd.factorize(pd.to_datetime(typed["date"]).to_numpy())
     # The checks found the type column's distinct values already (unless they changed it).
     types, type_values = columns.known_distinct(typed["incident_type"]) or pd.factorize(
@@ -74,7 +79,7 @@ def near_duplicates(
     rows = typed.index[usable]
     group = [days[usable], types[usable]]
     lon, lat = [x[usable]], [y[usable]]
-    del shapes, x, y, days, types
+    del x, y, days, types
     stored_labels: pa.Array | None = None
     stored = context.stored_incidents
     if stored is not None and len(stored):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -53,14 +53,15 @@ def points_from_coordinates(
     spec: LayerSpec,
     context: CheckContext,
     findings: _Findings,
-    coordinates: list[np.ndarray] | None = None,
+    on_coordinates: Callable[[np.ndarray, np.ndarray], None] | None = None,
 ) -> gpd.GeoSeries:
     """Points from the raw ``latitude``/``longitude`` columns, every bad pair named.
 
     Plain decimals inside the mission area are read and placed in C, all at once; every
-    other row is judged by :func:`_point`, which words each problem. ``coordinates``, if
-    given, receives each point's ``x`` and ``y`` (NaN for no point), as ``shapely.get_x``
-    and ``get_y`` would read them back.
+    other row is judged by :func:`_point`, which words each problem. ``on_coordinates``,
+    if given, is called with each point's ``x`` and ``y`` (NaN for no point), as
+    ``shapely.get_x`` and ``get_y`` would read them back, before the plain points are
+    made (other work can start on them meanwhile).
     """
     lats = frame["latitude"] if "latitude" in frame else pd.Series(None, index=frame.index)
     lons = frame["longitude"] if "longitude" in frame else pd.Series(None, index=frame.index)
@@ -72,18 +73,18 @@ def points_from_coordinates(
     if area is not None:
         plain[plain] = shapely.contains_xy(area, lon[plain], lat[plain])
     points = np.full(len(frame), None, dtype=object)
-    with _no_garbage_collection():
-        points[plain] = shapely.points(lon[plain], lat[plain])
     rows = frame.index
     others = np.flatnonzero(~plain)
     for position in others.tolist():
         points[position] = _point(
             rows[position], lats.iat[position], lons.iat[position], spec, area, findings
         )
-    if coordinates is not None:
+    if on_coordinates is not None:
         x, y = np.where(plain, lon, np.nan), np.where(plain, lat, np.nan)
         x[others], y[others] = shapely.get_x(points[others]), shapely.get_y(points[others])
-        coordinates[:] = [x, y]
+        on_coordinates(x, y)
+    with _no_garbage_collection():
+        points[plain] = shapely.points(lon[plain], lat[plain])
     return gpd.GeoSeries(points, index=rows, crs=WGS84)
 
 
