@@ -56,6 +56,26 @@ class PointCluster(MarkerCluster):
                     return html + '</table>';
                 }
                 var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
+                // Unticked in the layer control while it still loads in chunks,
+                // Leaflet.markercluster would throw in its next chunk and lose the
+                // markers not yet placed (Leaflet.markercluster#1017). Off the map,
+                // they wait as markers added to a cluster off the map do, and are
+                // clustered when the layer is ticked again.
+                var clusterOne = cluster._addLayer;
+                cluster._addLayer = function (layer, zoom) {
+                    if (!this._map) { this._needsClustering.push(layer); return; }
+                    return clusterOne.call(this, layer, zoom);
+                };
+                var makeLevels = cluster._generateInitialClusters;
+                cluster._generateInitialClusters = function () {
+                    makeLevels.call(this);
+                    // Off the map, the last chunk has no map to draw the clusters on:
+                    // they are drawn when the layer is ticked again.
+                    var top = this._topClusterLevel, toMap = top._recursivelyAddChildrenToMap;
+                    top._recursivelyAddChildrenToMap = function () {
+                        if (this._group._map) { return toMap.apply(this, arguments); }
+                    };
+                };
                 // Each cluster is a ring showing the colour mix of its points (for
                 // incidents: the motivation mix), with the count in the middle.
                 cluster.options.iconCreateFunction = function (c) {
