@@ -153,8 +153,10 @@ class _Sampler(threading.Thread):
 
     def run(self) -> None:
         while not self.stopped.wait(SAMPLE_EVERY_S):
-            frame = sys._current_frames().get(self.main)
-            place = _product_frame(frame)
+            # No reference to the frame outlives this line: a frame held while its
+            # function returns keeps that function's locals (and its callers') alive,
+            # and the case's peak memory would count them.
+            place = _product_frame(sys._current_frames().get(self.main))
             if place is None:
                 continue
             self.counts[place] += 1
