@@ -62,28 +62,29 @@ def arrow_cells(data: bytes, start: int, delimiter: str) -> ArrowCells | None:
     delimiter : ``,``, ``;`` or tab.
     """
     quoted = b'"' in data
-    # Without a quote no record spans lines, so each line is a record. Read so with
-    # empty lines kept (as rows of empty cells, set aside below as blank), every line is
-    # a row and the numbering needs no count of the file's line breaks; should Arrow
-    # refuse that, it reads skipping them and the lines are counted.
-    every_line = not quoted
+    # First as if each line were a record, with empty lines kept (as rows of empty
+    # cells, set aside below as blank): Arrow then splits the file at any line break,
+    # in parallel, and when it gives one row per line the numbering needs no more. A
+    # quoted cell holding a line break makes fewer rows than lines (or Arrow refuses
+    # the file): then it is read again following the quotes, skipping empty lines, and
+    # the lines are counted.
+    numbered = None
     try:
-        table = _parse(data, start, delimiter, quoted, skip_empty_lines=not every_line)
+        table = _parse(data, start, delimiter, quoted=False, skip_empty_lines=False)
+        if not quoted or table.num_rows == _record_count(data, start):
+            numbered = np.arange(1, table.num_rows + 1, dtype=np.int64), table.num_rows
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        if not every_line:
-            return None  # rows of different lengths, an open quote...: the csv module decides
-        every_line = False
+        pass
+    if numbered is None:
         try:
             table = _parse(data, start, delimiter, quoted, skip_empty_lines=True)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return None
+            return None  # rows of different lengths, an open quote...: the csv module decides
     if table.num_rows == 0 or any(not pa.types.is_large_string(t) for t in table.schema.types):
         return None
     if _longest_cell(table) > csv.field_size_limit():
         return None  # the csv module refuses such a file; let it say so
-    if every_line:
-        numbered = np.arange(1, table.num_rows + 1, dtype=np.int64), table.num_rows
-    else:
+    if numbered is None:
         numbered = _record_numbers(data, start, table)
     if numbered is None:
         return None  # a cell holds a line break: records and lines differ
@@ -151,17 +152,23 @@ def _record_numbers(data: bytes, start: int, table: pa.Table) -> tuple[np.ndarra
     splits at \\n, \\r and \\r\\n) and Arrow skips the empty ones. ``None`` when a record
     spans lines: then records and lines cannot be matched here.
     """
-    lf = data.count(b"\n")  # a byte-order mark holds no line break
-    cr = data.count(b"\r") if b"\r" in data else 0
-    crlf = data.count(b"\r\n") if cr else 0
-    unterminated = int(len(data) > start and data[-1] not in (_LF, _CR))
-    records, rows = lf + cr - crlf + unterminated, table.num_rows
+    records, rows = _record_count(data, start), table.num_rows
     if records == rows:
         return np.arange(1, rows + 1, dtype=np.int64), records
     lines = _nonempty_lines(np.frombuffer(data, dtype=np.uint8, offset=start))
     if len(lines) != rows or any(_has_line_break(column) for column in table.columns):
         return None  # a quote left open can swallow empty lines without changing the count
     return lines, records
+
+
+def _record_count(data: bytes, start: int) -> int:
+    """The lines of ``data[start:]`` (``\n``, ``\r`` or ``\r\n`` ends each), empty ones too:
+    its records when no cell holds a line break."""
+    lf = data.count(b"\n")  # a byte-order mark holds no line break
+    cr = data.count(b"\r") if b"\r" in data else 0
+    crlf = data.count(b"\r\n") if cr else 0
+    unterminated = int(len(data) > start and data[-1] not in (_LF, _CR))
+    return lf + cr - crlf + unterminated
 
 
 def _has_line_break(column: pa.ChunkedArray) -> bool:
