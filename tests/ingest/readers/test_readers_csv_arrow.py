@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -212,3 +213,11 @@ def test_blocks_ending_inside_a_quoted_cell_read_as_the_csv_module(monkeypatch):
     usual, python, _ = _both(data)
     _same(usual, python)
     assert len(usual.records) == 80_000
+
+
+def test_line_ends_are_counted_as_bytes_count_them():
+    rng = np.random.default_rng(6)
+    data = rng.choice(np.frombuffer(b"ab\n\r,", dtype=np.uint8), 3_000_001).tobytes()
+    for octet in (10, 13):
+        assert csv_arrow._count(data, octet) == data.count(bytes([octet]))
+    assert csv_arrow._count(b"", 10) == 0
