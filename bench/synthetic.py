@@ -38,7 +38,7 @@ from layers.incidents import (
 )
 from layers.mission import FILES, SAMPLE_DIR
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 """Bump when the generator changes, so cached sets are made again."""
 
 CACHE_DIR = Path(__file__).resolve().parent / ".data"
@@ -261,7 +261,11 @@ def _ids(size: int) -> np.ndarray:
 
 def _narratives(incident_type: np.ndarray, admin2_name: np.ndarray) -> np.ndarray:
     labels = pd.Series(incident_type).map(INCIDENT_TYPE_LABELS).to_numpy(dtype=object)
-    return "[SYNTHETIC] " + labels + " reported near " + admin2_name + " (benchmark data)."
+    # A comma, as field reports have: the CSV quotes every narrative, as exports do.
+    return (
+        "[SYNTHETIC] " + labels + " reported near " + admin2_name + ", as a field office "
+        "would word it (benchmark data)."
+    )
 
 
 def _places_and_days(
