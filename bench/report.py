@@ -6,7 +6,7 @@ Units are decimal: 1 MB = 10**6 bytes, 1 GB = 10**9 bytes (peak memory too).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from bench.case import CAP_HIT, ERROR, MEMORY_CAP_HIT, OK
@@ -221,14 +221,7 @@ def targets(results: Results, sizes: Sequence[int]) -> list[Target]:
             fmt=lambda v: f"{v:,.0f} rows/s",
             at_least=True,
         ),
-        _check(
-            f"csv_load_validate ≤ {CSV_MAX_VS_PYARROW:g}x pyarrow_csv_read",
-            load,
-            "seconds",
-            CSV_MAX_VS_PYARROW,
-            base=arrow_s,
-            base_name="pyarrow_csv_read",
-        ),
+        _csv_vs_pyarrow(load, arrow_s),
         _check(
             f"filter_rerun p50 ≤ {FILTER_RERUN_MAX_P50_S * 1000:g} ms",
             results.get(("filter_rerun", n)),
@@ -254,6 +247,25 @@ def targets(results: Results, sizes: Sequence[int]) -> list[Target]:
         ),
     ]
     found.extend(_memory(results.get((name, n)), name) for name in PRODUCT_CASES)
+    return found
+
+
+def _csv_vs_pyarrow(load: dict[str, Any] | None, arrow_s: float | None) -> Target:
+    """The import against the bare pyarrow read timed alongside it (alternating, in its own
+    process, so both meet the machine in the same state); the ratio to the
+    ``pyarrow_csv_read`` case, run a minute apart, is shown beside it."""
+    found = _check(
+        f"csv_load_validate ≤ {CSV_MAX_VS_PYARROW:g}x pyarrow read alongside",
+        load,
+        "seconds",
+        CSV_MAX_VS_PYARROW,
+        base=_ok(load, "pyarrow_alongside_s"),
+        base_name="pyarrow read alongside",
+    )
+    value = _ok(load, "seconds")
+    if value is not None and arrow_s:
+        case_ratio = f"{value / arrow_s:,.1f}x pyarrow_csv_read ({seconds(arrow_s)})"
+        found = replace(found, against=f"{found.against}; {case_ratio}")
     return found
 
 
