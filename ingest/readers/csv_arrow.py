@@ -69,9 +69,12 @@ def arrow_cells(data: bytes, start: int, delimiter: str) -> ArrowCells | None:
     # the file): then it is read again following the quotes, skipping empty lines, and
     # the lines are counted.
     numbered = None
+    records = None  # the lines, once counted
     try:
-        table = _parse(data, start, delimiter, quoted=False, skip_empty_lines=False)
-        if not quoted or table.num_rows == _record_count(data, start):
+        table = _parse(data, start, delimiter, follow_quotes=False, skip_empty_lines=False)
+        if quoted:
+            records = _record_count(data, start)
+        if records is None or table.num_rows == records:
             numbered = np.arange(1, table.num_rows + 1, dtype=np.int64), table.num_rows
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
@@ -85,7 +88,7 @@ def arrow_cells(data: bytes, start: int, delimiter: str) -> ArrowCells | None:
     if _longest_cell(table) > csv.field_size_limit():
         return None  # the csv module refuses such a file; let it say so
     if numbered is None:
-        numbered = _record_numbers(data, start, table)
+        numbered = _record_numbers(data, start, table, records)
     if numbered is None:
         return None  # a cell holds a line break: records and lines differ
     numbers, records = numbered
@@ -112,7 +115,7 @@ def arrow_cells(data: bytes, start: int, delimiter: str) -> ArrowCells | None:
 
 
 def _parse(
-    data: bytes, start: int, delimiter: str, quoted: bool, *, skip_empty_lines: bool
+    data: bytes, start: int, delimiter: str, follow_quotes: bool, *, skip_empty_lines: bool
 ) -> pa.Table:
     """Arrow's read of ``data[start:]``, every cell a string (``null`` when empty)."""
     return pa_csv.read_csv(
@@ -123,9 +126,9 @@ def _parse(
             quote_char='"',
             double_quote=True,
             escape_char=False,
-            # Without a quote no cell can hold a line break, and Arrow then splits
-            # the file at any line break (in parallel) instead of following quotes.
-            newlines_in_values=quoted,
+            # Not following quotes, Arrow splits the file at any line break (in
+            # parallel): right whenever no quoted cell holds a line break.
+            newlines_in_values=follow_quotes,
             ignore_empty_lines=skip_empty_lines,
         ),
         convert_options=pa_csv.ConvertOptions(
@@ -145,14 +148,19 @@ def _longest_cell(table: pa.Table) -> int:
     return longest
 
 
-def _record_numbers(data: bytes, start: int, table: pa.Table) -> tuple[np.ndarray, int] | None:
+def _record_numbers(
+    data: bytes, start: int, table: pa.Table, records: int | None = None
+) -> tuple[np.ndarray, int] | None:
     """The record number of each of Arrow's ``rows``, and how many records ``csv`` sees.
 
     Without line breaks inside cells, records are lines (``io.StringIO(newline="")``
     splits at \\n, \\r and \\r\\n) and Arrow skips the empty ones. ``None`` when a record
-    spans lines: then records and lines cannot be matched here.
+    spans lines: then records and lines cannot be matched here. ``records``: the lines,
+    when counted already (:func:`_record_count`).
     """
-    records, rows = _record_count(data, start), table.num_rows
+    if records is None:
+        records = _record_count(data, start)
+    rows = table.num_rows
     if records == rows:
         return np.arange(1, rows + 1, dtype=np.int64), records
     lines = _nonempty_lines(np.frombuffer(data, dtype=np.uint8, offset=start))
