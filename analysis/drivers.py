@@ -2,8 +2,8 @@
 
 For each group (a hot-spot cluster, an admin area): the motivation mix, the dominant
 *assessed* motivation and how sure its coding is, the perpetrators, the victim groups, and
-the levers DOMAIN.md's table associates with the dominant motivation, worded as
-suggestions for the joint analysis cell, never as orders.
+the levers the motivation codebook (``docs/codebook.md``) associates with the dominant
+motivation, worded as suggestions for the joint analysis cell, never as orders.
 """
 
 from __future__ import annotations

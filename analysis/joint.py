@@ -113,8 +113,9 @@ class JointAnalysis:
 
 DRIVERS_CAPTION = (
     "Motivation mix of the incidents in each place, the dominant assessed motivation and how "
-    "sure its coding is, perpetrators, victim groups, and the levers DOMAIN.md associates "
-    "with the dominant motivation (suggestions for discussion, never orders)."
+    "sure its coding is, perpetrators, victim groups, and the levers the motivation codebook "
+    "(docs/codebook.md) associates with the dominant motivation (suggestions for discussion, "
+    "never orders)."
 )
 
 

@@ -24,7 +24,7 @@ MOTIVATIONS = (
     "punitive",
     "unknown",
 )
-"""Why the violence happened: the analyst's judgement (DOMAIN.md)."""
+"""Why the violence happened: the analyst's judgement (``docs/codebook.md``)."""
 
 MOTIVATION_LABELS = {
     "predation": "Predation",

@@ -65,6 +65,10 @@ code_lists = {
     "Presence kind": mission_presence.PRESENCE_LABELS,
     "Admin level": {level: f"admin{level}" for level in admin_boundaries.ADMIN_LEVELS},
 }
+st.caption(
+    "How to choose a motivation, with decision rules between neighbouring codes, examples "
+    "and the lever each suggests: the motivation codebook, docs/codebook.md in pocmap's folder."
+)
 for title, codes in code_lists.items():
     with st.expander(title):
         st.dataframe(pd.DataFrame(codes.items(), columns=["Code", "Meaning"]), hide_index=True)
