@@ -159,6 +159,14 @@ class Users:
         user = self._find(name) if isinstance(name, str) else None
         return user.caller() if user is not None and not user.oidc else None
 
+    def sign_in_kind(self, name: str) -> str | None:
+        """``"password"`` or ``"oidc"`` for a user of this name (any case), ``None`` when
+        there is none: why a sign-in failed, for the audit log only (never shown to the
+        person signing in)."""
+        self._refresh()
+        user = self._find(name) if isinstance(name, str) else None
+        return user.sign_in if user is not None else None
+
     def for_oidc(self, email: str) -> Caller | None:
         """The caller for an email the identity provider signed in (any case), else ``None``.
 
