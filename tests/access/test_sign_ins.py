@@ -116,7 +116,7 @@ def test_unknown_names_get_the_same_answers_at_the_same_pace(store, users):
 
     def pace(name: str) -> float:
         times = []
-        for guess in WRONG[10:15]:
+        for guess in WRONG[10:13]:
             start = time.perf_counter()
             assert users.verify(name, guess) is None
             times.append(time.perf_counter() - start)
@@ -126,7 +126,11 @@ def test_unknown_names_get_the_same_answers_at_the_same_pace(store, users):
 
 
 def test_many_names_from_one_address_lock_that_address(store, users):
-    for i in range(20):  # password spraying: one guess per name, past each short delay
+    # Password spraying: one guess per name. The first 18 refusals are written as the
+    # app writes them (no argon2 each, to keep the test short); the last two are tried.
+    for i in range(18):
+        sign_ins.record_refused(store, f"user{i}", "192.0.2.7", sign_ins.UNKNOWN_NAME)
+    for i in (18, 19):  # past the short delay the 19th failure sets
         answer = sign_ins.attempt(store, users, f"user{i}", PASSWORD, "192.0.2.7", now=_in(i))
         assert answer.message == "Wrong name or password.", i
     locked = sign_ins.attempt(store, users, "ana", PASSWORD, "192.0.2.7", now=_in(1))
