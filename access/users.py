@@ -286,6 +286,11 @@ class Users:
         return user
 
     def _find(self, name: str) -> User | None:
+        # Only a possible name can match: case folding maps some other letters onto ASCII
+        # (U+017F long s onto "s", the Kelvin sign onto "k"), which would give a user a second name
+        # that the sign-in guard counts apart.
+        if not NAME_PATTERN.fullmatch(name.strip()):
+            return None
         wanted = name.strip().casefold()
         return next((u for u in self._users if u.name.casefold() == wanted), None)
 

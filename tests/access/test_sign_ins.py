@@ -203,3 +203,14 @@ def test_only_the_recent_audit_entries_are_read(store):
         sql.audit(conn, "export", nobody, "something else")
     found = entries_since(store, now - timedelta(hours=1), (sign_ins.REFUSED,))
     assert [e["target"] for e in found] == [f"user new{i}" for i in range(PAGE + 20)]
+
+
+def test_a_name_that_only_folds_onto_a_user_is_not_that_user(store, users):
+    # U+017F (long s) case-folds to "s": "\u017fam" must neither sign in as "sam" nor escape the
+    # count of "sam" by being another name.
+    users.add("sam", "viewer", password=PASSWORD, by="test")
+    assert users.verify("\u017fam", PASSWORD) is None
+    assert users.verify("\u212aim", PASSWORD) is None  # Kelvin sign, not K
+    answer = sign_ins.attempt(store, users, "\u017fam", PASSWORD, "10.5.5.5")
+    assert answer.caller is None and answer.message == "Wrong name or password."
+    assert _refusals(store)[-1][1:3] == ("user (not a valid name)", "not a valid name")
