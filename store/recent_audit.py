@@ -16,6 +16,7 @@ from typing import Any
 from store.base import AUDIT_COLUMNS
 
 PAGE = 500
+_SEQ, _AT = AUDIT_COLUMNS.index("seq"), AUDIT_COLUMNS.index("at")
 SKEW = timedelta(minutes=5)
 """How far apart the clocks of two instances writing the same log may be: entries up to
 this much older than wanted are still read, so one slightly behind is not missed."""
@@ -55,7 +56,7 @@ def entries_since(store: Any, since: datetime, actions: tuple[str, ...]) -> list
                 entry = dict(zip(AUDIT_COLUMNS, row, strict=True))
                 if entry["action"] in actions and str(entry["at"]) >= wanted:
                     found.append(entry)
-            if len(rows) < PAGE or all(str(row[1]) < oldest for row in rows):
+            if len(rows) < PAGE or all(str(row[_AT]) < oldest for row in rows):
                 break
-            below = rows[-1][0]
+            below = rows[-1][_SEQ]
     return found[::-1]
