@@ -286,9 +286,9 @@ class Users:
         return user
 
     def _find(self, name: str) -> User | None:
-        # Only a possible name can match: case folding maps some other letters onto ASCII
-        # (U+017F long s onto "s", the Kelvin sign onto "k"), which would give a user a second name
-        # that the sign-in guard counts apart.
+        # Only a possible name can match: case folding maps some other letters onto
+        # ASCII (U+017F long s onto "s", the Kelvin sign onto "k"), which would give a
+        # user a second name that the sign-in guard counts apart.
         if not NAME_PATTERN.fullmatch(name.strip()):
             return None
         wanted = name.strip().casefold()
