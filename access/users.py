@@ -159,6 +159,14 @@ class Users:
         user = self._find(name) if isinstance(name, str) else None
         return user.caller() if user is not None and not user.oidc else None
 
+    def sign_in_kind(self, name: str) -> str | None:
+        """``"password"`` or ``"oidc"`` for a user of this name (any case), ``None`` when
+        there is none: why a sign-in failed, for the audit log only (never shown to the
+        person signing in)."""
+        self._refresh()
+        user = self._find(name) if isinstance(name, str) else None
+        return user.sign_in if user is not None else None
+
     def for_oidc(self, email: str) -> Caller | None:
         """The caller for an email the identity provider signed in (any case), else ``None``.
 
@@ -278,6 +286,11 @@ class Users:
         return user
 
     def _find(self, name: str) -> User | None:
+        # Only a possible name can match: case folding maps some other letters onto
+        # ASCII (U+017F long s onto "s", the Kelvin sign onto "k"), which would give a
+        # user a second name that the sign-in guard counts apart.
+        if not NAME_PATTERN.fullmatch(name.strip()):
+            return None
         wanted = name.strip().casefold()
         return next((u for u in self._users if u.name.casefold() == wanted), None)
 

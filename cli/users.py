@@ -1,4 +1,5 @@
-"""``pocmap users add | remove | list | set-password``: the local users file by hand.
+"""``pocmap users add | remove | list | set-password | locked | unlock``: the local users
+file by hand, and the sign-in lockouts (kept in the store's audit log, ``POCMAP_DB``).
 
 The file is ``$POCMAP_USERS`` (default ``data/users.json``). A password is read from
 stdin (``--password-stdin``) or typed twice at a prompt; it is never an argument, so it
@@ -50,6 +51,20 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     password.add_argument("name")
     _password_options(password)
     password.set_defaults(run=run_set_password)
+
+    locked = actions.add_parser(
+        "locked", help="names and addresses locked out of signing in now (docs/sign-in.md)"
+    )
+    locked.add_argument("--json", action="store_true")
+    locked.set_defaults(run=run_locked)
+
+    unlock = actions.add_parser(
+        "unlock", help="lift the sign-in lockout of a name (or, with --address, an address)"
+    )
+    unlock.add_argument("name", nargs="?", help="the name locked out (any case)")
+    unlock.add_argument("--address", help="a client address locked out, instead of a name")
+    _by_option(unlock)
+    unlock.set_defaults(run=run_unlock)
 
 
 def _password_options(parser: argparse.ArgumentParser) -> None:
@@ -171,4 +186,67 @@ def run_list(args: argparse.Namespace) -> int:
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    return OK
+
+
+def run_locked(args: argparse.Namespace) -> int:
+    from access.sign_ins import current_lockouts
+    from store import StoreError, open_store
+
+    try:
+        found = current_lockouts(open_store())
+    except (StoreError, OSError) as err:
+        return _fail("locked", err)
+    rows = [
+        {
+            "kind": lock.kind,
+            "locked": lock.key,
+            "until": lock.until.isoformat(timespec="seconds"),
+            "failures": lock.failures,
+        }
+        for lock in found
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return OK
+    if not rows:
+        print("no name or address is locked out of signing in")
+        return OK
+    for row in rows:
+        print(
+            f"{row['kind']} {row['locked']}: locked until {row['until']} "
+            f"after {row['failures']} failed sign-ins"
+        )
+    print("`pocmap users unlock NAME` (or `--address ADDRESS`) lifts a lockout")
+    return OK
+
+
+def run_unlock(args: argparse.Namespace) -> int:
+    from access.sign_ins import current_lockouts, unlock
+    from access.users import NAME_PATTERN, NAME_RULE
+    from store import StoreError, open_store
+
+    if (args.name is None) == (args.address is None):
+        return _fail(
+            "unlock",
+            "give a NAME or --address ADDRESS (one of them), e.g. "
+            "`pocmap users unlock a.officer`; `pocmap users locked` lists them",
+        )
+    if args.name is not None and not NAME_PATTERN.fullmatch(args.name.strip()):
+        return _fail("unlock", f"{args.name!r} is not a name: a name is {NAME_RULE}")
+    if args.address is not None and not args.address.strip():
+        return _fail("unlock", "--address is empty; `pocmap users locked` lists the addresses")
+    kind = "name" if args.name is not None else "address"
+    key = (args.name or args.address).strip()
+    try:
+        store = open_store()
+        locked = [lock for lock in current_lockouts(store) if lock.kind == kind]
+        if not any(lock.key == (key.casefold() if kind == "name" else key) for lock in locked):
+            listed = ", ".join(lock.key for lock in locked) or "none"
+            print(f"the {kind} {key} is not locked out (locked {kind}s: {listed}); nothing done")
+            return OK
+        unlock(store, by=_who(args), name=args.name, address=args.address)
+    except (StoreError, OSError) as err:
+        return _fail("unlock", err)
+    print(f"lifted the sign-in lockout of the {kind} {key}; its earlier failures no longer count")
     return OK

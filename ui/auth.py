@@ -16,6 +16,7 @@ import ipaddress
 
 import streamlit as st
 
+from access import sign_ins
 from access import users as users_file
 from access.roles import ANALYST, ROLE_LABELS, Caller
 from access.session import Session
@@ -61,6 +62,7 @@ def _oidc(users: users_file.Users) -> Caller:
     email = str(st.user.get("email") or "")
     caller = users.for_oidc(email)
     if caller is None:
+        _audit_oidc_refusal(email)
         st.error(
             f"{md(email or 'This account')} is signed in but has no role in pocmap; "
             "ask an admin to add it with `pocmap users add EMAIL --role ROLE --oidc`."
@@ -81,14 +83,43 @@ def _password(users: users_file.Users) -> Caller:
         password = st.text_input("Password", type="password", key="auth_password")
         sent = st.form_submit_button("Sign in", type="primary")
     if sent:
-        caller = users.verify(name, password)
-        if caller is None:
-            st.error("Wrong name or password.")
+        outcome = sign_ins.attempt(_store(), users, name, password, _client_address())
+        if outcome.caller is None:
+            st.error(outcome.message)
         else:
-            st.session_state[_SIGNED_IN] = caller
+            st.session_state[_SIGNED_IN] = outcome.caller
             st.session_state.pop(_RECORDED, None)
             st.rerun()
     st.stop()
+
+
+# --- sign-in guard and refusals (issue 18) ----------------------------------------------
+_OIDC_REFUSED = "pocmap_oidc_refusal_recorded"
+
+
+def _store():
+    # The store the page's session is opened on (``ui.data.store``, one per process);
+    # taken here rather than passed down so that ``signed_in`` stays as it is.
+    from ui.data import store
+
+    return store()
+
+
+def _client_address() -> str | None:
+    """The browser's address as the server sees it; ``None`` for this machine (Streamlit
+    gives no address for a loopback client), which only the per-name limit then covers."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else None
+
+
+def _audit_oidc_refusal(email: str) -> None:
+    # Once per browser session and email: the page reruns on every click.
+    if st.session_state.get(_OIDC_REFUSED) == email:
+        return
+    sign_ins.record_refused(
+        _store(), email or "(no email)", _client_address(), sign_ins.NO_ROLE, method="oidc"
+    )
+    st.session_state[_OIDC_REFUSED] = email
 
 
 def signed_in(store) -> Session:
