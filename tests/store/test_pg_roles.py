@@ -149,3 +149,35 @@ def test_an_app_role_that_owns_the_tables_is_refused_its_grants(roles, capsys):
     err = capsys.readouterr().err
     assert f"role '{owner}' owns the pocmap schema or its tables" in err
     assert "the application role must be a separate role that owns nothing" in err
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "deployment.md"
+
+
+def _hand_over_sql(owner: str) -> str:
+    """The SQL block of docs/deployment.md that hands a superuser's tables to the owner."""
+    text = DOCS.read_text()
+    block = text[text.index("<!-- hand-over") :].split("```sql\n", 1)[1].split("```", 1)[0]
+    return block.replace("pocmap_owner", owner)
+
+
+def test_a_store_made_by_a_superuser_is_handed_over_as_the_guide_says(roles, capsys):
+    owner_url, app_url, app = roles
+    superuser_url = _as(owner_url, "postgres")
+    old = open_store(superuser_url)  # the earlier Docker setup: the app ran as the superuser
+    old.record("export", by="ana")
+    owner = urlsplit(owner_url).username
+    with psycopg.connect(superuser_url, autocommit=True) as conn:
+        conn.execute(_hand_over_sql(owner))
+    assert main(["migrate-schema", "--db", owner_url, "--app-role", app]) == 0
+    capsys.readouterr()
+    store = open_store(app_url)
+    store.record("briefing", by="ana")
+    assert store.verify_audit().intact and store.verify_audit().entries == 2
+    said = _refused(app_url, "ALTER TABLE pocmap.audit_log DISABLE TRIGGER audit_log_append_only")
+    assert "must be owner" in said
+    with psycopg.connect(owner_url) as conn:  # the owner now owns every table
+        owners = conn.execute(
+            "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'pocmap'"
+        ).fetchall()
+    assert owners == [(owner,)]
