@@ -201,9 +201,17 @@ def initialise(conn: Any, location: str, *, upto: int | None = None) -> None:
         when PostGIS is not installed in the database and this user may not install it,
         or the schema needs changes this role may not make.
     """
-    if upto is None and not lacking(conn):
-        return
     import psycopg
+
+    try:
+        if upto is None and not lacking(conn):
+            return
+    except psycopg.errors.InsufficientPrivilege:
+        role = conn.raw.info.user  # the transaction is aborted: ask the connection
+        raise StoreError(
+            f"{location}: the role {role} may not read the {SCHEMA} schema; the owner role "
+            f"grants it with `pocmap migrate-schema --app-role {role}` (docs/deployment.md)"
+        ) from None
 
     conn.execute("SELECT pg_advisory_xact_lock(?)", (LOCK_KEY,))
     todo = lacking(conn)  # again, under the lock: another instance may have done it

@@ -181,3 +181,10 @@ def test_a_store_made_by_a_superuser_is_handed_over_as_the_guide_says(roles, cap
             "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'pocmap'"
         ).fetchall()
     assert owners == [(owner,)]
+
+
+def test_an_app_role_without_its_grants_is_told_who_gives_them(roles):
+    owner_url, app_url, app = roles
+    assert main(["migrate-schema", "--db", owner_url]) == 0  # no --app-role
+    with pytest.raises(StoreError, match=rf"the role {app} may not read the pocmap schema; "):
+        open_store(app_url)
