@@ -272,3 +272,18 @@ def test_a_copied_store_keeps_a_valid_chain(tmp_path, request, target_kind):
     assert copied[-1]["prev_hash"] == original[-1]["hash"]  # the migrate entry follows on
     check = target.verify_audit()
     assert check.intact and check.entries == 5
+
+
+@pytest.mark.parametrize("role", ["viewer", "field_office", "analyst"])
+def test_only_admins_may_check_the_chain_through_a_session(gpkg_store, role):
+    from access.policy import Denied
+    from access.roles import ADMIN, Caller
+    from access.session import Session
+
+    _entries(gpkg_store, 2)
+    office = "Kalondo office" if role == "field_office" else None
+    with pytest.raises(Denied):
+        Session(gpkg_store, Caller(f"{role}.user", role, office)).verify_audit()
+    assert gpkg_store.audit_log()["action"].iloc[-1] == "denied"
+    check = Session(gpkg_store, Caller("it", ADMIN)).verify_audit()
+    assert check.intact and check.entries == 3  # the refusal is on record, and chained
