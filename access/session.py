@@ -221,6 +221,12 @@ class Session:
         self.require("view_edit_history", target="edits")
         return self._store.edits("incidents", incident_id)
 
+    def verify_audit(self, anchor: Any = None) -> Any:
+        """Check the audit log's hash chain (admins, as they see the log): a
+        :class:`store.audit_chain.ChainCheck` naming where it breaks, if it does."""
+        self.require("view_audit", target="audit log")
+        return self._store.verify_audit(anchor)
+
     # --- what leaves the store --------------------------------------------------------
     def record_sign_in(self, method: str) -> None:
         self._store.record("sign_in", by=self.caller, details={"method": method})

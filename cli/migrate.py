@@ -1,9 +1,10 @@
-"""``pocmap migrate --to postgresql://...``: move the whole store to another (empty) one.
+"""``pocmap migrate --to postgresql://...``: move the whole store to another (empty) one;
+``pocmap migrate-schema``: bring a store's schema up to date (PostGIS: as the owner role).
 
 The source is ``--from``, else ``$POCMAP_DB``, else ``data/pocmap.gpkg``. Batches keep
 their numbers, withdrawn ones stay withdrawn, and the files, reports, mappings, edit
-history and audit log come along (:mod:`store.migrate`). A password in a URL is never
-printed.
+history and audit log (with its hash chain) come along (:mod:`store.migrate`). A password
+in a URL is never printed.
 """
 
 from __future__ import annotations
@@ -46,6 +47,26 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     migrate.set_defaults(run=run_migrate)
 
+    upgrade = commands.add_parser(
+        "migrate-schema",
+        help="bring the store's schema up to date (PostGIS: run as the owner role)",
+        description=(
+            "Apply the schema migrations the store lacks. On PostGIS, run it with POCMAP_DB "
+            "set to the owner role's URL: the application role may not change the schema. "
+            "--app-role then grants the application role what the app needs and no more "
+            "(run it again after every upgrade of pocmap). See docs/deployment.md."
+        ),
+    )
+    upgrade.add_argument(
+        "--db", metavar="LOCATION", help="the store (default: $POCMAP_DB, else data/pocmap.gpkg)"
+    )
+    upgrade.add_argument(
+        "--app-role",
+        metavar="ROLE",
+        help="PostGIS: the application role to grant SELECT/INSERT and the few UPDATEs to",
+    )
+    upgrade.set_defaults(run=run_migrate_schema)
+
 
 def _who(args: argparse.Namespace) -> str:
     from cli.session import actor_name
@@ -63,6 +84,35 @@ def _fail(message: object) -> int:
     lines = str(message).strip().splitlines() or [type(message).__name__]
     print(f"pocmap migrate: {lines[0]}", file=sys.stderr)
     return USAGE
+
+
+def _fail_schema(message: object) -> int:
+    lines = str(message).strip().splitlines() or [type(message).__name__]
+    print(f"pocmap migrate-schema: {lines[0]}", file=sys.stderr)
+    return USAGE
+
+
+def run_migrate_schema(args: argparse.Namespace) -> int:
+    from store import open_store
+    from store.base import StoreError
+    from store.schema import LATEST_VERSION
+
+    try:
+        store = open_store(args.db)  # opening applies what is missing
+        if args.app_role and not hasattr(store, "grant_app"):
+            return _fail_schema(
+                f"{store.location} is a GeoPackage file: it has no roles; --app-role is for "
+                "a PostGIS store"
+            )
+        granted = store.grant_app(args.app_role) if args.app_role else []
+        version = store.schema_version()
+    except (StoreError, OSError, sqlite3.Error, psycopg.Error) as err:
+        return _fail_schema(err)
+    print(f"{store.location} is at schema version {version} (this pocmap's: {LATEST_VERSION})")
+    if granted:
+        print(f"granted to {args.app_role}:")
+        print("\n".join(f"  {statement}" for statement in granted))
+    return OK
 
 
 def run_migrate(args: argparse.Namespace) -> int:

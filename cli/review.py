@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -13,8 +14,9 @@ from analysis.joint import table_csv
 from cli.session import DEFAULT_NAME, cli_session
 from layers.incidents import CONFIDENCES, MOTIVATIONS
 from store import StoreError, open_store
+from store.audit_chain import Anchor
 
-OK, REFUSED = 0, 1
+OK, REFUSED, BROKEN = 0, 1, 3
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -37,6 +39,17 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     audit = commands.add_parser("audit", help="the audit log (append-only)")
     audit.add_argument("--csv", metavar="FILE", help="write it as CSV instead of printing it")
     audit.add_argument("--json", action="store_true")
+    audit.add_argument(
+        "--verify",
+        action="store_true",
+        help="check the hash chain and say where it breaks (exit 0 intact, 3 broken)",
+    )
+    audit.add_argument(
+        "--anchor",
+        metavar="FILE",
+        help="with --verify: check that the head noted in FILE is still in the log, then "
+        "note the new head there (keep FILE away from the store: another machine or account)",
+    )
     audit.set_defaults(run=run_audit)
 
 
@@ -73,10 +86,15 @@ def run_history(args: argparse.Namespace) -> int:
 
 def run_audit(args: argparse.Namespace) -> int:
     # The log is for admins; on the server's shell, whoever can open the store is one.
+    if args.anchor and not args.verify:
+        print("pocmap audit: --anchor goes with --verify", file=sys.stderr)
+        return REFUSED
     try:
         session = Session(open_store(), Caller(f"{getpass.getuser()} (command line)", ADMIN))
+        if args.verify:
+            return _verify(session, args.anchor)
         log = session.audit_log()
-    except StoreError as err:
+    except (StoreError, OSError) as err:
         print(f"pocmap audit: {err}", file=sys.stderr)
         return REFUSED
     if args.csv:
@@ -90,3 +108,39 @@ def run_audit(args: argparse.Namespace) -> int:
             who = e.actor + (f" ({e.role}{', ' + e.office if e.office else ''})" if e.role else "")
             print(f"{e.seq:>6}  {e.at}  {e.action:<13} {who}  {e.target or ''}  {e.details}")
     return OK
+
+
+def _verify(session: Session, anchor_file: str | None) -> int:
+    """Print the chain check; with an anchor file, check its head and note the new one."""
+    anchor = None
+    if anchor_file and Path(anchor_file).is_file():
+        text = Path(anchor_file).read_text(encoding="utf-8").strip()
+        try:
+            anchor = Anchor.parse(text.splitlines()[0] if text else "")
+        except ValueError as err:
+            print(f"pocmap audit: {anchor_file}: {err}", file=sys.stderr)
+            return REFUSED
+    check = session.verify_audit(anchor)
+    print(check.summary())
+    for found in check.breaks:
+        print(f"  seq {found.seq}: {found.kind}: {found.message}")
+    if anchor is not None and check.intact:
+        print(f"the head noted in {anchor_file} ({anchor}) is still in the log")
+    if not check.intact:
+        if anchor_file:
+            print(f"{anchor_file} left as it was (it notes the last head that checked out)")
+        return BROKEN
+    if anchor_file and check.head is not None:
+        _write_private(Path(anchor_file), f"{check.head}\n")
+        print(f"noted the head {check.head} in {anchor_file}")
+    return OK
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text``, owner-only, in one rename (never half-written)."""
+    partial = path.with_name(path.name + ".partial")
+    handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        os.fchmod(out.fileno(), 0o600)
+        out.write(text)
+    os.replace(partial, path)

@@ -277,6 +277,11 @@ class Store(Protocol):
         """Every audit entry (:data:`AUDIT_COLUMNS`), oldest first. Append-only."""
         ...
 
+    def verify_audit(self, anchor: Any = None) -> Any:
+        """Check the audit log's hash chain: a :class:`store.audit_chain.ChainCheck` saying
+        whether it holds and, if not, at which entries it breaks."""
+        ...
+
     def schema_version(self) -> int:
         """The newest schema migration applied to this store."""
         ...

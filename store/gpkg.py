@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from store import gpkg_binary, schema
+from store import gpkg_binary, private, schema
 from store.schema import transaction
 from store.sql_store import SqlStore
 
@@ -27,8 +27,9 @@ class GeoPackageStore(SqlStore):
 
     Parameters
     ----------
-    path : the file; it and its folder are created when missing, and an older
-        pocmap file is migrated to the current schema.
+    path : the file; it and its folder are created when missing, readable by this
+        account only (:mod:`store.private`), and an older pocmap file is migrated to the
+        current schema.
 
     Raises
     ------
@@ -39,9 +40,12 @@ class GeoPackageStore(SqlStore):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.location = str(self.path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Owner only, whatever the umask: the store holds narratives, names and files.
+        private.make_folder(self.path.parent)
+        private.make_file(self.path)
         with closing(self._connect()) as conn:
             schema.initialise(conn, self.path)
+        private.tighten_store(self.path)
 
     def __repr__(self) -> str:
         return f"GeoPackageStore({self.location!r})"

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ingest.layer_specs import LAYER_SPECS
-from store import frames, schema, sql
+from store import audit_chain, frames, schema, sql
 from store.base import (
     ACCEPTED,
     AUDIT_COLUMNS,
@@ -131,7 +131,11 @@ def migrate(source: SqlStore, target: SqlStore, *, by: Any) -> MigrationReport:
                 sql.insert_rows(dst, layer, batch_id, names, records, target.geometry_mark)
         mappings = _copy(src, dst, "column_mappings", _MAPPING_COLUMNS, "fid")
         edits = _copy(src, dst, "edits", EDIT_COLUMNS, "edit_id")
-        audit_entries = _copy(src, dst, "audit_log", AUDIT_COLUMNS, "seq")
+        # Entries keep their numbers and hashes: the chain holds in the target as it did in
+        # the source, and the migrate entry below is chained after the last one copied.
+        audit_entries = _copy(
+            src, dst, "audit_log", (*AUDIT_COLUMNS, *audit_chain.CHAIN_COLUMNS), "seq"
+        )
 
         expected, copied = _counts(src), _counts(dst)
         if copied != expected:

@@ -9,13 +9,17 @@ against a new database end with one complete schema.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ingest.layer_specs import LAYER_SPECS
-from store.base import StoreError
+from store.base import EDITABLE, StoreError
 from store.schema import (
     GEOMETRY_COLUMN,
+    LATEST_VERSION,
     MIGRATIONS,
+    STORE_TABLES,
+    chain_existing_entries,
     geometry_type_name,
     id_column,
     quote,
@@ -88,7 +92,20 @@ _V2 = (
     ),
 )
 
-_STEPS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2}
+# Version 3 (issue #18): the audit log becomes a hash chain (store/audit_chain.py); the
+# entries already logged are chained in log order, the one time the table's owner lets an
+# UPDATE through. The application role (grant_app) owns nothing and cannot do the same.
+_V3: tuple[str | Callable[[Any], None], ...] = (
+    "ALTER TABLE audit_log ADD COLUMN prev_hash TEXT, ADD COLUMN hash TEXT",
+    "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only",
+    chain_existing_entries,
+    "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only",
+    "ALTER TABLE audit_log ALTER COLUMN prev_hash SET NOT NULL, ALTER COLUMN hash SET NOT NULL",
+    # Two entries chained to the same one would be a fork: the database refuses it.
+    "CREATE UNIQUE INDEX audit_log_chain ON audit_log (prev_hash)",
+)
+
+_STEPS: dict[int, tuple[str | Callable[[Any], None], ...]] = {1: _V1, 2: _V2, 3: _V3}
 assert set(_STEPS) == set(MIGRATIONS)
 
 
@@ -104,6 +121,15 @@ def _layer_columns(layer: str) -> list[tuple[str, str]]:
         kind = "Point" if geometry_type_name(layer_spec) == "POINT" else "Geometry"
         columns.append((GEOMETRY_COLUMN, f"geometry({kind}, 4326)"))
     return columns
+
+
+def _layer_indexes(layer: str) -> list[str]:
+    names = [layer + "_batch"]
+    if id_column(layer):
+        names.append(layer + "_id")
+    if spec(layer).geometry_types:
+        names.append(layer + "_geom")
+    return names
 
 
 def _create_layer(conn: Any, layer: str) -> None:
@@ -124,15 +150,87 @@ def _create_layer(conn: Any, layer: str) -> None:
         )
 
 
+def lacking(conn: Any) -> list[str]:
+    """What the database lacks of this pocmap's schema (empty: up to date), read from the
+    catalogues only, so a role that may not change the schema can still ask."""
+    (table,) = conn.execute("SELECT to_regclass(?)", (f"{SCHEMA}.schema_migrations",)).fetchone()
+    if table is None:
+        return [f"the {SCHEMA} schema (a new database)"]
+    (version,) = conn.execute(f"SELECT max(version) FROM {SCHEMA}.schema_migrations").fetchone()
+    missing = []
+    if version is None or version < LATEST_VERSION:
+        missing.append(f"schema migrations {(version or 0) + 1}-{LATEST_VERSION}")
+    found = conn.execute(
+        "SELECT c.relname, a.attname FROM pg_attribute AS a "
+        "JOIN pg_class AS c ON c.oid = a.attrelid "
+        "JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = ? AND a.attnum > 0 AND NOT a.attisdropped",
+        (SCHEMA,),
+    ).fetchall()
+    columns = {(str(t), str(c)) for t, c in found}
+    tables = {t for t, _ in columns}
+    indexes = {
+        str(name)
+        for (name,) in conn.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = ?", (SCHEMA,)
+        ).fetchall()
+    }
+    for layer in LAYER_SPECS:
+        if layer not in tables:
+            missing.append(f"table {layer}")
+            continue
+        absent = [n for n, _ in _layer_columns(layer) if (layer, n) not in columns]
+        if absent:
+            missing.append(f"columns {', '.join(absent)} of {layer}")
+        absent = [n for n in _layer_indexes(layer) if n not in indexes]
+        if absent:
+            missing.append(f"indexes {', '.join(absent)}")
+    return missing
+
+
 def initialise(conn: Any, location: str, *, upto: int | None = None) -> None:
     """Create or migrate the ``pocmap`` schema, inside the caller's transaction.
+
+    A schema already up to date is left alone without a single DDL statement, so the
+    application role (which owns nothing, :func:`grant_app`) can open the store; changing
+    the schema is the owner role's (``pocmap migrate-schema``).
 
     Raises
     ------
     StoreError
-        when PostGIS is not installed in the database and this user may not install it.
+        when PostGIS is not installed in the database and this user may not install it,
+        or the schema needs changes this role may not make.
     """
+    import psycopg
+
+    try:
+        if upto is None and not lacking(conn):
+            return
+    except psycopg.errors.InsufficientPrivilege:
+        role = conn.raw.info.user  # the transaction is aborted: ask the connection
+        raise StoreError(
+            f"{location}: the role {role} may not read the {SCHEMA} schema; the owner role "
+            f"grants it with `pocmap migrate-schema --app-role {role}` (docs/deployment.md)"
+        ) from None
+
     conn.execute("SELECT pg_advisory_xact_lock(?)", (LOCK_KEY,))
+    todo = lacking(conn)  # again, under the lock: another instance may have done it
+    try:
+        conn.execute("SAVEPOINT migrating")
+        _migrate(conn, location, upto)
+        conn.execute("RELEASE SAVEPOINT migrating")
+    except psycopg.errors.InsufficientPrivilege as err:
+        conn.execute("ROLLBACK TO SAVEPOINT migrating")
+        (role,) = conn.execute("SELECT current_user").fetchone()
+        raise StoreError(
+            f"{location}: the database lacks {'; '.join(todo) or 'migrations'} (this pocmap's "
+            f"schema is version {LATEST_VERSION}), and the role {role} may not change the "
+            f"schema ({str(err).strip().splitlines()[0]}); run `pocmap migrate-schema` with "
+            "POCMAP_DB set to the owner role's URL (docs/deployment.md), then start again"
+        ) from None
+
+
+def _migrate(conn: Any, location: str, upto: int | None) -> None:
     has_postgis = conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone()
     if not has_postgis:
         try:
@@ -156,10 +254,78 @@ def initialise(conn: Any, location: str, *, upto: int | None = None) -> None:
         if version in applied or (upto is not None and version > upto):
             continue
         for statement in _STEPS[version]:
-            conn.execute(statement)
+            statement(conn) if callable(statement) else conn.execute(statement)
         conn.execute(
             f"INSERT INTO {SCHEMA}.schema_migrations VALUES (?, ?, ?)",
             (version, MIGRATIONS[version], utc_now()),
         )
     for layer in LAYER_SPECS:
         _create_layer(conn, layer)
+
+
+# What the application role may change besides adding rows: a batch's status and review,
+# a saved mapping replaced under its name, and the columns an analyst may edit. Never the
+# audit log or the edit history (append-only), and never the schema.
+_APP_UPDATES = {
+    "batches": (
+        "status", "status_changed_at", "status_changed_by", "status_reason",
+        "review", "reviewed_at", "reviewed_by",
+    ),
+    "column_mappings": ("office", "mapping", "saved_at", "saved_by"),
+    **EDITABLE,
+}  # fmt: skip
+
+
+def grant_app(conn: Any, role: str) -> list[str]:
+    """Give ``role`` (the application's) exactly what running pocmap needs, and return the
+    statements run. Run by the owner after migrating; safe to run again.
+
+    ``role`` may read every table and add rows to every table but
+    ``schema_migrations``, update only the columns of :data:`_APP_UPDATES`, and owns
+    nothing: it cannot alter a table, disable or drop a trigger, or change or delete an
+    audit entry or an edit.
+
+    Raises
+    ------
+    StoreError
+        when ``role`` does not exist or owns the schema or its tables.
+    """
+    exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (role,)).fetchone()
+    if not exists:
+        raise StoreError(
+            f"there is no role {role!r} in the database server; create it first "
+            f"(CREATE ROLE {role} LOGIN, docs/deployment.md)"
+        )
+    owned = conn.execute(
+        "SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = ? AND pg_get_userbyid(c.relowner) = ? LIMIT 1",
+        (SCHEMA, role),
+    ).fetchone()
+    (schema_owner,) = conn.execute(
+        "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = ?", (SCHEMA,)
+    ).fetchone()
+    if owned or schema_owner == role:
+        raise StoreError(
+            f"role {role!r} owns the {SCHEMA} schema or its tables (e.g. "
+            f"{owned[0] if owned else SCHEMA}), so it could alter them and rewrite the audit "
+            "log; the application role must be a separate role that owns nothing"
+        )
+    who = quote(role)
+    inserted = [t for t in (*STORE_TABLES, *LAYER_SPECS) if t != "schema_migrations"]
+    statements = [
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA {SCHEMA} FROM {who}",
+        f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {SCHEMA} FROM {who}",
+        f"GRANT USAGE ON SCHEMA {SCHEMA} TO {who}",
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA {SCHEMA} TO {who}",
+        f"GRANT INSERT ON {', '.join(f'{SCHEMA}.{quote(t)}' for t in inserted)} TO {who}",
+        # Identity columns draw from their sequences.
+        f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {who}",
+        *(
+            f"GRANT UPDATE ({', '.join(quote(c) for c in columns)}) "
+            f"ON {SCHEMA}.{quote(table)} TO {who}"
+            for table, columns in _APP_UPDATES.items()
+        ),
+    ]
+    for statement in statements:
+        conn.execute(statement)
+    return statements

@@ -121,6 +121,12 @@ class PostGISStore(SqlStore):
             wrapped.execute("SELECT pg_advisory_xact_lock(?)", (pg_schema.LOCK_KEY,))
             yield wrapped
 
+    def grant_app(self, role: str) -> list[str]:
+        """Give the application role ``role`` what running pocmap needs and no more
+        (:func:`store.pg_schema.grant_app`); run as the owner role. Returns the statements."""
+        with self._writing() as conn:
+            return pg_schema.grant_app(conn, role)
+
     def _encode_geometries(self, geometries: np.ndarray) -> list[Any]:
         return list(shapely.to_wkb(geometries))
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from ingest.layer_specs import LAYER_SPECS, id_field
 from layers._schema import LayerSpec
@@ -133,6 +134,7 @@ _V2_STATEMENTS = (
 MIGRATIONS = {
     1: "batches, their files, reports and mappings; one table per layer",
     2: "review of uploads, edit history, append-only audit log",
+    3: "audit log hash chain (existing entries chained when migrated)",
 }
 LATEST_VERSION = max(MIGRATIONS)
 
@@ -308,7 +310,7 @@ def migrate(conn: sqlite3.Connection, *, had_batches: bool, upto: int = LATEST_V
         if version in applied or version > upto:
             continue
         for statement in _STEPS[version]:
-            conn.execute(statement)
+            statement(conn) if callable(statement) else conn.execute(statement)
         conn.execute(
             "INSERT INTO schema_migrations VALUES (?, ?, ?)",
             (version, MIGRATIONS[version], _now()),
@@ -321,7 +323,48 @@ def _now() -> str:
     return utc_now()
 
 
-_STEPS: dict[int, tuple[str, ...]] = {1: (), 2: _V2_STATEMENTS}
+def chain_existing_entries(conn: Any) -> None:
+    """Give every entry already in the audit log its ``prev_hash`` and ``hash``, oldest
+    first (migration 3, both backends; the caller lifts the refusal to update first)."""
+    from store import audit_chain
+
+    names = ", ".join(audit_chain.CONTENT_COLUMNS)
+    rows = conn.execute(f"SELECT {names} FROM audit_log ORDER BY seq").fetchall()
+    columns = audit_chain.CONTENT_COLUMNS
+    entries = audit_chain.chained(dict(zip(columns, r, strict=True)) for r in rows)
+    conn.executemany(
+        "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?",
+        [(e["prev_hash"], e["hash"], e["seq"]) for e in entries],
+    )
+
+
+_REFUSE_AUDIT_UPDATE = (
+    "CREATE TRIGGER audit_log_update_refused BEFORE UPDATE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries are never changed "
+    "or deleted'); END"
+)
+
+# Version 3 (issue #18): the audit log becomes a hash chain (store/audit_chain.py). The
+# entries already logged are chained in log order, the one time an UPDATE is let through.
+_V3_STATEMENTS: tuple[str | Callable[[Any], None], ...] = (
+    "ALTER TABLE audit_log ADD COLUMN prev_hash TEXT",
+    "ALTER TABLE audit_log ADD COLUMN hash TEXT",
+    "DROP TRIGGER audit_log_update_refused",
+    chain_existing_entries,
+    _REFUSE_AUDIT_UPDATE,
+    # Two entries chained to the same one would be a fork: the database refuses it.
+    "CREATE UNIQUE INDEX audit_log_chain ON audit_log (prev_hash)",
+    "CREATE TRIGGER audit_log_unchained_refused BEFORE INSERT ON audit_log "
+    "WHEN NEW.prev_hash IS NULL OR NEW.hash IS NULL "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log entries carry prev_hash and hash (the chain); "
+    "write them through pocmap'); END",
+)
+
+_STEPS: dict[int, tuple[str | Callable[[Any], None], ...]] = {
+    1: (),
+    2: _V2_STATEMENTS,
+    3: _V3_STATEMENTS,
+}
 
 
 def _run_script(conn: sqlite3.Connection, script: str) -> None:

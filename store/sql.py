@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from store import frames, schema
+from store import audit_chain, frames, schema
 from store.base import (
     ACCEPTED,
     ACTIVE,
@@ -201,19 +201,35 @@ def audit(
     details: dict[str, Any] | None = None,
     at: str | None = None,
 ) -> None:
-    """Append one entry to the audit log (inside the caller's transaction)."""
+    """Append one entry to the audit log (inside the caller's write transaction), chained
+    to the last one: ``seq`` is the next number and ``prev_hash`` the last entry's hash.
+
+    The caller's transaction holds the store's write lock (SQLite's ``BEGIN IMMEDIATE``,
+    PostGIS's advisory lock, taken again here in case a caller forgot), so no other writer
+    can append between reading the last entry and adding this one; were one to, the
+    unique ``seq`` and ``prev_hash`` would refuse the second entry rather than fork.
+    """
+    if not is_sqlite(conn):
+        from store.pg_schema import LOCK_KEY
+
+        conn.execute("SELECT pg_advisory_xact_lock(?)", (LOCK_KEY,))
+    last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    entry = {
+        "seq": int(last[0]) + 1 if last else 1,
+        "at": at or utc_now(),
+        "actor": actor.name,
+        "role": actor.role,
+        "office": actor.office,
+        "action": action,
+        "target": target,
+        "details": json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str),
+        "prev_hash": (last[1] or audit_chain.GENESIS) if last else audit_chain.GENESIS,
+    }
+    entry["hash"] = audit_chain.entry_hash(entry)
+    names = [*AUDIT_COLUMNS, *audit_chain.CHAIN_COLUMNS]
     conn.execute(
-        "INSERT INTO audit_log (at, actor, role, office, action, target, details) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            at or utc_now(),
-            actor.name,
-            actor.role,
-            actor.office,
-            action,
-            target,
-            json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str),
-        ),
+        f"INSERT INTO audit_log ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+        [entry[n] for n in names],
     )
 
 
@@ -223,6 +239,13 @@ def audit_rows(conn: sqlite3.Connection) -> pd.DataFrame:
     log = pd.DataFrame(rows, columns=list(AUDIT_COLUMNS), dtype=object)
     log["seq"] = log["seq"].astype("int64")
     return log
+
+
+def audit_chain_rows(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every audit entry with its ``prev_hash`` and ``hash``, oldest first, as stored."""
+    names = [*AUDIT_COLUMNS, *audit_chain.CHAIN_COLUMNS]
+    rows = conn.execute(f"SELECT {', '.join(names)} FROM audit_log ORDER BY seq").fetchall()
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def check_new_batch(batch: NewBatch, rows: pd.DataFrame, id_column: str | None) -> None:

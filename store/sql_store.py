@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ingest.source import Upload
-from store import frames, schema, sql
+from store import audit_chain, frames, schema, sql
 from store.base import (
     ACCEPTED,
     ACTIVE,
@@ -459,6 +459,13 @@ class SqlStore:
         details`` (``details`` is JSON text)."""
         with self._reading() as conn:
             return sql.audit_rows(conn)
+
+    def verify_audit(self, anchor: audit_chain.Anchor | None = None) -> audit_chain.ChainCheck:
+        """Check the audit log's hash chain (and that ``anchor``, a head noted earlier, is
+        still in it); :func:`store.audit_chain.verify` says what it checks."""
+        with self._reading() as conn:
+            entries = sql.audit_chain_rows(conn)
+        return audit_chain.verify(entries, anchor)
 
     def schema_version(self) -> int:
         """The newest schema migration applied to this store."""

@@ -7,6 +7,7 @@ import streamlit as st
 
 from access import users as users_file
 from analysis.joint import table_csv
+from store.audit_chain import Anchor
 from ui import auth
 from ui.data import session
 
@@ -25,11 +26,47 @@ st.caption(
 )
 st.dataframe(pd.DataFrame([u.public() for u in users.list()]), hide_index=True, width="stretch")
 
+
+def _show_chain_check() -> None:
+    """The hash chain checked on every visit (``pocmap audit --verify`` does the same)."""
+    noted = st.text_input(
+        "Head noted earlier (optional)",
+        key="admin_audit_anchor",
+        placeholder="SEQ:HASH, as shown below at an earlier visit",
+        help="Deleting the last entries leaves a shorter chain that still holds; a head "
+        "noted outside pocmap (a ticket, an email) shows it.",
+    )
+    try:
+        anchor = Anchor.parse(noted) if noted.strip() else None
+    except ValueError as err:
+        st.warning(str(err))
+        anchor = None
+    check = the_session.verify_audit(anchor)
+    if check.intact:
+        head = (
+            f" Head `{check.head}`: note it outside pocmap to check against later."
+            if check.head
+            else ""
+        )
+        found = " The head noted earlier is still in it." if anchor else ""
+        st.success(
+            f"Audit log intact: {check.entries} entries, every hash and link holds.{found}{head}"
+        )
+        return
+    lines = "\n".join(f"- seq {b.seq}, {b.kind}: {b.message}" for b in check.breaks[:20])
+    more = f"\n- and {len(check.breaks) - 20} more" if len(check.breaks) > 20 else ""
+    st.error(
+        f"{check.summary()}. Someone changed the log past its safeguards: keep a copy of "
+        f"the store as it is now, and compare with a backup.\n\n{lines}{more}"
+    )
+
+
 st.subheader("Audit log")
 st.caption(
     "Append-only: sign-ins, uploads, reviews, edits, withdrawals, exports, briefings, "
     "changes of users and refused attempts, with who, when and what."
 )
+_show_chain_check()
 log = the_session.audit_log()
 actions = sorted(log["action"].unique())
 shown = st.multiselect("Actions", actions, default=actions, key="admin_actions")
