@@ -438,7 +438,10 @@ _EXTENSION_DTYPES = {"count": "Int64", "number": "Float64", "flag": "boolean"}
 
 def _expected(spec_field: Field, context: CheckContext) -> str:
     if spec_field.kind == "date":
-        return f"{values.DATE_ALLOWED}, not after {context.today:%Y-%m-%d}"
+        return (
+            f"{values.DATE_ALLOWED}, from {values.EARLIEST_DATE:%Y-%m-%d} "
+            f"to {context.today:%Y-%m-%d}"
+        )
     return spec_field.allowed()
 
 
@@ -446,8 +449,10 @@ def _read_value(value: Any, spec_field: Field, context: CheckContext) -> tuple[A
     kind = spec_field.kind
     if kind == "date":
         date, problem = values.parse_date(value, order=context.date_order)
-        if date is not None and date > context.today:
-            return None, f"is in the future (after {context.today:%d %B %Y})"
+        if date is not None and (outside := values.date_range_problem(date, context.today)):
+            # Refused here, row by row: one year 0205 must not fail the whole column when
+            # pandas cannot hold it as a timestamp.
+            return None, outside
         return date, problem
     if kind == "count":
         return values.parse_count(value)
