@@ -155,8 +155,20 @@ class Session:
     def find_upload(self, layer: str, sha256: str) -> Batch | None:
         return self._store.find_upload(layer, sha256)
 
-    def existing_ids(self, layer: str, ids: Any) -> dict[str, int]:
-        return self._store.existing_ids(layer, ids)
+    def existing_ids(self, layer: str, ids: Any) -> dict[str, int | None]:
+        """Which ``ids`` are taken in ``layer`` (ids are unique store-wide, whoever sent
+        them): ``{id: batch}``, the batch ``None`` when this caller may not see it (another
+        office's upload under review), so a refusal does not name it."""
+        found = self._store.existing_ids(layer, ids)
+        if not found:
+            return {}
+        shown = {b.batch_id for b in self._store.batches(layer) if self._may_see(b)}
+        return {value: (batch if batch in shown else None) for value, batch in found.items()}
+
+    def _may_see(self, batch: Batch) -> bool:
+        """Whether this caller may know of ``batch``: in analysis, or one of the uploads
+        under review the caller may look at."""
+        return batch.in_analysis or self.may("view_under_review", batch.office)
 
     # --- uploads and reviews ----------------------------------------------------------
     def import_options(self, options: Any) -> Any:

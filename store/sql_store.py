@@ -153,7 +153,8 @@ class SqlStore:
         return sql.to_batch(row) if row else None
 
     def existing_ids(self, layer: str, ids: Iterable[str]) -> dict[str, int]:
-        """Which of ``ids`` are in active batches of ``layer``: ``{id: batch_id}``.
+        """Which of ``ids`` are in active batches of ``layer``: ``{id: batch_id}``, ids
+        compared by :func:`ingest.ids.id_key` (case, surrounding spaces, Unicode form).
 
         Always empty for a layer without an id column (basemap).
         """
