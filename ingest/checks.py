@@ -521,7 +521,7 @@ def _check_ids(
     if columns.all_different(keys):
         if context.existing_ids is not None:
             # Nothing repeats: every present id is its own first row.
-            present = ids[keys.notna().to_numpy()]
+            present = ids.dropna() if ids.hasnans else ids
             if len(present):
                 _stored(present, context.existing_ids(present), key.name, findings)
         return

@@ -102,7 +102,8 @@ def stored_ids(
         [int(batch) for _, batch in stored], index=id_keys([str(value) for value, _ in stored])
     )
     held = held[~held.index.duplicated()]  # the oldest batch, for a key stored twice before
-    wanted = pd.Series(list(ids), dtype="str")
+    wanted = ids if isinstance(ids, pd.Series) else pd.Series(list(ids), dtype="str")
+    wanted = wanted.astype("str").reset_index(drop=True)
     keys = id_keys(wanted)
     hit = keys.isin(held.index).to_numpy()
     return dict(zip(wanted[hit].tolist(), held.loc[keys[hit]].tolist(), strict=True))

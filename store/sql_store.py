@@ -160,11 +160,11 @@ class SqlStore:
         """
         check_layer(layer)
         column = schema.id_column(layer)
-        wanted = [str(i) for i in ids]
-        if column is None or not wanted:
+        if column is None:
             return {}
         with self._reading() as conn:
-            return sql.stored_ids(conn, layer, column, wanted)
+            # ``ids`` as given (a million of a file's, often): read only if any is stored.
+            return sql.stored_ids(conn, layer, column, ids)
 
     def batches(self, layer: str | None = None) -> list[Batch]:
         """Every batch (of ``layer``, if given), newest first."""
