@@ -10,6 +10,7 @@ stays available to set-up code (the sample import, migrations) only.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,6 +28,9 @@ RESTRICTED = {"incidents": ("narrative", "perpetrator_name", "motivation_raw")}
 name victims, witnesses or perpetrators."""
 
 WITHHELD = "(withheld)"
+HIDDEN_SENDER = "(hidden: batch under review)"
+"""The actor of an audit entry that would name the sender of a batch under review."""
+_BATCH_TARGET = r"^batch (\d+)$"
 
 
 class Session:
@@ -155,8 +159,20 @@ class Session:
     def find_upload(self, layer: str, sha256: str) -> Batch | None:
         return self._store.find_upload(layer, sha256)
 
-    def existing_ids(self, layer: str, ids: Any) -> dict[str, int]:
-        return self._store.existing_ids(layer, ids)
+    def existing_ids(self, layer: str, ids: Any) -> dict[str, int | None]:
+        """Which ``ids`` are taken in ``layer`` (ids are unique store-wide, whoever sent
+        them): ``{id: batch}``, the batch ``None`` when this caller may not see it (another
+        office's upload under review), so a refusal does not name it."""
+        found = self._store.existing_ids(layer, ids)
+        if not found:
+            return {}
+        shown = {b.batch_id for b in self._store.batches(layer) if self._may_see(b)}
+        return {value: (batch if batch in shown else None) for value, batch in found.items()}
+
+    def _may_see(self, batch: Batch) -> bool:
+        """Whether this caller may know of ``batch``: in analysis, or one of the uploads
+        under review the caller may look at."""
+        return batch.in_analysis or self.may("view_under_review", batch.office)
 
     # --- uploads and reviews ----------------------------------------------------------
     def import_options(self, options: Any) -> Any:
@@ -243,9 +259,47 @@ class Session:
         self._store.record(action, by=self.caller, target=f"user {name}", details=details)
 
     def audit_log(self) -> pd.DataFrame:
-        """The audit log (admins); reading it for an export is itself recorded."""
+        """The audit log (admins); reading it for an export is itself recorded.
+
+        The sender of a batch not yet accepted is hidden from a role that may not see
+        uploads under review (admins): the actor of the batch's ``upload`` entry, and of
+        any entry of that sender about it, reads :data:`HIDDEN_SENDER`. Once an analyst
+        accepts the batch it is on every map, and the log shows who sent it.
+        """
         self.require("view_audit", target="audit log")
-        return self._store.audit_log()
+        log = self._store.audit_log()
+        hidden = self._hidden_senders(log)
+        if hidden.any():
+            log = log.copy()
+            for position in np.flatnonzero(hidden).tolist():
+                # A refusal's details quote the caller ("kim (field_office, ...) may not").
+                name = json.dumps(str(log["actor"].iat[position]), ensure_ascii=False)[1:-1]
+                details = str(log["details"].iat[position])
+                log.iat[position, log.columns.get_loc("details")] = details.replace(
+                    name, HIDDEN_SENDER
+                )
+            log.loc[hidden, "actor"] = HIDDEN_SENDER
+        return log
+
+    def _hidden_senders(self, log: pd.DataFrame) -> np.ndarray:
+        """Per entry: whether its actor is the sender of a batch this caller may not see
+        under review."""
+        numbers = log["target"].astype("string").str.extract(_BATCH_TARGET, expand=False)
+        about = numbers.notna().to_numpy()
+        if not about.any():
+            return about
+        unseen = {
+            b.batch_id: b
+            for b in self._store.batches()
+            if b.review == UNDER_REVIEW and not self.may("view_under_review", b.office)
+        }
+        hidden = np.zeros(len(log), dtype=bool)
+        for position in np.flatnonzero(about).tolist():
+            batch = unseen.get(int(numbers.iloc[position]))
+            if batch is not None:
+                entry = log.iloc[position]
+                hidden[position] = entry["action"] == "upload" or entry["actor"] == batch.uploader
+        return hidden
 
 
 def _withheld(batch: Batch) -> Batch:

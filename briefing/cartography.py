@@ -23,6 +23,7 @@ from matplotlib.patches import FancyArrow, Patch
 from matplotlib_scalebar.scalebar import ScaleBar
 
 from analysis.metric import WGS84, to_metric
+from briefing import fit
 from briefing.selection import Prepared
 from layers import basemap as basemap_layer
 from layers.admin_boundaries import ADMIN1_COLOUR, ADMIN2_COLOUR
@@ -327,8 +328,9 @@ def _draw_towns(ax: Axes, base: gpd.GeoDataFrame) -> list[LegendEntry]:
         size = 4 if capital else 3
         ax.plot(row.geometry.x, row.geometry.y, "o", ms=size, color="#333333", zorder=7)
         if isinstance(row.name, str) and row.name:
+            # Clipped to the map; a name longer than a sixth of the slide is cut as well.
             ax.annotate(
-                row.name,
+                fit.shorten(row.name, 180, 8.5 if capital else 7.5),
                 (row.geometry.x, row.geometry.y),
                 xytext=(4, 3),
                 textcoords="offset points",

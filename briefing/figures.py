@@ -56,7 +56,14 @@ def period_text(prepared: Prepared) -> str:
 
 def filters_text(selection: IncidentFilter) -> str:
     """The filters in words (``all incidents`` when there are none)."""
-    parts = []
+    items = filter_items(selection)
+    return "".join(text + end for text, end in items).strip() or "All incidents (no filter)"
+
+
+def filter_items(selection: IncidentFilter) -> list[tuple[str, str]]:
+    """The filters' values, each ``(text, separator after it)``, the first of each filter
+    with its title (``Motivation: Revenge``): a briefing can show as many as fit."""
+    items: list[tuple[str, str]] = []
     for title, values, labels in (
         ("Motivation", selection.motivations, MOTIVATION_LABELS),
         ("Perpetrator", selection.perpetrator_types, PERPETRATOR_LABELS),
@@ -66,13 +73,24 @@ def filters_text(selection: IncidentFilter) -> str:
         ("Admin1", selection.admin1, {}),
         ("Admin2", selection.admin2, {}),
     ):
-        if values:
-            parts.append(f"{title}: {', '.join(sorted(labels.get(v, v) for v in values))}")
-    return "; ".join(parts) if parts else "All incidents (no filter)"
+        words = sorted(labels.get(v, v) for v in values or ())
+        if words:
+            if items:
+                items[-1] = (items[-1][0], "; ")
+            items += [(w, ", ") for w in words]
+            items[-len(words)] = (f"{title}: {words[0]}", ", ")
+    if items:
+        items[-1] = (items[-1][0], "")
+    return items
+
+
+NAME_CHARS = 60
+"""A name listed in a key figure is cut to this many characters (an ellipsis ends it), so
+that "and 3 more" is still read when the names are long."""
 
 
 def _listed(names: Iterable[str]) -> str:
-    names = list(names)
+    names = [n if len(n) <= NAME_CHARS else n[: NAME_CHARS - 1].rstrip() + "…" for n in names]
     more = f" and {len(names) - NAMES_LISTED} more" if len(names) > NAMES_LISTED else ""
     return ", ".join(names[:NAMES_LISTED]) + more
 
@@ -163,30 +181,44 @@ def sources_text(prepared: Prepared, batches: Iterable | None = None) -> list[st
     ``batches`` are the store's :class:`store.Batch` records (when the data came from
     the store); file names are left out, as they can name people or places.
     """
+    return [
+        prefix + "; ".join(text + end for text, end in items)
+        for prefix, items in source_lists(prepared, batches)
+    ]
+
+
+def source_lists(
+    prepared: Prepared, batches: Iterable | None = None
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """:func:`sources_text` as ``(prefix, items)``, each item ``(name, " (count)")``: a
+    briefing shows as many as fit and says how many more there are."""
     count = prepared.disclosure.count
     chosen = filter_incidents(prepared.data.incidents, prepared.selection)
-    lines = []
+    lists = []
     by_source = chosen["source"].value_counts()
     if len(by_source):
-        lines.append("Sources: " + "; ".join(f"{s} ({count(n)})" for s, n in by_source.items()))
+        lists.append(("Sources: ", [(str(s), f" ({count(n)})") for s, n in by_source.items()]))
     offices = chosen["field_office"].dropna().value_counts()
     if len(offices):
-        lines.append(
-            "Reporting field offices: " + "; ".join(f"{o} ({count(n)})" for o, n in offices.items())
+        lists.append(
+            ("Reporting field offices: ", [(str(o), f" ({count(n)})") for o, n in offices.items()])
         )
     if batches is not None and "batch_id" in chosen:
         used = set(pd.to_numeric(chosen["batch_id"], errors="coerce").dropna().astype(int))
         shown = sorted((b for b in batches if b.batch_id in used), key=lambda b: b.batch_id)
         if shown:
-            lines.append(
-                "Store batches: "
-                + "; ".join(
-                    f"{b.batch_id} ({b.office}, {b.profile}, {b.imported_at[:10]})" for b in shown
+            lists.append(
+                (
+                    "Store batches: ",
+                    [
+                        (f"{b.batch_id} ({b.office}", f", {b.profile}, {b.imported_at[:10]})")
+                        for b in shown
+                    ],
                 )
             )
     if prepared.data.label:
-        lines.append(f"Data: {prepared.data.label}")
-    return lines
+        lists.append(("Data: ", [(str(prepared.data.label), "")]))
+    return lists
 
 
 def generated_text(when: dt.datetime) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -19,15 +18,16 @@ from matplotlib.figure import Figure
 
 from analysis.filters import IncidentFilter
 from analysis.joint import Options
+from briefing import fit
 from briefing.cartography import LegendEntry, draw_map
 from briefing.disclosure import Disclosure
 from briefing.figures import (
     default_marking,
-    filters_text,
+    filter_items,
     generated_text,
     key_figures,
     period_text,
-    sources_text,
+    source_lists,
 )
 from briefing.selection import Prepared, prepare
 from layers.joint_map import TileServer
@@ -135,8 +135,11 @@ def page(
     text = _Text(figure, scale)
 
     text.marking(options.marking, 0.982)
-    text.put(0.02, 0.935, options.title, 21, weight="bold")
-    text.put(0.02, 0.902, f"{period_text(prepared)}  ·  {filters_text(prepared.selection)}", 12)
+    text.title(options.title, 0.02, 0.935)
+    subtitle = f"{period_text(prepared)}  ·  "
+    filters = filter_items(prepared.selection) or [("All incidents (no filter)", "")]
+    (line,) = fit.fit_list(subtitle, filters, text.room(0.96), 12 * scale, 1, sep="")
+    text.put(0.02, 0.902, line, 12)
 
     ax = figure.add_axes((0.02, 0.15, 0.62, 0.73))
     legend, basemap_note = draw_map(ax, prepared, options.tiles)
@@ -145,18 +148,55 @@ def page(
     bottom = _legend(panel, legend, scale)
     _key_figures(panel, prepared, scale, top=bottom - 0.03)
 
-    footer = [
-        *sources_text(prepared, batches),
-        f"Incidents shown as {prepared.disclosure.describe()}. {_accounting(prepared)}",
-        f"{basemap_note} {generated_text(generated_at)} by pocmap.",
-    ]
-    y = 0.128
-    for line in footer:
-        for wrapped in textwrap.wrap(line, 230):
-            text.put(0.02, y, wrapped, 8.5, colour="#333333", va="top")
-            y -= 0.0165
+    y = FOOTER_TOP
+    for line in _footer(prepared, batches, basemap_note, generated_at, text):
+        text.put(0.02, y, line, FOOTER_SIZE, colour="#333333", va="top")
+        y -= FOOTER_STEP
     text.marking(options.marking, 0.016)
     return figure
+
+
+FOOTER_TOP = 0.128
+FOOTER_STEP = 0.0165
+FOOTER_SIZE = 8.5
+
+
+def _footer(
+    prepared: Prepared,
+    batches: list | None,
+    basemap_note: str,
+    generated_at: dt.datetime,
+    text: _Text,
+) -> list[str]:
+    """The footer's lines, as many as fit between the map and the bottom marking.
+
+    The accounting (where every selected incident is) and the line saying when the page
+    was made always come whole; the lists of sources, offices and batches share the
+    lines left, each at least one, and say how many of their items do not fit.
+    """
+    size, room = FOOTER_SIZE * text.scale, text.room(0.96)
+    fixed = [
+        fit.wrap(
+            f"Incidents shown as {prepared.disclosure.describe()}. {_accounting(prepared)}",
+            room, size, 2,
+        ),
+        fit.wrap(f"{basemap_note} {generated_text(generated_at)} by pocmap.", room, size, 2),
+    ]  # fmt: skip
+    # Lines whose bottom stays above the bottom marking's box (and a gap).
+    line_height = fit.height(size) / text.page_points[1]
+    lowest = text.marking_top(0.016) + 0.004
+    budget = int((FOOTER_TOP - line_height - lowest) / FOOTER_STEP) + 1
+    lists = source_lists(prepared, batches)
+    left = budget - sum(len(lines) for lines in fixed)
+    lines: list[str] = []
+    for i, (prefix, items) in enumerate(lists):
+        if left < 1:
+            break  # the last lists (batches, the data's name) give way to the first
+        # Each list after this one keeps a line while there are lines for them.
+        shown = fit.fit_list(prefix, items, room, size, max(1, left - (len(lists) - i - 1)))
+        lines += shown
+        left -= len(shown)
+    return [*lines, *fixed[0], *fixed[1]]
 
 
 def _accounting(prepared: Prepared) -> str:
@@ -177,11 +217,28 @@ def _accounting(prepared: Prepared) -> str:
 
 
 class _Text:
-    """Text placed in figure fractions, sized for the page."""
+    """Text placed in figure fractions, sized for the page, measured so it fits."""
 
     def __init__(self, figure: Figure, scale: float) -> None:
         self.figure = figure
         self.scale = scale
+        width, height = figure.get_size_inches()
+        self.page_points = (width * 72.0, height * 72.0)
+
+    def room(self, share: float) -> float:
+        """``share`` of the page's width, in points."""
+        return share * self.page_points[0]
+
+    def title(self, title: str, x: float, y: float) -> None:
+        """The title on one line: smaller (down to 15 pt on the slide) when long, then cut."""
+        room = self.room(1 - 2 * x)
+        size = fit.fit_size(title, room, 21 * self.scale, 15 * self.scale, "bold")
+        line = fit.shorten(title, room, size, "bold")
+        self.put(x, y, line, size / self.scale, weight="bold")
+
+    def marking_top(self, y: float) -> float:
+        """Where the top of a marking centred on ``y`` is (figure fraction)."""
+        return y + fit.height(MARKING_SIZE * self.scale) / 2 / self.page_points[1]
 
     def put(self, x, y, s, size, *, weight="normal", colour="#111111", **kwargs) -> None:
         # parse_math=False: a "$" in a place or agreement name stays a dollar sign.
@@ -191,10 +248,15 @@ class _Text:
         )  # fmt: skip
 
     def marking(self, marking: str, y: float) -> None:
+        size = MARKING_SIZE * self.scale
+        line = fit.shorten(marking, self.room(0.96), size, "bold")
         self.figure.text(
-            0.5, y, marking, ha="center", va="center", fontsize=13 * self.scale,
+            0.5, y, line, ha="center", va="center", fontsize=size,
             fontweight="bold", color=MARKING_COLOUR, parse_math=False,
         )  # fmt: skip
+
+
+MARKING_SIZE = 13
 
 
 def _legend(panel, legend: dict[str, list[LegendEntry]], scale: float) -> float:
@@ -212,11 +274,6 @@ def _legend(panel, legend: dict[str, list[LegendEntry]], scale: float) -> float:
             _panel_text(panel, x + 0.06, ey, entry.label, 8.5 * scale)
         y -= rows * step + 0.008
     return y
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """At most two lines, ending in an ellipsis when cut."""
-    return textwrap.wrap(text, width, max_lines=2, placeholder=" …", break_on_hyphens=False)
 
 
 def _panel_text(panel, x, y, s, size, *, weight="normal", colour="#111111") -> None:
@@ -260,14 +317,17 @@ def _symbol(panel, handle, x: float, y: float) -> None:
 def _key_figures(panel, prepared: Prepared, scale: float, *, top: float) -> None:
     _panel_text(panel, 0, top, "Key figures", 12 * scale, weight="bold")
     y = top - 0.032
-    width = 52
+    # The panel's width in points: labels take its first 36 %, values and details the rest.
+    panel_points = panel.get_position().width * panel.figure.get_size_inches()[0] * 72.0
+    label_room, room = 0.34 * panel_points, 0.64 * panel_points
     for figure in key_figures(prepared):
-        _panel_text(panel, 0, y, figure.label, 9.5 * scale, colour="#444444")
-        value = _wrap(figure.value, 36) or [""]
+        label = fit.shorten(figure.label, label_room, 9.5 * scale)
+        _panel_text(panel, 0, y, label, 9.5 * scale, colour="#444444")
+        value = fit.wrap(figure.value, room, 10 * scale, 2, "bold") or [""]
         _panel_text(panel, 0.36, y, "\n".join(value), 10 * scale, weight="bold")
         y -= 0.024 * len(value)
         if figure.detail:
-            detail = _wrap(figure.detail, width)
+            detail = fit.wrap(figure.detail, room, 8 * scale, 2)
             _panel_text(panel, 0.36, y, "\n".join(detail), 8 * scale, colour="#555555")
             y -= 0.019 * len(detail)
         y -= 0.006

@@ -21,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ingest import columns, schema_guard, values
 from ingest.duplicates import near_duplicates
+from ingest.ids import id_keys
 from ingest.layer_specs import LAYER_SPECS, id_field
 from layers._schema import (
     WGS84,
@@ -53,7 +54,9 @@ class CheckContext:
         the inside-the-mission-area and swapped-coordinates checks.
     date_order : how the office writes ``03/04/2024`` (``values.DATE_ORDERS``).
     today : dates after it are refused as future dates.
-    existing_ids : ids already in the store -> their batch, for duplicate checks.
+    existing_ids : which of the given ids (compared by ``ingest.ids.id_key``) are already
+        in the store -> the batch holding each, ``None`` for a batch the caller may not
+        see (the id is refused without naming it).
     stored_incidents : incidents already stored (date, incident_type, geometry),
         for near-duplicate warnings against the store.
     upload_sha256 : the file's hash, used to make ids for rows that have none.
@@ -63,7 +66,7 @@ class CheckContext:
     mission_area: BaseGeometry | None = None
     date_order: str | None = None
     today: dt.date = field(default_factory=dt.date.today)
-    existing_ids: Callable[[Iterable[str]], dict[str, int]] | None = None
+    existing_ids: Callable[[Iterable[str]], dict[str, int | None]] | None = None
     stored_incidents: gpd.GeoDataFrame | None = None
     upload_sha256: str = ""
 
@@ -438,7 +441,10 @@ _EXTENSION_DTYPES = {"count": "Int64", "number": "Float64", "flag": "boolean"}
 
 def _expected(spec_field: Field, context: CheckContext) -> str:
     if spec_field.kind == "date":
-        return f"{values.DATE_ALLOWED}, not after {context.today:%Y-%m-%d}"
+        return (
+            f"{values.DATE_ALLOWED}, from {values.EARLIEST_DATE:%Y-%m-%d} "
+            f"to {context.today:%Y-%m-%d}"
+        )
     return spec_field.allowed()
 
 
@@ -446,8 +452,10 @@ def _read_value(value: Any, spec_field: Field, context: CheckContext) -> tuple[A
     kind = spec_field.kind
     if kind == "date":
         date, problem = values.parse_date(value, order=context.date_order)
-        if date is not None and date > context.today:
-            return None, f"is in the future (after {context.today:%d %B %Y})"
+        if date is not None and (outside := values.date_range_problem(date, context.today)):
+            # Refused here, row by row: one year 0205 must not fail the whole column when
+            # pandas cannot hold it as a timestamp.
+            return None, outside
         return date, problem
     if kind == "count":
         return values.parse_count(value)
@@ -496,16 +504,28 @@ def _geometry(
     return gpd.GeoSeries([None] * len(frame), index=frame.index, crs=WGS84)
 
 
+_SAME_ID = "ids are compared ignoring case, surrounding spaces and Unicode form"
+
+
 def _check_ids(
     typed: pd.DataFrame, spec: LayerSpec, context: CheckContext, findings: _Findings
 ) -> None:
+    """Reject each id that repeats one of the file (all but its first row) or is already
+    in the store, comparing ids by :func:`ingest.ids.id_key` (stored as sent)."""
     key = id_field(spec)
     if key is None or key.name not in typed:
         return
     ids = typed[key.name]
-    if context.existing_ids is None and columns.all_different(ids):
-        return  # nothing repeats, nothing to ask the store about
-    codes, uniques = pd.factorize(ids)  # in order of first appearance; -1 for no id
+    keys = id_keys(ids)
+    rows = typed.index
+    if columns.all_different(keys):
+        if context.existing_ids is not None:
+            # Nothing repeats: every present id is its own first row.
+            present = ids.dropna() if ids.hasnans else ids
+            if len(present):
+                _stored(present, context.existing_ids(present), key.name, findings)
+        return
+    codes, uniques = pd.factorize(keys)  # in order of first appearance; -1 for no id
     if not len(uniques):
         return
     codes = np.asarray(codes)
@@ -514,24 +534,48 @@ def _check_ids(
     present = codes >= 0
     first[codes[present][::-1]] = positions[present][::-1]  # the last write wins: the first
     repeats = np.flatnonzero(present & (first[np.maximum(codes, 0)] != positions))
-    rows = typed.index
     for position in repeats.tolist():
+        value, earlier = ids.iloc[position], ids.iloc[first[codes[position]]]
+        same = "" if value == earlier else f" ({earlier!r}; {_SAME_ID})"
         findings.error(
             rows[position],
             key.name,
-            uniques[codes[position]],
-            f"repeats the id of row {rows[first[codes[position]]]} in this file",
+            value,
+            f"repeats the id of row {rows[first[codes[position]]]} in this file{same}",
             "an id used once",
         )
     if context.existing_ids is not None:
-        first_seen = dict(zip(uniques.tolist(), rows[first].tolist(), strict=True))
-        for value, batch in context.existing_ids(list(first_seen)).items():
+        firsts = ids.iloc[first]
+        _stored(firsts, context.existing_ids(firsts), key.name, findings)
+
+
+def _stored(ids: pd.Series, found: dict[str, int | None], column: str, findings: _Findings) -> None:
+    """Reject the rows of ``ids`` (each id's first row) that ``found`` says are taken.
+
+    ``found`` maps an id to the batch holding it, or to ``None`` when the caller may not
+    see that batch (another office's upload under review): the id is refused all the same
+    (ids are unique store-wide) but the batch is not named.
+    """
+    if not found:
+        return
+    for row, value in ids[ids.isin(list(found))].items():
+        batch = found[value]
+        if batch is None:
             findings.error(
-                first_seen[value],
-                key.name,
+                row,
+                column,
+                value,
+                "is already used in the store",
+                f"a new id: ids are unique across all offices ({_SAME_ID}); "
+                "an analyst can tell where this one is used",
+            )
+        else:
+            findings.error(
+                row,
+                column,
                 value,
                 f"is already in the store (batch {batch})",
-                "a new id; to replace the stored row, withdraw its batch first",
+                f"a new id ({_SAME_ID}); to replace the stored row, withdraw its batch first",
             )
 
 

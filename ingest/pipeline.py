@@ -171,8 +171,9 @@ def _context(store: Any, upload: Upload, options: ImportOptions) -> CheckContext
         mission_area=area,
         date_order=options.date_order,
         today=options.today or dt.date.today(),
-        # No incident stored (in an active batch) means no id taken: nothing to ask.
-        existing_ids=None if options.layer == "incidents" and stored is None else existing_ids,
+        # Always asked: a session's layer holds only accepted rows, and ids in batches
+        # under review are taken too (a store without any answers at once).
+        existing_ids=existing_ids,
         stored_incidents=stored,
         upload_sha256=upload.sha256,
     )

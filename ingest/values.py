@@ -24,6 +24,10 @@ DATE_ORDER_LABELS = {
     MONTH_FIRST: "month first (03/04/2024 is 4 March 2024)",
 }
 DATE_ALLOWED = "a date such as 2024-03-15, 15 March 2024, 15-Mar-24 or 15/03/2024"
+EARLIEST_DATE = dt.date(1900, 1, 1)
+"""Dates before it are refused, row by row, as typing errors (``0205`` for ``2025``): no
+layer records events that old, and years before 1678 cannot even be held as the
+nanosecond timestamps pandas gives every date column."""
 
 _MONTHS = {
     # English, then French (accents stripped before lookup), full and abbreviated.
@@ -58,6 +62,19 @@ def plain(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.lower().split())
+
+
+def date_range_problem(date: dt.date, today: dt.date) -> str | None:
+    """Why ``date`` cannot be an event's date (before :data:`EARLIEST_DATE`, after
+    ``today``), or ``None`` when it can."""
+    if date < EARLIEST_DATE:
+        return (
+            f"is before {EARLIEST_DATE:%d %B %Y} (year {date.year}): "
+            "a typing error, such as 0205 for 2025?"
+        )
+    if date > today:
+        return f"is in the future (after {today:%d %B %Y})"
+    return None
 
 
 def _year(text: str) -> int:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
+from ingest.ids import id_keys
 from store import audit_chain, frames, schema
 from store.base import (
     ACCEPTED,
@@ -80,17 +82,31 @@ def active_upload(conn: sqlite3.Connection, layer: str, sha256: str) -> Batch | 
     return to_batch(row) if row else None
 
 
-def stored_ids(conn: sqlite3.Connection, layer: str, column: str, ids: list[str]) -> dict[str, int]:
-    """Which ``ids`` are in active batches of ``layer``: ``{id: batch_id}``."""
-    # The whole list is one JSON parameter: no limit on the number of variables.
-    values = "json_each(?)" if is_sqlite(conn) else "json_array_elements_text(?::json)"
-    found = conn.execute(
+def stored_ids(
+    conn: sqlite3.Connection, layer: str, column: str, ids: Iterable[str]
+) -> dict[str, int]:
+    """Which ``ids`` are in active batches of ``layer``: ``{id as given: batch_id}``.
+
+    Ids are compared by :func:`ingest.ids.id_key` (NFC, trimmed, case folded), in Python:
+    SQL's ``lower()`` is not Unicode case folding and SQLite has no NFC. So every id of the
+    layer's active batches is read once (nothing else when there are none).
+    """
+    stored = conn.execute(
         f"SELECT t.{quote(column)}, t.batch_id FROM {quote(layer)} AS t "
         "JOIN batches AS b ON b.batch_id = t.batch_id "
-        f"WHERE b.status = 'active' AND t.{quote(column)} IN (SELECT value FROM {values})",
-        (json.dumps(ids),),
+        f"WHERE b.status = 'active' AND t.{quote(column)} IS NOT NULL ORDER BY t.batch_id"
+    ).fetchall()
+    if not stored:
+        return {}
+    held = pd.Series(
+        [int(batch) for _, batch in stored], index=id_keys([str(value) for value, _ in stored])
     )
-    return {str(value): int(batch_id) for value, batch_id in found}
+    held = held[~held.index.duplicated()]  # the oldest batch, for a key stored twice before
+    wanted = ids if isinstance(ids, pd.Series) else pd.Series(list(ids), dtype="str")
+    wanted = wanted.astype("str").reset_index(drop=True)
+    keys = id_keys(wanted)
+    hit = keys.isin(held.index).to_numpy()
+    return dict(zip(wanted[hit].tolist(), held.loc[keys[hit]].tolist(), strict=True))
 
 
 def refuse_stored_ids(
@@ -264,7 +280,8 @@ def check_new_batch(batch: NewBatch, rows: pd.DataFrame, id_column: str | None) 
     if id_column is not None:
         if id_column not in rows:
             raise ValueError(f"`id_column` was {id_column!r} but `rows` has no such column")
-        repeated = rows[id_column][rows[id_column].duplicated()].dropna().unique()
+        given = rows[id_column].dropna()
+        repeated = given[id_keys(given).duplicated().to_numpy()].unique()  # as id_key compares
         if len(repeated):
             raise ValueError(
                 f"{id_column} repeats within the batch: {sorted(map(str, repeated))[:10]}"

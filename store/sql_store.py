@@ -153,17 +153,18 @@ class SqlStore:
         return sql.to_batch(row) if row else None
 
     def existing_ids(self, layer: str, ids: Iterable[str]) -> dict[str, int]:
-        """Which of ``ids`` are in active batches of ``layer``: ``{id: batch_id}``.
+        """Which of ``ids`` are in active batches of ``layer``: ``{id: batch_id}``, ids
+        compared by :func:`ingest.ids.id_key` (case, surrounding spaces, Unicode form).
 
         Always empty for a layer without an id column (basemap).
         """
         check_layer(layer)
         column = schema.id_column(layer)
-        wanted = [str(i) for i in ids]
-        if column is None or not wanted:
+        if column is None:
             return {}
         with self._reading() as conn:
-            return sql.stored_ids(conn, layer, column, wanted)
+            # ``ids`` as given (a million of a file's, often): read only if any is stored.
+            return sql.stored_ids(conn, layer, column, ids)
 
     def batches(self, layer: str | None = None) -> list[Batch]:
         """Every batch (of ``layer``, if given), newest first."""

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from access.policy import ACTIONS, Denied
-from access.roles import FIELD_OFFICE, ROLES, VIEWER, Caller
+from access.roles import ADMIN, ANALYST, FIELD_OFFICE, ROLES, VIEWER, Caller
 from access.session import Session
 from ingest.pipeline import ImportOptions, commit_import, preview_import
 from ingest.source import Upload
@@ -197,3 +197,72 @@ def test_role_action_office(mission, role, action, whose):
     assert by_caller["action"].tolist() == ["denied"]
     assert by_caller["role"].tolist() == [role]
     assert action in by_caller["details"].item()
+
+
+# Issue 18: the answers that depend on what a role may see, for every role. An id already
+# taken is refused for everyone (ids are unique store-wide); the batch holding it is named
+# ("named") or not ("hidden": "already used"), and the audit log shows the sender of a
+# batch ("shown") or hides it ("hidden"); "denied" where the role may not read the log.
+# Per role: (under review, own office), (under review, other), (accepted, own), (accepted, other).
+ID_ANSWERS = {
+    VIEWER:       ("hidden", "hidden", "named", "named"),
+    FIELD_OFFICE: ("named",  "hidden", "named", "named"),
+    ANALYST:      ("named",  "named",  "named", "named"),
+    ADMIN:        ("hidden", "hidden", "named", "named"),
+}  # fmt: skip
+AUDIT_SENDERS = {
+    VIEWER:       ("denied", "denied", "denied", "denied"),
+    FIELD_OFFICE: ("denied", "denied", "denied", "denied"),
+    ANALYST:      ("denied", "denied", "denied", "denied"),
+    ADMIN:        ("hidden", "hidden", "shown",  "shown"),
+}  # fmt: skip
+SEEN_CELLS = list(itertools.product(ROLES, (UNDER_REVIEW, ACCEPTED), ("own", "other")))
+
+
+def _column(review: str, whose: str) -> int:
+    return (0 if review == UNDER_REVIEW else 2) + (0 if whose == "own" else 1)
+
+
+def test_the_new_grids_cover_every_role():
+    assert set(ID_ANSWERS) == set(AUDIT_SENDERS) == set(ROLES)
+
+
+@pytest.mark.parametrize(("role", "review", "whose"), SEEN_CELLS)
+def test_a_taken_id_names_its_batch_only_to_who_may_see_it(mission, role, review, whose):
+    session = Session(mission.store, _caller(role))
+    batch = mission.batch(_office(whose), review=review)
+    stored = _ids(mission.store.layer("incidents"), batch)[0]
+    taken = f"  {stored.lower()} "  # another spelling of the stored id: the same id
+    answer = session.existing_ids("incidents", [taken, "NEVER-USED"])
+    named = ID_ANSWERS[role][_column(review, whose)] == "named"
+    assert answer == {taken: batch if named else None}
+    if not session.may("upload", session.caller.office):
+        return
+    # Through the checks an upload runs: the words the sender reads.
+    lon, lat = uploads.INSIDE[0]
+    header = "incident_id,date,incident_type,motivation,perpetrator_type,fatalities,lat,lon"
+    data = f'{header}\n"{taken}",2025-03-01,killing,revenge,criminal,0,{lat},{lon}\n'.encode()
+    options = session.import_options(
+        ImportOptions(layer="incidents", office=session.caller.office or OWN_OFFICE)
+    )
+    report = preview_import(session, Upload(f"{role}.csv", data), options).result.report
+    (problem,) = report.loc[report["column"] == "incident_id", "problem"]
+    assert problem == (
+        f"is already in the store (batch {batch})" if named else "is already used in the store"
+    )
+
+
+@pytest.mark.parametrize(("role", "review", "whose"), SEEN_CELLS)
+def test_the_audit_log_shows_a_batchs_sender_only_to_who_may_see_it(mission, role, review, whose):
+    from access.session import HIDDEN_SENDER
+
+    session = Session(mission.store, _caller(role))
+    batch = mission.batch(_office(whose), review=review)
+    expected = AUDIT_SENDERS[role][_column(review, whose)]
+    if expected == "denied":
+        with pytest.raises(Denied, match="may not see or export the audit log"):
+            session.audit_log()
+        return
+    log = session.audit_log()
+    (actor,) = log.loc[(log["action"] == "upload") & (log["target"] == f"batch {batch}"), "actor"]
+    assert actor == (HIDDEN_SENDER if expected == "hidden" else "a.officer")

@@ -15,6 +15,7 @@ import shapely
 
 from ingest.duplicates import NEAR_DUPLICATE_METRES, haversine
 from ingest.geometry import _area, _point
+from ingest.ids import id_key
 from ingest.layer_specs import id_field
 from layers._schema import WGS84
 
@@ -31,33 +32,47 @@ def points_from_coordinates(frame, spec, context, findings, coordinates=None) ->
 
 
 def check_ids(typed, spec, context, findings) -> None:
+    # Issue 18: ids compare by their key (NFC, trimmed, case folded), one at a time here;
+    # a batch the caller may not see (``None``) is refused without being named.
     key = id_field(spec)
     if key is None or key.name not in typed:
         return
     ids = typed[key.name]
-    first_seen: dict[str, Any] = {}
+    first_seen: dict[str, Any] = {}  # key -> (row, id as sent)
     for row, value in ids.items():
         if value is None or (isinstance(value, float) and np.isnan(value)):
             continue
-        if value in first_seen:
+        if id_key(value) in first_seen:
+            earlier_row, earlier = first_seen[id_key(value)]
+            same = "" if value == earlier else f" ({earlier!r}; {SAME_ID})"
             findings.error(
                 row,
                 key.name,
                 value,
-                f"repeats the id of row {first_seen[value]} in this file",
+                f"repeats the id of row {earlier_row} in this file{same}",
                 "an id used once",
             )
         else:
-            first_seen[value] = row
+            first_seen[id_key(value)] = (row, value)
     if context.existing_ids is not None and first_seen:
-        for value, batch in context.existing_ids(list(first_seen)).items():
-            findings.error(
-                first_seen[value],
-                key.name,
-                value,
-                f"is already in the store (batch {batch})",
-                "a new id; to replace the stored row, withdraw its batch first",
-            )
+        rows = {value: row for row, value in first_seen.values()}
+        found = context.existing_ids(list(rows))
+        for value in (v for v in rows if v in found):
+            if found[value] is None:
+                problem = "is already used in the store"
+                expected = (
+                    f"a new id: ids are unique across all offices ({SAME_ID}); "
+                    "an analyst can tell where this one is used"
+                )
+            else:
+                problem = f"is already in the store (batch {found[value]})"
+                expected = (
+                    f"a new id ({SAME_ID}); to replace the stored row, withdraw its batch first"
+                )
+            findings.error(rows[value], key.name, value, problem, expected)
+
+
+SAME_ID = "ids are compared ignoring case, surrounding spaces and Unicode form"
 
 
 def near_duplicates(typed, geometry, context, findings, *, xy=None) -> None:
