@@ -166,10 +166,10 @@ class Session:
         found = self._store.existing_ids(layer, ids)
         if not found:
             return {}
-        shown = {b.batch_id for b in self._store.batches(layer) if self._may_see(b)}
+        shown = {b.batch_id for b in self._store.batches(layer) if self.may_see(b)}
         return {value: (batch if batch in shown else None) for value, batch in found.items()}
 
-    def _may_see(self, batch: Batch) -> bool:
+    def may_see(self, batch: Batch) -> bool:
         """Whether this caller may know of ``batch``: in analysis, or one of the uploads
         under review the caller may look at."""
         return batch.in_analysis or self.may("view_under_review", batch.office)

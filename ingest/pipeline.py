@@ -73,6 +73,9 @@ class Preview:
     profile_reason: str
     result: CheckResult
     already_imported: Any = None
+    already_imported_shown: bool = True
+    """False when the earlier batch is one the importer may not see (another office's
+    upload under review): then no message names it."""
 
     @property
     def notes(self) -> list[str]:
@@ -143,6 +146,9 @@ def preview_import(store: Any, upload: Upload, options: ImportOptions) -> Previe
         mapped = profiles.apply(table, options.layer, profile, options.mapping)
         digest.result()
         result = check_rows(mapped, _context(store, upload, options))
+    earlier = store.find_upload(options.layer, upload.sha256)
+    # A session answers for its caller; the raw store (the trusted command line) sees all.
+    may_see = getattr(store, "may_see", None)
     preview = Preview(
         upload,
         options,
@@ -150,7 +156,8 @@ def preview_import(store: Any, upload: Upload, options: ImportOptions) -> Previe
         mapped,
         reason,
         result,
-        already_imported=store.find_upload(options.layer, upload.sha256),
+        already_imported=earlier,
+        already_imported_shown=earlier is None or may_see is None or may_see(earlier),
     )
     release_free_memory()  # the checks' scratch, while the preview waits to be read
     return preview
@@ -238,6 +245,12 @@ def _commit(store: Any, preview: Preview) -> Any:
 
 def _already_imported(preview: Preview) -> str:
     batch = preview.already_imported
+    if not preview.already_imported_shown:
+        return (
+            f"{preview.upload.name} was already sent by another office and waits for an "
+            "analyst's review; it cannot be imported twice (ask an analyst whether to withdraw "
+            "the earlier copy)"
+        )
     return (
         f"{preview.upload.name} was already imported as batch {batch.batch_id} "
         f"({batch.layer}, {batch.office}, {batch.imported_at}, status {batch.status}); "

@@ -17,7 +17,7 @@ import pytest
 from access.roles import ANALYST, FIELD_OFFICE, Caller
 from access.session import Session
 from ingest.pipeline import ImportOptions, commit_import, preview_import
-from ingest.source import Upload
+from ingest.source import IngestError, Upload
 from store import open_store
 from tests.ingest import uploads
 
@@ -101,3 +101,25 @@ def test_an_id_taken_between_preview_and_commit_is_refused_unnamed(store):
     line = report[report["column"] == "incident_id"].iloc[0]
     assert (line["value"], line["problem"]) == ("SHARED-1", "is already used in the store")
     assert f"batch {held.batch_id}" not in report.to_string()
+
+
+def test_the_same_file_sent_by_another_office_under_review_is_not_named(store):
+    oubandi = Session(store, OUBANDI)
+    sent = _file(["OUB-1", "OUB-2"], "oub.csv")
+    held = commit_import(oubandi, _preview(oubandi, sent))
+
+    kalondo = Session(store, KALONDO)
+    preview = _preview(kalondo, Upload("from_oubandi.csv", sent.data))
+    assert preview.already_imported is not None and not preview.already_imported_shown
+    with pytest.raises(IngestError) as refused:
+        commit_import(kalondo, preview)
+    told = str(refused.value)
+    assert "already sent by another office" in told
+    assert f"batch {held.batch_id}" not in told and "Oubandi" not in told and "oub.csv" not in told
+
+    # The sending office and analysts are told which batch holds it.
+    for caller in (OUBANDI, ANALYST_USER):
+        again = _preview(Session(store, caller), sent)
+        assert again.already_imported_shown
+        with pytest.raises(IngestError, match=f"batch {held.batch_id}"):
+            commit_import(Session(store, caller), again)

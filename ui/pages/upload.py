@@ -124,10 +124,16 @@ if sent is not None and office:
     upload_parts.map_preview(the_store, preview, layer)
 
     if preview.already_imported is not None and preview.already_imported.status == "active":
-        st.error(
-            f"This file is already imported as batch {preview.already_imported.batch_id}. "
-            "Withdraw that batch below to import it again."
-        )
+        if preview.already_imported_shown:
+            st.error(
+                f"This file is already imported as batch {preview.already_imported.batch_id}. "
+                "Withdraw that batch below to import it again."
+            )
+        else:
+            st.error(
+                "This file was already sent by another office and waits for an analyst's "
+                "review, so it cannot be imported twice; ask an analyst."
+            )
     else:
         keep_as = st.text_input("Keep this column mapping as (optional)", key="upload_keep_as")
         accepted = len(preview.result.accepted)
