@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ingest.readers import _table, safety
+from ingest.readers import _table, csv_shape, safety
 from ingest.readers.csv_arrow import ArrowCells, arrow_cells
 from ingest.source import IngestError, Limits, RawTable, Upload
 
@@ -114,7 +114,8 @@ def read_csv(upload: Upload, limits: Limits) -> RawTable:
     Parameters
     ----------
     upload : the file.
-    limits : ``max_records`` is enforced while reading.
+    limits : ``max_line_bytes`` and ``max_columns`` are checked on the bytes before any
+        parser runs (:mod:`.csv_shape`); ``max_records`` while reading.
 
     Returns
     -------
@@ -137,6 +138,8 @@ def read_csv(upload: Upload, limits: Limits) -> RawTable:
     delimiter = sniff_delimiter(text, prefer_tab=upload.extension == ".tsv")
     notes = [f"encoding: {encoding}", f"delimiter: {_DELIMITER_NAMES[delimiter]}"]
     del text
+    # The shape first, on the bytes: a line of millions of cells never reaches a parser.
+    csv_shape.check_shape(data, start, delimiter, upload.name, limits)
     # Arrow's C parser splits the cells when it gives exactly what the csv module gives.
     cells = None if b"\x00" in data else arrow_cells(data, start, delimiter)
     if cells is None:

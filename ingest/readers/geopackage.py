@@ -16,6 +16,7 @@ from ingest.readers.vector import (
     private_dir,
     read_frame,
     too_many_vertices,
+    write_private,
 )
 from ingest.source import IngestError, Limits, RawTable, Upload
 
@@ -32,17 +33,32 @@ def _check_gpkg(upload: Upload) -> None:
 
 
 def _check_gpkg_schema(path: Path, name: str) -> None:
-    """Refuse virtual tables other than the R-tree spatial index before GDAL opens the file.
+    """Refuse views, and virtual tables other than the R-tree spatial index, before GDAL
+    opens the file.
 
-    GDAL already keeps VirtualOGR (which can open other files and URLs) behind
+    A view is a query run each time it is read: one with an endless recursive query hangs
+    GDAL (``pyogrio.read_info``) for ever, and one named like a GeoPackage table
+    (``gpkg_contents``) runs as GDAL opens the file. GIS software exports layers as
+    tables, so every view is refused, read only here from ``sqlite_master``. GDAL already
+    keeps VirtualOGR (which can open other files and URLs) behind
     OGR_SQLITE_ALLOW_EXTERNAL_ACCESS; this check does not rely on that default.
     """
     try:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-            schema = db.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL").fetchall()
+            schema = db.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+            ).fetchall()
     except sqlite3.Error as exc:
         raise IngestError(f"{name} is a damaged database ({exc}); export it again.") from exc
-    for (sql,) in schema:
+    views = [str(view) for kind, view, _ in schema if kind == "view"]
+    if views:
+        shown = ", ".join(views[:5]) + (" ..." if len(views) > 5 else "")
+        raise IngestError(
+            f"{name} holds {len(views)} SQL view(s) ({shown}); a view is a query run when it "
+            f"is read and is never opened here. Export the layer again as a plain GeoPackage "
+            f"table (QGIS: Export > Save Features As)."
+        )
+    for _, _, sql in schema:
         text = " ".join(sql.lower().split())
         if text.startswith("create virtual table") and " using rtree" not in text:
             raise IngestError(
@@ -65,7 +81,7 @@ def geopackage_layers(upload: Upload, limits: Limits) -> list[str]:
     _check_gpkg(upload)
     with private_dir() as directory:
         path = directory / "upload.gpkg"
-        path.write_bytes(upload.data)
+        write_private(path, upload.data)
         return _spatial_layers(path, upload.name)
 
 
@@ -103,7 +119,7 @@ def read_geopackage(upload: Upload, limits: Limits, layer: str | None = None) ->
     _check_gpkg(upload)
     with private_dir() as directory:
         path = directory / "upload.gpkg"
-        path.write_bytes(upload.data)
+        write_private(path, upload.data)
         layers = _spatial_layers(path, upload.name)
         if not layers:
             raise IngestError(f"{upload.name} has no layer with geometry; export a map layer.")
