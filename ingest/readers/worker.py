@@ -28,6 +28,7 @@ import resource
 import signal
 import time
 from collections.abc import Callable
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
@@ -57,12 +58,24 @@ def _lower_limit(which: int, soft: int, hard: int) -> None:
 
 
 def _die_with_parent() -> None:
-    """Linux: the kernel kills this process when its parent dies (no orphaned reads)."""
+    """Linux: the kernel kills this process when its parent, the fork server, dies.
+
+    The fork server exits when the last holder of its "alive" pipe closes it. It hands
+    that pipe to every process it forks (so it outlives them), which would keep it, and
+    so a hung worker, alive after the server is killed: the worker closes its copy.
+    """
+    holder = forkserver._forkserver  # private, but the only handle on the inherited pipe
+    alive = getattr(holder, "_forkserver_alive_fd", None)
+    if alive is not None:
+        os.close(alive)
+        holder._forkserver_alive_fd = None
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):
-        pass  # not Linux: the CPU limit still ends a runaway read
+        return  # not Linux: the CPU limit still ends a runaway read
+    if os.getppid() == 1:
+        os._exit(1)  # the fork server died before the request took effect
 
 
 def _child(
@@ -102,27 +115,35 @@ def _child(
     conn.close()
 
 
+def _memory_limit(limits: Limits) -> int:
+    """The worker's memory limit in effect: this process's own limit, if lower, is inherited."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY:
+        return limits.read_memory_bytes
+    return min(limits.read_memory_bytes, hard)
+
+
 def _accepted(limits: Limits) -> str:
     return (
         f"a plain export of the data (a table or layer, no views or triggers), split into "
         f"smaller files, or as CSV; an administrator can raise the limits with "
         f"{READ_SECONDS_ENV} (now {limits.read_seconds:g} s) and {READ_MEMORY_MB_ENV} "
-        f"(now {limits.read_memory_bytes // MB} MB)"
+        f"(now {_memory_limit(limits) // MB} MB)"
     )
 
 
 def too_slow(name: str, limits: Limits) -> IngestError:
     """The refusal of a read stopped at ``limits.read_seconds``."""
     return IngestError(
-        f"{name} took longer than {limits.read_seconds:g} s to read and was stopped; it may "
-        f"hold a query or structure that never ends. Send {_accepted(limits)}."
+        f"{name} took longer than {limits.read_seconds:g} s to read and was stopped: it is "
+        f"too large to read here, or built never to finish. Send {_accepted(limits)}."
     )
 
 
 def too_big(name: str, limits: Limits) -> IngestError:
-    """The refusal of a read that needed more memory than ``limits.read_memory_bytes``."""
+    """The refusal of a read that needed more memory than the worker may use."""
     return IngestError(
-        f"{name} needed more than {limits.read_memory_bytes // MB} MB of memory to read and "
+        f"{name} needed more than {_memory_limit(limits) // MB} MB of memory to read and "
         f"was stopped. Send {_accepted(limits)}."
     )
 
