@@ -64,6 +64,8 @@ class Limits:
     max_columns : columns of a table: header cells, and cells in any one row (CSV, XLSX).
     max_line_bytes : one line of a CSV, in bytes.
     max_sheet_cells : XLSX rows times columns of the sheet read.
+    max_csv_cells : cells of a CSV read by Python's ``csv`` module (rows of different
+        lengths, line breaks inside cells); Arrow's fast path stores cells compactly.
     read_seconds : wall-clock time a reader that runs in a worker process may take
         (``POCMAP_READ_SECONDS``); the worker is killed past it.
     read_memory_bytes : address space of that worker process (``POCMAP_READ_MEMORY_MB``).
@@ -78,7 +80,8 @@ class Limits:
     max_records: int = 2_000_000
     max_columns: int = 4096
     max_line_bytes: int = 1 * MB
-    max_sheet_cells: int = 5_000_000
+    max_sheet_cells: int = 2_000_000
+    max_csv_cells: int = 30_000_000
     read_seconds: float = DEFAULT_READ_SECONDS
     read_memory_bytes: int = DEFAULT_READ_MEMORY_MB * MB
 

@@ -25,7 +25,8 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from ingest.readers import tempdir
+from ingest.readers import read, tempdir
+from ingest.source import IngestError, Limits, Upload
 from tests.ingest.readers._bounded_work import READY_ENV
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -415,3 +416,19 @@ def test_the_sweep_keeps_the_folders_of_running_processes(tmp_path, monkeypatch)
         dead.mkdir()
         assert tempdir.sweep_stale_temp() == [dead]
         assert mine.exists() and not dead.exists()
+
+
+def test_csv_cells_are_capped_on_the_csv_module_path():
+    """Rows of different lengths go to the ``csv`` module, where every cell is a Python
+    string: their number is capped, and the refusal names the row where it passed."""
+    rows = [b"a,b,c"] + [b"1,2,3" if n % 2 else b"1,2,3,4" for n in range(500)]
+    with pytest.raises(IngestError, match=r"inégal\.csv holds more than 1,000 cells by row 2\d\d"):
+        read(Upload("inégal.csv", b"\n".join(rows) + b"\n"), limits=Limits(max_csv_cells=1000))
+
+
+def test_csv_shape_check_counts_only_real_cells_of_a_long_quoted_line():
+    """A line with more delimiters than the column limit, all but a few inside quotes, is
+    an ordinary row: the quotes are followed before it is refused."""
+    narrative = '"' + ", ".join(["mot"] * 6000) + '"'
+    table = read(Upload("récit.csv", f"id,récit\n1,{narrative}\n".encode()))
+    assert list(table.records.columns) == ["id", "récit"]
