@@ -32,15 +32,37 @@ def _check_gpkg(upload: Upload) -> None:
         )
 
 
-def _check_gpkg_schema(path: Path, name: str) -> None:
-    """Refuse views, and virtual tables other than the R-tree spatial index, before GDAL
-    opens the file.
+_GPKG_OWN = ("gpkg_", "rtree_")
+"""Prefixes of the GeoPackage's own tables, which GDAL reads as it opens the file."""
+_REGISTRIES = ("gpkg_contents", "gpkg_geometry_columns")
+"""Where a GeoPackage lists its layers (both tables, once no view takes their names)."""
 
-    A view is a query run each time it is read: one with an endless recursive query hangs
-    GDAL (``pyogrio.read_info``) for ever, and one named like a GeoPackage table
-    (``gpkg_contents``) runs as GDAL opens the file. GIS software exports layers as
-    tables, so every view is refused, read only here from ``sqlite_master``. GDAL already
-    keeps VirtualOGR (which can open other files and URLs) behind
+
+def _registered(db: sqlite3.Connection) -> set[str]:
+    """The names (lower case) listed as layers; a missing registry lists none."""
+    names: set[str] = set()
+    for registry in _REGISTRIES:
+        try:
+            rows = db.execute(f"SELECT lower(table_name) FROM {registry}").fetchall()
+        except sqlite3.OperationalError:
+            continue  # GDAL says what is missing when it opens the file
+        names.update(str(row[0]) for row in rows)
+    return names
+
+
+def _check_gpkg_schema(path: Path, name: str) -> None:
+    """Refuse views that GDAL would run, and virtual tables other than the R-tree spatial
+    index, before GDAL opens the file.
+
+    A view is a query run each time it is read: a layer that is a view over an endless
+    recursive query hangs GDAL (``pyogrio.read_info``) for ever, and a view named like a
+    GeoPackage table (``gpkg_contents``) runs as GDAL opens the file. So a view is refused
+    when it is a layer (in ``gpkg_contents`` or ``gpkg_geometry_columns``), takes a
+    GeoPackage table's name, or is recursive. Other views are left: the spec's informative
+    ones (``st_spatial_ref_sys``, ``geometry_columns``...), which some producers write,
+    are never read. Names come from ``sqlite_master`` (never running a view), and the
+    registration tables are read only once known to be tables. GDAL already keeps
+    VirtualOGR (which can open other files and URLs) behind
     OGR_SQLITE_ALLOW_EXTERNAL_ACCESS; this check does not rely on that default.
     """
     try:
@@ -48,15 +70,23 @@ def _check_gpkg_schema(path: Path, name: str) -> None:
             schema = db.execute(
                 "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
             ).fetchall()
+            views = {str(view).lower(): str(sql) for kind, view, sql in schema if kind == "view"}
+            refused = [
+                view
+                for view, sql in views.items()
+                if view.startswith(_GPKG_OWN) or "recursive" in sql.lower()
+            ]
+            if views and not refused:
+                registered = _registered(db)
+                refused = [view for view in views if view in registered]
     except sqlite3.Error as exc:
         raise IngestError(f"{name} is a damaged database ({exc}); export it again.") from exc
-    views = [str(view) for kind, view, _ in schema if kind == "view"]
-    if views:
-        shown = ", ".join(views[:5]) + (" ..." if len(views) > 5 else "")
+    if refused:
+        shown = ", ".join(refused[:5]) + (" ..." if len(refused) > 5 else "")
         raise IngestError(
-            f"{name} holds {len(views)} SQL view(s) ({shown}); a view is a query run when it "
-            f"is read and is never opened here. Export the layer again as a plain GeoPackage "
-            f"table (QGIS: Export > Save Features As)."
+            f"{name} holds a layer or GeoPackage table that is an SQL view ({shown}); a view "
+            f"is a query run when it is read, and is never opened here. Export the layer "
+            f"again as a plain GeoPackage table (QGIS: Export > Save Features As)."
         )
     for _, _, sql in schema:
         text = " ".join(sql.lower().split())

@@ -432,3 +432,46 @@ def test_csv_shape_check_counts_only_real_cells_of_a_long_quoted_line():
     narrative = '"' + ", ".join(["mot"] * 6000) + '"'
     table = read(Upload("récit.csv", f"id,récit\n1,{narrative}\n".encode()))
     assert list(table.records.columns) == ["id", "récit"]
+
+
+_INFORMATIVE_VIEWS = """
+CREATE VIEW st_spatial_ref_sys AS SELECT srs_name, srs_id, organization,
+  organization_coordsys_id, definition, description FROM gpkg_spatial_ref_sys;
+CREATE VIEW spatial_ref_sys AS SELECT srs_id AS srid, organization AS auth_name,
+  organization_coordsys_id AS auth_srid, definition AS srtext FROM gpkg_spatial_ref_sys;
+"""
+
+
+def _gpkg_with(path: Path, script: str) -> Upload:
+    gpd.GeoDataFrame({"a": [1]}, geometry=[Point(1, 2)], crs=4326).to_file(path, layer="base")
+    with sqlite3.connect(path) as db:
+        db.executescript(script)
+    return Upload(path.name, path.read_bytes())
+
+
+def test_the_spec_informative_views_are_read_as_any_geopackage(tmp_path):
+    """Some producers (NGA's GeoPackage libraries) write the spec's informative views."""
+    upload = _gpkg_with(tmp_path / "nga.gpkg", _INFORMATIVE_VIEWS)
+    assert len(read(upload).records) == 1
+
+
+@pytest.mark.parametrize(
+    "script, shown",
+    [
+        (  # GDAL reads gpkg_contents as it opens the file
+            "ALTER TABLE gpkg_contents RENAME TO contents_table;"
+            "CREATE VIEW gpkg_contents AS WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL "
+            "SELECT x + 1 FROM r) SELECT c.* FROM contents_table c, r;",
+            "gpkg_contents",
+        ),
+        (  # not a layer, but recursive: refused all the same
+            "CREATE VIEW w AS WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) "
+            "SELECT x FROM r;",
+            "w",
+        ),
+    ],
+)
+def test_views_gdal_would_run_are_refused(tmp_path, script, shown):
+    upload = _gpkg_with(tmp_path / "piège.gpkg", script)
+    with pytest.raises(IngestError, match=rf"piège\.gpkg holds .* SQL view \({shown}\)"):
+        read(upload)
