@@ -97,9 +97,8 @@ def _refusal(name: str, line: int, length: int, cells: int, limits: Limits) -> I
         found.append(f"is {_size(length)} long (the limit is {_size(limits.max_line_bytes)})")
     if cells > limits.max_columns:
         found.append(f"holds {cells:,} cells (the limit is {limits.max_columns:,} columns)")
-    what = "the header" if line == 1 else "a row"
     return IngestError(
-        f"{name}: line {line} ({what}) {' and '.join(found)}. A table is accepted with at most "
+        f"{name}: line {line} {' and '.join(found)}. A table is accepted with at most "
         f"{limits.max_columns:,} columns and lines under {_size(limits.max_line_bytes)}; check "
         f"the delimiter, or split the columns into several files."
     )
