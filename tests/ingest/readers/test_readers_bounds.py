@@ -470,6 +470,7 @@ def test_the_spec_informative_views_are_read_as_any_geopackage(tmp_path):
             "w",
         ),
     ],
+    ids=["gpkg_contents is a view", "a recursive view"],
 )
 def test_views_gdal_would_run_are_refused(tmp_path, script, shown):
     upload = _gpkg_with(tmp_path / "piège.gpkg", script)
