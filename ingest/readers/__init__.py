@@ -21,6 +21,10 @@ from ingest.source import IngestError, Limits, RawTable, Upload
 
 __all__ = ["FORMATS", "read", "sheets_or_layers", "sweep_stale_temp"]
 
+# Copies a killed import left behind go as soon as a process (the app, the CLI) imports the
+# readers, and again before every read that may copy (see .tempdir).
+sweep_stale_temp()
+
 FORMATS: dict[str, str] = {
     ".csv": "csv",
     ".txt": "csv",
