@@ -476,3 +476,13 @@ def test_views_gdal_would_run_are_refused(tmp_path, script, shown):
     upload = _gpkg_with(tmp_path / "piège.gpkg", script)
     with pytest.raises(IngestError, match=rf"piège\.gpkg holds .* SQL view \({shown}\)"):
         read(upload)
+
+
+def test_the_next_start_sweeps_what_a_dead_process_left(tmp_path):
+    """A process that imports the readers (the app, the CLI) removes stale copies."""
+    root = tmp_path / f"pocmap-{os.getuid()}"
+    stale = root / "ingest-999999999-1-abcd"
+    stale.mkdir(parents=True, mode=0o700)
+    (stale / "upload.gpkg").write_bytes(b"narratives")
+    outcome = _isolated(tmp_path, "import ingest.readers; print('{}')")
+    assert outcome == {} and not stale.exists()
