@@ -16,6 +16,11 @@ import pandas as pd
 
 MAX_UPLOAD_MB_ENV = "POCMAP_MAX_UPLOAD_MB"
 DEFAULT_MAX_UPLOAD_MB = 100
+READ_SECONDS_ENV = "POCMAP_READ_SECONDS"
+DEFAULT_READ_SECONDS = 25.0
+READ_MEMORY_MB_ENV = "POCMAP_READ_MEMORY_MB"
+DEFAULT_READ_MEMORY_MB = 3072
+MB = 1024 * 1024
 
 
 class IngestError(ValueError):
@@ -42,28 +47,74 @@ class Upload:
 
 @dataclass(frozen=True)
 class Limits:
-    """How much a single upload may hold; anything over is refused before it is parsed."""
+    """How much a single upload may hold and cost to read; every limit of the readers.
 
-    max_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 1024
-    max_uncompressed_bytes: int = 1024 * 1024 * 1024
+    Each is documented, with its reason, in ``docs/upload-limits.md``; anything over a
+    limit is refused with a message naming the file, what was found and the limit.
+
+    Attributes
+    ----------
+    max_bytes : the upload itself (``POCMAP_MAX_UPLOAD_MB``).
+    max_uncompressed_bytes : all members of a zip (XLSX, KMZ, zipped shapefile) expanded.
+    max_member_bytes : one member of a zip expanded.
+    max_compression_ratio : expanded over compressed size, per member and per file.
+    max_zip_members : files in a zip.
+    max_vertices : coordinate pairs in a spatial file.
+    max_records : records (rows, features, placemarks).
+    max_columns : columns of a table: header cells, and cells in any one row (CSV, XLSX).
+    max_line_bytes : one line of a CSV, in bytes.
+    max_sheet_cells : XLSX rows times columns of the sheet read.
+    max_csv_cells : cells of a CSV read by Python's ``csv`` module (rows of different
+        lengths, line breaks inside cells); Arrow's fast path stores cells compactly.
+    read_seconds : wall-clock time a reader that runs in a worker process may take
+        (``POCMAP_READ_SECONDS``); the worker is killed past it.
+    read_memory_bytes : address space of that worker process (``POCMAP_READ_MEMORY_MB``).
+    """
+
+    max_bytes: int = DEFAULT_MAX_UPLOAD_MB * MB
+    max_uncompressed_bytes: int = 512 * MB
+    max_member_bytes: int = 256 * MB
     max_compression_ratio: float = 200.0
     max_zip_members: int = 1000
     max_vertices: int = 5_000_000
     max_records: int = 2_000_000
+    max_columns: int = 4096
+    max_line_bytes: int = 1 * MB
+    max_sheet_cells: int = 2_000_000
+    max_csv_cells: int = 30_000_000
+    read_seconds: float = DEFAULT_READ_SECONDS
+    read_memory_bytes: int = DEFAULT_READ_MEMORY_MB * MB
 
     @classmethod
     def from_env(cls) -> Limits:
-        """The default limits, with the upload size from ``POCMAP_MAX_UPLOAD_MB``."""
-        raw = os.environ.get(MAX_UPLOAD_MB_ENV, "").strip()
-        if not raw:
-            return cls()
-        try:
-            megabytes = float(raw)
-        except ValueError:
-            raise ValueError(
-                f"{MAX_UPLOAD_MB_ENV} was {raw!r} but is expected to be a number of megabytes"
-            ) from None
-        return cls(max_bytes=int(megabytes * 1024 * 1024))
+        """The default limits, with the settings an administrator may change from the
+        environment: ``POCMAP_MAX_UPLOAD_MB``, ``POCMAP_READ_SECONDS`` and
+        ``POCMAP_READ_MEMORY_MB``."""
+        changes: dict[str, float | int] = {}
+        upload_mb = _env_number(MAX_UPLOAD_MB_ENV, "a number of megabytes")
+        if upload_mb is not None:
+            changes["max_bytes"] = int(upload_mb * MB)
+        seconds = _env_number(READ_SECONDS_ENV, "a number of seconds")
+        if seconds is not None:
+            changes["read_seconds"] = seconds
+        memory_mb = _env_number(READ_MEMORY_MB_ENV, "a number of megabytes")
+        if memory_mb is not None:
+            changes["read_memory_bytes"] = int(memory_mb * MB)
+        return cls(**changes)
+
+
+def _env_number(name: str, expected: str) -> float | None:
+    """The positive number in environment variable ``name``; None when unset or empty."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} was {raw!r} but is expected to be {expected}") from None
+    if not value > 0:
+        raise ValueError(f"{name} was {raw!r} but is expected to be {expected} above 0")
+    return value
 
 
 @dataclass

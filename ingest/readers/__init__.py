@@ -3,16 +3,27 @@
 The format comes from the extension and must agree with the content's first bytes; every
 refusal is an :class:`~ingest.source.IngestError` naming the file and what would be
 accepted. Nothing here ever gives GDAL or the OS a name or path taken from the upload.
+
+Every read is bounded (the limits are :class:`~ingest.source.Limits`, documented in
+``docs/upload-limits.md``): CSV by its shape, checked on the bytes before Arrow or the
+``csv`` module parse it, in this process (it is the fast path: a million rows in under two
+seconds); every other format (GDAL, openpyxl, the XML and JSON parsers) in a worker
+process with a wall-clock and a memory limit (:mod:`.worker`), killed when over.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from ingest.readers import csv_reader, geojson, geopackage, kml, safety, vector, xlsx
+from ingest.readers import csv_reader, geojson, geopackage, kml, safety, vector, worker, xlsx
+from ingest.readers.tempdir import sweep_stale_temp
 from ingest.source import IngestError, Limits, RawTable, Upload
 
-__all__ = ["FORMATS", "read", "sheets_or_layers"]
+__all__ = ["FORMATS", "read", "sheets_or_layers", "sweep_stale_temp"]
+
+# Copies a killed import left behind go as soon as a process (the app, the CLI) imports the
+# readers, and again before every read that may copy (see .tempdir).
+sweep_stale_temp()
 
 FORMATS: dict[str, str] = {
     ".csv": "csv",
@@ -78,7 +89,8 @@ def read(
     sheet : XLSX only: the sheet to read; default the first visible sheet with data.
     layer : zipped shapefile (name without .shp), GeoPackage layer, or KML folder path
         (the KML document name means every placemark); default the only one (KML: all).
-    limits : size, zip, record and vertex limits; default :meth:`Limits.from_env`.
+    limits : size, zip, shape, record, vertex, time and memory limits; default
+        :meth:`Limits.from_env`.
 
     Returns
     -------
@@ -88,19 +100,22 @@ def read(
     Raises
     ------
     IngestError
-        The whole file is refused: unknown or disguised format, over a limit, unsafe
-        content (zip bomb, path traversal, XML entities, OGR VRT) or unreadable.
+        The whole file is refused: unknown or disguised format, over a limit (including
+        the read's time and memory), unsafe content (zip bomb, path traversal, XML
+        entities, OGR VRT, GeoPackage views) or unreadable.
     """
     fmt, limits = _checked(upload, limits)
-    readers: dict[str, Callable[[], RawTable]] = {
-        "csv": lambda: csv_reader.read_csv(upload, limits),
-        "xlsx": lambda: xlsx.read_xlsx(upload, limits, sheet),
-        "geojson": lambda: geojson.read_geojson(upload, limits),
-        "shapefile": lambda: vector.read_shapefile_zip(upload, limits, layer),
-        "geopackage": lambda: geopackage.read_geopackage(upload, limits, layer),
-        "kml": lambda: kml.read_kml(upload, limits, layer),
+    if fmt == "csv":
+        return csv_reader.read_csv(upload, limits)
+    bounded: dict[str, tuple[Callable[..., RawTable], tuple]] = {
+        "xlsx": (xlsx.read_xlsx, (limits, sheet)),
+        "geojson": (geojson.read_geojson, (limits,)),
+        "shapefile": (vector.read_shapefile_zip, (limits, layer)),
+        "geopackage": (geopackage.read_geopackage, (limits, layer)),
+        "kml": (kml.read_kml, (limits, layer)),
     }
-    return readers[fmt]()
+    work, args = bounded[fmt]
+    return worker.run(work, upload, args, limits)
 
 
 def sheets_or_layers(upload: Upload, *, limits: Limits | None = None) -> list[str]:
@@ -119,15 +134,16 @@ def sheets_or_layers(upload: Upload, *, limits: Limits | None = None) -> list[st
         placemarks; ``[]`` for single-table formats (CSV, GeoJSON).
     """
     fmt, limits = _checked(upload, limits)
-    if fmt == "xlsx":
-        return xlsx.sheet_names(upload, limits)
-    if fmt == "shapefile":
+    if fmt == "shapefile":  # the zip's member list only: nothing is parsed
         kind = safety.sniff_kind(upload.data)
         if kind != "zip":
             raise safety.refuse_disguised(upload, kind, "a .zip holding a shapefile")
         return vector.shapefile_layers(upload, limits)
-    if fmt == "geopackage":
-        return geopackage.geopackage_layers(upload, limits)
-    if fmt == "kml":
-        return kml.kml_layers(upload, limits)
+    listers: dict[str, Callable[..., list[str]]] = {
+        "xlsx": xlsx.sheet_names,
+        "geopackage": geopackage.geopackage_layers,
+        "kml": kml.kml_layers,
+    }
+    if fmt in listers:
+        return worker.run(listers[fmt], upload, (limits,), limits)
     return []

@@ -52,7 +52,9 @@ class ArrowCells:
     blank: int
 
 
-def arrow_cells(data: bytes, start: int, delimiter: str) -> ArrowCells | None:
+def arrow_cells(
+    data: bytes, start: int, delimiter: str, line_feeds: int | None = None
+) -> ArrowCells | None:
     """Split UTF-8 ``data[start:]`` into cells; ``None`` when only the ``csv`` module can.
 
     Parameters
@@ -60,6 +62,7 @@ def arrow_cells(data: bytes, start: int, delimiter: str) -> ArrowCells | None:
     data : the file as UTF-8 bytes (already checked to be UTF-8).
     start : where the text starts (3 after a UTF-8 byte-order mark, else 0).
     delimiter : ``,``, ``;`` or tab.
+    line_feeds : the ``\n`` in ``data``, when counted already (:mod:`.csv_shape` does).
     """
     quoted = b'"' in data
     # First as if each line were a record, with empty lines kept (as rows of empty
@@ -73,7 +76,7 @@ def arrow_cells(data: bytes, start: int, delimiter: str) -> ArrowCells | None:
     try:
         table = _parse(data, start, delimiter, follow_quotes=False, skip_empty_lines=False)
         if quoted:
-            records = _record_count(data, start)
+            records = _record_count(data, start, line_feeds)
         if records is None or table.num_rows == records:
             numbered = np.arange(1, table.num_rows + 1, dtype=np.int64), table.num_rows
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -169,10 +172,11 @@ def _record_numbers(
     return lines, records
 
 
-def _record_count(data: bytes, start: int) -> int:
+def _record_count(data: bytes, start: int, line_feeds: int | None = None) -> int:
     """The lines of ``data[start:]`` (``\n``, ``\r`` or ``\r\n`` ends each), empty ones too:
-    its records when no cell holds a line break."""
-    lf = _count(data, _LF)  # a byte-order mark holds no line break
+    its records when no cell holds a line break. ``line_feeds``: the ``\n``, if counted."""
+    # A byte-order mark holds no line break.
+    lf = _count(data, _LF) if line_feeds is None else line_feeds
     cr = _count(data, _CR) if b"\r" in data else 0
     crlf = data.count(b"\r\n") if cr else 0
     unterminated = int(len(data) > start and data[-1] not in (_LF, _CR))

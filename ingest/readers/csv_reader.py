@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ingest.readers import _table, safety
+from ingest.readers import _table, csv_shape, safety
 from ingest.readers.csv_arrow import ArrowCells, arrow_cells
 from ingest.source import IngestError, Limits, RawTable, Upload
 
@@ -114,7 +114,8 @@ def read_csv(upload: Upload, limits: Limits) -> RawTable:
     Parameters
     ----------
     upload : the file.
-    limits : ``max_records`` is enforced while reading.
+    limits : ``max_line_bytes`` and ``max_columns`` are checked on the bytes before any
+        parser runs (:mod:`.csv_shape`); ``max_records`` while reading.
 
     Returns
     -------
@@ -137,8 +138,10 @@ def read_csv(upload: Upload, limits: Limits) -> RawTable:
     delimiter = sniff_delimiter(text, prefer_tab=upload.extension == ".tsv")
     notes = [f"encoding: {encoding}", f"delimiter: {_DELIMITER_NAMES[delimiter]}"]
     del text
+    # The shape first, on the bytes: a line of millions of cells never reaches a parser.
+    line_feeds = csv_shape.check_shape(data, start, delimiter, upload.name, limits)
     # Arrow's C parser splits the cells when it gives exactly what the csv module gives.
-    cells = None if b"\x00" in data else arrow_cells(data, start, delimiter)
+    cells = None if b"\x00" in data else arrow_cells(data, start, delimiter, line_feeds)
     if cells is None:
         return _read_with_csv_module(upload, limits, delimiter, notes)
     return _from_arrow(upload, limits, delimiter, notes, cells)
@@ -186,6 +189,7 @@ def _read_with_csv_module(
     header_row = 0
     rows: list[tuple[int, list]] = []
     blank = 0
+    cells_kept = 0
     try:
         for number, cells in enumerate(_rows(text, delimiter), start=1):
             if not any(c.strip() for c in cells):
@@ -197,6 +201,14 @@ def _read_with_csv_module(
             rows.append((number, cells))
             if len(rows) > limits.max_records + 1:  # +1: an HXL row may be among them
                 raise _too_many(upload, limits)
+            # Each cell here is a Python string (about 60 bytes): their number is bounded.
+            cells_kept += len(cells)
+            if cells_kept > limits.max_csv_cells:
+                raise IngestError(
+                    f"{upload.name} holds more than {limits.max_csv_cells:,} cells by row "
+                    f"{number}, over the limit for a CSV whose rows differ in length or whose "
+                    f"cells span lines; split the file, or remove the line breaks inside cells."
+                )
     except csv.Error as exc:
         raise IngestError(
             f"{upload.name} cannot be read as CSV ({exc}); a quote may be left open. Check "

@@ -16,6 +16,7 @@ from ingest.readers.vector import (
     private_dir,
     read_frame,
     too_many_vertices,
+    write_private,
 )
 from ingest.source import IngestError, Limits, RawTable, Upload
 
@@ -31,18 +32,63 @@ def _check_gpkg(upload: Upload) -> None:
         )
 
 
-def _check_gpkg_schema(path: Path, name: str) -> None:
-    """Refuse virtual tables other than the R-tree spatial index before GDAL opens the file.
+_GPKG_OWN = ("gpkg_", "rtree_")
+"""Prefixes of the GeoPackage's own tables, which GDAL reads as it opens the file."""
+_REGISTRIES = ("gpkg_contents", "gpkg_geometry_columns")
+"""Where a GeoPackage lists its layers (both tables, once no view takes their names)."""
 
-    GDAL already keeps VirtualOGR (which can open other files and URLs) behind
+
+def _registered(db: sqlite3.Connection) -> set[str]:
+    """The names (lower case) listed as layers; a missing registry lists none."""
+    names: set[str] = set()
+    for registry in _REGISTRIES:
+        try:
+            rows = db.execute(f"SELECT lower(table_name) FROM {registry}").fetchall()
+        except sqlite3.OperationalError:
+            continue  # GDAL says what is missing when it opens the file
+        names.update(str(row[0]) for row in rows)
+    return names
+
+
+def _check_gpkg_schema(path: Path, name: str) -> None:
+    """Refuse views that GDAL would run, and virtual tables other than the R-tree spatial
+    index, before GDAL opens the file.
+
+    A view is a query run each time it is read: a layer that is a view over an endless
+    recursive query hangs GDAL (``pyogrio.read_info``) for ever, and a view named like a
+    GeoPackage table (``gpkg_contents``) runs as GDAL opens the file. So a view is refused
+    when it is a layer (in ``gpkg_contents`` or ``gpkg_geometry_columns``), takes a
+    GeoPackage table's name, or is recursive. Other views are left: the spec's informative
+    ones (``st_spatial_ref_sys``, ``geometry_columns``...), which some producers write,
+    are never read. Names come from ``sqlite_master`` (never running a view), and the
+    registration tables are read only once known to be tables. GDAL already keeps
+    VirtualOGR (which can open other files and URLs) behind
     OGR_SQLITE_ALLOW_EXTERNAL_ACCESS; this check does not rely on that default.
     """
     try:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-            schema = db.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL").fetchall()
+            schema = db.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+            ).fetchall()
+            views = {str(view).lower(): str(sql) for kind, view, sql in schema if kind == "view"}
+            refused = [
+                view
+                for view, sql in views.items()
+                if view.startswith(_GPKG_OWN) or "recursive" in sql.lower()
+            ]
+            if views and not refused:
+                registered = _registered(db)
+                refused = [view for view in views if view in registered]
     except sqlite3.Error as exc:
         raise IngestError(f"{name} is a damaged database ({exc}); export it again.") from exc
-    for (sql,) in schema:
+    if refused:
+        shown = ", ".join(refused[:5]) + (" ..." if len(refused) > 5 else "")
+        raise IngestError(
+            f"{name} holds a layer or GeoPackage table that is an SQL view ({shown}); a view "
+            f"is a query run when it is read, and is never opened here. Export the layer "
+            f"again as a plain GeoPackage table (QGIS: Export > Save Features As)."
+        )
+    for _, _, sql in schema:
         text = " ".join(sql.lower().split())
         if text.startswith("create virtual table") and " using rtree" not in text:
             raise IngestError(
@@ -65,7 +111,7 @@ def geopackage_layers(upload: Upload, limits: Limits) -> list[str]:
     _check_gpkg(upload)
     with private_dir() as directory:
         path = directory / "upload.gpkg"
-        path.write_bytes(upload.data)
+        write_private(path, upload.data)
         return _spatial_layers(path, upload.name)
 
 
@@ -103,7 +149,7 @@ def read_geopackage(upload: Upload, limits: Limits, layer: str | None = None) ->
     _check_gpkg(upload)
     with private_dir() as directory:
         path = directory / "upload.gpkg"
-        path.write_bytes(upload.data)
+        write_private(path, upload.data)
         layers = _spatial_layers(path, upload.name)
         if not layers:
             raise IngestError(f"{upload.name} has no layer with geometry; export a map layer.")

@@ -149,7 +149,7 @@ class SafeZip:
     def read(self, name: str) -> bytes:
         """A member's bytes, read with a cap so a header that lies about its size is caught."""
         info = self.archive.getinfo(name)
-        cap = min(info.file_size, self.limits.max_uncompressed_bytes)
+        cap = min(info.file_size, self.limits.max_member_bytes)
         try:
             with self.archive.open(info) as stream:
                 data = stream.read(cap + 1)
@@ -192,7 +192,8 @@ def _check_member_name(upload: Upload, name: str) -> None:
 
 
 def open_zip(upload: Upload, limits: Limits) -> SafeZip:
-    """Open a zip after checking member names, count, declared sizes and ratios.
+    """Open a zip after checking member names, count, declared sizes (each member and the
+    total) and ratios.
 
     Nothing is decompressed here; :meth:`SafeZip.read` caps what is.
     """
@@ -212,6 +213,12 @@ def open_zip(upload: Upload, limits: Limits) -> SafeZip:
     for info in members:
         _check_member_name(upload, info.filename)
         total += info.file_size
+        if info.file_size > limits.max_member_bytes:
+            raise IngestError(
+                f"{upload.name}: member {info.filename} would expand to {_mb(info.file_size)}, "
+                f"over the {_mb(limits.max_member_bytes)} limit for one file in a zip (from "
+                f"{_mb(len(upload.data))} sent); send a smaller extract or split it."
+            )
         # Small members are skipped: a tiny run of spaces compresses 500x and is harmless.
         if info.file_size > RATIO_FLOOR and (
             info.file_size / max(info.compress_size, 1) > limits.max_compression_ratio

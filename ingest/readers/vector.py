@@ -1,21 +1,20 @@
 """Zipped shapefiles, read with pyogrio from a private temp directory; shared helpers.
 
 GDAL only ever sees file names chosen here (``layer.shp``, ``upload.gpkg``) inside a fresh
-temporary directory: never a name from the upload, so no ``/vsicurl/``, VRT or URL.
+private temporary directory (:mod:`.tempdir`): never a name from the upload, so no
+``/vsicurl/``, VRT or URL. :func:`ingest.readers.read` runs these readers in a worker
+process (:mod:`.worker`) that is killed when it takes too long or too much memory.
 """
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import geopandas as gpd
 import pyogrio
 import shapely
 
-from ingest.readers import safety
+from ingest.readers import safety, tempdir
 from ingest.source import IngestError, Limits, RawTable, Upload
 
 _SHP_MAGIC = b"\x00\x00\x27\x0a"  # file code 9994, big-endian
@@ -85,11 +84,10 @@ def read_frame(
         raise IngestError(f"{name} cannot be read ({exc}); export it again.") from exc
 
 
-@contextmanager
-def private_dir() -> Iterator[Path]:
-    """A fresh temporary directory, removed afterwards; GDAL sees only names chosen here."""
-    with tempfile.TemporaryDirectory(prefix="pocmap-ingest-") as directory:
-        yield Path(directory)
+private_dir = tempdir.private_dir
+"""A fresh private (``0700``) temporary directory, removed afterwards; GDAL sees only names
+chosen here."""
+write_private = tempdir.write_private
 
 
 # --- zipped shapefile -------------------------------------------------------------------
@@ -160,7 +158,7 @@ def read_shapefile_zip(upload: Upload, limits: Limits, layer: str | None = None)
             if member is not None:
                 data = archive.read(member)
                 sizes[suffix] = len(data)
-                (directory / f"layer{suffix}").write_bytes(data)
+                write_private(directory / f"layer{suffix}", data)
         path = directory / "layer.shp"
         if not path.read_bytes()[:4] == _SHP_MAGIC:
             raise IngestError(f"{name}: the .shp is not a shapefile; export the layer again.")

@@ -79,14 +79,32 @@ def sheet_names(upload: Upload, limits: Limits) -> list[str]:
 
 
 def _sheet_rows(sheet: Any, upload: Upload, limits: Limits) -> list[tuple[int, list]]:
-    """Every row as (row number, values with trailing blanks trimmed)."""
+    """Every row as (row number, values with trailing blanks trimmed).
+
+    Columns and cells are counted as the rows stream in: the ``<dimension>`` a producer
+    writes may be wrong either way, so it is neither trusted nor needed.
+    """
     sheet.reset_dimensions()  # some producers write a wrong <dimension>; read everything
     rows = []
     nonblank = 0
+    cells_kept = 0
     for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
         cells = list(values)
         while cells and _table.is_blank(cells[-1]):
             cells.pop()
+        if len(cells) > limits.max_columns:
+            raise IngestError(
+                f"{upload.name} (sheet {sheet.title}): row {number} has {len(cells)} columns "
+                f"filled, over the limit of {limits.max_columns}; send at most "
+                f"{limits.max_columns} columns (split the sheet into several files)."
+            )
+        cells_kept += len(cells)
+        if cells_kept > limits.max_sheet_cells:
+            raise IngestError(
+                f"{upload.name} (sheet {sheet.title}) holds more than {limits.max_sheet_cells:,} "
+                f"cells (rows x columns) by row {number}, over the limit for a workbook; save "
+                f"the sheet as 'CSV UTF-8' and send the CSV, or split it."
+            )
         rows.append((number, cells))
         nonblank += bool(cells)
         if nonblank > limits.max_records + _HEADER_SEARCH_ROWS + 1:
@@ -172,7 +190,7 @@ def read_xlsx(upload: Upload, limits: Limits, sheet: str | None = None) -> RawTa
     Parameters
     ----------
     upload : the file.
-    limits : zip and record limits.
+    limits : zip, record, column and cell limits.
     sheet : the sheet to read; default the first visible sheet with data.
 
     Returns
