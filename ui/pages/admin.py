@@ -7,7 +7,7 @@ import streamlit as st
 
 from access import users as users_file
 from analysis.joint import table_csv
-from ui import auth
+from ui import auth, downloads
 from ui.data import session
 
 the_session = session()
@@ -41,11 +41,11 @@ def _audit_csv() -> bytes:
     return table_csv(the_session.audit_log())
 
 
-st.download_button(
+downloads.button(
+    st,
     "Audit log (CSV)",
     _audit_csv,
     file_name="pocmap-audit-log.csv",
     mime="text/csv",
     key="admin_audit_csv",
-    on_click="ignore",
 )
