@@ -7,8 +7,8 @@ URL, for as long as it keeps the file. pocmap narrows that (docs/local-mode.md):
   page's own WebSocket, so its bytes exist only after a signed-in page asked for them;
 - it is registered here with the browser that asked (the ``pocmap_browser`` cookie, set by
   :mod:`ui.guard`) and the Streamlit session; the guard serves ``/media/`` only to that
-  browser, while that session is connected, once, within :func:`lifetime` seconds;
-  anything else gets 404;
+  browser, while that session is connected, for the page's own two fetches (it checks
+  the URL, then saves the file), within :func:`lifetime` seconds; anything else gets 404;
 - after :func:`lifetime` the file is removed from Streamlit's memory whichever server runs
   the app (plain ``streamlit run app.py`` has no guard in front, so there the removal is
   the only narrowing: see docs/local-mode.md).
@@ -35,13 +35,19 @@ LIFETIME_ENV = "POCMAP_DOWNLOAD_MINUTES"
 DEFAULT_MINUTES = 10.0
 
 
-@dataclass(frozen=True)
+FETCHES_PER_GRANT = 2
+"""Streamlit's page fetches a download twice: a check of the URL, then the save."""
+
+
+@dataclass
 class Grant:
-    """One browser's right to fetch one file, until ``expires`` (``time.monotonic``)."""
+    """One browser's right to fetch one file ``uses`` more times, until ``expires``
+    (``time.monotonic``)."""
 
     browser: str
     session_id: str
     expires: float
+    uses: int = FETCHES_PER_GRANT
 
 
 _lock = threading.Lock()
@@ -100,8 +106,8 @@ def browser_has_session(browser: str | None) -> bool:
 
 
 def grant(file_id: str, browser: str, session_id: str) -> None:
-    """Let ``browser`` fetch ``file_id`` once, within :func:`lifetime`, while
-    ``session_id`` is connected."""
+    """Let ``browser`` fetch ``file_id`` (:data:`FETCHES_PER_GRANT` times) within
+    :func:`lifetime`, while ``session_id`` is connected."""
     seconds = lifetime()
     with _lock:
         grants = [g for g in _grants.get(file_id, []) if g.expires > time.monotonic()]
@@ -111,17 +117,20 @@ def grant(file_id: str, browser: str, session_id: str) -> None:
 
 
 def take(file_id: str, browser: str | None) -> bool:
-    """Whether ``browser`` may fetch ``file_id`` now; a yes uses its grant up."""
+    """Whether ``browser`` may fetch ``file_id`` now; a yes counts as one of the grant's
+    :data:`FETCHES_PER_GRANT` fetches."""
     if not browser:
         return False
     now = time.monotonic()
     with _lock:
         grants = _grants.get(file_id, [])
-        mine = [g for g in grants if g.browser == browser and g.expires > now]
+        mine = [g for g in grants if g.browser == browser and g.expires > now and g.uses > 0]
         usable = [g for g in mine if _session_alive(g.session_id)]
         if not usable:
             return False
-        grants.remove(usable[0])
+        usable[0].uses -= 1
+        if usable[0].uses == 0:
+            grants.remove(usable[0])
         if not grants:
             _grants.pop(file_id, None)
     return True
@@ -164,7 +173,7 @@ def button(
     icon: str | None = None,
 ) -> None:
     """A download button whose file is made by ``make`` when clicked and served only as
-    this module says (once, to this browser, while this session lives, for a while)."""
+    this module says (to this browser, while this session lives, for a while)."""
     browser, session_id = _browser(), _session_id()
     vouch()
 

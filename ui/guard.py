@@ -8,17 +8,21 @@ ASGI middleware (``pocmap serve`` runs ``asgi.py``, which puts it in front of ``
   when that is set (``pocmap serve`` sets it to the loopback names in local mode);
 - gives each browser a random ``pocmap_browser`` cookie (HttpOnly, SameSite=Strict), which
   its WebSocket carries to the page script (:mod:`ui.downloads`);
-- serves ``/media/<id>`` only to a browser holding that cookie: a download once, to the
-  browser whose session asked for it, while that session is connected and within its
-  lifetime; other media (the briefing preview) to a browser with a connected signed-in
-  session. Anything else gets 404, as a file that does not exist would.
+- serves ``/media/<id>`` only to a browser holding that cookie: a download to the
+  browser whose session asked for it (the page's check and its save, then no more),
+  while that session is connected and within its lifetime; other media (the briefing
+  preview) to a browser with a connected signed-in session, except the page icon
+  (``static/favicon.png``, public anyway). Anything else gets 404, as a file that does
+  not exist would.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
+from functools import cache
 from http.cookies import SimpleCookie
+from pathlib import Path
 from typing import Any
 
 from streamlit import config
@@ -84,10 +88,19 @@ async def _plain(send: Send, status: int, text: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def _media_kind(file_name: str) -> MediaFileKind | None:
+PUBLIC_MEDIA = (Path(__file__).resolve().parent.parent / "static" / "favicon.png",)
+"""Files Streamlit serves as media that anyone may fetch (app.py's page icon)."""
+
+
+@cache
+def _public_contents() -> frozenset[bytes]:
+    return frozenset(path.read_bytes() for path in PUBLIC_MEDIA if path.is_file())
+
+
+def _media_file_of(file_name: str) -> Any | None:
     try:
         storage: Any = Runtime.instance().media_file_mgr._storage
-        return storage.get_file(file_name).kind
+        return storage.get_file(file_name)
     except (RuntimeError, MediaFileStorageError, AttributeError):
         return None
 
@@ -142,17 +155,20 @@ class Guard:
         self, scope: Scope, receive: Receive, send: Send, file_name: str, browser: str | None
     ) -> None:
         file_id = file_name.split(".", 1)[0]
-        kind = _media_kind(file_name)
+        media = _media_file_of(file_name)
+        kind = media.kind if media is not None else None
         if kind == MediaFileKind.DOWNLOADABLE:
             allowed = scope["method"] in ("GET", "HEAD") and downloads.take(file_id, browser)
         else:
-            allowed = kind is not None and downloads.browser_has_session(browser)
+            allowed = media is not None and (
+                media.content in _public_contents() or downloads.browser_has_session(browser)
+            )
         if not allowed:
             await _plain(send, 404, "Not found")
             return
         await self.app(scope, receive, send)
         if kind == MediaFileKind.DOWNLOADABLE:
-            downloads.remove(file_id)  # served once: gone unless another grant is pending
+            downloads.remove(file_id)  # its fetches used up: gone unless a grant is pending
 
     @staticmethod
     def _with_cookie(send: Send) -> Send:
@@ -161,9 +177,13 @@ class Guard:
         value = f"{downloads.COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}"
 
         async def sending(message: Message) -> None:
+            # On the page itself only: the many requests it then makes in parallel carry
+            # that one cookie, and so does its WebSocket (one value per browser).
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"set-cookie", value.encode())]
+                headers = list(message.get("headers", []))
+                kind = {k.lower(): v for k, v in headers}.get(b"content-type", b"")
+                if kind.startswith(b"text/html"):
+                    message["headers"] = [*headers, (b"set-cookie", value.encode())]
             await send(message)
 
         return sending

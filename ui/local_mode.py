@@ -202,15 +202,17 @@ def address_refusal(
             "pocmap with pocmap serve, which makes the two agree, or set "
             f"{UVICORN_TRUST_ENV}={expected} before streamlit run."
         )
-    if _in(address, proxies):
-        # The server left the proxy's own address: it sent no X-Forwarded-For naming the
-        # browser (or the browser sat on the proxy's address, which cannot be told apart).
+    if "x-forwarded-for" not in forwarded and _in(address, proxies):
+        # From the proxy, which did not say for whom: a browser on the proxy's own
+        # address and a request it forwarded from anywhere cannot be told apart.
         return (
             f"This request came through the proxy ({address or 'loopback'}, named in "
             f"{TRUSTED_PROXY_ENV}) without an X-Forwarded-For naming the browser, so it "
             "cannot be known to come from this machine. The proxy has to send "
             "X-Forwarded-For (pocmap in local mode serves only this machine)."
         )
+    # With X-Forwarded-For, the server has put the client the proxy named in `address`
+    # (or left the connecting address, when that was not the proxy).
     claims = [address or "127.0.0.1", *_claimed(headers)]
     elsewhere = [claim for claim in claims if claim and not is_loopback_name(claim)]
     if elsewhere:
