@@ -35,6 +35,15 @@ them, so none can rebind them. Any other loopback IP literal (127.0.0.2) is acce
 
 _ADDRESS_HEADERS = ("x-forwarded-for", "x-real-ip", "forwarded")
 _OTHER_FORWARDING = ("x-client-ip", "true-client-ip", "x-forwarded-host", "x-forwarded-proto")
+_SPELLED = {
+    "x-forwarded-for": "X-Forwarded-For",
+    "x-real-ip": "X-Real-IP",
+    "forwarded": "Forwarded",
+    "x-client-ip": "X-Client-IP",
+    "true-client-ip": "True-Client-IP",
+    "x-forwarded-host": "X-Forwarded-Host",
+    "x-forwarded-proto": "X-Forwarded-Proto",
+}
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -177,7 +186,7 @@ def address_refusal(
         takes as "127.0.0.1,::1").
     """
     forwarded = forwarding_headers(headers)
-    named = ", ".join(forwarded)
+    named = ", ".join(_SPELLED[name] for name in forwarded)
     if not proxies:
         if forwarded:
             return (

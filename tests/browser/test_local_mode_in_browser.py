@@ -388,3 +388,46 @@ def test_the_browser_downloads_the_file(open_page: Callable[..., Watched], serve
     data = Path(download.path()).read_bytes()
     assert b"," in data  # a CSV table
     assert _get(download.url, None)[0] == 404
+
+
+# --- with users, through the same guard ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def with_users(canary_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """``pocmap serve`` once an analyst exists (access control on, any Host)."""
+    from access import users as users_file
+
+    state = tmp_path_factory.mktemp("with-users")
+    users_file.load(state / "users.json").add(
+        ANALYST[0], "analyst", password=ANALYST[1], by="local-mode test"
+    )
+    with _pocmap_serve(canary_folder, state) as port:
+        yield port
+
+
+ANALYST = ("ana.analyst", "analyst password 1")
+
+
+def test_with_users_the_guard_lets_sign_in_and_downloads_through(
+    open_page: Callable[..., Watched], with_users: int
+) -> None:
+    # Any Host reaches the sign-in form, which shows no data before a sign-in.
+    foreign = open_page()
+    foreign.page.goto(f"http://{REBIND}:{with_users}/", timeout=FIRST_LOAD_MS)
+    expect(foreign.page.get_by_role("button", name="Sign in")).to_be_visible(timeout=FIRST_LOAD_MS)
+    assert not foreign.received(CANARY)
+
+    page = open_page().page
+    page.goto(f"http://localhost:{with_users}/joint_analysis", timeout=FIRST_LOAD_MS)
+    page.get_by_label("Name").fill(ANALYST[0])
+    page.get_by_label("Password", exact=True).fill(ANALYST[1])
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_test_id("stSidebar")).to_contain_text(f"Signed in as {ANALYST[0]}")
+    button = page.get_by_role("button", name="Download").first
+    expect(button).to_be_visible(timeout=FIRST_LOAD_MS)
+    with page.expect_download() as info:
+        button.click()
+    assert info.value.failure() is None
+    assert b"," in Path(info.value.path()).read_bytes()
+    assert _get(info.value.url)[0] == 404
