@@ -39,8 +39,8 @@ from tests.tiny_mission import tiny_mission
 
 CANARY = "canary-5c1e9d"
 REBIND = "rebind.example"
-LIFETIME_MINUTES = "0.25"  # 15 s: long enough for a click, short enough to wait out
-NO_DATA_WAIT_MS = 8_000  # a refused page is watched this long for anything arriving
+LIFETIME_MINUTES = "0.15"  # 9 s: long enough for a click, short enough to wait out
+NO_DATA_WAIT_MS = 4_000  # a refused page is watched this long for anything arriving
 
 
 # --- the apps ---------------------------------------------------------------------------
@@ -367,12 +367,14 @@ def test_a_download_dies_with_its_session_and_expires(
 ) -> None:
     watched = open_page(hold=True)
     url, cookie = _held_download(watched, served)
+    assert _get(url, cookie)[0] == 200  # the first of its two fetches: it was there
     watched.page.context.close()  # the session ends with its page, well within the lifetime
     time.sleep(1.5)
     assert _get(url, cookie)[0] == 404
 
     url, cookie = _held_download(open_page(hold=True), served)
-    time.sleep(float(LIFETIME_MINUTES) * 60 + 2)
+    assert _get(url, cookie)[0] == 200
+    time.sleep(float(LIFETIME_MINUTES) * 60 + 1)
     assert _get(url, cookie)[0] == 404  # past its lifetime, the session still open
 
 
@@ -423,7 +425,9 @@ def test_with_users_the_guard_lets_sign_in_and_downloads_through(
     page.get_by_label("Name").fill(ANALYST[0])
     page.get_by_label("Password", exact=True).fill(ANALYST[1])
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_test_id("stSidebar")).to_contain_text(f"Signed in as {ANALYST[0]}")
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar).to_contain_text(f"Signed in as {ANALYST[0]}", timeout=FIRST_LOAD_MS)
+    sidebar.get_by_role("link", name="Joint analysis").click()
     button = page.get_by_role("button", name="Download").first
     expect(button).to_be_visible(timeout=FIRST_LOAD_MS)
     with page.expect_download() as info:
