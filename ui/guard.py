@@ -21,7 +21,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from functools import cache
-from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
@@ -63,13 +62,13 @@ def _headers(scope: Scope) -> dict[str, str]:
 
 
 def _cookie(headers: dict[str, str], name: str) -> str | None:
-    jar: SimpleCookie = SimpleCookie()
-    try:
-        jar.load(headers.get("cookie", ""))
-    except Exception:  # a malformed Cookie header carries no cookie of ours
-        return None
-    morsel = jar.get(name)
-    return morsel.value if morsel is not None and morsel.value else None
+    # By hand, as browsers send them: http.cookies stops at the first cookie it finds
+    # malformed, and localhost carries other apps' cookies too.
+    for pair in headers.get("cookie", "").split(";"):
+        key, sep, value = pair.strip().partition("=")
+        if sep and key == name and value:
+            return value
+    return None
 
 
 async def _plain(send: Send, status: int, text: str) -> None:

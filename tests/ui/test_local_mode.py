@@ -12,7 +12,7 @@ import pytest
 
 from cli import _allowed_hosts, main
 from ui import downloads
-from ui.guard import host_allowed
+from ui.guard import _cookie, host_allowed
 from ui.local_mode import (
     LOOPBACK_NAMES,
     ProxySettingError,
@@ -168,6 +168,13 @@ def test_the_guard_matches_hosts_as_streamlit_does() -> None:
     assert host_allowed("anything.example", ["*"])
     assert host_allowed("map.mission.example", ["*.mission.example"])
     assert not host_allowed("mission.example.evil", ["*.mission.example"])
+
+
+def test_the_guard_finds_its_cookie_beside_malformed_ones() -> None:
+    sent = {"cookie": 'other={"json": 1, x}; pocmap_browser=abc-123; _streamlit_xsrf=2|a|b'}
+    assert _cookie(sent, downloads.COOKIE) == "abc-123"
+    assert _cookie({"cookie": "pocmap_browser="}, downloads.COOKIE) is None
+    assert _cookie({}, downloads.COOKIE) is None
 
 
 # --- download grants -----------------------------------------------------------------------------
