@@ -16,9 +16,17 @@ from cli.migrate import add_commands as add_migrate_commands
 from cli.outputs import add_commands as add_output_commands
 from cli.review import add_commands as add_review_commands
 from cli.users import add_commands as add_user_commands
+from ui.local_mode import (
+    LOOPBACK_NAMES,
+    UVICORN_TRUST_ENV,
+    ProxySettingError,
+    trusted_proxies,
+    uvicorn_trust,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
+GUARDED_APP = ROOT / "asgi.py"  # app.py behind pocmap's HTTP checks (ui/guard.py)
 DEFAULT_PORT = 8501
 
 
@@ -58,20 +66,43 @@ def _serve(args: argparse.Namespace) -> int:
             print(f"pocmap: the store {store.location} is empty; loading the sample", flush=True)
             load_sample_into(store)
         env["POCMAP_DB"] = app_store_location(store)
+    try:
+        proxies = trusted_proxies()
+    except ProxySettingError as err:
+        print(f"pocmap serve: {err}", file=sys.stderr)
+        return 2
+    # The web server believes X-Forwarded-For only from the configured proxy (uvicorn's
+    # own default is every loopback address): docs/local-mode.md.
+    env[UVICORN_TRUST_ENV] = uvicorn_trust(proxies)
+    local = not users.configured() and not oidc
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(APP),
+        str(GUARDED_APP),
         "--server.port",
         str(args.port),
         "--server.address",
         args.address,
+        *_allowed_hosts(local),
     ]
     print(f"pocmap: serving the joint map at http://{args.address}:{args.port}", flush=True)
     # Streamlit reads .streamlit/config.toml from the working directory.
     return subprocess.call(command, cwd=ROOT, env=env)
+
+
+def _allowed_hosts(local: bool) -> list[str]:
+    """``server.allowedHosts`` flags: the loopback names in local mode (no DNS rebinding);
+    with users, any name the deployment is reached by (sign-in protects it), unless the
+    operator set ``STREAMLIT_SERVER_ALLOWED_HOSTS``."""
+    if local:
+        names: tuple[str, ...] = LOOPBACK_NAMES
+    elif os.environ.get("STREAMLIT_SERVER_ALLOWED_HOSTS", "").strip():
+        return []
+    else:
+        names = ("*",)
+    return [flag for name in names for flag in ("--server.allowedHosts", name)]
 
 
 def app_store_location(store: Any) -> str:

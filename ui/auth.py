@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import getpass
-import ipaddress
 
 import streamlit as st
 
@@ -20,6 +19,7 @@ from access import sign_ins
 from access import users as users_file
 from access.roles import ANALYST, ROLE_LABELS, Caller
 from access.session import Session
+from ui import local_mode
 from ui.text import md
 
 _SIGNED_IN = "pocmap_caller"
@@ -41,16 +41,12 @@ def _oidc_configured() -> bool:
         st.stop()
 
 
-def _from_this_machine() -> bool:
-    # Streamlit gives None for a loopback client (and no string for in-process tests).
-    # `pocmap serve` also binds to localhost only while no users are configured.
-    address = st.context.ip_address
-    if not isinstance(address, str) or not address:
-        return True
-    try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return address == "localhost"
+def _local_refusal() -> str | None:
+    # Local mode serves this machine only: the Host must be a loopback name (no DNS
+    # rebinding) and the address this machine's, forwarding headers believed only from
+    # POCMAP_TRUSTED_PROXY. `pocmap serve` also binds to localhost only and sets
+    # server.allowedHosts while no users are configured (docs/local-mode.md).
+    return local_mode.refusal()
 
 
 def _oidc(users: users_file.Users) -> Caller:
@@ -131,11 +127,9 @@ def signed_in(store) -> Session:
     elif users.configured():
         caller, method = _password(users), "password"
     else:
-        if not _from_this_machine():
-            st.error(
-                "Access control is off (no users are configured), so pocmap serves only the "
-                "machine it runs on. Add users with `pocmap users add` to serve a network."
-            )
+        refused = _local_refusal()
+        if refused:
+            st.error(md(refused), icon=":material/block:")
             st.stop()
         caller, method = local_caller(), None
     session = Session(store, caller)

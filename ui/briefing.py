@@ -7,6 +7,8 @@ selection beside them. The panel is a fragment: changing its options redraws onl
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from access.session import Session
@@ -25,6 +27,7 @@ from briefing.figures import default_marking
 from briefing.render import DEFAULT_TITLE, Briefing, BriefingOptions, make_briefing
 from layers.joint_map import tile_server_from_env
 from layers.mission import MissionData
+from ui import downloads
 from ui.data import data_key, session, store_batches
 from ui.text import md
 
@@ -110,13 +113,13 @@ def _panel(data: MissionData, selection: IncidentFilter, key: str, analysis: Opt
             st.session_state[f"{key}_made_for"] = wanted
         stamp = f"{made.generated_at:%Y%m%d-%H%M}"
         for column, (fmt, label, mime, icon) in zip(st.columns([1, 1, 3]), _FILES, strict=False):
-            column.download_button(
+            downloads.button(
+                column,
                 label,
-                getattr(made, fmt),
+                partial(getattr, made, fmt),
                 file_name=f"pocmap-briefing-{stamp}.{fmt}",
                 mime=mime,
                 key=f"{key}_{fmt}",
-                on_click="ignore",
                 icon=icon,
             )
         st.image(made.png, caption=md(made.options.disclosure.describe()), width="stretch")
@@ -127,13 +130,13 @@ def _panel(data: MissionData, selection: IncidentFilter, key: str, analysis: Opt
         columns = st.columns(len(exports.FORMATS))
         for column, fmt in zip(columns, exports.FORMATS, strict=True):
             label, mime = _EXPORT_LABELS[fmt]
-            column.download_button(
+            downloads.button(
+                column,
                 label,
                 _deferred(made, fmt, session()),
                 file_name=f"pocmap-export-{stamp}.{fmt}",
                 mime=mime,
                 key=f"{key}_export_{fmt}",
-                on_click="ignore",
             )
 
 

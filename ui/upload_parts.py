@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -11,6 +12,7 @@ from streamlit_folium import st_folium
 from ingest.layer_specs import LAYER_SPECS, id_field
 from ingest.report import REPORT_HEADINGS, report_csv, report_xlsx
 from layers.preview import build_preview
+from ui import downloads
 from ui.text import md
 
 NOT_MAPPED = "(not in this file)"
@@ -83,16 +85,18 @@ def report(preview: Any) -> None:
     header = preview.header()
     stem = preview.upload.name.rsplit(".", 1)[0]
     left, right = st.columns(2)
-    left.download_button(
+    downloads.button(
+        left,
         "Download the report (CSV)",
-        report_csv(header, lines),
+        partial(report_csv, header, lines),
         file_name=f"{stem}-report.csv",
         mime="text/csv",
         key="upload_report_csv",
     )
-    right.download_button(
+    downloads.button(
+        right,
         "Download the report (Excel)",
-        report_xlsx(header, lines),
+        partial(report_xlsx, header, lines),
         file_name=f"{stem}-report.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="upload_report_xlsx",
@@ -148,8 +152,13 @@ def batch_history(store: Any) -> None:
     left, mid, right = st.columns(3)
     if store.may("view_batch_details", batch.office):
         original = store.original(batch.batch_id)
-        left.download_button(
-            "Original file", original.data, file_name=original.name, key="history_original"
+        downloads.button(
+            left,
+            "Original file",
+            partial(bytes, original.data),
+            file_name=original.name,
+            mime="application/octet-stream",
+            key="history_original",
         )
     if not store.may("withdraw"):
         return

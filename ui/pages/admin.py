@@ -6,10 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from access import users as users_file
+from access.sign_ins import current_lockouts
 from analysis.joint import table_csv
 from store.audit_chain import Anchor
-from ui import auth
-from ui.data import session
+from ui import auth, downloads
+from ui.data import session, store
 
 the_session = session()
 auth.show(the_session)
@@ -25,6 +26,25 @@ st.caption(
     "set-password` on the server; a running app follows the file."
 )
 st.dataframe(pd.DataFrame([u.public() for u in users.list()]), hide_index=True, width="stretch")
+
+st.subheader("Sign-in lockouts")
+locked = current_lockouts(store())
+if locked:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "locked": [lock.key for lock in locked],
+                "kind": [lock.kind for lock in locked],
+                "until (UTC)": [lock.until.isoformat(timespec="seconds") for lock in locked],
+                "failures": [lock.failures for lock in locked],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption("Lift one with `pocmap users unlock NAME` (or `--address ADDRESS`) on the server.")
+else:
+    st.caption("No name or address is locked out of signing in.")
 
 
 def _show_chain_check() -> None:
@@ -78,11 +98,11 @@ def _audit_csv() -> bytes:
     return table_csv(the_session.audit_log())
 
 
-st.download_button(
+downloads.button(
+    st,
     "Audit log (CSV)",
     _audit_csv,
     file_name="pocmap-audit-log.csv",
     mime="text/csv",
     key="admin_audit_csv",
-    on_click="ignore",
 )

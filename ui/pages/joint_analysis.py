@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -13,7 +15,7 @@ from analysis.joint import JointAnalysis, Options, analyse, table_csv
 from layers import hotspot_cells
 from layers.incidents import MOTIVATION_COLOURS, MOTIVATION_LABELS, MOTIVATIONS
 from layers.joint_map import build_joint_map, legend_html
-from ui import auth, briefing, filters
+from ui import auth, briefing, downloads, filters
 from ui.data import data_key, mission_data, session
 from ui.text import md
 
@@ -50,9 +52,10 @@ def _options() -> Options:
 
 
 def _download(name: str, table: pd.DataFrame) -> None:
-    st.download_button(
+    downloads.button(
+        st,
         f"Download {name.replace('_', ' ')} (CSV)",
-        table_csv(table),
+        partial(table_csv, table),
         file_name=f"pocmap_{name}.csv",
         mime="text/csv",
         key=f"{KEY}_dl_{name}",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from layers.incidents import CONFIDENCES, MOTIVATION_LABELS, MOTIVATIONS
-from ui import auth
+from ui import auth, downloads
 from ui.data import session
 from ui.text import md
 
@@ -50,8 +52,13 @@ else:
         st.dataframe(report, hide_index=True, width="stretch")
     original = the_session.original(chosen)
     left, mid, right = st.columns(3)
-    left.download_button(
-        "Original file", original.data, file_name=original.name, key="review_original"
+    downloads.button(
+        left,
+        "Original file",
+        partial(bytes, original.data),
+        file_name=original.name,
+        mime="application/octet-stream",
+        key="review_original",
     )
     if mid.button("Accept", type="primary", key="review_accept"):
         the_session.accept(chosen)
