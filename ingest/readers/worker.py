@@ -28,7 +28,7 @@ import resource
 import signal
 import time
 from collections.abc import Callable
-from multiprocessing import forkserver
+from multiprocessing import forkserver, spawn
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
@@ -43,7 +43,40 @@ _PR_SET_PDEATHSIG = 1
 _CPU_GRACE_SECONDS = 5
 
 
+WORKER_NAME = "pocmap-reader"
+"""The name of every reader worker process (``multiprocessing.Process.name``)."""
+
+_MAIN_KEYS = ("init_main_from_path", "init_main_from_name")
+_OUT_OF_MEMORY = (-signal.SIGKILL, -signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS)
+"""How a worker ends when an allocation over its cap fails in C code, or the kernel kills it."""
+
+
+def _without_main(get_preparation_data: Callable[[str], dict]) -> Callable[[str], dict]:
+    """``multiprocessing.spawn.get_preparation_data``, leaving ``__main__`` out for readers.
+
+    A new process first re-imports the parent's ``__main__`` (its file, by path). Inside
+    Streamlit, ``__main__`` is the page being run: each reader worker would run the Upload
+    page again, in bare mode, and die with it (this failed every read under AppTest and
+    under ``streamlit run``). A reader needs nothing from ``__main__``, so its workers are
+    prepared without it; any other process is prepared as before.
+    """
+
+    def prepare(name: str) -> dict:
+        data = get_preparation_data(name)
+        if name.startswith(WORKER_NAME):
+            for key in _MAIN_KEYS:
+                data.pop(key, None)
+        return data
+
+    prepare.__wrapped__ = get_preparation_data  # type: ignore[attr-defined]
+    return prepare
+
+
 def _context() -> Any:
+    # popen_forkserver looks the function up on the module at each start, so the wrapper
+    # is seen there; installed once, and only for processes named WORKER_NAME.
+    if not hasattr(spawn.get_preparation_data, "__wrapped__"):
+        spawn.get_preparation_data = _without_main(spawn.get_preparation_data)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
     return context
@@ -173,6 +206,7 @@ def run(work: Callable[..., T], upload: Upload, args: tuple[Any, ...], limits: L
     ours, theirs = context.Pipe(duplex=True)
     with tempdir.private_dir() as directory:
         process = context.Process(
+            name=WORKER_NAME,
             target=_child,
             args=(
                 theirs,
@@ -197,8 +231,12 @@ def run(work: Callable[..., T], upload: Upload, args: tuple[Any, ...], limits: L
     if answer is None:
         if time.monotonic() >= deadline or process.exitcode == -signal.SIGXCPU:
             raise too_slow(upload.name, limits)
-        # Killed by the kernel or aborted (GDAL's C++ throws bad_alloc at the memory cap).
-        raise too_big(upload.name, limits)
+        if process.exitcode in _OUT_OF_MEMORY:
+            # Killed by the kernel or aborted (GDAL's C++ throws bad_alloc at the memory cap).
+            raise too_big(upload.name, limits)
+        raise RuntimeError(  # not the file's doing: a worker that failed to start or run
+            f"the reader of {upload.name} ended with exit code {process.exitcode} before answering"
+        )
     status, payload = answer
     if status == "ok":
         return payload
