@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from layers._schema import split_codes
-from layers.incidents import MOTIVATIONS
+from schema.fields import split_codes
+from schema.incidents import MOTIVATIONS
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from analysis.gaps import DEFAULT_WITHIN_KM, Gaps, protection_gaps
 from analysis.hotspots import HotSpots, Weight, cluster_of_incident, hot_spots
 from analysis.presence import CAPTION as LINKAGE_CAPTION
 from analysis.presence import field_office_linkage
-from layers.mission import MissionData
+from schema.mission import MissionData
 
 
 @dataclass(frozen=True)

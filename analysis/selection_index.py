@@ -19,8 +19,8 @@ import pandas as pd
 from analysis.cells import CellCounts, Shape, count_in_cells
 from analysis.filters import IncidentFilter, SelectionSummary
 from analysis.metric import WGS84
-from layers._schema import split_codes
-from layers.incidents import MOTIVATIONS, VICTIM_GROUPS
+from schema.fields import split_codes
+from schema.incidents import MOTIVATIONS, VICTIM_GROUPS
 
 # Columns filtered by "one of these values"; field office and admin names are free text.
 _CODED = ("motivation", "perpetrator_type", "incident_type", "field_office", "admin1", "admin2")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.case import CAP_HIT, PRODUCT, Context, best_of, case
-from layers.mission import FILES, SAMPLE_DIR
+from schema.mission import FILES, SAMPLE_DIR
 
 OFFICE = "Bench"
 RERUNS = 9
@@ -120,8 +120,8 @@ def _accounting(result: Any, size: int) -> dict[str, Any]:
 def _incidents_and_area(context: Context) -> tuple[Any, Any]:
     import geopandas as gpd
 
-    from layers import admin_boundaries
-    from layers.mission import incidents_from_csv
+    from schema import admin_boundaries
+    from schema.mission import incidents_from_csv
 
     incidents = incidents_from_csv(context.csv)
     area = admin_boundaries.validate(
@@ -201,7 +201,7 @@ def _map_for_selection(data: Any, context: Context) -> dict[str, Any]:
     "HTML the joint map sends to the browser for the whole selection, raw and gzipped",
 )
 def map_payload(context: Context) -> dict[str, Any]:
-    from layers.mission import load_folder
+    from schema.mission import load_folder
 
     start = time.perf_counter()
     data = load_folder(context.folder, "benchmark data (synthetic)")

@@ -32,7 +32,7 @@ from layers._raw import Raw
 from layers.assets import _LOCAL_CSS, _LOCAL_JS, VENDOR_DIR
 from layers.incident_cells import build as incident_cells_layer
 from layers.joint_map import build_joint_map
-from layers.mission import _plain
+from schema.mission import plain
 
 FORMATS = ("gpkg", "geojson", "csv", "html")
 COORDINATE_DECIMALS = 5
@@ -115,7 +115,7 @@ def write_gpkg(layers: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
 def to_geojson(prepared: Prepared) -> bytes:
     """The incidents (points or cells) as a GeoJSON FeatureCollection in WGS84."""
     _, incidents = _incident_layer(prepared)
-    return _plain(incidents).to_json(drop_id=True, ensure_ascii=False).encode("utf-8")
+    return plain(incidents).to_json(drop_id=True, ensure_ascii=False).encode("utf-8")
 
 
 def to_csv(prepared: Prepared) -> bytes:
@@ -126,7 +126,7 @@ def to_csv(prepared: Prepared) -> bytes:
     where = incidents.geometry
     if prepared.cells is not None:  # a centroid is measured in metres, not degrees
         where = where.to_crs(prepared.crs).centroid.to_crs(WGS84)
-    table = _plain(pd.DataFrame(incidents.drop(columns=incidents.geometry.name)))
+    table = plain(pd.DataFrame(incidents.drop(columns=incidents.geometry.name)))
     table["longitude"] = where.x.round(COORDINATE_DECIMALS).to_numpy()
     table["latitude"] = where.y.round(COORDINATE_DECIMALS).to_numpy()
     return table_csv(table)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.filters import IncidentFilter, filter_incidents
 from briefing.selection import Prepared
-from layers.incidents import (
+from schema.incidents import (
     INCIDENT_TYPE_LABELS,
     MOTIVATION_LABELS,
     PERPETRATOR_LABELS,

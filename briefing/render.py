@@ -31,7 +31,7 @@ from briefing.figures import (
 )
 from briefing.selection import Prepared, prepare
 from layers.joint_map import TileServer
-from layers.mission import MissionData
+from schema.mission import MissionData
 
 DEFAULT_TITLE = "Protection of civilians and political processes"
 MARKING_COLOUR = "#B2182B"

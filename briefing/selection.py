@@ -25,7 +25,7 @@ from briefing.disclosure import (
     coarsened_points,
     incident_cells,
 )
-from layers.mission import MissionData
+from schema.mission import MissionData
 
 SHAREABLE_SHOWN = 0.8
 """With no width asked for, shareable cells widen until they show this share of the

@@ -17,8 +17,8 @@ from analysis.filters import IncidentFilter, filter_incidents
 from analysis.hotspots import hot_spots, hot_spots_of
 from analysis.joint import Options, analyse
 from analysis.metric import WGS84, mission_crs
-from layers.incidents import INCIDENT_TYPES, MOTIVATIONS, PERPETRATOR_TYPES, VICTIM_GROUPS
-from layers.mission import SAMPLE_DIR, SAMPLE_LABEL, MissionData, from_layers, load_folder
+from schema.incidents import INCIDENT_TYPES, MOTIVATIONS, PERPETRATOR_TYPES, VICTIM_GROUPS
+from schema.mission import SAMPLE_DIR, SAMPLE_LABEL, MissionData, from_layers, load_folder
 
 OK, NOTHING, USAGE = 0, 1, 2
 

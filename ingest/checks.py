@@ -22,14 +22,8 @@ from shapely.geometry.base import BaseGeometry
 from ingest import columns, schema_guard, values
 from ingest.duplicates import near_duplicates
 from ingest.ids import id_keys
-from ingest.layer_specs import LAYER_SPECS, id_field
-from layers._schema import (
-    WGS84,
-    Field,
-    LayerSpec,
-    empty_frame,
-    split_codes,
-)
+from schema.catalogue import LAYER_SPECS, id_field
+from schema.fields import WGS84, Field, LayerSpec, empty_frame, split_codes
 
 ACCEPTED = "accepted"
 WARNING = "accepted_with_warning"

@@ -18,7 +18,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ingest import columns, values
-from layers._schema import WGS84, LayerSpec
+from schema.fields import WGS84, LayerSpec
 
 if TYPE_CHECKING:
     from ingest.checks import CheckContext, _Findings

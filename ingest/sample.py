@@ -6,7 +6,7 @@ from typing import Any
 
 from ingest.pipeline import ImportOptions, commit_import, preview_import
 from ingest.source import Upload
-from layers.mission import FILES, SAMPLE_DIR
+from schema.mission import FILES, SAMPLE_DIR
 
 SAMPLE_OFFICE = "Carana sample (synthetic)"
 SAMPLE_UPLOADER = "pocmap sample loader"

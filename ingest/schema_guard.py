@@ -1,6 +1,6 @@
 """The layer's schema as the last guard over the rows about to be accepted.
 
-``layers._schema.validate`` (pandera, then a shape check per row) takes about 8 s for a
+``schema.fields.validate`` (pandera, then a shape check per row) takes about 8 s for a
 million incidents, and by the time it runs here the rows have been read and checked
 already, so it seldom finds anything. :func:`validated` therefore finds, in a few
 vectorised passes, every row the schema *could* object to (a superset) and runs the
@@ -20,8 +20,8 @@ import pandas as pd
 import shapely
 
 from ingest import columns
-from ingest.layer_specs import id_field
-from layers._schema import (
+from schema.catalogue import id_field
+from schema.fields import (
     GEOMETRY_TYPE_NAMES,
     WGS84,
     LayerSpec,
@@ -29,7 +29,7 @@ from layers._schema import (
     Problem,
     split_codes,
 )
-from layers._schema import validate as validate_layer
+from schema.fields import validate as validate_layer
 
 _EXTENSION_DTYPES = {"count": "Int64", "number": "Float64", "flag": "boolean"}
 _TEXT_KINDS = ("text", "code", "codes")

@@ -10,25 +10,6 @@ from folium.template import Template
 
 from layers._geojson import features
 from layers._html import script_json
-from layers._schema import Field, LayerSpec
-from layers._schema import validate as _validate
-
-FEATURE_KINDS = ("land", "capital", "town", "road", "mining_road", "river")
-
-SPEC = LayerSpec(
-    name="basemap",
-    fields=(
-        Field("name", "text"),
-        Field("kind", "code", required=True, codes=FEATURE_KINDS),
-    ),
-    geometry_types=("Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"),
-)
-
-
-def validate(frame: pd.DataFrame, *, source: str = "") -> pd.DataFrame:
-    """Check basemap features against :data:`SPEC`."""
-    return _validate(frame, SPEC, source=source)
-
 
 SEA_COLOUR = "#D6E6F0"
 LAND_COLOUR = "#F4F1E8"

@@ -23,7 +23,7 @@ from layers import (
 )
 from layers._html import escape
 from layers.assets import use_local_assets
-from layers.mission import MissionData
+from schema.mission import MissionData
 
 OFFLINE = "offline"
 OPENSTREETMAP = "openstreetmap"

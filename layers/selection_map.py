@@ -16,7 +16,7 @@ import geopandas as gpd
 from analysis.filters import IncidentFilter, SelectionSummary, filter_by_office
 from analysis.selection_index import CellIndex, IncidentIndex, index_cells, index_incidents
 from layers.joint_map import CELLS, POINTS, build_joint_map, incident_view
-from layers.mission import MissionData
+from schema.mission import MissionData
 
 
 @dataclass(frozen=True)

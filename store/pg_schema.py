@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ingest.layer_specs import LAYER_SPECS
+from schema.catalogue import LAYER_SPECS
 from store.base import EDITABLE, StoreError
 from store.schema import (
     GEOMETRY_COLUMN,

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ingest.layer_specs import LAYER_SPECS, id_field
-from layers._schema import LayerSpec
+from schema.catalogue import LAYER_SPECS, id_field
+from schema.fields import LayerSpec
 from store.base import StoreError
 
 BUSY_TIMEOUT_S = 30.0

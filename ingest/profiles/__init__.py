@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ingest import columns
-from ingest.layer_specs import LAYER_SPECS
 from ingest.profiles import events, forms
 from ingest.profiles.matching import suggest_mapping as _suggest
 from ingest.profiles.matching import wanted_fields, word
 from ingest.profiles.vocabulary import apply_vocabulary
 from ingest.source import RawTable
+from schema.catalogue import LAYER_SPECS
 
 PROFILES = ("native", "acled", "ucdp", "kobo", "hxl", "custom")
 PROFILE_LABELS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ingest.profiles.vocabulary import word
 from ingest.source import RawTable
-from layers._schema import LayerSpec
+from schema.fields import LayerSpec
 
 COORDINATES = ("latitude", "longitude")
 

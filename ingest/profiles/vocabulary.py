@@ -14,8 +14,8 @@ import pandas as pd
 
 from ingest import columns
 from ingest.values import is_missing, plain
-from layers import incidents as incidents_layer
-from layers._schema import LIST_SEPARATOR, LayerSpec
+from schema import incidents as incidents_layer
+from schema.fields import LIST_SEPARATOR, LayerSpec
 
 _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     # field -> code -> words (already in plain form: lower case, no accents)

@@ -29,7 +29,7 @@ from analysis.filters import (
     months,
     summarise,
 )
-from layers.incidents import MOTIVATIONS
+from schema.incidents import MOTIVATIONS
 from tests.tiny_mission import tiny_mission
 
 ALL = [f"T-{i}" for i in range(1, 9)]

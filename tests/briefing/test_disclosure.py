@@ -18,7 +18,7 @@ from briefing.disclosure import (
 )
 from briefing.figures import key_figures, sources_text
 from briefing.selection import prepare
-from layers.mission import load_sample
+from schema.mission import load_sample
 from tests.briefing.clustered import clumped
 
 # Seven incidents in one spot, three in another far away, four in a third.

@@ -34,7 +34,7 @@ from briefing.exports import (
 )
 from briefing.selection import prepare
 from layers.assets import VENDOR_DIR
-from layers.mission import SAMPLE_DIR, load_sample
+from schema.mission import SAMPLE_DIR, load_sample
 from tests.briefing.clustered import NARRATIVE, clumped
 from tests.tiny_mission import XSS, tiny_mission
 

@@ -25,7 +25,7 @@ from analysis.filters import IncidentFilter
 from briefing.fit import fit_list, shorten, width, wrap
 from briefing.render import MARKING_COLOUR, PNG_DPI, BriefingOptions, make_briefing, page
 from briefing.selection import prepare
-from layers.mission import load_sample
+from schema.mission import load_sample
 from store.base import Batch
 
 WHEN = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)

@@ -16,8 +16,8 @@ import shapely
 from ingest.duplicates import NEAR_DUPLICATE_METRES, haversine
 from ingest.geometry import _area, _point
 from ingest.ids import id_key
-from ingest.layer_specs import id_field
-from layers._schema import WGS84
+from schema.catalogue import id_field
+from schema.fields import WGS84
 
 
 def points_from_coordinates(frame, spec, context, findings, coordinates=None) -> gpd.GeoSeries:
@@ -127,7 +127,7 @@ def check_rows_on_one_core(mapped, context):
     """``ingest.checks.check_rows`` as it was before it used the second core: every step
     one after another, all writing to one set of findings."""
     from ingest import checks
-    from ingest.layer_specs import LAYER_SPECS
+    from schema.catalogue import LAYER_SPECS
 
     layer = mapped.layer
     spec = LAYER_SPECS[layer]

@@ -22,12 +22,12 @@ from shapely.geometry import Point, box
 
 from ingest import checks, columns, duplicates, geometry, profiles, records, schema_guard, values
 from ingest.checks import CheckContext, _Findings, _read_column, check_rows
-from ingest.layer_specs import LAYER_SPECS
 from ingest.profiles.vocabulary import apply_vocabulary
 from ingest.readers import read
 from ingest.source import Upload
-from layers._schema import LayerValidationError
-from layers._schema import validate as validate_layer
+from schema.catalogue import LAYER_SPECS
+from schema.fields import LayerValidationError
+from schema.fields import validate as validate_layer
 from tests.ingest import reference
 
 FAST = settings(

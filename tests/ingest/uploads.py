@@ -18,7 +18,7 @@ import geopandas as gpd
 from openpyxl import Workbook
 from shapely.geometry import LineString, Point, box
 
-from layers.mission import SAMPLE_DIR
+from schema.mission import SAMPLE_DIR
 
 # Points inside Carana (lon, lat), from the sample's own incidents.
 INSIDE = [

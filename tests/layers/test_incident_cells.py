@@ -19,7 +19,7 @@ from layers.joint_map import (
     build_joint_map,
     incident_view,
 )
-from layers.mission import load_sample
+from schema.mission import load_sample
 from tests.tiny_mission import XSS, tiny_mission
 
 
