@@ -34,7 +34,7 @@ _GZIP_LEVEL = 6
 def boundaries_store(path: Path) -> Any:
     """A throwaway store holding the sample's admin boundaries (the mission area)."""
     from ingest.pipeline import ImportOptions, commit_import, preview_import
-    from ingest.source import Upload
+    from schema.upload import Upload
     from store import open_store
 
     store = open_store(path)
@@ -56,7 +56,7 @@ def csv_load_validate(context: Context) -> dict[str, Any]:
     from pyarrow import csv
 
     from ingest.pipeline import ImportOptions, preview_import
-    from ingest.source import Upload
+    from schema.upload import Upload
 
     store = boundaries_store(context.tmp / "bench.gpkg")
     data = context.csv.read_bytes()
@@ -166,8 +166,8 @@ def _map_for_selection(data: Any, context: Context) -> dict[str, Any]:
     import importlib
     import inspect
 
-    from analysis.filters import IncidentFilter
     from layers import joint_map
+    from schema.filters import IncidentFilter
 
     for name in ("layers.selection_map", "layers.joint_map"):
         try:

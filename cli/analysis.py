@@ -13,10 +13,11 @@ from shapely import box
 
 from analysis.cells import SHAPES, count_totals, default_width_m
 from analysis.emerging import STEPS
-from analysis.filters import IncidentFilter, filter_incidents
+from analysis.filters import filter_incidents
 from analysis.hotspots import hot_spots, hot_spots_of
 from analysis.joint import Options, analyse
 from analysis.metric import WGS84, mission_crs
+from schema.filters import IncidentFilter
 from schema.incidents import INCIDENT_TYPES, MOTIVATIONS, PERPETRATOR_TYPES, VICTIM_GROUPS
 from schema.mission import SAMPLE_DIR, SAMPLE_LABEL, MissionData, from_layers, load_folder
 

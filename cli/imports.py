@@ -13,9 +13,9 @@ from ingest.pipeline import ImportOptions, commit_import, preview_import, reproc
 from ingest.profiles import PROFILES
 from ingest.report import report_csv, report_xlsx
 from ingest.sample import load_sample_into
-from ingest.source import IngestError, Upload
 from ingest.values import DATE_ORDERS
 from schema.catalogue import LAYER_SPECS
+from schema.upload import IngestError, Upload
 from store import open_store
 
 OK, REFUSED, USAGE = 0, 1, 2

@@ -21,9 +21,10 @@ from shapely.geometry.base import BaseGeometry
 
 from ingest import columns, schema_guard, values
 from ingest.duplicates import near_duplicates
-from ingest.ids import id_keys
 from schema.catalogue import LAYER_SPECS, id_field
 from schema.fields import WGS84, Field, LayerSpec, empty_frame, split_codes
+from schema.ids import id_keys
+from schema.text import is_text
 
 ACCEPTED = "accepted"
 WARNING = "accepted_with_warning"
@@ -48,7 +49,7 @@ class CheckContext:
         the inside-the-mission-area and swapped-coordinates checks.
     date_order : how the office writes ``03/04/2024`` (``values.DATE_ORDERS``).
     today : dates after it are refused as future dates.
-    existing_ids : which of the given ids (compared by ``ingest.ids.id_key``) are already
+    existing_ids : which of the given ids (compared by ``schema.ids.id_key``) are already
         in the store -> the batch holding each, ``None`` for a batch the caller may not
         see (the id is refused without naming it).
     stored_incidents : incidents already stored (date, incident_type, geometry),
@@ -380,7 +381,7 @@ def _with_defaults(
 def _read_column(
     column: pd.Series, spec_field: Field, context: CheckContext, findings: _Findings
 ) -> pd.Series:
-    if columns.is_text(column):
+    if is_text(column):
         return _read_text_column(column, spec_field, context, findings)
     out: list[Any] = []
     kind = spec_field.kind
@@ -505,7 +506,7 @@ def _check_ids(
     typed: pd.DataFrame, spec: LayerSpec, context: CheckContext, findings: _Findings
 ) -> None:
     """Reject each id that repeats one of the file (all but its first row) or is already
-    in the store, comparing ids by :func:`ingest.ids.id_key` (stored as sent)."""
+    in the store, comparing ids by :func:`schema.ids.id_key` (stored as sent)."""
     key = id_field(spec)
     if key is None or key.name not in typed:
         return

@@ -19,8 +19,8 @@ from ingest.checks import CheckContext, CheckResult, check_rows
 from ingest.memory import release_free_memory
 from ingest.records import with_source_records
 from ingest.report import ReportHeader
-from ingest.source import IngestError, Limits, RawTable, Upload
 from schema.catalogue import LAYER_SPECS, id_field
+from schema.upload import IngestError, Limits, RawTable, Upload
 from store import DuplicateIds, NewBatch
 
 _MAX_COMMIT_ATTEMPTS = 3

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from ingest.ids import id_keys
+from schema.ids import id_keys
 from store import audit_chain, frames, schema
 from store.base import (
     ACCEPTED,
@@ -87,7 +87,7 @@ def stored_ids(
 ) -> dict[str, int]:
     """Which ``ids`` are in active batches of ``layer``: ``{id as given: batch_id}``.
 
-    Ids are compared by :func:`ingest.ids.id_key` (NFC, trimmed, case folded), in Python:
+    Ids are compared by :func:`schema.ids.id_key` (NFC, trimmed, case folded), in Python:
     SQL's ``lower()`` is not Unicode case folding and SQLite has no NFC. So every id of the
     layer's active batches is read once (nothing else when there are none).
     """

@@ -17,7 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ingest.source import Upload
+from schema.upload import Upload
 from store import audit_chain, frames, schema, sql
 from store.base import (
     ACCEPTED,
@@ -154,7 +154,7 @@ class SqlStore:
 
     def existing_ids(self, layer: str, ids: Iterable[str]) -> dict[str, int]:
         """Which of ``ids`` are in active batches of ``layer``: ``{id: batch_id}``, ids
-        compared by :func:`ingest.ids.id_key` (case, surrounding spaces, Unicode form).
+        compared by :func:`schema.ids.id_key` (case, surrounding spaces, Unicode form).
 
         Always empty for a layer without an id column (basemap).
         """

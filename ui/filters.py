@@ -7,8 +7,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analysis.filters import IncidentFilter, month_bounds, months
+from analysis.filters import month_bounds, months
 from analysis.selection_index import IncidentIndex
+from schema.filters import IncidentFilter
 from schema.incidents import (
     INCIDENT_TYPE_LABELS,
     INCIDENT_TYPES,

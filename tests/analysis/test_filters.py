@@ -21,7 +21,6 @@ import pandas as pd
 import pytest
 
 from analysis.filters import (
-    IncidentFilter,
     SelectionSummary,
     filter_by_office,
     filter_incidents,
@@ -29,6 +28,7 @@ from analysis.filters import (
     months,
     summarise,
 )
+from schema.filters import IncidentFilter
 from schema.incidents import MOTIVATIONS
 from tests.tiny_mission import tiny_mission
 

@@ -11,10 +11,10 @@ import pypdf
 import pytest
 from PIL import Image
 
-from analysis.filters import IncidentFilter
 from briefing.disclosure import Disclosure
 from briefing.figures import DEFAULT_MARKING
 from briefing.render import BriefingOptions, make_briefing
+from schema.filters import IncidentFilter
 from schema.incidents import MOTIVATION_LABELS
 from schema.local_agreements import STATUS_LABELS
 from schema.mission import load_sample

@@ -15,9 +15,9 @@ import shapely
 
 from ingest.duplicates import NEAR_DUPLICATE_METRES, haversine
 from ingest.geometry import _area, _point
-from ingest.ids import id_key
 from schema.catalogue import id_field
 from schema.fields import WGS84
+from schema.ids import id_key
 
 
 def points_from_coordinates(frame, spec, context, findings, coordinates=None) -> gpd.GeoSeries:

@@ -24,10 +24,11 @@ from ingest import checks, columns, duplicates, geometry, profiles, records, sch
 from ingest.checks import CheckContext, _Findings, _read_column, check_rows
 from ingest.profiles.vocabulary import apply_vocabulary
 from ingest.readers import read
-from ingest.source import Upload
 from schema.catalogue import LAYER_SPECS
 from schema.fields import LayerValidationError
 from schema.fields import validate as validate_layer
+from schema.text import PYTHON_SPACES
+from schema.upload import Upload
 from tests.ingest import reference
 
 FAST = settings(
@@ -36,7 +37,7 @@ FAST = settings(
 AREA = box(1.0, -4.0, 3.0, -2.0)
 TODAY = dt.date(2026, 11, 24)
 SPEC = LAYER_SPECS["incidents"]
-SPACES = list(columns.PYTHON_SPACES)
+SPACES = list(PYTHON_SPACES)
 
 DATES = [
     "2024-03-15", "15/03/2024", "03/04/2024", "3 mars 2024", "1er janvier 2025", "15-Mar-24",
@@ -70,7 +71,7 @@ def _lines(findings: _Findings) -> list[dict]:
 
 
 def test_python_spaces_are_what_str_strip_removes() -> None:
-    assert columns.PYTHON_SPACES == "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+    assert PYTHON_SPACES == "".join(c for c in map(chr, range(0x110000)) if c.isspace())
 
 
 @FAST

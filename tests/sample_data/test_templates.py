@@ -8,9 +8,9 @@ import pytest
 
 from ingest.pipeline import ImportOptions, commit_import, preview_import
 from ingest.sample import load_sample_into
-from ingest.source import Upload
 from sample_data import templates
 from schema.catalogue import LAYER_SPECS
+from schema.upload import Upload
 from store import open_store
 
 
