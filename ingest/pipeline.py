@@ -15,7 +15,8 @@ from typing import Any
 import geopandas as gpd
 
 from ingest import columns, profiles, readers
-from ingest.checks import CheckContext, CheckResult, check_rows
+from ingest.checks import CheckResult, check_rows
+from ingest.findings import CheckContext
 from ingest.memory import release_free_memory
 from ingest.records import with_source_records
 from ingest.report import ReportHeader

@@ -118,7 +118,7 @@ class SqlStore:
             if existing is not None:
                 raise DuplicateUpload(existing)
             sql.refuse_stored_ids(conn, batch.layer, id_column, ids)
-            imported_at = sql.utc_now()
+            imported_at = schema.utc_now()
             number = sql.insert_batch(conn, batch, imported_at, batch_id)
             sql.insert_rows(conn, batch.layer, number, names, records, self.geometry_mark)
             sql.insert_report(conn, number, report)
@@ -338,7 +338,7 @@ class SqlStore:
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (layer, name) DO UPDATE SET "
                 "office = excluded.office, mapping = excluded.mapping, "
                 "saved_at = excluded.saved_at, saved_by = excluded.saved_by",
-                (name.strip(), layer, office, json.dumps(mapping), sql.utc_now(), actor.name),
+                (name.strip(), layer, office, json.dumps(mapping), schema.utc_now(), actor.name),
             )
             sql.audit(conn, "save_mapping", actor, f"mapping {name.strip()}", {"layer": layer})
 
@@ -404,7 +404,7 @@ class SqlStore:
             changed = {c: ba for c, ba in changed.items() if ba[0] != ba[1]}
             if not changed:
                 raise ValueError(f"{key} {row_key}: nothing to change, the values are the same")
-            at = sql.utc_now()
+            at = schema.utc_now()
             sets = ", ".join(f"{quote(c)} = ?" for c in changed)
             conn.execute(
                 f"UPDATE {quote(layer)} SET {sets} WHERE fid = ?",

@@ -127,11 +127,12 @@ def check_rows_on_one_core(mapped, context):
     """``ingest.checks.check_rows`` as it was before it used the second core: every step
     one after another, all writing to one set of findings."""
     from ingest import checks
+    from ingest.findings import Findings
     from schema.catalogue import LAYER_SPECS
 
     layer = mapped.layer
     spec = LAYER_SPECS[layer]
-    findings = checks._Findings()
+    findings = Findings()
     notes: list[str] = []
     frame = checks._with_defaults(mapped.frame.copy(), spec, context, notes)
     typed = pd.DataFrame(index=frame.index)

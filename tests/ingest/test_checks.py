@@ -11,7 +11,8 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon, box
 
-from ingest.checks import ACCEPTED, REJECTED, WARNING, CheckContext, check_rows
+from ingest.checks import check_rows
+from ingest.findings import ACCEPTED, REJECTED, WARNING, CheckContext
 from ingest.records import with_source_records
 from schema.upload import RawTable
 

@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
 from ingest import checks, columns, duplicates, geometry, profiles, records, schema_guard, values
-from ingest.checks import CheckContext, _Findings, _read_column, check_rows
+from ingest.checks import _read_column, check_rows
+from ingest.findings import CheckContext, Findings
 from ingest.profiles.vocabulary import apply_vocabulary
 from ingest.readers import read
 from schema.catalogue import LAYER_SPECS
@@ -66,7 +67,7 @@ def _as_objects(column: pd.Series) -> pd.Series:
     return column.astype(object).where(column.notna(), None)
 
 
-def _lines(findings: _Findings) -> list[dict]:
+def _lines(findings: Findings) -> list[dict]:
     return findings.lines
 
 
@@ -145,7 +146,7 @@ def test_reading_a_column_once_per_value_gives_every_row_its_answer(
     spec_field = SPEC.field(name)
     column = _as_text(cells * 3)
     context = _context(date_order=date_order)
-    fast_findings, slow_findings = _Findings(), _Findings()
+    fast_findings, slow_findings = Findings(), Findings()
     fast = _read_column(column, spec_field, context, fast_findings)
     slow = _read_column(_as_objects(column), spec_field, context, slow_findings)
     assert _lines(fast_findings) == _lines(slow_findings)
@@ -172,7 +173,7 @@ def test_points_are_placed_and_refused_as_row_by_row(pairs, layer, with_area) ->
     )
     spec = LAYER_SPECS[layer]
     context = _context(mission_area=AREA if with_area else None)
-    fast_findings, slow_findings = _Findings(), _Findings()
+    fast_findings, slow_findings = Findings(), Findings()
     fast = geometry.points_from_coordinates(frame, spec, context, fast_findings)
     slow = reference.points_from_coordinates(frame.apply(_as_objects), spec, context, slow_findings)
     assert _lines(fast_findings) == _lines(slow_findings)
@@ -196,7 +197,7 @@ def test_ids_repeated_or_stored_are_found_as_row_by_row(ids, with_store) -> None
 
         return _context(existing_ids=existing if with_store else None)
 
-    fast_findings, slow_findings = _Findings(), _Findings()
+    fast_findings, slow_findings = Findings(), Findings()
     checks._check_ids(typed, SPEC, context("fast"), fast_findings)
     reference.check_ids(typed.apply(_as_objects), SPEC, context("slow"), slow_findings)
     assert _lines(fast_findings) == _lines(slow_findings)
@@ -238,7 +239,7 @@ def test_near_duplicates_are_the_pairs_the_merge_found(mine, theirs) -> None:
         crs="EPSG:4326",
     )
     context = _context(stored_incidents=_stored(theirs) if theirs else None)
-    fast_findings, slow_findings = _Findings(), _Findings()
+    fast_findings, slow_findings = Findings(), Findings()
     duplicates.near_duplicates(typed, shapes, context, fast_findings)
     reference.near_duplicates(typed.apply(_as_objects), shapes, context, slow_findings)
     assert sorted(_lines(fast_findings), key=lambda line: line["row"]) == sorted(
