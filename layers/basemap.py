@@ -9,7 +9,7 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from layers._geojson import features
-from layers._html import script_json
+from layers.escaping import script_json
 
 SEA_COLOUR = "#D6E6F0"
 LAND_COLOUR = "#F4F1E8"

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 from folium.plugins import HeatMap
 
-from layers._html import escape
 from layers._points import PointCluster
+from layers.escaping import escape
 from schema.fields import split_codes
 from schema.incidents import (
     CONFIDENCES,

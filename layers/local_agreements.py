@@ -5,8 +5,8 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
-from layers._html import Popup, Tooltip, escape, table
 from layers._symbols import icon, symbol_html
+from layers.escaping import Popup, Tooltip, escape, table
 from schema.fields import split_codes
 from schema.incidents import VICTIM_GROUP_LABELS
 from schema.local_agreements import (

@@ -6,8 +6,8 @@ import folium
 import geopandas as gpd
 
 from layers._geojson import features
-from layers._html import Popup, Tooltip, escape, table
 from layers._symbols import icon, symbol_html
+from layers.escaping import Popup, Tooltip, escape, table
 from schema.mission_presence import PRESENCE_LABELS
 
 UN_BLUE = "#1A6AAF"

@@ -6,8 +6,8 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from layers._html import Popup, Tooltip, escape, table
 from layers._symbols import icon, symbol_html
+from layers.escaping import Popup, Tooltip, escape, table
 from schema.political_processes import MILESTONE_LABELS, PROCESS_TYPE_LABELS
 
 LOCAL_PROCESS_COLOUR = "#1F4E9C"

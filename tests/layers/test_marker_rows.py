@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from layers._html import escape
+from layers.escaping import escape
 from layers.incidents import marker_rows
 from schema.fields import split_codes
 from schema.incidents import (
