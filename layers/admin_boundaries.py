@@ -1,4 +1,7 @@
-"""Administrative boundaries (admin1, admin2): joins, choropleths, the offline base."""
+"""Administrative boundaries (admin1, admin2): joins, choropleths, the offline base.
+
+Their style and folium builders; the fields, codes and labels are ``schema.admin_boundaries``.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The offline basemap: land, towns, roads and the river, drawn without any tile server."""
+"""The offline basemap: land, towns, roads and the river, drawn without any tile server.
+
+Their style and folium builders; the fields, codes and labels are ``schema.basemap``.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Incidents: POC threats and violence against civilians, each coded by motivation."""
+"""Incidents: POC threats and violence against civilians, each coded by motivation.
+
+Their style and folium builders; the fields, codes and labels are ``schema.incidents``.
+"""
 
 from __future__ import annotations
 

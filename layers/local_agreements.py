@@ -1,4 +1,7 @@
-"""Local agreements: farmer-herder deals, transhumance corridors, weapon-free zones, ..."""
+"""Local agreements: farmer-herder deals, transhumance corridors, weapon-free zones, ...
+
+Their style and folium builders; the fields, codes and labels are ``schema.local_agreements``.
+"""
 
 from __future__ import annotations
 

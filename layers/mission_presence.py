@@ -1,4 +1,7 @@
-"""Mission presence: field offices, their areas of responsibility, bases."""
+"""Mission presence: field offices, their areas of responsibility, bases.
+
+Their style and folium builders; the fields, codes and labels are ``schema.mission_presence``.
+"""
 
 from __future__ import annotations
 

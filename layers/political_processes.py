@@ -1,4 +1,7 @@
-"""Political processes: the national process as milestones, local processes as places."""
+"""Political processes: the national process as milestones, local processes as places.
+
+Their style and folium builders; the fields, codes and labels are ``schema.political_processes``.
+"""
 
 from __future__ import annotations
 
