@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ingest import columns, schema_guard, values
+from ingest import geometry as geometry_checks
 from ingest.duplicates import near_duplicates
 from ingest.findings import (
     ACCEPTED,
@@ -27,11 +28,10 @@ from ingest.findings import (
     CheckContext,
     Findings,
 )
-from ingest.geometry import geometry_from_source, points_from_coordinates
+from schema import arrow_strings
 from schema.catalogue import LAYER_SPECS, id_field
 from schema.fields import WGS84, Field, LayerSpec, empty_frame, split_codes
 from schema.ids import id_keys
-from schema.text import is_text
 
 
 @dataclass
@@ -259,7 +259,7 @@ def _with_defaults(
 def _read_column(
     column: pd.Series, spec_field: Field, context: CheckContext, findings: Findings
 ) -> pd.Series:
-    if is_text(column):
+    if arrow_strings.is_text(column):
         return _read_text_column(column, spec_field, context, findings)
     out: list[Any] = []
     kind = spec_field.kind
@@ -362,9 +362,13 @@ def _geometry(
     if not spec.geometry_types:
         return None
     if "geometry" in frame:
-        return geometry_from_source(frame["geometry"], spec, context, findings, notes)
+        return geometry_checks.geometry_from_source(
+            frame["geometry"], spec, context, findings, notes
+        )
     if "latitude" in frame or "longitude" in frame:
-        return points_from_coordinates(frame, spec, context, findings, on_coordinates)
+        return geometry_checks.points_from_coordinates(
+            frame, spec, context, findings, on_coordinates
+        )
     for row in frame.index:
         findings.error(
             row,

@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from ingest import columns
+from schema import arrow_strings
 from schema.catalogue import id_field
 from schema.fields import (
     GEOMETRY_TYPE_NAMES,
@@ -30,7 +31,6 @@ from schema.fields import (
     split_codes,
 )
 from schema.fields import validate as validate_layer
-from schema.text import is_text
 
 _EXTENSION_DTYPES = {"count": "Int64", "number": "Float64", "flag": "boolean"}
 _TEXT_KINDS = ("text", "code", "codes")
@@ -120,7 +120,7 @@ def _suspects(frame: pd.DataFrame, spec: LayerSpec, ids_distinct: bool) -> np.nd
 def _expected_dtype(column: pd.Series, kind: str) -> bool:
     """Whether ``column`` has a dtype the checks give for ``kind`` (so astype is safe)."""
     if kind in _TEXT_KINDS:
-        if is_text(column):
+        if arrow_strings.is_text(column):
             return True
         return column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) in (
             "string",

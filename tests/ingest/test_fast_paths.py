@@ -25,10 +25,10 @@ from ingest.checks import _read_column, check_rows
 from ingest.findings import CheckContext, Findings
 from ingest.profiles.vocabulary import apply_vocabulary
 from ingest.readers import read
+from schema import arrow_strings
 from schema.catalogue import LAYER_SPECS
 from schema.fields import LayerValidationError
 from schema.fields import validate as validate_layer
-from schema.text import PYTHON_SPACES
 from schema.upload import Upload
 from tests.ingest import reference
 
@@ -38,7 +38,7 @@ FAST = settings(
 AREA = box(1.0, -4.0, 3.0, -2.0)
 TODAY = dt.date(2026, 11, 24)
 SPEC = LAYER_SPECS["incidents"]
-SPACES = list(PYTHON_SPACES)
+SPACES = list(arrow_strings.PYTHON_SPACES)
 
 DATES = [
     "2024-03-15", "15/03/2024", "03/04/2024", "3 mars 2024", "1er janvier 2025", "15-Mar-24",
@@ -72,7 +72,9 @@ def _lines(findings: Findings) -> list[dict]:
 
 
 def test_python_spaces_are_what_str_strip_removes() -> None:
-    assert PYTHON_SPACES == "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+    assert arrow_strings.PYTHON_SPACES == "".join(
+        c for c in map(chr, range(0x110000)) if c.isspace()
+    )
 
 
 @FAST
@@ -358,7 +360,7 @@ class _Slow:
     monkeypatch: pytest.MonkeyPatch
 
     def __enter__(self):
-        self.monkeypatch.setattr(columns, "is_text", lambda column: False)
+        self.monkeypatch.setattr(arrow_strings, "is_text", lambda column: False)
         self.monkeypatch.setattr(schema_guard, "_suspects", lambda *args: None)
         self.monkeypatch.setattr(checks, "near_duplicates", reference.near_duplicates)
         self.monkeypatch.setattr(checks, "_check_ids", reference.check_ids)
