@@ -20,7 +20,7 @@ import pandas as pd
 
 from access.policy import Denied, allowed
 from access.roles import FIELD_OFFICE, Caller
-from ingest.source import Upload
+from schema.upload import Upload
 from store.base import ACCEPTED, UNDER_REVIEW, Batch, Store
 
 RESTRICTED = {"incidents": ("narrative", "perpetrator_name", "motivation_raw")}

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from layers._schema import split_codes
-from layers.incidents import CONFIDENCES, MOTIVATIONS, PERPETRATOR_TYPES, VICTIM_GROUPS
+from schema.fields import split_codes
+from schema.incidents import CONFIDENCES, MOTIVATIONS, PERPETRATOR_TYPES, VICTIM_GROUPS
 
 SECOND_MOTIVATION_SHARE = 0.25
 """A second motivation gets its lever too when it has at least this share of the assessed."""

@@ -4,28 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
 
-from layers._schema import split_codes
-from layers.incidents import MOTIVATIONS
-
-
-@dataclass(frozen=True)
-class IncidentFilter:
-    """What the analyst asked to see. An empty set means "no restriction"."""
-
-    start: dt.date | None = None
-    end: dt.date | None = None
-    motivations: frozenset[str] = field(default_factory=frozenset)
-    perpetrator_types: frozenset[str] = field(default_factory=frozenset)
-    incident_types: frozenset[str] = field(default_factory=frozenset)
-    victim_groups: frozenset[str] = field(default_factory=frozenset)
-    field_offices: frozenset[str] = field(default_factory=frozenset)
-    admin1: frozenset[str] = field(default_factory=frozenset)
-    admin2: frozenset[str] = field(default_factory=frozenset)
+from schema.fields import split_codes
+from schema.filters import IncidentFilter
+from schema.incidents import MOTIVATIONS
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,14 @@ from analysis.agreement_watch import AgreementWatch, agreement_watch
 from analysis.drivers import motivation_profile, profile_by_admin
 from analysis.emerging import EmergingHotSpots, emerging_hot_spots
 from analysis.escalation import Escalation, escalation
-from analysis.filters import IncidentFilter, filter_by_office, filter_incidents
+from analysis.filters import filter_by_office, filter_incidents
 from analysis.friction import Friction, state_forces_friction
 from analysis.gaps import DEFAULT_WITHIN_KM, Gaps, protection_gaps
 from analysis.hotspots import HotSpots, Weight, cluster_of_incident, hot_spots
 from analysis.presence import CAPTION as LINKAGE_CAPTION
 from analysis.presence import field_office_linkage
-from layers.mission import MissionData
+from schema.filters import IncidentFilter
+from schema.mission import MissionData
 
 
 @dataclass(frozen=True)

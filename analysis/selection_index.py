@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 
 from analysis.cells import CellCounts, Shape, count_in_cells
-from analysis.filters import IncidentFilter, SelectionSummary
+from analysis.filters import SelectionSummary
 from analysis.metric import WGS84
-from layers._schema import split_codes
-from layers.incidents import MOTIVATIONS, VICTIM_GROUPS
+from schema.fields import split_codes
+from schema.filters import IncidentFilter
+from schema.incidents import MOTIVATIONS, VICTIM_GROUPS
 
 # Columns filtered by "one of these values"; field office and admin names are free text.
 _CODED = ("motivation", "perpetrator_type", "incident_type", "field_office", "admin1", "admin2")

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from bench.case import BASELINE, CAP_HIT, PHYSICAL_LIMIT, Context, best_of, case
-from layers.mission import FILES
+from schema.mission import FILES
 
 MARKER_POPUP_FIELDS = ("incident_id", "date", "incident_type", "motivation", "fatalities")
 KNN_NEIGHBOURS = 8

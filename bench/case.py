@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from layers.mission import FILES
+from schema.mission import FILES
 
 PRODUCT = "product"
 BASELINE = "baseline"

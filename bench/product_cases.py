@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.case import CAP_HIT, PRODUCT, Context, best_of, case
-from layers.mission import FILES, SAMPLE_DIR
+from schema.mission import FILES, SAMPLE_DIR
 
 OFFICE = "Bench"
 RERUNS = 9
@@ -34,7 +34,7 @@ _GZIP_LEVEL = 6
 def boundaries_store(path: Path) -> Any:
     """A throwaway store holding the sample's admin boundaries (the mission area)."""
     from ingest.pipeline import ImportOptions, commit_import, preview_import
-    from ingest.source import Upload
+    from schema.upload import Upload
     from store import open_store
 
     store = open_store(path)
@@ -56,7 +56,7 @@ def csv_load_validate(context: Context) -> dict[str, Any]:
     from pyarrow import csv
 
     from ingest.pipeline import ImportOptions, preview_import
-    from ingest.source import Upload
+    from schema.upload import Upload
 
     store = boundaries_store(context.tmp / "bench.gpkg")
     data = context.csv.read_bytes()
@@ -120,8 +120,8 @@ def _accounting(result: Any, size: int) -> dict[str, Any]:
 def _incidents_and_area(context: Context) -> tuple[Any, Any]:
     import geopandas as gpd
 
-    from layers import admin_boundaries
-    from layers.mission import incidents_from_csv
+    from schema import admin_boundaries
+    from schema.mission import incidents_from_csv
 
     incidents = incidents_from_csv(context.csv)
     area = admin_boundaries.validate(
@@ -166,8 +166,8 @@ def _map_for_selection(data: Any, context: Context) -> dict[str, Any]:
     import importlib
     import inspect
 
-    from analysis.filters import IncidentFilter
     from layers import joint_map
+    from schema.filters import IncidentFilter
 
     for name in ("layers.selection_map", "layers.joint_map"):
         try:
@@ -201,7 +201,7 @@ def _map_for_selection(data: Any, context: Context) -> dict[str, Any]:
     "HTML the joint map sends to the browser for the whole selection, raw and gzipped",
 )
 def map_payload(context: Context) -> dict[str, Any]:
-    from layers.mission import load_folder
+    from schema.mission import load_folder
 
     start = time.perf_counter()
     data = load_folder(context.folder, "benchmark data (synthetic)")

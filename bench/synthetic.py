@@ -28,7 +28,7 @@ import pandas as pd
 import pyproj
 
 from analysis.metric import mission_crs
-from layers.incidents import (
+from schema.incidents import (
     CONFIDENCES,
     INCIDENT_TYPE_LABELS,
     INCIDENT_TYPES,
@@ -36,7 +36,7 @@ from layers.incidents import (
     MOTIVATIONS,
     PERPETRATOR_TYPES,
 )
-from layers.mission import FILES, SAMPLE_DIR
+from schema.mission import FILES, SAMPLE_DIR
 
 GENERATOR_VERSION = 2
 """Bump when the generator changes, so cached sets are made again."""

@@ -27,11 +27,13 @@ from briefing import fit
 from briefing.selection import Prepared
 from layers import basemap as basemap_layer
 from layers.admin_boundaries import ADMIN1_COLOUR, ADMIN2_COLOUR
-from layers.incidents import MOTIVATION_COLOURS, MOTIVATION_LABELS, MOTIVATIONS
+from layers.incidents import MOTIVATION_COLOURS
 from layers.joint_map import TileServer
-from layers.local_agreements import AGREEMENT_STATUSES, STATUS_COLOURS, STATUS_LABELS
+from layers.local_agreements import STATUS_COLOURS
 from layers.mission_presence import UN_BLUE
 from layers.political_processes import LOCAL_PROCESS_COLOUR, NATIONAL_PROCESS_COLOUR
+from schema.incidents import MOTIVATION_LABELS, MOTIVATIONS
+from schema.local_agreements import AGREEMENT_STATUSES, STATUS_LABELS
 
 HOT_SPOT_EDGE = "#111111"
 MARGIN = 0.04

@@ -31,7 +31,7 @@ from analysis.cells import SHAPES, Shape
 from analysis.hotspots import HotSpots
 from analysis.metric import WGS84, to_metric
 from analysis.selection_index import dominant_motivations
-from layers.incidents import MOTIVATIONS, SPEC
+from schema.incidents import MOTIVATIONS, SPEC
 
 Level = Literal["points", "cells", "shareable"]
 LEVELS: tuple[Level, ...] = ("points", "cells", "shareable")

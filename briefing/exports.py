@@ -27,12 +27,12 @@ from briefing.disclosure import without_withheld
 from briefing.figures import default_marking, filters_text, period_text
 from briefing.selection import Prepared
 from layers import incident_cells
-from layers._html import escape
-from layers._raw import Raw
-from layers.assets import _LOCAL_CSS, _LOCAL_JS, VENDOR_DIR
+from layers.assets import LOCAL_CSS, LOCAL_JS, VENDOR_DIR
+from layers.escaping import escape
 from layers.incident_cells import build as incident_cells_layer
 from layers.joint_map import build_joint_map
-from layers.mission import _plain
+from layers.render_once import Raw, install_render_once
+from schema.mission import plain
 
 FORMATS = ("gpkg", "geojson", "csv", "html")
 COORDINATE_DECIMALS = 5
@@ -47,7 +47,7 @@ _INLINE_BASE = "pocmap-inline:"
 _SCRIPT_LINK = re.compile(f'<script src="{re.escape(_INLINE_BASE)}/([^"]+)"></script>')
 _STYLESHEET_LINK = re.compile(f'<link rel="stylesheet" href="{re.escape(_INLINE_BASE)}/([^"]+)"/>')
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)(?!data:|#)([^)'"]+)\1\s*\)""")
-_VENDOR_FILES = frozenset(_LOCAL_JS.values()) | frozenset(_LOCAL_CSS.values())
+_VENDOR_FILES = frozenset(LOCAL_JS.values()) | frozenset(LOCAL_CSS.values())
 
 
 def export_layers(prepared: Prepared) -> dict[str, pd.DataFrame]:
@@ -115,7 +115,7 @@ def write_gpkg(layers: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
 def to_geojson(prepared: Prepared) -> bytes:
     """The incidents (points or cells) as a GeoJSON FeatureCollection in WGS84."""
     _, incidents = _incident_layer(prepared)
-    return _plain(incidents).to_json(drop_id=True, ensure_ascii=False).encode("utf-8")
+    return plain(incidents).to_json(drop_id=True, ensure_ascii=False).encode("utf-8")
 
 
 def to_csv(prepared: Prepared) -> bytes:
@@ -126,7 +126,7 @@ def to_csv(prepared: Prepared) -> bytes:
     where = incidents.geometry
     if prepared.cells is not None:  # a centroid is measured in metres, not degrees
         where = where.to_crs(prepared.crs).centroid.to_crs(WGS84)
-    table = _plain(pd.DataFrame(incidents.drop(columns=incidents.geometry.name)))
+    table = plain(pd.DataFrame(incidents.drop(columns=incidents.geometry.name)))
     table["longitude"] = where.x.round(COORDINATE_DECIMALS).to_numpy()
     table["latitude"] = where.y.round(COORDINATE_DECIMALS).to_numpy()
     return table_csv(table)
@@ -140,6 +140,7 @@ def to_html(prepared: Prepared) -> str:
     ``points``, without ids) or an :func:`incident_cells_layer`. OpenStreetMap stays
     in the layer control, fetched only if someone chooses it.
     """
+    install_render_once()  # each text rendered once, never read as a template
     data = prepared.data
     if prepared.points is None:
         shown = data.incidents.iloc[:0]

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.filters import IncidentFilter, filter_incidents
+from analysis.filters import filter_incidents
 from briefing.selection import Prepared
-from layers.incidents import (
+from schema.filters import IncidentFilter
+from schema.incidents import (
     INCIDENT_TYPE_LABELS,
     MOTIVATION_LABELS,
     PERPETRATOR_LABELS,

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 import matplotlib
 from matplotlib.figure import Figure
 
-from analysis.filters import IncidentFilter
 from analysis.joint import Options
 from briefing import fit
 from briefing.cartography import LegendEntry, draw_map
@@ -31,7 +30,8 @@ from briefing.figures import (
 )
 from briefing.selection import Prepared, prepare
 from layers.joint_map import TileServer
-from layers.mission import MissionData
+from schema.filters import IncidentFilter
+from schema.mission import MissionData
 
 DEFAULT_TITLE = "Protection of civilians and political processes"
 MARKING_COLOUR = "#B2182B"

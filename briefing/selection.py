@@ -14,7 +14,7 @@ import geopandas as gpd
 import pyproj
 
 from analysis.cells import count_in_cells, default_width_m
-from analysis.filters import IncidentFilter, filter_by_office, filter_incidents
+from analysis.filters import filter_by_office, filter_incidents
 from analysis.hotspots import HotSpots, hot_spots
 from analysis.joint import JointAnalysis, Options, analyse
 from analysis.metric import to_metric
@@ -25,7 +25,8 @@ from briefing.disclosure import (
     coarsened_points,
     incident_cells,
 )
-from layers.mission import MissionData
+from schema.filters import IncidentFilter
+from schema.mission import MissionData
 
 SHAREABLE_SHOWN = 0.8
 """With no width asked for, shareable cells widen until they show this share of the

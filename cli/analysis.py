@@ -13,12 +13,13 @@ from shapely import box
 
 from analysis.cells import SHAPES, count_totals, default_width_m
 from analysis.emerging import STEPS
-from analysis.filters import IncidentFilter, filter_incidents
+from analysis.filters import filter_incidents
 from analysis.hotspots import hot_spots, hot_spots_of
 from analysis.joint import Options, analyse
 from analysis.metric import WGS84, mission_crs
-from layers.incidents import INCIDENT_TYPES, MOTIVATIONS, PERPETRATOR_TYPES, VICTIM_GROUPS
-from layers.mission import SAMPLE_DIR, SAMPLE_LABEL, MissionData, from_layers, load_folder
+from schema.filters import IncidentFilter
+from schema.incidents import INCIDENT_TYPES, MOTIVATIONS, PERPETRATOR_TYPES, VICTIM_GROUPS
+from schema.mission import SAMPLE_DIR, SAMPLE_LABEL, MissionData, from_layers, load_folder
 
 OK, NOTHING, USAGE = 0, 1, 2
 
@@ -32,7 +33,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "correction, and write every cell (z-score, p-value, confidence bin, cluster) as "
         "GeoJSON in WGS84.",
     )
-    _add_filters(spots)
+    add_filters(spots)
     _add_grid(spots)
     spots.add_argument("--out", required=True, help="the GeoJSON file to write")
     spots.set_defaults(run=run_hotspots)
@@ -44,7 +45,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "agreement watch, escalation around milestones, state-forces friction and field "
         "office linkage, as a summary or as JSON.",
     )
-    _add_filters(whole)
+    add_filters(whole)
     _add_grid(whole)
     whole.add_argument("--step", default="Q", choices=tuple(STEPS), help="time slice")
     whole.add_argument("--gap-km", type=float, default=25.0, help="protection-gap distance")
@@ -70,7 +71,9 @@ def _names(text: str) -> list[str]:
     return [v.strip() for v in text.split(",") if v.strip()]
 
 
-def _add_filters(command: argparse.ArgumentParser) -> None:
+def add_filters(command: argparse.ArgumentParser) -> None:
+    """The data and filter options every analysing command takes (``--from``, ``--office``,
+    ...); :func:`selection_of` reads them back."""
     where = command.add_argument_group("which data")
     where.add_argument("--data", help="a folder of layer files instead of the store")
     chosen = command.add_argument_group("filters (a comma-separated list keeps any of them)")
@@ -95,7 +98,8 @@ def _add_grid(command: argparse.ArgumentParser) -> None:
     grid.add_argument("--no-fdr", action="store_true", help="no false-discovery-rate correction")
 
 
-def _selection(args: argparse.Namespace) -> IncidentFilter:
+def selection_of(args: argparse.Namespace) -> IncidentFilter:
+    """The filter value the options of :func:`add_filters` ask for."""
     return IncidentFilter(
         start=args.start,
         end=args.end,
@@ -138,7 +142,7 @@ def _data(args: argparse.Namespace) -> MissionData | None:
     return from_layers(store.layer, "Mission store")
 
 
-def _checked(args: argparse.Namespace, command: str) -> MissionData | int:
+def checked(args: argparse.Namespace, command: str) -> MissionData | int:
     """The data to analyse, or the exit code when there is none or the dates are crossed."""
     if args.start and args.end and args.end < args.start:
         print(f"pocmap {command}: --to {args.end} is before --from {args.start}", file=sys.stderr)
@@ -157,10 +161,10 @@ def run_hotspots(args: argparse.Namespace) -> int:
         counts, n = counted
         spots = hot_spots_of(counts, weight=options.weight, fdr=options.fdr)
     else:
-        data = _checked(args, "hotspots")
+        data = checked(args, "hotspots")
         if isinstance(data, int):
             return data
-        chosen = filter_incidents(data.incidents, _selection(args))
+        chosen = filter_incidents(data.incidents, selection_of(args))
         n = len(chosen)
         spots = hot_spots(
             chosen,
@@ -194,7 +198,7 @@ def _counted_in_sql(args: argparse.Namespace, shape: str, width_m: float | None)
     area = session.layer("admin_boundaries")
     if not len(area):
         return None
-    selection = _selection(args)
+    selection = selection_of(args)
     extent, n = session.incident_extent(selection)
     frames = [area] if extent is None else [area, gpd.GeoSeries([box(*extent)], crs=WGS84)]
     crs = mission_crs(*frames)
@@ -213,10 +217,10 @@ def _width(area: gpd.GeoDataFrame, crs) -> float:
 
 
 def run_analyse(args: argparse.Namespace) -> int:
-    data = _checked(args, "analyse")
+    data = checked(args, "analyse")
     if isinstance(data, int):
         return data
-    result = analyse(data, _selection(args), _options(args))
+    result = analyse(data, selection_of(args), _options(args))
     if args.json:
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=1)
         print()

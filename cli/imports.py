@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from cli.session import cli_session
-from ingest.layer_specs import LAYER_SPECS
 from ingest.pipeline import ImportOptions, commit_import, preview_import, reprocess
 from ingest.profiles import PROFILES
 from ingest.report import report_csv, report_xlsx
 from ingest.sample import load_sample_into
-from ingest.source import IngestError, Upload
 from ingest.values import DATE_ORDERS
+from schema.catalogue import LAYER_SPECS
+from schema.upload import IngestError, Upload
 from store import open_store
 
 OK, REFUSED, USAGE = 0, 1, 2

@@ -20,7 +20,7 @@ from briefing.figures import default_marking
 from briefing.render import DEFAULT_TITLE, BriefingOptions, render
 from briefing.render import FORMATS as BRIEFING_FORMATS
 from briefing.selection import Prepared, prepare
-from cli.analysis import OK, USAGE, _add_filters, _checked, _selection
+from cli.analysis import OK, USAGE, add_filters, checked, selection_of
 from layers.joint_map import tile_server_from_env
 
 _FLAGS = {
@@ -60,7 +60,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="draw tiles from POCMAP_TILE_URL under the map if the server answers",
     )
-    _add_filters(brief)
+    add_filters(brief)
     add_disclosure_arguments(brief)
     brief.set_defaults(run=run_briefing)
 
@@ -74,7 +74,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     command.add_argument("--format", required=True, choices=FORMATS, help="the file's format")
     command.add_argument("--out", required=True, help="the file to write (replaced if it exists)")
-    _add_filters(command)
+    add_filters(command)
     add_disclosure_arguments(command)
     command.set_defaults(run=run_export)
 
@@ -147,7 +147,7 @@ def run_briefing(args: argparse.Namespace) -> int:
         )
     if not _folder_exists(out, "briefing"):
         return USAGE
-    data = _checked(args, "briefing")
+    data = checked(args, "briefing")
     if isinstance(data, int):
         return data
     options = BriefingOptions(
@@ -156,7 +156,7 @@ def run_briefing(args: argparse.Namespace) -> int:
         disclosure=disclosure,
         tiles=tiles,
     )
-    prepared = prepare(data, _selection(args), disclosure)
+    prepared = prepare(data, selection_of(args), disclosure)
     out.write_bytes(
         render(
             prepared,
@@ -197,10 +197,10 @@ def run_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if not _folder_exists(out, "export"):
         return USAGE
-    data = _checked(args, "export")
+    data = checked(args, "export")
     if isinstance(data, int):
         return data
-    prepared = prepare(data, _selection(args), disclosure)
+    prepared = prepare(data, selection_of(args), disclosure)
     export(prepared, args.format, out)
     _record(args, "export", args.format, out, disclosure.level)
     print(summary(prepared, args.format, out))

@@ -12,7 +12,7 @@ from access.roles import ADMIN, Caller
 from access.session import Session
 from analysis.joint import table_csv
 from cli.session import DEFAULT_NAME, cli_session
-from layers.incidents import CONFIDENCES, MOTIVATIONS
+from schema.incidents import CONFIDENCES, MOTIVATIONS
 from store import StoreError, open_store
 from store.audit_chain import Anchor
 

@@ -8,67 +8,30 @@ Every row read gets exactly one outcome; nothing is dropped or changed unsaid.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from shapely.geometry.base import BaseGeometry
 
 from ingest import columns, schema_guard, values
+from ingest import geometry as geometry_checks
 from ingest.duplicates import near_duplicates
-from ingest.ids import id_keys
-from ingest.layer_specs import LAYER_SPECS, id_field
-from layers._schema import (
-    WGS84,
-    Field,
-    LayerSpec,
-    empty_frame,
-    split_codes,
+from ingest.findings import (
+    ACCEPTED,
+    OUTCOMES,
+    REJECTED,
+    WARNING,
+    CheckContext,
+    Findings,
 )
-
-ACCEPTED = "accepted"
-WARNING = "accepted_with_warning"
-REJECTED = "rejected"
-OUTCOMES = (ACCEPTED, WARNING, REJECTED)
-
-MISSION_AREA_TOLERANCE_DEG = 0.02
-"""Points this close outside the mission area (about 2 km) still count as inside it:
-coastlines and borders in admin files are drawn coarsely."""
-
-REPORT_COLUMNS = ["row", "column", "value", "problem", "expected", "outcome"]
-
-
-@dataclass(frozen=True)
-class CheckContext:
-    """What the checks compare each row against.
-
-    Parameters
-    ----------
-    office : the field office sending the file (fills an empty ``field_office``).
-    mission_area : where the mission works (admin boundaries' union); ``None`` skips
-        the inside-the-mission-area and swapped-coordinates checks.
-    date_order : how the office writes ``03/04/2024`` (``values.DATE_ORDERS``).
-    today : dates after it are refused as future dates.
-    existing_ids : which of the given ids (compared by ``ingest.ids.id_key``) are already
-        in the store -> the batch holding each, ``None`` for a batch the caller may not
-        see (the id is refused without naming it).
-    stored_incidents : incidents already stored (date, incident_type, geometry),
-        for near-duplicate warnings against the store.
-    upload_sha256 : the file's hash, used to make ids for rows that have none.
-    """
-
-    office: str
-    mission_area: BaseGeometry | None = None
-    date_order: str | None = None
-    today: dt.date = field(default_factory=dt.date.today)
-    existing_ids: Callable[[Iterable[str]], dict[str, int | None]] | None = None
-    stored_incidents: gpd.GeoDataFrame | None = None
-    upload_sha256: str = ""
+from schema import arrow_strings
+from schema.catalogue import LAYER_SPECS, id_field
+from schema.fields import WGS84, Field, LayerSpec, empty_frame, split_codes
+from schema.ids import id_keys
 
 
 @dataclass
@@ -101,96 +64,6 @@ class CheckResult:
         return {outcome: int(counted.get(outcome, 0)) for outcome in OUTCOMES}
 
 
-class _Findings:
-    """Problems found so far, each an error (the row is rejected) or a warning.
-
-    Lines are kept in the order found: single lines as dicts, many rows' warnings at once
-    (:meth:`warn_rows`) as columns, so a million rows' lines need not be a million dicts.
-    """
-
-    def __init__(self) -> None:
-        self._parts: list[list[dict[str, Any]] | dict[str, Any]] = []
-        self.rejected: set[Any] = set()
-        self.warned: set[Any] = set()
-
-    def extend(self, other: _Findings) -> None:
-        """``other``'s lines after these, as if they had been found here."""
-        self._parts += other._parts
-        self.rejected |= other.rejected
-        self.warned |= other.warned
-
-    def _add(self, line: dict[str, Any]) -> None:
-        if not self._parts or not isinstance(self._parts[-1], list):
-            self._parts.append([])
-        self._parts[-1].append(line)
-
-    def error(self, row: Any, column: str, value: Any, problem: str, expected: str) -> None:
-        self._add(_line(row, column, value, problem, expected, REJECTED))
-        self.rejected.add(row)
-
-    def warn(self, row: Any, column: str, value: Any, problem: str, expected: str = "") -> None:
-        self._add(_line(row, column, value, problem, expected, WARNING))
-        self.warned.add(row)
-
-    def warn_rows(self, rows: list[Any], column: str, problems: list[str], expected: str) -> None:
-        """:meth:`warn` for many rows at once, each with its problem and no value shown."""
-        if len(rows) != len(problems):
-            raise ValueError(f"{len(rows)} rows but {len(problems)} problems")
-        self._parts.append(
-            {
-                "row": list(rows),
-                "column": column,
-                "value": None,
-                "problem": list(problems),
-                "expected": expected,
-                "outcome": WARNING,
-            }
-        )
-        self.warned.update(rows)
-
-    @property
-    def lines(self) -> list[dict[str, Any]]:
-        """Every line as a dict (``REPORT_COLUMNS``), in the order found."""
-        lines: list[dict[str, Any]] = []
-        for part in self._parts:
-            if isinstance(part, list):
-                lines += part
-            else:
-                n = len(part["row"])
-                columns = {c: v if isinstance(v, list) else [v] * n for c, v in part.items()}
-                lines += [dict(zip(REPORT_COLUMNS, cells, strict=True)) for cells in
-                          zip(*(columns[c] for c in REPORT_COLUMNS), strict=True)]  # fmt: skip
-        return lines
-
-    def frame(self) -> pd.DataFrame:
-        """The lines as a DataFrame, as ``pd.DataFrame(self.lines, columns=REPORT_COLUMNS)``."""
-        columns: dict[str, list[Any]] = {c: [] for c in REPORT_COLUMNS}
-        for part in self._parts:
-            if isinstance(part, list):
-                for c in REPORT_COLUMNS:
-                    columns[c] += [line[c] for line in part]
-            else:
-                n = len(part["row"])
-                for c in REPORT_COLUMNS:
-                    value = part[c]
-                    columns[c] += value if isinstance(value, list) else [value] * n
-        if not columns["row"]:
-            return pd.DataFrame([], columns=REPORT_COLUMNS)
-        return pd.DataFrame(columns, columns=REPORT_COLUMNS)
-
-
-def _line(row: Any, column: str, value: Any, problem: str, expected: str, outcome: str) -> dict:
-    shown = None if values.is_missing(value) else values.as_text(value)
-    return {
-        "row": row,
-        "column": column,
-        "value": shown,
-        "problem": problem,
-        "expected": expected,
-        "outcome": outcome,
-    }
-
-
 def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
     """Judge every row of ``mapped`` (a profile's output for a file as read).
 
@@ -204,10 +77,10 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
     if layer not in LAYER_SPECS:
         raise ValueError(f"`layer` was {layer!r} but is expected to be in {tuple(LAYER_SPECS)}")
     spec = LAYER_SPECS[layer]
-    parts: dict[str, _Findings] = {}
+    parts: dict[str, Findings] = {}
 
-    def part(name: str) -> _Findings:
-        parts[name] = _Findings()
+    def part(name: str) -> Findings:
+        parts[name] = Findings()
         return parts[name]
 
     notes: list[str] = []
@@ -238,7 +111,7 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
             typed[name] = read.pop(name)
         _check_ids(typed, spec, context, part("ids"))
         judged = [*typed.columns, "places", "ids"]
-        guarded = _Findings()
+        guarded = Findings()
 
         def guard() -> Any:
             geometry = placing.result()  # done: the task before this one on that core
@@ -250,7 +123,7 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
             _near_duplicates(keys, placing, xy.result(), context, part("near"))
         accepted = accepting.result()
     notes += placing_notes
-    findings = _Findings()
+    findings = Findings()
     for name in [*judged, "near"]:
         if name in parts:
             findings.extend(parts[name])
@@ -266,7 +139,7 @@ def _placed(
     frame: pd.DataFrame,
     spec: LayerSpec,
     context: CheckContext,
-    findings: _Findings,
+    findings: Findings,
     notes: list[str],
     xy: Future,
 ) -> gpd.GeoSeries | None:
@@ -284,7 +157,7 @@ def _near_duplicates(
     placing: Future,
     xy: tuple[np.ndarray, np.ndarray] | None,
     context: CheckContext,
-    findings: _Findings,
+    findings: Findings,
 ) -> None:
     if xy is not None:
         near_duplicates(keys, None, context, findings, xy=xy)
@@ -294,7 +167,7 @@ def _near_duplicates(
         near_duplicates(keys, geometry, context, findings)
 
 
-def _outcomes_and_report(index: pd.Index, findings: _Findings) -> tuple[pd.Series, pd.DataFrame]:
+def _outcomes_and_report(index: pd.Index, findings: Findings) -> tuple[pd.Series, pd.DataFrame]:
     """Each row's outcome, and the report: rows in file order, each row's lines in the
     order they were found, every line showing its row's outcome (a warning on a rejected
     row too)."""
@@ -384,9 +257,9 @@ def _with_defaults(
 
 
 def _read_column(
-    column: pd.Series, spec_field: Field, context: CheckContext, findings: _Findings
+    column: pd.Series, spec_field: Field, context: CheckContext, findings: Findings
 ) -> pd.Series:
-    if columns.is_text(column):
+    if arrow_strings.is_text(column):
         return _read_text_column(column, spec_field, context, findings)
     out: list[Any] = []
     kind = spec_field.kind
@@ -409,7 +282,7 @@ def _read_column(
 
 
 def _read_text_column(
-    column: pd.Series, spec_field: Field, context: CheckContext, findings: _Findings
+    column: pd.Series, spec_field: Field, context: CheckContext, findings: Findings
 ) -> pd.Series:
     """:func:`_read_column` for a column of strings: each distinct value read once."""
     if spec_field.kind == "text":
@@ -479,20 +352,23 @@ def _geometry(
     frame: pd.DataFrame,
     spec: LayerSpec,
     context: CheckContext,
-    findings: _Findings,
+    findings: Findings,
     notes: list[str],
     on_coordinates: Callable[[np.ndarray, np.ndarray], None] | None = None,
 ) -> gpd.GeoSeries | None:
     """Each row's shape; ``on_coordinates`` is given the points' x and y when they are read
     from latitude and longitude columns (``ingest.geometry.points_from_coordinates``)."""
-    from ingest.geometry import geometry_from_source, points_from_coordinates
 
     if not spec.geometry_types:
         return None
     if "geometry" in frame:
-        return geometry_from_source(frame["geometry"], spec, context, findings, notes)
+        return geometry_checks.geometry_from_source(
+            frame["geometry"], spec, context, findings, notes
+        )
     if "latitude" in frame or "longitude" in frame:
-        return points_from_coordinates(frame, spec, context, findings, on_coordinates)
+        return geometry_checks.points_from_coordinates(
+            frame, spec, context, findings, on_coordinates
+        )
     for row in frame.index:
         findings.error(
             row,
@@ -508,10 +384,10 @@ _SAME_ID = "ids are compared ignoring case, surrounding spaces and Unicode form"
 
 
 def _check_ids(
-    typed: pd.DataFrame, spec: LayerSpec, context: CheckContext, findings: _Findings
+    typed: pd.DataFrame, spec: LayerSpec, context: CheckContext, findings: Findings
 ) -> None:
     """Reject each id that repeats one of the file (all but its first row) or is already
-    in the store, comparing ids by :func:`ingest.ids.id_key` (stored as sent)."""
+    in the store, comparing ids by :func:`schema.ids.id_key` (stored as sent)."""
     key = id_field(spec)
     if key is None or key.name not in typed:
         return
@@ -549,7 +425,7 @@ def _check_ids(
         _stored(firsts, context.existing_ids(firsts), key.name, findings)
 
 
-def _stored(ids: pd.Series, found: dict[str, int | None], column: str, findings: _Findings) -> None:
+def _stored(ids: pd.Series, found: dict[str, int | None], column: str, findings: Findings) -> None:
     """Reject the rows of ``ids`` (each id's first row) that ``found`` says are taken.
 
     ``found`` maps an id to the batch holding it, or to ``None`` when the caller may not
@@ -583,7 +459,7 @@ def _accepted(
     typed: pd.DataFrame,
     geometry: gpd.GeoSeries | None,
     spec: LayerSpec,
-    findings: _Findings,
+    findings: Findings,
 ) -> pd.DataFrame:
     """The rows without errors, checked against the layer schema as a last guard.
 

@@ -23,24 +23,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingest.values import is_missing
+from schema import arrow_strings
 
-PYTHON_SPACES = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-"""What ``str.strip()`` removes (``str.isspace``): a cell of only these is empty."""
-_SPACES_ONLY = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in PYTHON_SPACES) + "]*$"
-
-
-def is_text(column: pd.Series) -> bool:
-    """Whether ``column`` holds Arrow-backed strings (a CSV's cells), so reads vectorise."""
-    dtype = column.dtype
-    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
-
-
-def arrow(column: pd.Series) -> pa.ChunkedArray:
-    """The Arrow strings under a :func:`is_text` column (no copy)."""
-    return pa.chunked_array(pa.array(column.array))
+_SPACES_ONLY = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in arrow_strings.PYTHON_SPACES) + "]*$"
 
 
 def blank_strings(strings: pa.ChunkedArray | pa.Array) -> np.ndarray:
@@ -51,7 +36,7 @@ def blank_strings(strings: pa.ChunkedArray | pa.Array) -> np.ndarray:
 
 # The first byte of a string of spaces: an ASCII space or the lead byte of one in UTF-8.
 _SPACE_LEADS = np.zeros(256, dtype=bool)
-_SPACE_LEADS[list({c.encode()[0] for c in PYTHON_SPACES})] = True
+_SPACE_LEADS[list({c.encode()[0] for c in arrow_strings.PYTHON_SPACES})] = True
 
 
 def _blank_in(chunk: pa.Array) -> np.ndarray:
@@ -77,15 +62,17 @@ def _blank_in(chunk: pa.Array) -> np.ndarray:
 
 def missing(column: pd.Series) -> np.ndarray:
     """``values.is_missing`` for every cell of ``column`` (read-only)."""
-    if is_text(column):
-        return _REMEMBERED.answer("missing", column, lambda c: blank_strings(arrow(c)))
+    if arrow_strings.is_text(column):
+        return _REMEMBERED.answer(
+            "missing", column, lambda c: blank_strings(arrow_strings.arrow(c))
+        )
     return np.fromiter((is_missing(v) for v in column), dtype=bool, count=len(column))
 
 
 def all_different(column: pd.Series) -> bool:
     """Whether no two cells of ``column`` are equal (two empty cells count as equal)."""
-    if is_text(column):
-        strings = arrow(column)
+    if arrow_strings.is_text(column):
+        strings = arrow_strings.arrow(column)
         if len(strings) < 2 or strings.null_count > 1:
             return len(strings) < 2
         # Sorted, equal values are neighbours (sorting needs less memory than a hash table).
@@ -111,7 +98,7 @@ def distinct(column: pd.Series) -> tuple[np.ndarray, list[Any]]:
 def known_distinct(column: pd.Series) -> tuple[np.ndarray, list[Any]] | None:
     """:func:`distinct` of ``column`` if it was worked out already (and is kept), else
     ``None``: for a check that is cheaper done afresh than a whole distinct pass."""
-    if not is_text(column):
+    if not arrow_strings.is_text(column):
         return None
     return _REMEMBERED.kept("distinct", column)
 
@@ -201,7 +188,7 @@ def spread(
 def map_cells(column: pd.Series, read: Callable[[Any], Any]) -> pd.Series:
     """``column.map(read)``, calling ``read`` once per distinct value of a text column
     (``read(None)`` for its empty cells)."""
-    if not is_text(column):
+    if not arrow_strings.is_text(column):
         return column.map(read)
     codes, values = distinct(column)
     answers = [read(v) for v in values]
@@ -228,9 +215,9 @@ def plain_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     number NaN) for every other cell, to be read by ``values.parse_number``."""
     numbers = np.full(len(column), np.nan)
     read = np.zeros(len(column), dtype=bool)
-    if not is_text(column):
+    if not arrow_strings.is_text(column):
         return numbers, read
-    cells = arrow(column)
+    cells = arrow_strings.arrow(column)
     for pattern, comma in ((_PLAIN_NUMBER, False), (_DECIMAL_COMMA_NUMBER, True)):
         # Only the cells not read yet are tried against the next form (most are plain).
         todo = np.flatnonzero(~read)

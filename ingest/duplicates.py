@@ -8,7 +8,7 @@ can be that close, so the answer is the same as comparing all of them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -18,9 +18,7 @@ import pyarrow.compute as pc
 import shapely
 
 from ingest import columns
-
-if TYPE_CHECKING:
-    from ingest.checks import CheckContext, _Findings
+from ingest.findings import CheckContext, Findings
 
 NEAR_DUPLICATE_METRES = 1000.0
 EARTH_RADIUS_M = 6_371_008.8
@@ -48,7 +46,7 @@ def near_duplicates(
     typed: pd.DataFrame,
     geometry: gpd.GeoSeries | None,
     context: CheckContext,
-    findings: _Findings,
+    findings: Findings,
     *,
     xy: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -18,10 +18,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ingest import columns, values
-from layers._schema import WGS84, LayerSpec
-
-if TYPE_CHECKING:
-    from ingest.checks import CheckContext, _Findings
+from ingest.findings import MISSION_AREA_TOLERANCE_DEG, CheckContext, Findings
+from schema.fields import WGS84, LayerSpec
 
 _NO_AREA_CHECK = ("admin_boundaries", "basemap")
 """Layers that define the mission area (or lie around it) are not held to it."""
@@ -33,8 +31,6 @@ _COORDINATES = "latitude from -90 to 90 and longitude from -180 to 180, in decim
 def _area(context: CheckContext) -> BaseGeometry | None:
     if context.mission_area is None:
         return None
-    from ingest.checks import MISSION_AREA_TOLERANCE_DEG
-
     area = context.mission_area.buffer(MISSION_AREA_TOLERANCE_DEG)
     shapely.prepare(area)
     return area
@@ -52,7 +48,7 @@ def points_from_coordinates(
     frame: pd.DataFrame,
     spec: LayerSpec,
     context: CheckContext,
-    findings: _Findings,
+    findings: Findings,
     on_coordinates: Callable[[np.ndarray, np.ndarray], None] | None = None,
 ) -> gpd.GeoSeries:
     """Points from the raw ``latitude``/``longitude`` columns, every bad pair named.
@@ -107,7 +103,7 @@ def _point(
     lon_raw: Any,
     spec: LayerSpec,
     area: BaseGeometry | None,
-    findings: _Findings,
+    findings: Findings,
 ) -> BaseGeometry | None:
     lat, lat_problem = values.parse_number(lat_raw)
     lon, lon_problem = values.parse_number(lon_raw)
@@ -167,7 +163,7 @@ def geometry_from_source(
     geometries: pd.Series,
     spec: LayerSpec,
     context: CheckContext,
-    findings: _Findings,
+    findings: Findings,
     notes: list[str],
 ) -> gpd.GeoSeries:
     """Shapes from a spatial file: empty or missing refused, invalid repaired and flagged."""

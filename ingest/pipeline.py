@@ -15,12 +15,13 @@ from typing import Any
 import geopandas as gpd
 
 from ingest import columns, profiles, readers
-from ingest.checks import CheckContext, CheckResult, check_rows
-from ingest.layer_specs import LAYER_SPECS, id_field
+from ingest.checks import CheckResult, check_rows
+from ingest.findings import CheckContext
 from ingest.memory import release_free_memory
 from ingest.records import with_source_records
 from ingest.report import ReportHeader
-from ingest.source import IngestError, Limits, RawTable, Upload
+from schema.catalogue import LAYER_SPECS, id_field
+from schema.upload import IngestError, Limits, RawTable, Upload
 from store import DuplicateIds, NewBatch
 
 _MAX_COMMIT_ATTEMPTS = 3
@@ -32,7 +33,7 @@ class ImportOptions:
 
     Parameters
     ----------
-    layer : which layer the file holds (``ingest.layer_specs.LAYER_SPECS``).
+    layer : which layer the file holds (``schema.catalogue.LAYER_SPECS``).
     office : the field office sending it.
     uploader : who is importing (recorded with the batch).
     profile : ``auto`` or one of ``ingest.profiles.PROFILES``.

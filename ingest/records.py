@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from shapely.geometry.base import BaseGeometry
 
-from ingest import columns as text_columns
+from schema import arrow_strings
 
 
 def _plain_value(value: Any) -> Any:
@@ -177,10 +177,10 @@ _QUOTE, _BACKSLASH = ord('"'), ord("\\")
 def _json_cells(column: pd.Series) -> _Cells:
     """Each cell of ``column`` as ``json.dumps(value, ensure_ascii=False)`` writes it; a
     text column's present cells without their quotes."""
-    if not text_columns.is_text(column):
+    if not arrow_strings.is_text(column):
         dumped = [json.dumps(_plain_value(v), ensure_ascii=False) for v in column]
         return _Cells(pa.chunked_array([pa.array(dumped, type=pa.large_string())]), _BARE)
-    strings = text_columns.arrow(column)
+    strings = arrow_strings.arrow(column)
     if not pa.types.is_large_string(strings.type):
         strings = strings.cast(pa.large_string())
     backslash = quote = control = False

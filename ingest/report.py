@@ -17,7 +17,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from ingest.checks import REPORT_COLUMNS
+from ingest.findings import REPORT_COLUMNS
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 REPORT_HEADINGS = {

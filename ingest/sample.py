@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ingest.pipeline import ImportOptions, commit_import, preview_import
-from ingest.source import Upload
-from layers.mission import FILES, SAMPLE_DIR
+from schema.mission import FILES, SAMPLE_DIR
+from schema.upload import Upload
 
 SAMPLE_OFFICE = "Carana sample (synthetic)"
 SAMPLE_UPLOADER = "pocmap sample loader"

@@ -1,6 +1,6 @@
 """The layer's schema as the last guard over the rows about to be accepted.
 
-``layers._schema.validate`` (pandera, then a shape check per row) takes about 8 s for a
+``schema.fields.validate`` (pandera, then a shape check per row) takes about 8 s for a
 million incidents, and by the time it runs here the rows have been read and checked
 already, so it seldom finds anything. :func:`validated` therefore finds, in a few
 vectorised passes, every row the schema *could* object to (a superset) and runs the
@@ -20,8 +20,9 @@ import pandas as pd
 import shapely
 
 from ingest import columns
-from ingest.layer_specs import id_field
-from layers._schema import (
+from schema import arrow_strings
+from schema.catalogue import id_field
+from schema.fields import (
     GEOMETRY_TYPE_NAMES,
     WGS84,
     LayerSpec,
@@ -29,7 +30,7 @@ from layers._schema import (
     Problem,
     split_codes,
 )
-from layers._schema import validate as validate_layer
+from schema.fields import validate as validate_layer
 
 _EXTENSION_DTYPES = {"count": "Int64", "number": "Float64", "flag": "boolean"}
 _TEXT_KINDS = ("text", "code", "codes")
@@ -119,7 +120,7 @@ def _suspects(frame: pd.DataFrame, spec: LayerSpec, ids_distinct: bool) -> np.nd
 def _expected_dtype(column: pd.Series, kind: str) -> bool:
     """Whether ``column`` has a dtype the checks give for ``kind`` (so astype is safe)."""
     if kind in _TEXT_KINDS:
-        if columns.is_text(column):
+        if arrow_strings.is_text(column):
             return True
         return column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) in (
             "string",

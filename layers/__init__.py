@@ -1,5 +1,6 @@
-"""The five layers of the joint map, one module each: schema, style and folium builder."""
+"""The interactive map: each layer's style and folium builder, and the maps composed of them.
 
-from layers._raw import install as _render_text_once
-
-_render_text_once()
+The vocabulary the layers draw (fields, codes, labels) is ``schema``. Importing this
+package loads nothing of folium and patches nothing; the map builders install the
+render-once patch (:func:`layers.render_once.install_render_once`) before they build.
+"""

@@ -16,7 +16,7 @@ from typing import Any
 
 import geopandas as gpd
 
-from layers._html import escaped_columns
+from layers.escaping import escaped_columns
 
 _KEPT: dict[tuple, tuple[weakref.ref, dict[str, Any]]] = {}
 _LOCK = threading.Lock()

@@ -14,7 +14,7 @@ from typing import Any
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
-from layers._html import script_json
+from layers.escaping import script_json
 
 
 class PointCluster(MarkerCluster):

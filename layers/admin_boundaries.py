@@ -1,33 +1,14 @@
-"""Administrative boundaries (admin1, admin2): joins, choropleths, the offline base."""
+"""Administrative boundaries (admin1, admin2): joins, choropleths, the offline base.
+
+Their style and folium builders; the fields, codes and labels are ``schema.admin_boundaries``.
+"""
 
 from __future__ import annotations
 
 import folium
 import geopandas as gpd
-import pandas as pd
 
 from layers._geojson import features
-from layers._schema import Field, LayerSpec
-from layers._schema import validate as _validate
-
-ADMIN_LEVELS = ("1", "2")
-
-SPEC = LayerSpec(
-    name="admin_boundaries",
-    fields=(
-        Field("admin_id", "text", required=True, unique=True, description="P-code"),
-        Field("name", "text", required=True),
-        Field("level", "code", required=True, codes=ADMIN_LEVELS),
-        Field("parent_id", "text", description="the admin1 P-code of an admin2 area"),
-    ),
-    geometry_types=("Polygon", "MultiPolygon"),
-)
-
-
-def validate(frame: pd.DataFrame, *, source: str = "") -> pd.DataFrame:
-    """Check admin boundaries against :data:`SPEC`."""
-    return _validate(frame, SPEC, source=source)
-
 
 ADMIN1_COLOUR = "#4D4D4D"
 ADMIN2_COLOUR = "#9A9A9A"

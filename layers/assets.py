@@ -18,12 +18,12 @@ from branca.element import Element
 VENDOR_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor"
 STREAMLIT_STATIC_URL = "/app/static/vendor"
 
-_LOCAL_JS = {
+LOCAL_JS = {
     "leaflet": "leaflet/leaflet.js",
     "markerclusterjs": "leaflet.markercluster/leaflet.markercluster.js",
     "leaflet-heat.js": "leaflet.heat/leaflet-heat.js",
 }
-_LOCAL_CSS = {
+LOCAL_CSS = {
     "leaflet_css": "leaflet/leaflet.css",
     "markerclustercss": "leaflet.markercluster/MarkerCluster.css",
     "markerclusterdefaultcss": "leaflet.markercluster/MarkerCluster.Default.css",
@@ -73,7 +73,7 @@ def use_local_assets(m: folium.Map, base_url: str = STREAMLIT_STATIC_URL) -> fol
     """
     for element in _elements(m):
         if hasattr(element, "default_js"):
-            element.default_js = _localise(element.default_js, _LOCAL_JS, base_url)
+            element.default_js = _localise(element.default_js, LOCAL_JS, base_url)
         if hasattr(element, "default_css"):
-            element.default_css = _localise(element.default_css, _LOCAL_CSS, base_url)
+            element.default_css = _localise(element.default_css, LOCAL_CSS, base_url)
     return m

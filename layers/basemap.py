@@ -1,4 +1,7 @@
-"""The offline basemap: land, towns, roads and the river, drawn without any tile server."""
+"""The offline basemap: land, towns, roads and the river, drawn without any tile server.
+
+Their style and folium builders; the fields, codes and labels are ``schema.basemap``.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +12,7 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from layers._geojson import features
-from layers._html import script_json
-from layers._schema import Field, LayerSpec
-from layers._schema import validate as _validate
-
-FEATURE_KINDS = ("land", "capital", "town", "road", "mining_road", "river")
-
-SPEC = LayerSpec(
-    name="basemap",
-    fields=(
-        Field("name", "text"),
-        Field("kind", "code", required=True, codes=FEATURE_KINDS),
-    ),
-    geometry_types=("Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"),
-)
-
-
-def validate(frame: pd.DataFrame, *, source: str = "") -> pd.DataFrame:
-    """Check basemap features against :data:`SPEC`."""
-    return _validate(frame, SPEC, source=source)
-
+from layers.escaping import script_json
 
 SEA_COLOUR = "#D6E6F0"
 LAND_COLOUR = "#F4F1E8"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
-from layers._html import escape
+from layers.escaping import escape
 
 BIN_COLOURS = {
     3: "#D62F27",

@@ -14,8 +14,9 @@ from folium.map import Layer
 from folium.template import Template
 
 from analysis.metric import WGS84
-from layers._html import escape, script_json
-from layers.incidents import MOTIVATION_COLOURS, MOTIVATION_LABELS, MOTIVATIONS
+from layers.escaping import escape, script_json
+from layers.incidents import MOTIVATION_COLOURS
+from schema.incidents import MOTIVATION_LABELS, MOTIVATIONS
 
 HOT_SPOT_OUTLINE = "#7F0000"
 NAME = "Incidents per cell"

@@ -21,9 +21,10 @@ from layers import (
     mission_presence,
     political_processes,
 )
-from layers._html import escape
 from layers.assets import use_local_assets
-from layers.mission import MissionData
+from layers.escaping import escape
+from layers.render_once import install_render_once
+from schema.mission import MissionData
 
 OFFLINE = "offline"
 OPENSTREETMAP = "openstreetmap"
@@ -266,6 +267,7 @@ def build_joint_map(
         instead of ``selected_incidents`` when those are empty, and below
         :data:`CLOSE_ZOOM` when both are given (markers from it on).
     """
+    install_render_once()  # each text rendered once, never read as a template
     if base not in BASEMAPS:
         raise ValueError(f"`base` was {base!r} but is expected to be in {BASEMAPS}")
     if base == CUSTOM and tile_server is None:

@@ -1,49 +1,17 @@
-"""Mission presence: field offices, their areas of responsibility, bases."""
+"""Mission presence: field offices, their areas of responsibility, bases.
+
+Their style and folium builders; the fields, codes and labels are ``schema.mission_presence``.
+"""
 
 from __future__ import annotations
 
 import folium
 import geopandas as gpd
-import pandas as pd
 
 from layers._geojson import features
-from layers._html import Popup, Tooltip, escape, table
-from layers._schema import Field, LayerSpec
-from layers._schema import validate as _validate
 from layers._symbols import icon, symbol_html
-
-PRESENCE_KINDS = (
-    "area_of_responsibility",
-    "field_office",
-    "base",
-    "temporary_operating_base",
-)
-
-PRESENCE_LABELS = {
-    "area_of_responsibility": "Field office area of responsibility",
-    "field_office": "Field office",
-    "base": "Base",
-    "temporary_operating_base": "Temporary operating base",
-}
-
-SPEC = LayerSpec(
-    name="mission_presence",
-    fields=(
-        Field("presence_id", "text", required=True, unique=True),
-        Field("name", "text", required=True),
-        Field("kind", "code", required=True, codes=PRESENCE_KINDS),
-        Field("field_office", "text", required=True),
-        Field("opened", "date"),
-        Field("closed", "date"),
-    ),
-    geometry_types=("Point", "Polygon", "MultiPolygon"),
-)
-
-
-def validate(frame: pd.DataFrame, *, source: str = "") -> pd.DataFrame:
-    """Check mission presence against :data:`SPEC`."""
-    return _validate(frame, SPEC, source=source)
-
+from layers.escaping import Popup, Tooltip, escape, table
+from schema.mission_presence import PRESENCE_LABELS
 
 UN_BLUE = "#1A6AAF"
 

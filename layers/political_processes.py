@@ -1,4 +1,7 @@
-"""Political processes: the national process as milestones, local processes as places."""
+"""Political processes: the national process as milestones, local processes as places.
+
+Their style and folium builders; the fields, codes and labels are ``schema.political_processes``.
+"""
 
 from __future__ import annotations
 
@@ -6,88 +9,9 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from layers._html import Popup, Tooltip, escape, table
-from layers._schema import Field, LayerSpec
-from layers._schema import validate as _validate
 from layers._symbols import icon, symbol_html
-
-MILESTONE_KINDS = (
-    "pre_negotiation",
-    "negotiation_round",
-    "ceasefire",
-    "signature",
-    "implementation",
-    "breakdown",
-)
-
-MILESTONE_LABELS = {
-    "pre_negotiation": "Pre-negotiation",
-    "negotiation_round": "Negotiation round",
-    "ceasefire": "Cease-fire",
-    "signature": "Signature",
-    "implementation": "Implementation",
-    "breakdown": "Breakdown",
-}
-
-PROCESS_TYPES = (
-    "intercommunal_dialogue",
-    "mediation",
-    "local_peace_committee",
-    "conflict_resolution_workshop",
-)
-
-PROCESS_TYPE_LABELS = {
-    "intercommunal_dialogue": "Intercommunal dialogue",
-    "mediation": "Mediation",
-    "local_peace_committee": "Local peace committee",
-    "conflict_resolution_workshop": "Conflict-resolution workshop",
-}
-
-PROCESS_STATUSES = ("planned", "ongoing", "stalled", "concluded")
-
-MILESTONES_SPEC = LayerSpec(
-    name="national_milestones",
-    fields=(
-        Field("milestone_id", "text", required=True, unique=True),
-        Field("date", "date", required=True),
-        Field("kind", "code", required=True, codes=MILESTONE_KINDS),
-        Field("title", "text", required=True),
-        Field("description", "text"),
-    ),
-)
-"""The national process: a timeline, no geometry."""
-
-LOCAL_PROCESSES_SPEC = LayerSpec(
-    name="local_processes",
-    fields=(
-        Field("process_id", "text", required=True, unique=True),
-        Field("name", "text", required=True),
-        Field("process_type", "code", required=True, codes=PROCESS_TYPES),
-        Field("status", "code", required=True, codes=PROCESS_STATUSES),
-        Field("field_office", "text", required=True),
-        Field("start_date", "date", required=True),
-        Field("end_date", "date"),
-        Field(
-            "linked_to_national",
-            "flag",
-            required=True,
-            description="whether the process feeds the national strategy",
-        ),
-        Field("parties", "text"),
-    ),
-    geometry_types=("Point",),
-)
-
-
-def validate_milestones(frame: pd.DataFrame, *, source: str = "") -> pd.DataFrame:
-    """Check national milestones against :data:`MILESTONES_SPEC`."""
-    return _validate(frame, MILESTONES_SPEC, source=source)
-
-
-def validate_local_processes(frame: pd.DataFrame, *, source: str = "") -> pd.DataFrame:
-    """Check local processes against :data:`LOCAL_PROCESSES_SPEC`."""
-    return _validate(frame, LOCAL_PROCESSES_SPEC, source=source)
-
+from layers.escaping import Popup, Tooltip, escape, table
+from schema.political_processes import MILESTONE_LABELS, PROCESS_TYPE_LABELS
 
 LOCAL_PROCESS_COLOUR = "#1F4E9C"
 NATIONAL_PROCESS_COLOUR = "#0B2A5B"

@@ -7,8 +7,9 @@ import geopandas as gpd
 import pandas as pd
 
 from layers import basemap
-from layers._html import escaped_columns
 from layers.assets import use_local_assets
+from layers.escaping import escaped_columns
+from layers.render_once import install_render_once
 
 PREVIEW_COLOUR = "#C2185B"
 _MAX_POINTS_DRAWN = 5000
@@ -29,6 +30,7 @@ def build_preview(
     label_column : the column shown on hover (the row's id); escaped.
     base, admin : the offline basemap and admin boundaries already stored, if any.
     """
+    install_render_once()  # each text rendered once, never read as a template
     frames = [f for f in (admin, accepted) if f is not None and len(f)]
     bounds = pd.concat([f.geometry for f in frames]).total_bounds if frames else None
     m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, maxZoom=18)

@@ -13,10 +13,11 @@ from typing import Any
 import folium
 import geopandas as gpd
 
-from analysis.filters import IncidentFilter, SelectionSummary, filter_by_office
+from analysis.filters import SelectionSummary, filter_by_office
 from analysis.selection_index import CellIndex, IncidentIndex, index_cells, index_incidents
 from layers.joint_map import CELLS, POINTS, build_joint_map, incident_view
-from layers.mission import MissionData
+from schema.filters import IncidentFilter
+from schema.mission import MissionData
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ingest.layer_specs import LAYER_LABELS, LAYER_SPECS
-from layers._schema import Field
+from schema.catalogue import LAYER_LABELS, LAYER_SPECS
+from schema.fields import Field
 
 OUT_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_LAYERS = (

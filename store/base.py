@@ -15,8 +15,8 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import geopandas as gpd
 import pandas as pd
 
-from ingest.layer_specs import LAYER_SPECS
-from ingest.source import IngestError, Upload
+from schema.catalogue import LAYER_SPECS
+from schema.upload import IngestError, Upload
 
 ACTIVE = "active"
 WITHDRAWN = "withdrawn"

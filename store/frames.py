@@ -2,7 +2,7 @@
 
 Dates are ISO text (``YYYY-MM-DD``), counts integers, flags 0/1, codes and text
 strings, geometries GeoPackage blobs. Reading back gives each schema column the
-dtype :func:`layers._schema.validate` gives it, so a stored layer validates as is.
+dtype :func:`schema.fields.validate` gives it, so a stored layer validates as is.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from layers._schema import WGS84, Field, LayerSpec, empty_frame
+from schema.fields import WGS84, Field, LayerSpec, empty_frame
 from store import gpkg_binary
 from store.schema import GEOMETRY_COLUMN
 

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ingest.layer_specs import LAYER_SPECS
+from schema.catalogue import LAYER_SPECS
 from store import audit_chain, frames, schema, sql
 from store.base import (
     ACCEPTED,

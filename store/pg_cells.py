@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from analysis.filters import IncidentFilter
+from schema.filters import IncidentFilter
 from store.schema import quote
 
 _IN_ANALYSIS = "b.status = 'active' AND b.review = 'accepted'"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ingest.layer_specs import LAYER_SPECS
+from schema.catalogue import LAYER_SPECS
 from store.base import EDITABLE, StoreError
 from store.schema import (
     GEOMETRY_COLUMN,
@@ -24,6 +24,7 @@ from store.schema import (
     id_column,
     quote,
     spec,
+    utc_now,
 )
 
 SCHEMA = "pocmap"
@@ -247,8 +248,6 @@ def _migrate(conn: Any, location: str, upto: int | None) -> None:
         f"CREATE TABLE IF NOT EXISTS {SCHEMA}.schema_migrations (version INTEGER PRIMARY KEY, "
         "description TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
-    from store.sql import utc_now
-
     applied = {v for (v,) in conn.execute(f"SELECT version FROM {SCHEMA}.schema_migrations")}
     for version in sorted(MIGRATIONS):
         if version in applied or (upto is not None and version > upto):

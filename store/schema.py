@@ -9,14 +9,16 @@ nothing left to do.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ingest.layer_specs import LAYER_SPECS, id_field
-from layers._schema import LayerSpec
+from schema.catalogue import LAYER_SPECS, id_field
+from schema.fields import LayerSpec
+from store import audit_chain
 from store.base import StoreError
 
 BUSY_TIMEOUT_S = 30.0
@@ -137,6 +139,11 @@ MIGRATIONS = {
     3: "audit log hash chain (existing entries chained when migrated)",
 }
 LATEST_VERSION = max(MIGRATIONS)
+
+
+def utc_now() -> str:
+    """Now, as GeoPackage writes a DATETIME: ``2026-11-20T09:14:03.120Z``."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def quote(name: str) -> str:
@@ -303,7 +310,7 @@ def migrate(conn: sqlite3.Connection, *, had_batches: bool, upto: int = LATEST_V
         # Version 1 is the DDL above (new file) or what an older file already holds.
         conn.execute(
             "INSERT INTO schema_migrations VALUES (1, ?, ?)",
-            (MIGRATIONS[1], "before migrations were recorded" if had_batches else _now()),
+            (MIGRATIONS[1], "before migrations were recorded" if had_batches else utc_now()),
         )
         applied.add(1)
     for version in sorted(MIGRATIONS):
@@ -313,21 +320,13 @@ def migrate(conn: sqlite3.Connection, *, had_batches: bool, upto: int = LATEST_V
             statement(conn) if callable(statement) else conn.execute(statement)
         conn.execute(
             "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-            (version, MIGRATIONS[version], _now()),
+            (version, MIGRATIONS[version], utc_now()),
         )
-
-
-def _now() -> str:
-    from store.sql import utc_now
-
-    return utc_now()
 
 
 def chain_existing_entries(conn: Any) -> None:
     """Give every entry already in the audit log its ``prev_hash`` and ``hash``, oldest
     first (migration 3, both backends; the caller lifts the refusal to update first)."""
-    from store import audit_chain
-
     names = ", ".join(audit_chain.CONTENT_COLUMNS)
     rows = conn.execute(f"SELECT {names} FROM audit_log ORDER BY seq").fetchall()
     columns = audit_chain.CONTENT_COLUMNS

@@ -8,7 +8,6 @@ as they are, and :class:`store.postgis.PgConnection` turns them into psycopg's.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -16,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from ingest.ids import id_keys
+from schema.ids import id_keys
 from store import audit_chain, frames, schema
 from store.base import (
     ACCEPTED,
@@ -28,7 +27,8 @@ from store.base import (
     NewBatch,
     UnknownBatch,
 )
-from store.schema import quote
+from store.pg_schema import LOCK_KEY
+from store.schema import quote, utc_now
 
 _BATCH_FIELDS = (
     "layer office uploader source_name source_sha256 source_format profile mapping rows_read "
@@ -50,11 +50,6 @@ SELECT_BATCH = f"SELECT {', '.join(_BATCH_COLUMNS)} FROM batches"
 def is_sqlite(conn: Any) -> bool:
     """Whether ``conn`` is the GeoPackage's (else PostgreSQL's)."""
     return isinstance(conn, sqlite3.Connection)
-
-
-def utc_now() -> str:
-    """Now, as GeoPackage writes a DATETIME: ``2026-11-20T09:14:03.120Z``."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def to_batch(row: tuple[Any, ...]) -> Batch:
@@ -87,7 +82,7 @@ def stored_ids(
 ) -> dict[str, int]:
     """Which ``ids`` are in active batches of ``layer``: ``{id as given: batch_id}``.
 
-    Ids are compared by :func:`ingest.ids.id_key` (NFC, trimmed, case folded), in Python:
+    Ids are compared by :func:`schema.ids.id_key` (NFC, trimmed, case folded), in Python:
     SQL's ``lower()`` is not Unicode case folding and SQLite has no NFC. So every id of the
     layer's active batches is read once (nothing else when there are none).
     """
@@ -226,8 +221,6 @@ def audit(
     unique ``seq`` and ``prev_hash`` would refuse the second entry rather than fork.
     """
     if not is_sqlite(conn):
-        from store.pg_schema import LOCK_KEY
-
         conn.execute("SELECT pg_advisory_xact_lock(?)", (LOCK_KEY,))
     last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     entry = {

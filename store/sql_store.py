@@ -17,7 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ingest.source import Upload
+from schema.upload import Upload
 from store import audit_chain, frames, schema, sql
 from store.base import (
     ACCEPTED,
@@ -118,7 +118,7 @@ class SqlStore:
             if existing is not None:
                 raise DuplicateUpload(existing)
             sql.refuse_stored_ids(conn, batch.layer, id_column, ids)
-            imported_at = sql.utc_now()
+            imported_at = schema.utc_now()
             number = sql.insert_batch(conn, batch, imported_at, batch_id)
             sql.insert_rows(conn, batch.layer, number, names, records, self.geometry_mark)
             sql.insert_report(conn, number, report)
@@ -154,7 +154,7 @@ class SqlStore:
 
     def existing_ids(self, layer: str, ids: Iterable[str]) -> dict[str, int]:
         """Which of ``ids`` are in active batches of ``layer``: ``{id: batch_id}``, ids
-        compared by :func:`ingest.ids.id_key` (case, surrounding spaces, Unicode form).
+        compared by :func:`schema.ids.id_key` (case, surrounding spaces, Unicode form).
 
         Always empty for a layer without an id column (basemap).
         """
@@ -338,7 +338,7 @@ class SqlStore:
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (layer, name) DO UPDATE SET "
                 "office = excluded.office, mapping = excluded.mapping, "
                 "saved_at = excluded.saved_at, saved_by = excluded.saved_by",
-                (name.strip(), layer, office, json.dumps(mapping), sql.utc_now(), actor.name),
+                (name.strip(), layer, office, json.dumps(mapping), schema.utc_now(), actor.name),
             )
             sql.audit(conn, "save_mapping", actor, f"mapping {name.strip()}", {"layer": layer})
 
@@ -404,7 +404,7 @@ class SqlStore:
             changed = {c: ba for c, ba in changed.items() if ba[0] != ba[1]}
             if not changed:
                 raise ValueError(f"{key} {row_key}: nothing to change, the values are the same")
-            at = sql.utc_now()
+            at = schema.utc_now()
             sets = ", ".join(f"{quote(c)} = ?" for c in changed)
             conn.execute(
                 f"UPDATE {quote(layer)} SET {sets} WHERE fid = ?",

@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import LineString, Point, box
 
-from layers import (
+from schema import (
     admin_boundaries,
     basemap,
     incidents,
@@ -18,7 +18,7 @@ from layers import (
     mission_presence,
     political_processes,
 )
-from layers.mission import MissionData
+from schema.mission import MissionData
 
 XSS = "<script>alert('xss')</script><img src=x onerror=alert(1)>\"'&"
 CRS = "EPSG:4326"

@@ -12,7 +12,6 @@ from functools import partial
 import streamlit as st
 
 from access.session import Session
-from analysis.filters import IncidentFilter
 from analysis.joint import Options
 from briefing import exports
 from briefing.disclosure import (
@@ -26,7 +25,8 @@ from briefing.disclosure import (
 from briefing.figures import default_marking
 from briefing.render import DEFAULT_TITLE, Briefing, BriefingOptions, make_briefing
 from layers.joint_map import tile_server_from_env
-from layers.mission import MissionData
+from schema.filters import IncidentFilter
+from schema.mission import MissionData
 from ui import downloads
 from ui.data import data_key, session, store_batches
 from ui.text import md

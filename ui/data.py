@@ -20,15 +20,8 @@ from access.roles import Caller
 from access.session import Session
 from analysis.selection_index import CellIndex, IncidentIndex
 from ingest.sample import is_sample_only
-from layers.mission import (
-    FILES,
-    SAMPLE_DIR,
-    SAMPLE_LABEL,
-    MissionData,
-    from_layers,
-    load_folder,
-)
 from layers.selection_map import make_indexes
+from schema.mission import FILES, SAMPLE_DIR, SAMPLE_LABEL, MissionData, from_layers, load_folder
 from store import open_store
 
 DATA_DIR_ENV = "POCMAP_DATA_DIR"

@@ -7,9 +7,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analysis.filters import IncidentFilter, month_bounds, months
+from analysis.filters import month_bounds, months
 from analysis.selection_index import IncidentIndex
-from layers.incidents import (
+from schema.filters import IncidentFilter
+from schema.incidents import (
     INCIDENT_TYPE_LABELS,
     INCIDENT_TYPES,
     MOTIVATION_LABELS,
@@ -19,7 +20,7 @@ from layers.incidents import (
     VICTIM_GROUP_LABELS,
     VICTIM_GROUPS,
 )
-from layers.mission import MissionData
+from schema.mission import MissionData
 
 KEY = "map_filter"
 

@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ingest.layer_specs import LAYER_SPECS, id_field
 from ingest.report import REPORT_HEADINGS, report_csv, report_xlsx
 from layers.preview import build_preview
+from schema.catalogue import LAYER_SPECS, id_field
 from ui import downloads
 from ui.text import md
 

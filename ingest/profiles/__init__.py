@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ingest import columns
-from ingest.layer_specs import LAYER_SPECS
 from ingest.profiles import events, forms
 from ingest.profiles.matching import suggest_mapping as _suggest
 from ingest.profiles.matching import wanted_fields, word
 from ingest.profiles.vocabulary import apply_vocabulary
-from ingest.source import RawTable
+from schema import arrow_strings
+from schema.catalogue import LAYER_SPECS
+from schema.upload import RawTable
 
 PROFILES = ("native", "acled", "ucdp", "kobo", "hxl", "custom")
 PROFILE_LABELS = {
@@ -144,7 +144,7 @@ def apply(
             frame[name] = records[column]
             shown[name] = column
     # Cells as read: a CSV's text columns stay Arrow strings, anything else is objects.
-    frame = frame.astype({c: object for c in frame.columns if not columns.is_text(frame[c])})
+    frame = frame.astype({c: object for c in frame.columns if not arrow_strings.is_text(frame[c])})
     if table.has_geometry:
         frame["geometry"] = records["geometry"]
     apply_vocabulary(frame, spec, kobo=profile == "kobo")

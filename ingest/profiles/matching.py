@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ingest.profiles.vocabulary import word
-from ingest.source import RawTable
-from layers._schema import LayerSpec
+from schema.fields import LayerSpec
+from schema.upload import RawTable
 
 COORDINATES = ("latitude", "longitude")
 

@@ -14,8 +14,9 @@ import pandas as pd
 
 from ingest import columns
 from ingest.values import is_missing, plain
-from layers import incidents as incidents_layer
-from layers._schema import LIST_SEPARATOR, LayerSpec
+from schema import arrow_strings
+from schema import incidents as incidents_layer
+from schema.fields import LIST_SEPARATOR, LayerSpec
 
 _SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     # field -> code -> words (already in plain form: lower case, no accents)
@@ -175,7 +176,7 @@ def apply_vocabulary(frame: pd.DataFrame, spec: LayerSpec, *, kobo: bool = False
 
 def _as_written(motivation: pd.Series) -> pd.Series:
     """The motivation as the source wrote it: text, or missing."""
-    if columns.is_text(motivation):
+    if arrow_strings.is_text(motivation):
         return motivation.where(~columns.missing(motivation))
     return pd.Series(
         [None if is_missing(v) else str(v) for v in motivation],

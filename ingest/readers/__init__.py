@@ -1,10 +1,10 @@
-"""Read an uploaded file, from its bytes, into a :class:`~ingest.source.RawTable`.
+"""Read an uploaded file, from its bytes, into a :class:`~schema.upload.RawTable`.
 
 The format comes from the extension and must agree with the content's first bytes; every
-refusal is an :class:`~ingest.source.IngestError` naming the file and what would be
+refusal is an :class:`~schema.upload.IngestError` naming the file and what would be
 accepted. Nothing here ever gives GDAL or the OS a name or path taken from the upload.
 
-Every read is bounded (the limits are :class:`~ingest.source.Limits`, documented in
+Every read is bounded (the limits are :class:`~schema.upload.Limits`, documented in
 ``docs/upload-limits.md``): CSV by its shape, checked on the bytes before Arrow or the
 ``csv`` module parse it, in this process (it is the fast path: a million rows in under two
 seconds); every other format (GDAL, openpyxl, the XML and JSON parsers) in a worker
@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from ingest.readers import csv_reader, geojson, geopackage, kml, safety, vector, worker, xlsx
 from ingest.readers.tempdir import sweep_stale_temp
-from ingest.source import IngestError, Limits, RawTable, Upload
+from schema.upload import IngestError, Limits, RawTable, Upload
 
 __all__ = ["FORMATS", "read", "sheets_or_layers", "sweep_stale_temp"]
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ingest.source import IngestError, Limits
+from schema.upload import IngestError, Limits
 
 
 def is_blank(value: object) -> bool:

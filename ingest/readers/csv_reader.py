@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from ingest.readers import _table, csv_shape, safety
 from ingest.readers.csv_arrow import ArrowCells, arrow_cells
-from ingest.source import IngestError, Limits, RawTable, Upload
+from schema.upload import IngestError, Limits, RawTable, Upload
 
 _CANDIDATES = (",", ";", "\t")
 _DELIMITER_NAMES = {",": ",", ";": ";", "\t": "tab"}

@@ -16,7 +16,7 @@ import csv
 
 import numpy as np
 
-from ingest.source import MB, IngestError, Limits
+from schema.upload import MB, IngestError, Limits
 
 _LF, _CR = 10, 13
 _STEP = 1 << 20

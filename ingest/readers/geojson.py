@@ -18,7 +18,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from ingest.readers import safety
-from ingest.source import IngestError, Limits, RawTable, Upload
+from schema.upload import IngestError, Limits, RawTable, Upload
 
 _WGS84_NAMES = ("crs84", "epsg::4326", "epsg:4326", "crs:84")
 

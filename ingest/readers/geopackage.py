@@ -18,7 +18,7 @@ from ingest.readers.vector import (
     too_many_vertices,
     write_private,
 )
-from ingest.source import IngestError, Limits, RawTable, Upload
+from schema.upload import IngestError, Limits, RawTable, Upload
 
 
 def _check_gpkg(upload: Upload) -> None:

@@ -26,7 +26,7 @@ from shapely.geometry import (
 )
 
 from ingest.readers import safety
-from ingest.source import IngestError, Limits, RawTable, Upload
+from schema.upload import IngestError, Limits, RawTable, Upload
 
 _CONTAINERS = ("Document", "Folder")
 _IGNORED_GEOMETRY = ("Track", "MultiTrack", "Model")

@@ -2,7 +2,7 @@
 
 Uploads come from field offices, e-mail attachments and shared drives: a file may be
 damaged, mislabelled or built to hurt the server. Each check here refuses the whole file
-with an :class:`~ingest.source.IngestError` that names the file, says what is wrong and
+with an :class:`~schema.upload.IngestError` that names the file, says what is wrong and
 what would be accepted. Nothing here hands a user-supplied name to GDAL or the OS.
 """
 
@@ -13,7 +13,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from ingest.source import MAX_UPLOAD_MB_ENV, IngestError, Limits, Upload
+from schema.upload import MAX_UPLOAD_MB_ENV, IngestError, Limits, Upload
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 SQLITE_MAGIC = b"SQLite format 3\x00"

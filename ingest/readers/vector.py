@@ -15,7 +15,7 @@ import pyogrio
 import shapely
 
 from ingest.readers import safety, tempdir
-from ingest.source import IngestError, Limits, RawTable, Upload
+from schema.upload import IngestError, Limits, RawTable, Upload
 
 _SHP_MAGIC = b"\x00\x00\x27\x0a"  # file code 9994, big-endian
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ingest.readers import tempdir
-from ingest.source import MB, READ_MEMORY_MB_ENV, READ_SECONDS_ENV, IngestError, Limits, Upload
+from schema.upload import MB, READ_MEMORY_MB_ENV, READ_SECONDS_ENV, IngestError, Limits, Upload
 
 T = TypeVar("T")
 

@@ -15,7 +15,7 @@ import openpyxl
 from defusedxml import ElementTree as SafeET
 
 from ingest.readers import _table, safety
-from ingest.source import IngestError, Limits, RawTable, Upload
+from schema.upload import IngestError, Limits, RawTable, Upload
 
 _HEADER_SEARCH_ROWS = 20
 _HEADER_MAX_CHARS = 80

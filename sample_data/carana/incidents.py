@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from layers.incidents import MOTIVATIONS, PERPETRATOR_TYPES, VICTIM_GROUPS
 from sample_data.carana.features import Features
 from sample_data.carana.geography import Country
 from sample_data.carana.geometry import lonlat_of
@@ -35,6 +34,7 @@ from sample_data.carana.tables import (
     VICTIM_GROUP_OVERRIDES,
     VICTIM_GROUP_PROBABILITIES,
 )
+from schema.incidents import MOTIVATIONS, PERPETRATOR_TYPES, VICTIM_GROUPS
 
 
 def _draw_codes(rng: np.random.Generator, weights: dict[str, float], n: int) -> np.ndarray:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from layers.incidents import (
+from sample_data.carana.settings import STATE_FORCES_SHARE
+from schema.incidents import (
     CONFIDENCES,
     INCIDENT_TYPES,
     LOCATION_PRECISIONS,
@@ -18,7 +19,6 @@ from layers.incidents import (
     PERPETRATOR_TYPES,
     VICTIM_GROUPS,
 )
-from sample_data.carana.settings import STATE_FORCES_SHARE
 
 # --- incident attributes --------------------------------------------------------------------
 PERPETRATOR_WEIGHTS = {

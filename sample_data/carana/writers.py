@@ -16,12 +16,6 @@ import shapely
 from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 
-from layers.admin_boundaries import SPEC as ADMIN_SPEC
-from layers.basemap import SPEC as BASEMAP_SPEC
-from layers.incidents import SPEC as INCIDENT_SPEC
-from layers.local_agreements import SPEC as AGREEMENT_SPEC
-from layers.mission_presence import SPEC as PRESENCE_SPEC
-from layers.political_processes import LOCAL_PROCESSES_SPEC, MILESTONES_SPEC
 from sample_data.carana.features import Features
 from sample_data.carana.geography import Country
 from sample_data.carana.geometry import lonlat_of, to_wgs84
@@ -52,6 +46,12 @@ from sample_data.carana.settings import (
     SURGE_MULTIPLIER,
     WGS84,
 )
+from schema.admin_boundaries import SPEC as ADMIN_SPEC
+from schema.basemap import SPEC as BASEMAP_SPEC
+from schema.incidents import SPEC as INCIDENT_SPEC
+from schema.local_agreements import SPEC as AGREEMENT_SPEC
+from schema.mission_presence import SPEC as PRESENCE_SPEC
+from schema.political_processes import LOCAL_PROCESSES_SPEC, MILESTONES_SPEC
 
 FILES = {
     "admin": "admin_boundaries.geojson",

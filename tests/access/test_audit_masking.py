@@ -17,7 +17,7 @@ from access.roles import ADMIN, ANALYST, FIELD_OFFICE, VIEWER, Caller
 from access.session import HIDDEN_SENDER, Session
 from cli import main
 from ingest.pipeline import ImportOptions, commit_import, preview_import
-from ingest.source import Upload
+from schema.upload import Upload
 from store import open_store
 from tests.ingest import uploads
 

@@ -17,7 +17,7 @@ import pytest
 from access.roles import ANALYST, FIELD_OFFICE, Caller
 from access.session import Session
 from ingest.pipeline import ImportOptions, commit_import, preview_import
-from ingest.source import IngestError, Upload
+from schema.upload import IngestError, Upload
 from store import open_store
 from tests.ingest import uploads
 

@@ -18,7 +18,7 @@ from access.policy import ACTIONS, Denied
 from access.roles import ADMIN, ANALYST, FIELD_OFFICE, ROLES, VIEWER, Caller
 from access.session import Session
 from ingest.pipeline import ImportOptions, commit_import, preview_import
-from ingest.source import Upload
+from schema.upload import Upload
 from store import open_store
 from store.base import ACCEPTED, UNDER_REVIEW
 from tests.ingest import uploads

@@ -6,7 +6,7 @@ import json
 
 from shapely.geometry import MultiPoint, Point, shape
 
-from layers.mission import SAMPLE_DIR
+from schema.mission import SAMPLE_DIR
 
 PLANTED = json.loads((SAMPLE_DIR / "planted_patterns.json").read_text(encoding="utf-8"))
 

@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import Point
 
 from analysis.agreement_watch import VIOLATION_COLUMNS, agreement_watch
-from layers.mission import load_sample
+from schema.mission import load_sample
 
 
 @pytest.fixture(scope="module")

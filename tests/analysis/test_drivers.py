@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from analysis.drivers import COLUMNS, LEVERS, motivation_profile, profile_by_admin
-from layers.incidents import MOTIVATIONS
-from layers.mission import load_sample
+from schema.incidents import MOTIVATIONS
+from schema.mission import load_sample
 from tests.analysis.planted import PLANTED
 from tests.tiny_mission import tiny_mission
 

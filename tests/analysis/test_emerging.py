@@ -9,7 +9,7 @@ from shapely.geometry import Point
 
 from analysis.emerging import classify, emerging_hot_spots, mann_kendall
 from analysis.metric import WGS84
-from layers.mission import load_sample
+from schema.mission import load_sample
 from tests.analysis.planted import planted_sites
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.escalation import WARNING, escalation
-from layers.mission import load_sample
+from schema.mission import load_sample
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,6 @@ import pandas as pd
 import pytest
 
 from analysis.filters import (
-    IncidentFilter,
     SelectionSummary,
     filter_by_office,
     filter_incidents,
@@ -29,7 +28,8 @@ from analysis.filters import (
     months,
     summarise,
 )
-from layers.incidents import MOTIVATIONS
+from schema.filters import IncidentFilter
+from schema.incidents import MOTIVATIONS
 from tests.tiny_mission import tiny_mission
 
 ALL = [f"T-{i}" for i in range(1, 9)]

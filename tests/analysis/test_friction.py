@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analysis.friction import COLUMNS, state_forces_friction
-from layers.mission import load_sample
+from schema.mission import load_sample
 
 
 @pytest.fixture(scope="module")

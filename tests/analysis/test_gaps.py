@@ -8,7 +8,7 @@ from shapely.geometry import Point
 from analysis.gaps import protection_gaps
 from analysis.hotspots import hot_spots
 from analysis.presence import field_office_linkage
-from layers.mission import load_sample
+from schema.mission import load_sample
 from tests.analysis.planted import PLANTED, planted_sites
 
 

@@ -21,7 +21,7 @@ from analysis.hotspots import (
     hot_spots,
 )
 from analysis.metric import WGS84
-from layers.mission import load_sample
+from schema.mission import load_sample
 from tests.analysis.planted import PLANTED, planted_sites, town_points
 
 

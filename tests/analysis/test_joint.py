@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from analysis.filters import IncidentFilter
 from analysis.joint import Options, analyse, table_csv
 from ingest.pipeline import ImportOptions, commit_import, preview_import
 from ingest.sample import load_sample_into
-from ingest.source import Upload
-from layers.mission import from_layers, load_sample
+from schema.filters import IncidentFilter
+from schema.mission import from_layers, load_sample
+from schema.upload import Upload
 from store import open_store
 from tests.analysis.exports import acled_export, ucdp_export
 from tests.analysis.planted import planted_sites

@@ -8,10 +8,11 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from analysis.filters import IncidentFilter, filter_incidents, summarise
+from analysis.filters import filter_incidents, summarise
 from analysis.selection_index import index_incidents
-from layers.incidents import INCIDENT_TYPES, MOTIVATIONS, PERPETRATOR_TYPES, VICTIM_GROUPS
-from layers.mission import load_sample
+from schema.filters import IncidentFilter
+from schema.incidents import INCIDENT_TYPES, MOTIVATIONS, PERPETRATOR_TYPES, VICTIM_GROUPS
+from schema.mission import load_sample
 from tests.tiny_mission import tiny_mission
 
 

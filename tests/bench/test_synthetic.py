@@ -5,8 +5,8 @@ from __future__ import annotations
 from bench.product_cases import boundaries_store
 from bench.synthetic import ensure_set, incidents
 from ingest.pipeline import ImportOptions, preview_import
-from ingest.source import Upload
-from layers.mission import load_folder
+from schema.mission import load_folder
+from schema.upload import Upload
 
 
 def test_a_small_set_is_seeded_and_loads_as_a_mission(tmp_path):

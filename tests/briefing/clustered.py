@@ -7,8 +7,8 @@ import dataclasses
 import geopandas as gpd
 from shapely.geometry import Point
 
-from layers import incidents
-from layers.mission import MissionData
+from schema import incidents
+from schema.mission import MissionData
 from tests.tiny_mission import incident_rows, tiny_mission
 
 NARRATIVE = "Survivor Amina K. seen at the well behind the school"

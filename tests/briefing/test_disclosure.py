@@ -8,7 +8,6 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from analysis.filters import IncidentFilter
 from analysis.metric import to_metric
 from briefing.disclosure import (
     SHAREABLE_MIN_CELL_KM,
@@ -18,7 +17,8 @@ from briefing.disclosure import (
 )
 from briefing.figures import key_figures, sources_text
 from briefing.selection import prepare
-from layers.mission import load_sample
+from schema.filters import IncidentFilter
+from schema.mission import load_sample
 from tests.briefing.clustered import clumped
 
 # Seven incidents in one spot, three in another far away, four in a third.

@@ -14,7 +14,6 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from analysis.filters import IncidentFilter
 from briefing.disclosure import (
     LEVELS,
     SHAREABLE_MIN_COUNT,
@@ -34,7 +33,8 @@ from briefing.exports import (
 )
 from briefing.selection import prepare
 from layers.assets import VENDOR_DIR
-from layers.mission import SAMPLE_DIR, load_sample
+from schema.filters import IncidentFilter
+from schema.mission import SAMPLE_DIR, load_sample
 from tests.briefing.clustered import NARRATIVE, clumped
 from tests.tiny_mission import XSS, tiny_mission
 

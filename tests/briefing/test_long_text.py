@@ -21,11 +21,11 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from PIL import Image
 
-from analysis.filters import IncidentFilter
 from briefing.fit import fit_list, shorten, width, wrap
 from briefing.render import MARKING_COLOUR, PNG_DPI, BriefingOptions, make_briefing, page
 from briefing.selection import prepare
-from layers.mission import load_sample
+from schema.filters import IncidentFilter
+from schema.mission import load_sample
 from store.base import Batch
 
 WHEN = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)

@@ -11,13 +11,13 @@ import pypdf
 import pytest
 from PIL import Image
 
-from analysis.filters import IncidentFilter
 from briefing.disclosure import Disclosure
 from briefing.figures import DEFAULT_MARKING
 from briefing.render import BriefingOptions, make_briefing
-from layers.incidents import MOTIVATION_LABELS
-from layers.local_agreements import STATUS_LABELS
-from layers.mission import load_sample
+from schema.filters import IncidentFilter
+from schema.incidents import MOTIVATION_LABELS
+from schema.local_agreements import STATUS_LABELS
+from schema.mission import load_sample
 from tests.briefing.clustered import NARRATIVE, clumped
 
 WHEN = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)

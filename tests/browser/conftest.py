@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from layers.mission import save_folder
+from schema.mission import save_folder
 from tests.tiny_mission import XSS, tiny_mission
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from briefing.disclosure import Disclosure
 from briefing.exports import export
 from briefing.selection import Prepared, prepare
-from layers.mission import load_sample
+from schema.mission import load_sample
 from tests.browser.test_joint_map_in_browser import INJECTED_JS, MAP_STATE_JS, OVERLAYS, Recorder
 from tests.tiny_mission import XSS, tiny_mission
 

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import Dialog, FrameLocator, Locator, Page, Request, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from layers.incidents import MOTIVATION_LABELS
+from schema.incidents import MOTIVATION_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'

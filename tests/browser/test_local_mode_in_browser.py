@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from layers.mission import save_folder
+from schema.mission import save_folder
 from tests.browser.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,

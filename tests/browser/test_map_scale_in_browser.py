@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from layers.joint_map import CLOSE_ZOOM, POINTS_UP_TO, POINTS_WHEN_CLOSE_UP_TO
-from layers.mission import load_sample, save_folder
+from schema.mission import load_sample, save_folder
 from tests.browser.test_joint_map_in_browser import _poll, open_map
 
 # Where the map stands: how many cell polygons and incident markers it holds, the zoom.

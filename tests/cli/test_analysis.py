@@ -8,7 +8,7 @@ import geopandas as gpd
 import pytest
 
 from cli import main
-from layers.mission import SAMPLE_DIR
+from schema.mission import SAMPLE_DIR
 from tests.analysis.planted import planted_sites
 
 SAMPLE = str(SAMPLE_DIR)

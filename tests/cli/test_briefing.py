@@ -8,7 +8,7 @@ from PIL import Image
 
 from cli import main
 from ingest.sample import load_sample_into
-from layers.mission import SAMPLE_DIR
+from schema.mission import SAMPLE_DIR
 from store import open_store
 from tests.briefing.test_render import pdf_text
 

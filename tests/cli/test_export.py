@@ -13,7 +13,7 @@ import pytest
 from briefing.disclosure import DEFAULT_LEVEL, Disclosure
 from cli import main
 from cli.outputs import add_disclosure_arguments, disclosure_from
-from layers.mission import SAMPLE_DIR
+from schema.mission import SAMPLE_DIR
 
 SAMPLE = str(SAMPLE_DIR)
 INCIDENTS = 4943

@@ -13,8 +13,8 @@ import psycopg
 import pytest
 
 from cli import main
-from ingest.layer_specs import LAYER_SPECS
 from ingest.sample import load_sample_into
+from schema.catalogue import LAYER_SPECS
 from store import open_store
 from tests.store.test_migrate import assert_same_content, populate
 

@@ -15,9 +15,9 @@ import shapely
 
 from ingest.duplicates import NEAR_DUPLICATE_METRES, haversine
 from ingest.geometry import _area, _point
-from ingest.ids import id_key
-from ingest.layer_specs import id_field
-from layers._schema import WGS84
+from schema.catalogue import id_field
+from schema.fields import WGS84
+from schema.ids import id_key
 
 
 def points_from_coordinates(frame, spec, context, findings, coordinates=None) -> gpd.GeoSeries:
@@ -127,11 +127,12 @@ def check_rows_on_one_core(mapped, context):
     """``ingest.checks.check_rows`` as it was before it used the second core: every step
     one after another, all writing to one set of findings."""
     from ingest import checks
-    from ingest.layer_specs import LAYER_SPECS
+    from ingest.findings import Findings
+    from schema.catalogue import LAYER_SPECS
 
     layer = mapped.layer
     spec = LAYER_SPECS[layer]
-    findings = checks._Findings()
+    findings = Findings()
     notes: list[str] = []
     frame = checks._with_defaults(mapped.frame.copy(), spec, context, notes)
     typed = pd.DataFrame(index=frame.index)

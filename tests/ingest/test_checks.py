@@ -11,9 +11,10 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon, box
 
-from ingest.checks import ACCEPTED, REJECTED, WARNING, CheckContext, check_rows
+from ingest.checks import check_rows
+from ingest.findings import ACCEPTED, REJECTED, WARNING, CheckContext
 from ingest.records import with_source_records
-from ingest.source import RawTable
+from schema.upload import RawTable
 
 AREA = box(1.0, -4.0, 3.0, -2.0)  # the mission area: lon 1..3, lat -4..-2
 TODAY = dt.date(2026, 11, 24)

@@ -21,13 +21,15 @@ from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
 from ingest import checks, columns, duplicates, geometry, profiles, records, schema_guard, values
-from ingest.checks import CheckContext, _Findings, _read_column, check_rows
-from ingest.layer_specs import LAYER_SPECS
+from ingest.checks import _read_column, check_rows
+from ingest.findings import CheckContext, Findings
 from ingest.profiles.vocabulary import apply_vocabulary
 from ingest.readers import read
-from ingest.source import Upload
-from layers._schema import LayerValidationError
-from layers._schema import validate as validate_layer
+from schema import arrow_strings
+from schema.catalogue import LAYER_SPECS
+from schema.fields import LayerValidationError
+from schema.fields import validate as validate_layer
+from schema.upload import Upload
 from tests.ingest import reference
 
 FAST = settings(
@@ -36,7 +38,7 @@ FAST = settings(
 AREA = box(1.0, -4.0, 3.0, -2.0)
 TODAY = dt.date(2026, 11, 24)
 SPEC = LAYER_SPECS["incidents"]
-SPACES = list(columns.PYTHON_SPACES)
+SPACES = list(arrow_strings.PYTHON_SPACES)
 
 DATES = [
     "2024-03-15", "15/03/2024", "03/04/2024", "3 mars 2024", "1er janvier 2025", "15-Mar-24",
@@ -65,12 +67,14 @@ def _as_objects(column: pd.Series) -> pd.Series:
     return column.astype(object).where(column.notna(), None)
 
 
-def _lines(findings: _Findings) -> list[dict]:
+def _lines(findings: Findings) -> list[dict]:
     return findings.lines
 
 
 def test_python_spaces_are_what_str_strip_removes() -> None:
-    assert columns.PYTHON_SPACES == "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+    assert arrow_strings.PYTHON_SPACES == "".join(
+        c for c in map(chr, range(0x110000)) if c.isspace()
+    )
 
 
 @FAST
@@ -144,7 +148,7 @@ def test_reading_a_column_once_per_value_gives_every_row_its_answer(
     spec_field = SPEC.field(name)
     column = _as_text(cells * 3)
     context = _context(date_order=date_order)
-    fast_findings, slow_findings = _Findings(), _Findings()
+    fast_findings, slow_findings = Findings(), Findings()
     fast = _read_column(column, spec_field, context, fast_findings)
     slow = _read_column(_as_objects(column), spec_field, context, slow_findings)
     assert _lines(fast_findings) == _lines(slow_findings)
@@ -171,7 +175,7 @@ def test_points_are_placed_and_refused_as_row_by_row(pairs, layer, with_area) ->
     )
     spec = LAYER_SPECS[layer]
     context = _context(mission_area=AREA if with_area else None)
-    fast_findings, slow_findings = _Findings(), _Findings()
+    fast_findings, slow_findings = Findings(), Findings()
     fast = geometry.points_from_coordinates(frame, spec, context, fast_findings)
     slow = reference.points_from_coordinates(frame.apply(_as_objects), spec, context, slow_findings)
     assert _lines(fast_findings) == _lines(slow_findings)
@@ -195,7 +199,7 @@ def test_ids_repeated_or_stored_are_found_as_row_by_row(ids, with_store) -> None
 
         return _context(existing_ids=existing if with_store else None)
 
-    fast_findings, slow_findings = _Findings(), _Findings()
+    fast_findings, slow_findings = Findings(), Findings()
     checks._check_ids(typed, SPEC, context("fast"), fast_findings)
     reference.check_ids(typed.apply(_as_objects), SPEC, context("slow"), slow_findings)
     assert _lines(fast_findings) == _lines(slow_findings)
@@ -237,7 +241,7 @@ def test_near_duplicates_are_the_pairs_the_merge_found(mine, theirs) -> None:
         crs="EPSG:4326",
     )
     context = _context(stored_incidents=_stored(theirs) if theirs else None)
-    fast_findings, slow_findings = _Findings(), _Findings()
+    fast_findings, slow_findings = Findings(), Findings()
     duplicates.near_duplicates(typed, shapes, context, fast_findings)
     reference.near_duplicates(typed.apply(_as_objects), shapes, context, slow_findings)
     assert sorted(_lines(fast_findings), key=lambda line: line["row"]) == sorted(
@@ -356,7 +360,7 @@ class _Slow:
     monkeypatch: pytest.MonkeyPatch
 
     def __enter__(self):
-        self.monkeypatch.setattr(columns, "is_text", lambda column: False)
+        self.monkeypatch.setattr(arrow_strings, "is_text", lambda column: False)
         self.monkeypatch.setattr(schema_guard, "_suspects", lambda *args: None)
         self.monkeypatch.setattr(checks, "near_duplicates", reference.near_duplicates)
         self.monkeypatch.setattr(checks, "_check_ids", reference.check_ids)

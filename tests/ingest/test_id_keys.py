@@ -16,9 +16,9 @@ import unicodedata
 import pytest
 from openpyxl import Workbook
 
-from ingest.ids import id_key, id_keys
 from ingest.pipeline import ImportOptions, commit_import, preview_import
-from ingest.source import Upload
+from schema.ids import id_key, id_keys
+from schema.upload import Upload
 from store import open_store
 from store.base import DuplicateIds
 from tests.ingest import uploads

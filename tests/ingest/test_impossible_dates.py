@@ -19,8 +19,8 @@ import pytest
 from openpyxl import Workbook
 
 from ingest.pipeline import ImportOptions, commit_import, preview_import
-from ingest.source import Upload
 from ingest.values import EARLIEST_DATE
+from schema.upload import Upload
 from store import open_store
 from tests.ingest import uploads
 

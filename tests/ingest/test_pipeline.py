@@ -13,8 +13,8 @@ import pytest
 
 from ingest.pipeline import ImportOptions, commit_import, preview_import
 from ingest.sample import IMPORT_ORDER, load_sample_into
-from ingest.source import IngestError, Upload
-from layers.mission import from_layers, load_sample
+from schema.mission import from_layers, load_sample
+from schema.upload import IngestError, Upload
 from store import open_store
 from tests.ingest import uploads
 

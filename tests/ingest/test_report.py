@@ -4,7 +4,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from ingest.checks import REPORT_COLUMNS
+from ingest.findings import REPORT_COLUMNS
 from ingest.report import ReportHeader, report_csv, report_xlsx
 
 HEADER = ReportHeader(

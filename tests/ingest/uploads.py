@@ -18,7 +18,7 @@ import geopandas as gpd
 from openpyxl import Workbook
 from shapely.geometry import LineString, Point, box
 
-from layers.mission import SAMPLE_DIR
+from schema.mission import SAMPLE_DIR
 
 # Points inside Carana (lon, lat), from the sample's own incidents.
 INSIDE = [
@@ -438,7 +438,7 @@ def builders() -> dict[str, object]:
 def store_with_boundaries(path: Path) -> Path:
     """A store at ``path`` holding the sample's admin boundaries: the mission area."""
     from ingest.pipeline import ImportOptions, commit_import, preview_import
-    from ingest.source import Upload
+    from schema.upload import Upload
     from store import open_store
 
     store = open_store(path)

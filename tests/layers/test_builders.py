@@ -30,7 +30,8 @@ from layers.joint_map import (
     build_joint_map,
     tile_server_from_env,
 )
-from layers.mission import MissionData
+from schema.incidents import MOTIVATION_LABELS, MOTIVATIONS
+from schema.mission import MissionData
 from tests.tiny_mission import XSS, tiny_mission
 
 TEMPLATE = "${alert(document.domain)}`"
@@ -215,7 +216,7 @@ def test_incident_colours_follow_the_motivation_order(tiny):
         "#009E73",
         "#8C8C8C",
     ]
-    assert colours == [incidents.MOTIVATION_COLOURS[m] for m in incidents.MOTIVATIONS]
+    assert colours == [incidents.MOTIVATION_COLOURS[m] for m in MOTIVATIONS]
 
 
 def test_incident_rows_in_the_page_are_marker_rows(tiny):
@@ -262,7 +263,7 @@ def test_marker_rows_on_the_tiny_mission(tiny):
     assert len(rows) == 8
     assert all(len(row) == 3 + 14 for row in rows)
     assert [row[2] for row in rows] == [2, 2, 0, 1, 3, 4, 5, 6]
-    assert [incidents.MOTIVATIONS[row[2]] for row in rows] == tiny.incidents["motivation"].tolist()
+    assert [MOTIVATIONS[row[2]] for row in rows] == tiny.incidents["motivation"].tolist()
     assert rows[0] == [
         -2.8,
         1.2,
@@ -336,7 +337,7 @@ def test_joint_map_layers(tiny):
     )
     for colour in incidents.MOTIVATION_COLOURS.values():
         assert colour in page
-    for label in incidents.MOTIVATION_LABELS.values():
+    for label in MOTIVATION_LABELS.values():
         assert label in page
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.cells import count_in_cells
-from analysis.filters import IncidentFilter, filter_incidents
+from analysis.filters import filter_incidents
 from analysis.selection_index import index_cells, index_incidents
 from layers import incident_cells
 from layers.joint_map import (
@@ -19,7 +19,8 @@ from layers.joint_map import (
     build_joint_map,
     incident_view,
 )
-from layers.mission import load_sample
+from schema.filters import IncidentFilter
+from schema.mission import load_sample
 from tests.tiny_mission import XSS, tiny_mission
 
 

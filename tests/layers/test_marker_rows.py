@@ -8,18 +8,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from layers._html import escape
-from layers._schema import split_codes
-from layers.incidents import (
+from layers.escaping import escape
+from layers.incidents import marker_rows
+from schema.fields import split_codes
+from schema.incidents import (
     CONFIDENCES,
     INCIDENT_TYPES,
     LOCATION_PRECISIONS,
     MOTIVATIONS,
     PERPETRATOR_TYPES,
     VICTIM_GROUP_LABELS,
-    marker_rows,
 )
-from layers.mission import load_sample
+from schema.mission import load_sample
 from tests.tiny_mission import XSS, tiny_mission
 
 

@@ -2,7 +2,7 @@
 
 branca wraps every rendered element in a new template and renders that again, so a
 name written ``{{ ... }}`` by whoever filled a form would run on the server
-(``layers._raw``). These tests hold that off, and hold the page otherwise the same.
+(``layers.render_once``). These tests hold that off, and hold the page otherwise the same.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import branca.element
 import pytest
 from folium.template import Template
 
-from layers import _raw
-from layers._html import script_json
+from layers import render_once
+from layers.escaping import script_json
 from layers.joint_map import build_joint_map
 from tests.tiny_mission import tiny_mission
 
@@ -52,7 +52,7 @@ def test_the_page_is_otherwise_what_folium_writes(monkeypatch) -> None:
             classmethod(lambda cls, ids=counter: f"{next(ids):032x}"),
         )
         if restore:
-            for (cls, name), method in _raw.FOLIUM_RENDERS.items():
+            for (cls, name), method in render_once.FOLIUM_RENDERS.items():
                 monkeypatch.setattr(cls, name, method)
         pages.append(_page(data))
     assert pages[0] == pages[1]
@@ -62,8 +62,9 @@ def test_the_page_is_otherwise_what_folium_writes(monkeypatch) -> None:
 def test_folium_own_renders_would_run_the_text() -> None:
     """The reason for it all: with folium's renders, the same text runs or breaks."""
     data = tiny_mission(f" {RUNS}")
+    render_once.install_render_once()  # first, so the map built below does not install it
     with pytest.MonkeyPatch.context() as patch:
-        for (cls, name), method in _raw.FOLIUM_RENDERS.items():
+        for (cls, name), method in render_once.FOLIUM_RENDERS.items():
             patch.setattr(cls, name, method)
         assert "generate_lorem_ipsum" in _page(data)
 

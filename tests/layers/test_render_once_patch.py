@@ -1,9 +1,9 @@
-"""The render-once patch (``layers/_raw.py``) is still needed by the installed folium."""
+"""The render-once patch (``layers/render_once.py``) is still needed by the installed folium."""
 
 import subprocess
 import sys
 
-# Without pocmap's layers imported, folium renders a page from plain folium and branca.
+# Without the patch installed, folium renders a page from plain folium and branca.
 _PLAIN_FOLIUM = """
 import folium
 m = folium.Map(tiles=None)
@@ -20,14 +20,17 @@ def test_plain_folium_still_reads_rendered_text_as_a_template():
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "re-read", (
         "folium no longer renders an element's text a second time as a Jinja template: "
-        "remove the patch (layers/_raw.py) and the pins on folium and branca in pyproject.toml"
+        "remove the patch (layers/render_once.py) and the pins on folium and branca in "
+        "pyproject.toml"
     )
 
 
 def test_with_the_patch_the_text_stays_literal():
     import folium
 
-    import layers  # noqa: F401  (installs the patch)
+    from layers.render_once import install_render_once
+
+    install_render_once()
 
     m = folium.Map(tiles=None)
     folium.Marker([0, 0], tooltip="{{ 6 * 7 }} tooltip").add_to(m)

@@ -17,15 +17,15 @@ from pandas.testing import assert_frame_equal
 from shapely.geometry import Point, shape
 
 import sample_data
-from layers import (
+from sample_data import generate
+from schema import (
     admin_boundaries,
     basemap,
     local_agreements,
     mission_presence,
     political_processes,
 )
-from layers import incidents as incidents_layer
-from sample_data import generate
+from schema import incidents as incidents_layer
 
 COMMITTED = Path(sample_data.__file__).resolve().parent
 GEOJSON_VALIDATORS: dict[str, Callable[..., pd.DataFrame]] = {

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from ingest.layer_specs import LAYER_SPECS
 from ingest.pipeline import ImportOptions, commit_import, preview_import
 from ingest.sample import load_sample_into
-from ingest.source import Upload
 from sample_data import templates
+from schema.catalogue import LAYER_SPECS
+from schema.upload import Upload
 from store import open_store
 
 

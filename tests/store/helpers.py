@@ -10,7 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ingest.layer_specs import LAYER_SPECS, id_field
+from schema.catalogue import LAYER_SPECS, id_field
 from store import NewBatch
 
 REPORT = pd.DataFrame(

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pandas as pd
 import pytest
 
-from ingest.source import IngestError
+from schema.upload import IngestError
 from store import DuplicateIds, DuplicateUpload, StoreError, UnknownBatch, open_store
 from tests.store import helpers
 

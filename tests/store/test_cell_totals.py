@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 
 from analysis.cells import count_in_cells, count_totals
-from analysis.filters import IncidentFilter, filter_incidents
+from analysis.filters import filter_incidents
 from analysis.hotspots import hot_spots, hot_spots_of
 from analysis.metric import mission_crs
-from layers.incidents import MOTIVATIONS, PERPETRATOR_TYPES
+from schema.filters import IncidentFilter
+from schema.incidents import MOTIVATIONS, PERPETRATOR_TYPES
 from store import open_store
 from store.base import UNDER_REVIEW
 from tests.store import helpers

@@ -11,8 +11,8 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from ingest.layer_specs import LAYER_SPECS
 from ingest.sample import load_sample_into
+from schema.catalogue import LAYER_SPECS
 from store import DuplicateUpload, open_store
 from store.base import ACCEPTED, UNDER_REVIEW, WITHDRAWN, Actor
 from store.migrate import MigrationError, migrate

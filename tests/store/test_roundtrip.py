@@ -10,7 +10,7 @@ import pyogrio
 import pytest
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
-from layers import (
+from schema import (
     admin_boundaries,
     basemap,
     incidents,
@@ -18,7 +18,7 @@ from layers import (
     mission_presence,
     political_processes,
 )
-from layers.mission import load_sample
+from schema.mission import load_sample
 from store import gpkg_binary
 from store.schema import GPKG_APPLICATION_ID, spec
 from tests.store import helpers

@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from layers.mission import SAMPLE_DIR
+from schema.mission import SAMPLE_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "ui" / "pages" / "joint_analysis.py")

@@ -14,7 +14,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from layers.mission import save_folder
+from schema.mission import save_folder
 from tests.tiny_mission import tiny_mission
 
 ROOT = Path(__file__).resolve().parents[2]

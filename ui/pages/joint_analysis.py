@@ -13,8 +13,9 @@ from analysis.cells import SHAPES
 from analysis.emerging import STEPS
 from analysis.joint import JointAnalysis, Options, analyse, table_csv
 from layers import hotspot_cells
-from layers.incidents import MOTIVATION_COLOURS, MOTIVATION_LABELS, MOTIVATIONS
+from layers.incidents import MOTIVATION_COLOURS
 from layers.joint_map import build_joint_map, legend_html
+from schema.incidents import MOTIVATION_LABELS, MOTIVATIONS
 from ui import auth, briefing, downloads, filters
 from ui.data import data_key, mission_data, session
 from ui.text import md

@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from layers import incident_cells
-from layers.incidents import MOTIVATION_COLOURS, MOTIVATION_LABELS
+from layers.incidents import MOTIVATION_COLOURS
 from layers.joint_map import (
     BASEMAP_LABELS,
     CELLS,
@@ -20,6 +20,7 @@ from layers.joint_map import (
     tile_server_from_env,
 )
 from layers.selection_map import joint_map_for
+from schema.incidents import MOTIVATION_LABELS
 from ui import auth, briefing, filters
 from ui.data import indexes, mission_data, session
 

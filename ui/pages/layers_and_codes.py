@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from layers import (
+from schema import (
     admin_boundaries,
     incidents,
     local_agreements,

@@ -7,7 +7,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from layers.incidents import CONFIDENCES, MOTIVATION_LABELS, MOTIVATIONS
+from schema.incidents import CONFIDENCES, MOTIVATION_LABELS, MOTIVATIONS
 from ui import auth, downloads
 from ui.data import session
 from ui.text import md

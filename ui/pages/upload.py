@@ -7,11 +7,11 @@ import streamlit as st
 from access.roles import ANALYST, FIELD_OFFICE, Caller
 from access.session import Session
 from ingest import readers
-from ingest.layer_specs import LAYER_LABELS, LAYER_SPECS
 from ingest.pipeline import ImportOptions, commit_import, preview_import
 from ingest.profiles import PROFILE_LABELS, PROFILES
-from ingest.source import IngestError, Upload
 from ingest.values import DATE_ORDER_LABELS, DATE_ORDERS
+from schema.catalogue import LAYER_LABELS, LAYER_SPECS
+from schema.upload import IngestError, Upload
 from ui import auth, upload_parts
 from ui.data import data_folder, session, store
 from ui.text import md

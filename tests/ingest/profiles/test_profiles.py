@@ -8,8 +8,8 @@ from shapely.geometry import Point
 
 from ingest.profiles import PROFILES, apply, detect, detect_details, suggest_mapping
 from ingest.profiles.vocabulary import lookup, to_code, to_codes
-from ingest.source import RawTable
-from layers import incidents, local_agreements
+from schema import incidents, local_agreements
+from schema.upload import RawTable
 
 
 def table(columns: dict[str, list], *, hxl: dict[str, str] | None = None, geo=None) -> RawTable:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyogrio
 
 from ingest.readers import tempdir
-from ingest.source import Upload
+from schema.upload import Upload
 
 READY_ENV = "POCMAP_TEST_READY_FILE"
 

@@ -26,7 +26,7 @@ import pytest
 from shapely.geometry import Point
 
 from ingest.readers import read, tempdir
-from ingest.source import IngestError, Limits, Upload
+from schema.upload import IngestError, Limits, Upload
 from tests.ingest.readers._bounded_work import READY_ENV
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -39,7 +39,7 @@ _READ = """
 import json, sys, time
 from pathlib import Path
 from ingest.readers import read
-from ingest.source import IngestError, Limits, Upload
+from schema.upload import IngestError, Limits, Upload
 path, limits = Path(sys.argv[1]), json.loads(sys.argv[2])
 start = time.monotonic()
 try:
@@ -124,7 +124,7 @@ _HANG = """
 import json, sys, time
 from pathlib import Path
 from ingest.readers import worker
-from ingest.source import IngestError, Limits, Upload
+from schema.upload import IngestError, Limits, Upload
 from tests.ingest.readers._bounded_work import read_info_without_view_check
 path = Path(sys.argv[1])
 start = time.monotonic()
@@ -393,7 +393,7 @@ def test_a_worker_copy_is_private_under_a_permissive_umask(tmp_path):
     script = (
         "import json, os; os.umask(0)\n"
         "from ingest.readers import worker\n"
-        "from ingest.source import Limits, Upload\n"
+        "from schema.upload import Limits, Upload\n"
         "from tests.ingest.readers._bounded_work import copy_modes\n"
         "print(json.dumps(worker.run(copy_modes, Upload('x.gpkg', b'x'), (), Limits())))\n"
     )

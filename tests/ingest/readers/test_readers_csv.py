@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from ingest.readers import FORMATS, read, sheets_or_layers
-from ingest.source import IngestError, Upload
+from schema.upload import IngestError, Upload
 
 
 def _read(name: str, data: bytes):

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.readers import csv_arrow, csv_reader
-from ingest.source import IngestError, Limits, Upload
+from schema.upload import IngestError, Limits, Upload
 
 FAST = settings(
     max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.readers import read
-from ingest.source import IngestError, Upload
+from schema.upload import IngestError, Upload
 
 FAST = settings(
     max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]

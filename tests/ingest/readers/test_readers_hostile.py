@@ -14,7 +14,7 @@ import pytest
 from shapely.geometry import Point
 
 from ingest.readers import read, sheets_or_layers
-from ingest.source import IngestError, Limits, Upload
+from schema.upload import IngestError, Limits, Upload
 
 LAUGHS = (
     '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'

@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import MultiPolygon, Point, Polygon
 
 from ingest.readers import read, sheets_or_layers
-from ingest.source import IngestError, Limits, Upload
+from schema.upload import IngestError, Limits, Upload
 
 KML = """<?xml version="1.0" encoding="UTF-8"?>
 <kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">

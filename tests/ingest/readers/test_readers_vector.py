@@ -12,7 +12,7 @@ import pytest
 from shapely.geometry import LineString, Point, Polygon
 
 from ingest.readers import read, sheets_or_layers
-from ingest.source import IngestError, Limits, Upload
+from schema.upload import IngestError, Limits, Upload
 
 
 def _frame(crs: str = "EPSG:4326") -> gpd.GeoDataFrame:

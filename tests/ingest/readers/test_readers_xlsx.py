@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from ingest.readers import read, sheets_or_layers
-from ingest.source import IngestError, Upload
+from schema.upload import IngestError, Upload
 
 
 def _workbook_bytes(book: openpyxl.Workbook) -> bytes:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from layers import (
+from schema import (
     admin_boundaries,
     basemap,
     incidents,
@@ -10,7 +10,7 @@ from layers import (
     mission_presence,
     political_processes,
 )
-from layers._schema import Field, LayerSpec
+from schema.fields import Field, LayerSpec
 
 LAYER_SPECS: dict[str, LayerSpec] = {
     "incidents": incidents.SPEC,

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ingest import columns
+from schema import arrow_strings
 
 _TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 
@@ -38,13 +38,13 @@ def id_keys(ids: pd.Series | Iterable[str]) -> pd.Series:
     case folding is lower casing. Only the others go through Python, one by one.
     """
     index = ids.index if isinstance(ids, pd.Series) else None
-    if isinstance(ids, pd.Series) and columns.is_text(ids):
-        strings = columns.arrow(ids).combine_chunks()  # a CSV's cells: no copy to Python
+    if isinstance(ids, pd.Series) and arrow_strings.is_text(ids):
+        strings = arrow_strings.arrow(ids).combine_chunks()  # a CSV's cells: no copy to Python
     else:
         values = ids.to_numpy(dtype=object) if isinstance(ids, pd.Series) else list(ids)
         cells = [None if _absent(v) else str(v) for v in values]
         strings = pa.array(cells, type=pa.large_string())
-    keys = pc.ascii_lower(pc.utf8_trim(strings, characters=columns.PYTHON_SPACES))
+    keys = pc.ascii_lower(pc.utf8_trim(strings, characters=arrow_strings.PYTHON_SPACES))
     others = np.flatnonzero(~np.asarray(pc.fill_null(pc.string_is_ascii(strings), True)))
     if len(others):
         mask = np.zeros(len(strings), dtype=bool)

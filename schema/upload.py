@@ -2,7 +2,9 @@
 
 These are the contracts between the readers (``ingest.readers``), the column-mapping
 profiles (``ingest.profiles``), the row checks (``ingest.checks``) and the store
-(``store``). Nothing here reads a file: an upload is bytes, never a path a user typed.
+(``store``), and what ``access`` passes on: so they live on the ground floor, which all
+of them may import. Nothing here reads a file: an upload is bytes, never a path a user
+typed.
 """
 
 from __future__ import annotations

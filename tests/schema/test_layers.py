@@ -11,7 +11,9 @@ from shapely.geometry import LineString, Point, Polygon
 
 import analysis.filters
 import ui.filters
-from layers import (
+from layers.incidents import MOTIVATION_COLOURS
+from layers.local_agreements import STATUS_COLOURS
+from schema import (
     admin_boundaries,
     basemap,
     incidents,
@@ -19,7 +21,7 @@ from layers import (
     mission_presence,
     political_processes,
 )
-from layers._schema import LayerValidationError, Problem
+from schema.fields import LayerValidationError, Problem
 from tests.tiny_mission import XSS, admin_rows, incident_rows, tiny_mission
 
 LAYER_MODULES = (
@@ -542,9 +544,9 @@ def test_every_labels_dict_is_checked():
 
 
 def test_colours_cover_exactly_the_codes():
-    assert list(incidents.MOTIVATION_COLOURS) == list(incidents.MOTIVATIONS)
-    assert len(set(incidents.MOTIVATION_COLOURS.values())) == len(incidents.MOTIVATIONS)
-    assert list(local_agreements.STATUS_COLOURS) == list(local_agreements.AGREEMENT_STATUSES)
+    assert list(MOTIVATION_COLOURS) == list(incidents.MOTIVATIONS)
+    assert len(set(MOTIVATION_COLOURS.values())) == len(incidents.MOTIVATIONS)
+    assert list(STATUS_COLOURS) == list(local_agreements.AGREEMENT_STATUSES)
 
 
 def _code_constants() -> dict[str, tuple[str, ...]]:

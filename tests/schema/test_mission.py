@@ -9,8 +9,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from layers._schema import LayerValidationError
-from layers.mission import FILES, MissionData, load_folder, save_folder
+from schema.fields import LayerValidationError
+from schema.mission import FILES, MissionData, load_folder, save_folder
 from tests.tiny_mission import XSS, tiny_mission
 
 LAYERS = (

@@ -7,8 +7,12 @@ whatever ``{{ ... }}`` or ``{% ... %}`` the rendered text holds: a process name 
 agreement's title written ``{{ cycler.__init__.__globals__.os... }}`` by whoever filled
 the form would run on the server, HTML escaping or not (escaping leaves braces alone).
 
-:func:`install` (done when :mod:`layers` is imported) makes ``MacroElement``, folium's
-``Popup`` and its class-option statements place their rendered text as :class:`Raw`.
+:func:`install_render_once` makes ``MacroElement``, folium's ``Popup`` and its
+class-option statements place their rendered text as :class:`Raw`. The map builders
+(``layers.joint_map.build_joint_map``, ``layers.preview.build_preview``) and the
+standalone HTML export (``briefing.exports.to_html``) call it first, so no pocmap page is
+rendered without it; importing :mod:`layers` (or the vocabulary, ``schema``) changes
+nothing in folium or branca.
 Their own templates are still rendered once, as folium writes them: only the second
 pass is gone, so a page without braces in its text is byte for byte the same.
 """
@@ -85,16 +89,25 @@ _ONCE = {
     (folium.map.Class, "render"): _class_render,
 }
 FOLIUM_RENDERS = {place: place[0].__dict__[place[1]] for place in _ONCE}
-"""folium's and branca's own methods, as they were before :func:`install`."""
+"""folium's and branca's own methods, as they were before :func:`install_render_once`."""
+
+_installed = False
 
 
-def install() -> None:
-    """Render every folium element's text once (idempotent).
+def install_render_once() -> None:
+    """Render every folium element's text once (idempotent: only the first call patches).
 
     Also: every element's JavaScript name is its class name turned to snake case plus
     its id, and branca re-derives the snake case letter by letter each time a name is
     asked for (thousands of times a render); the few class names are remembered.
+
+    A second call changes nothing, so a test that puts folium's own renders back for a
+    while (``FOLIUM_RENDERS``) is not overridden by the next map built.
     """
+    global _installed
+    if _installed:
+        return
     for (cls, name), method in _ONCE.items():
         setattr(cls, name, method)
     branca.element._camelify = _snake_case
+    _installed = True

@@ -13,7 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from layers import (
+from schema import (
     admin_boundaries,
     basemap,
     incidents,
@@ -21,7 +21,7 @@ from layers import (
     mission_presence,
     political_processes,
 )
-from layers._schema import WGS84, LayerValidationError, Problem
+from schema.fields import WGS84, LayerValidationError, Problem
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_LABEL = "Carana: synthetic sample data, not a real country"
@@ -133,7 +133,7 @@ def load_sample() -> MissionData:
     return load_folder(SAMPLE_DIR, SAMPLE_LABEL)
 
 
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
     """Nullable pandas dtypes as plain values GDAL and CSV writers accept."""
     out = frame.copy()
     for column in out.columns:
@@ -155,11 +155,11 @@ def save_folder(data: MissionData, folder: Path) -> None:
     """Write every layer of ``data`` to ``folder`` in the layout :func:`load_folder` reads."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    table = _plain(pd.DataFrame(data.incidents.drop(columns=data.incidents.geometry.name)))
+    table = plain(pd.DataFrame(data.incidents.drop(columns=data.incidents.geometry.name)))
     table.insert(len(table.columns), "longitude", data.incidents.geometry.x.round(6))
     table.insert(len(table.columns), "latitude", data.incidents.geometry.y.round(6))
     table.to_csv(folder / FILES["incidents"], index=False, encoding="utf-8")
-    _plain(data.national_milestones).to_csv(folder / FILES["national_milestones"], index=False)
+    plain(data.national_milestones).to_csv(folder / FILES["national_milestones"], index=False)
     for name in (
         "local_processes",
         "local_agreements",
@@ -169,7 +169,7 @@ def save_folder(data: MissionData, folder: Path) -> None:
     ):
         path = folder / FILES[name]
         path.unlink(missing_ok=True)
-        _plain(getattr(data, name)).to_file(path, driver="GeoJSON", engine="pyogrio")
+        plain(getattr(data, name)).to_file(path, driver="GeoJSON", engine="pyogrio")
 
 
 LAYER_NAMES = tuple(FILES)
