@@ -12,7 +12,7 @@ import types
 from pathlib import Path
 
 from ingest.readers import read
-from ingest.source import Upload
+from schema.upload import Upload
 
 SAMPLE = Path(__file__).resolve().parents[3] / "sample_data" / "admin_boundaries.geojson"
 
