@@ -4,7 +4,9 @@ source of docs/configuration.md."""
 from __future__ import annotations
 
 import ast
+import os
 import re
+from fnmatch import fnmatch
 from pathlib import Path
 
 from config import settings
@@ -18,11 +20,11 @@ DOC = ROOT / "docs" / "configuration.md"
 
 
 def _files(*patterns: str) -> list[Path]:
+    """The repository's files matching ``patterns``, never looking inside :data:`SKIP`."""
     found = []
-    for pattern in patterns:
-        for path in ROOT.rglob(pattern):
-            if not SKIP.intersection(path.relative_to(ROOT).parts) and path.is_file():
-                found.append(path)
+    for folder, subfolders, names in os.walk(ROOT):
+        subfolders[:] = [d for d in subfolders if d not in SKIP]
+        found += [Path(folder, n) for n in names if any(fnmatch(n, p) for p in patterns)]
     return sorted(set(found) - {LIST, DOC})
 
 
