@@ -16,13 +16,7 @@ from cli.migrate import add_commands as add_migrate_commands
 from cli.outputs import add_commands as add_output_commands
 from cli.review import add_commands as add_review_commands
 from cli.users import add_commands as add_user_commands
-from ui.local_mode import (
-    LOOPBACK_NAMES,
-    UVICORN_TRUST_ENV,
-    ProxySettingError,
-    trusted_proxies,
-    uvicorn_trust,
-)
+from config.settings import DATA_DIR, DB
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -35,6 +29,7 @@ _LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 def _serve(args: argparse.Namespace) -> int:
     from access.users import UsersError, load
+    from ui.local_mode import UVICORN_TRUST_ENV, ProxySettingError, trusted_proxies, uvicorn_trust
 
     try:
         users = load()
@@ -56,7 +51,7 @@ def _serve(args: argparse.Namespace) -> int:
         if not folder.is_dir():
             print(f"pocmap serve: --data {args.data!r} is not a folder", file=sys.stderr)
             return 2
-        env["POCMAP_DATA_DIR"] = str(folder)
+        env[DATA_DIR.name] = str(folder)
     else:
         from ingest.sample import load_sample_into
         from store import open_store
@@ -65,7 +60,7 @@ def _serve(args: argparse.Namespace) -> int:
         if store.is_empty():
             print(f"pocmap: the store {store.location} is empty; loading the sample", flush=True)
             load_sample_into(store)
-        env["POCMAP_DB"] = app_store_location(store)
+        env[DB.name] = app_store_location(store)
     try:
         proxies = trusted_proxies()
     except ProxySettingError as err:
@@ -96,6 +91,8 @@ def _allowed_hosts(local: bool) -> list[str]:
     """``server.allowedHosts`` flags: the loopback names in local mode (no DNS rebinding);
     with users, any name the deployment is reached by (sign-in protects it), unless the
     operator set ``STREAMLIT_SERVER_ALLOWED_HOSTS``."""
+    from ui.local_mode import LOOPBACK_NAMES
+
     if local:
         names: tuple[str, ...] = LOOPBACK_NAMES
     elif os.environ.get("STREAMLIT_SERVER_ALLOWED_HOSTS", "").strip():
@@ -109,7 +106,7 @@ def app_store_location(store: Any) -> str:
     """``POCMAP_DB`` for the app: the app runs from the repo root, so a GeoPackage's path is
     made absolute; a PostGIS URL is passed on exactly as given (``store.location`` hides its
     password)."""
-    given = os.environ.get("POCMAP_DB", "").strip()
+    given = DB.value()
     if "://" in given:
         return given
     return str(Path(store.location).resolve())

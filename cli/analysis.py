@@ -7,19 +7,25 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
-from shapely import box
+# Only the choices at import time: the analysis packages load geopandas, so each command
+# imports them when it runs (`pocmap --help` stays light: tests/cli/test_light_cli.py).
+from cli.choices import (
+    INCIDENT_TYPES,
+    MOTIVATIONS,
+    PERPETRATOR_TYPES,
+    SHAPES,
+    STEPS,
+    VICTIM_GROUPS,
+)
 
-from analysis.cells import SHAPES, count_totals, default_width_m
-from analysis.emerging import STEPS
-from analysis.filters import filter_incidents
-from analysis.hotspots import hot_spots, hot_spots_of
-from analysis.joint import Options, analyse
-from analysis.metric import WGS84, mission_crs
-from schema.filters import IncidentFilter
-from schema.incidents import INCIDENT_TYPES, MOTIVATIONS, PERPETRATOR_TYPES, VICTIM_GROUPS
-from schema.mission import SAMPLE_DIR, SAMPLE_LABEL, MissionData, from_layers, load_folder
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from analysis.joint import Options
+    from schema.filters import IncidentFilter
+    from schema.mission import MissionData
 
 OK, NOTHING, USAGE = 0, 1, 2
 
@@ -47,7 +53,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     add_filters(whole)
     _add_grid(whole)
-    whole.add_argument("--step", default="Q", choices=tuple(STEPS), help="time slice")
+    whole.add_argument("--step", default="Q", choices=STEPS, help="time slice")
     whole.add_argument("--gap-km", type=float, default=25.0, help="protection-gap distance")
     whole.add_argument("--window-days", type=int, default=60, help="escalation window")
     whole.add_argument("--json", action="store_true", help="print every table as JSON")
@@ -100,6 +106,8 @@ def _add_grid(command: argparse.ArgumentParser) -> None:
 
 def selection_of(args: argparse.Namespace) -> IncidentFilter:
     """The filter value the options of :func:`add_filters` ask for."""
+    from schema.filters import IncidentFilter
+
     return IncidentFilter(
         start=args.start,
         end=args.end,
@@ -114,6 +122,8 @@ def selection_of(args: argparse.Namespace) -> IncidentFilter:
 
 
 def _options(args: argparse.Namespace) -> Options:
+    from analysis.joint import Options
+
     return Options(
         shape=args.shape,
         width_km=args.cell_km,
@@ -126,6 +136,8 @@ def _options(args: argparse.Namespace) -> Options:
 
 
 def _data(args: argparse.Namespace) -> MissionData | None:
+    from schema.mission import SAMPLE_DIR, SAMPLE_LABEL, from_layers, load_folder
+
     if args.data:
         folder = Path(args.data).resolve()
         return load_folder(folder, SAMPLE_LABEL if folder == SAMPLE_DIR.resolve() else folder.name)
@@ -152,6 +164,10 @@ def checked(args: argparse.Namespace, command: str) -> MissionData | int:
 
 
 def run_hotspots(args: argparse.Namespace) -> int:
+    from analysis.filters import filter_incidents
+    from analysis.hotspots import hot_spots, hot_spots_of
+    from analysis.metric import WGS84
+
     options = _options(args)
     width_m = None if options.width_km is None else options.width_km * 1000
     counted = None if args.data else _counted_in_sql(args, options.shape, width_m)
@@ -187,6 +203,12 @@ def _counted_in_sql(args: argparse.Namespace, shape: str, width_m: float | None)
     """With a PostGIS store and a mission area: the cells tallied by the database (a few
     thousand totals instead of every incident), as ``(CellCounts, incidents)``; ``None``
     to count in memory instead; an exit code when there is nothing to count."""
+    import geopandas as gpd
+    from shapely import box
+
+    from analysis.cells import count_totals
+    from analysis.metric import WGS84, mission_crs
+
     if args.start and args.end and args.end < args.start:
         print(f"pocmap hotspots: --to {args.end} is before --from {args.start}", file=sys.stderr)
         return USAGE
@@ -213,10 +235,14 @@ def _counted_in_sql(args: argparse.Namespace, shape: str, width_m: float | None)
 
 
 def _width(area: gpd.GeoDataFrame, crs) -> float:
+    from analysis.cells import default_width_m
+
     return default_width_m(tuple(area.to_crs(crs).total_bounds))
 
 
 def run_analyse(args: argparse.Namespace) -> int:
+    from analysis.joint import analyse
+
     data = checked(args, "analyse")
     if isinstance(data, int):
         return data

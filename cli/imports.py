@@ -6,17 +6,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+# Only the choices at import time: ingest and store load pandas, pyarrow and geopandas,
+# so each command imports them when it runs (tests/cli/test_light_cli.py).
+from cli.choices import DATE_ORDERS, LAYERS, PROFILES
 from cli.session import cli_session
-from ingest.pipeline import ImportOptions, commit_import, preview_import, reprocess
-from ingest.profiles import PROFILES
-from ingest.report import report_csv, report_xlsx
-from ingest.sample import load_sample_into
-from ingest.values import DATE_ORDERS
-from schema.catalogue import LAYER_SPECS
-from schema.upload import IngestError, Upload
-from store import open_store
+
+if TYPE_CHECKING:
+    from ingest.pipeline import ImportOptions
 
 OK, REFUSED, USAGE = 0, 1, 2
 _REPORT_LINES_SHOWN = 20
@@ -31,7 +29,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "as one batch. Exit 0 when the batch committed, 1 when the file was refused.",
     )
     imp.add_argument("path", help="CSV, XLSX, GeoJSON, zipped shapefile, GeoPackage, KML/KMZ")
-    imp.add_argument("--layer", required=True, choices=tuple(LAYER_SPECS))
+    imp.add_argument("--layer", required=True, choices=LAYERS)
     imp.add_argument("--office", required=True, help="the field office sending the file")
     imp.add_argument("--profile", default="auto", choices=("auto", *PROFILES))
     imp.add_argument(
@@ -53,7 +51,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     imp.set_defaults(run=run_import)
 
     listing = commands.add_parser("batches", help="list the batches in the store")
-    listing.add_argument("--layer", choices=tuple(LAYER_SPECS))
+    listing.add_argument("--layer", choices=LAYERS)
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(run=run_batches)
 
@@ -99,6 +97,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _mapping(args: argparse.Namespace, store: Any) -> dict[str, str] | None:
+    from schema.upload import IngestError
+
     mapping: dict[str, str] = {}
     if args.use_mapping:
         saved = store.mappings(args.layer)
@@ -119,6 +119,8 @@ def _mapping(args: argparse.Namespace, store: Any) -> dict[str, str] | None:
 
 
 def _options(args: argparse.Namespace, store: Any, layer: str, office: str) -> ImportOptions:
+    from ingest.pipeline import ImportOptions
+
     return ImportOptions(
         layer=layer,
         office=office,
@@ -132,6 +134,9 @@ def _options(args: argparse.Namespace, store: Any, layer: str, office: str) -> I
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from ingest.pipeline import commit_import, preview_import
+    from schema.upload import IngestError, Upload
+
     path = Path(args.path)
     if not path.is_file():
         print(f"pocmap import: {path} is not a file", file=sys.stderr)
@@ -164,6 +169,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _write_report(path: Path, preview: Any, label: str) -> None:
+    from ingest.report import report_csv, report_xlsx
+
     header = preview.header(label)
     writer = report_xlsx if path.suffix.lower() == ".xlsx" else report_csv
     path.write_bytes(writer(header, preview.result.report))
@@ -212,6 +219,9 @@ def _refused(args: argparse.Namespace, message: str) -> int:
 
 
 def run_reprocess(args: argparse.Namespace) -> int:
+    from ingest.pipeline import reprocess
+    from schema.upload import IngestError
+
     store = cli_session(args.uploader)
     try:
         old = store.batch(args.batch)
@@ -265,6 +275,9 @@ def _status(args: argparse.Namespace, action: str) -> int:
 
 
 def run_load_sample(args: argparse.Namespace) -> int:
+    from ingest.sample import load_sample_into
+    from store import open_store
+
     store = open_store()
     batches = load_sample_into(store)
     for b in batches:

@@ -14,8 +14,6 @@ import os
 import sqlite3
 import sys
 
-import psycopg
-
 OK, USAGE = 0, 2
 
 
@@ -93,6 +91,8 @@ def _fail_schema(message: object) -> int:
 
 
 def run_migrate_schema(args: argparse.Namespace) -> int:
+    import psycopg
+
     from store import open_store
     from store.base import StoreError
     from store.schema import LATEST_VERSION
@@ -116,6 +116,8 @@ def run_migrate_schema(args: argparse.Namespace) -> int:
 
 
 def run_migrate(args: argparse.Namespace) -> int:
+    import psycopg
+
     from store import DB_ENV, DEFAULT_LOCATION, StoreError, open_store
     from store.migrate import migrate
 

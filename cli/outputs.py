@@ -12,16 +12,25 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from analysis.cells import SHAPES
-from briefing.disclosure import DEFAULT_LEVEL, LEVELS, MIN_PRECISION_KM, Disclosure
-from briefing.exports import FORMATS, export
-from briefing.figures import default_marking
-from briefing.render import DEFAULT_TITLE, BriefingOptions, render
-from briefing.render import FORMATS as BRIEFING_FORMATS
-from briefing.selection import Prepared, prepare
 from cli.analysis import OK, USAGE, add_filters, checked, selection_of
-from layers.joint_map import tile_server_from_env
+
+# Only the choices at import time: briefing loads matplotlib and geopandas, so each
+# command imports it when it runs (tests/cli/test_light_cli.py).
+from cli.choices import (
+    BRIEFING_FORMATS,
+    DEFAULT_LEVEL,
+    DEFAULT_TITLE,
+    LEVELS,
+    MIN_PRECISION_KM,
+    SHAPES,
+)
+from cli.choices import EXPORT_FORMATS as FORMATS
+
+if TYPE_CHECKING:
+    from briefing.disclosure import Disclosure
+    from briefing.selection import Prepared
 
 _FLAGS = {
     "`level`": "--level",
@@ -109,6 +118,8 @@ def disclosure_from(args: argparse.Namespace) -> Disclosure:
     ValueError
         naming the flag and the value that cannot be used, and what would be accepted.
     """
+    from briefing.disclosure import Disclosure
+
     try:
         return Disclosure(
             level=args.level,
@@ -125,6 +136,11 @@ def disclosure_from(args: argparse.Namespace) -> Disclosure:
 
 def run_briefing(args: argparse.Namespace) -> int:
     """``pocmap briefing``: 0 once the file is written, 2 on a usage error."""
+    from briefing.figures import default_marking
+    from briefing.render import BriefingOptions, render
+    from briefing.selection import prepare
+    from layers.joint_map import tile_server_from_env
+
     out = Path(args.out)
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in BRIEFING_FORMATS:
@@ -189,6 +205,9 @@ def _record(args: argparse.Namespace, kind: str, fmt: str, out: Path, level: str
 
 def run_export(args: argparse.Namespace) -> int:
     """``pocmap export``: 0 once the file is written, 2 on a usage error."""
+    from briefing.exports import export
+    from briefing.selection import prepare
+
     try:
         disclosure = disclosure_from(args)
     except ValueError as error:

@@ -7,14 +7,14 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from access.roles import ADMIN, Caller
-from access.session import Session
-from analysis.joint import table_csv
+from cli.choices import CONFIDENCES, MOTIVATIONS
 from cli.session import DEFAULT_NAME, cli_session
-from schema.incidents import CONFIDENCES, MOTIVATIONS
-from store import StoreError, open_store
-from store.audit_chain import Anchor
+
+if TYPE_CHECKING:
+    from access.session import Session
 
 OK, REFUSED, BROKEN = 0, 1, 3
 
@@ -85,6 +85,10 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_audit(args: argparse.Namespace) -> int:
+    from access.session import Session
+    from analysis.joint import table_csv
+    from store import StoreError, open_store
+
     # The log is for admins; on the server's shell, whoever can open the store is one.
     if args.anchor and not args.verify:
         print("pocmap audit: --anchor goes with --verify", file=sys.stderr)
@@ -112,6 +116,8 @@ def run_audit(args: argparse.Namespace) -> int:
 
 def _verify(session: Session, anchor_file: str | None) -> int:
     """Print the chain check; with an anchor file, check its head and note the new one."""
+    from store.audit_chain import Anchor
+
     anchor = None
     if anchor_file and Path(anchor_file).is_file():
         text = Path(anchor_file).read_text(encoding="utf-8").strip()

@@ -9,10 +9,12 @@ way and every action lands in the audit log under the name given.
 from __future__ import annotations
 
 import getpass
+from typing import TYPE_CHECKING
 
 from access.roles import ANALYST, Caller
-from access.session import Session
-from store import open_store
+
+if TYPE_CHECKING:
+    from access.session import Session
 
 DEFAULT_NAME = "command line"
 
@@ -35,4 +37,8 @@ def who(name: str | None) -> Caller:
 
 def cli_session(name: str | None = None) -> Session:
     """The store (``POCMAP_DB``) as the command line's analyst."""
+    # Here, not at the top: the store loads geopandas, and `pocmap --help` must not.
+    from access.session import Session
+    from store import open_store
+
     return Session(open_store(), who(name))

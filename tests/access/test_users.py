@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from access.users import (
     load,
     users_path,
 )
+from tests.child_lines import ChildLines
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
@@ -320,12 +320,12 @@ def test_a_malformed_file_is_an_error_naming_it(path, text, problem) -> None:
 # --- many processes at once --------------------------------------------------------
 
 CHILD = """
-import sys, time
+import sys
 from pathlib import Path
 from access.users import load
-path, prefix, go = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
-while not go.exists():
-    time.sleep(0.005)
+path, prefix = Path(sys.argv[1]), sys.argv[2]
+print("ready", flush=True)
+sys.stdin.readline()  # "go", sent to every child at once
 users = load(path)
 for n in range(3):
     users.add(f"{prefix}-{n}", "analyst", password="a long enough password", by=prefix)
@@ -333,25 +333,32 @@ print("done")
 """
 
 
-def test_processes_adding_users_at_once_all_keep_theirs(path, tmp_path) -> None:
-    go = tmp_path / "go"
+def test_processes_adding_users_at_once_all_keep_theirs(path) -> None:
     children = [
-        subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(path), f"p{n}", str(go)],
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        ChildLines(
+            subprocess.Popen(
+                [sys.executable, "-c", CHILD, str(path), f"p{n}"],
+                cwd=ROOT,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            ),
+            f"child p{n}",
         )
         for n in range(6)
     ]
-    time.sleep(0.5)  # let them all start and wait
-    go.touch()
-    for child in children:
-        out, err = child.communicate(timeout=120)
-        assert child.returncode == 0, err
-        assert out.strip() == "done"
+    for lines in children:  # every one started and waiting
+        lines.wait_for("ready", 120)
+    for lines in children:
+        lines.child.stdin.write("go\n")
+        lines.child.stdin.flush()
+    for lines in children:
+        said = lines.rest(120)
+        lines.child.stdin.close()
+        assert lines.child.wait(120) == 0, lines.child.stderr.read()
+        assert said == ["done"]
     names = sorted(u.name for u in load(path).list())
     assert names == sorted(f"p{n}-{i}" for n in range(6) for i in range(3))
     assert path.stat().st_mode & 0o777 == 0o600

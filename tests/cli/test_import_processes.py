@@ -12,13 +12,13 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from store import open_store
+from tests.child_lines import ChildLines
 from tests.store.helpers import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,14 +77,65 @@ def any_db(request, tmp_path: Path) -> Path | str:
     return _with_boundaries(request.getfixturevalue("postgis_url"))
 
 
-@pytest.mark.parametrize("after_s", [0.3, 1.0, 2.0, 3.5])
-def test_kill_9_mid_import_leaves_the_store_as_it_was(db, tmp_path, after_s) -> None:
+# `pocmap import` as it is, saying where it has got to: each step prints a line as it
+# starts (the kill-9 test kills on it), then runs unchanged.
+STAGED = """
+import contextlib, sys
+import ingest.pipeline
+from store.gpkg import GeoPackageStore
+
+def announced(line, step):
+    def run(*args, **kwargs):
+        print(line, flush=True)
+        return step(*args, **kwargs)
+    return run
+
+ingest.pipeline.preview_import = announced("reading", ingest.pipeline.preview_import)
+ingest.pipeline.commit_import = announced("committing", ingest.pipeline.commit_import)
+writing = GeoPackageStore._writing
+
+@contextlib.contextmanager
+def announced_writing(self):
+    with writing(self) as conn:  # BEGIN IMMEDIATE done: inside the transaction
+        print("writing", flush=True)
+        yield conn
+
+GeoPackageStore._writing = announced_writing
+from cli import main
+print("started", flush=True)
+sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize(
+    "kill_at",
+    [
+        ["started"],  # the command is up, nothing read yet
+        ["reading"],  # reading and checking the 30,000 rows
+        ["committing"],  # every row checked, the commit about to start
+        ["committing", "writing"],  # inside the commit's transaction
+    ],
+)
+def test_kill_9_mid_import_leaves_the_store_as_it_was(db, tmp_path, kill_at) -> None:
     big = _incidents_file(tmp_path / "big.csv", "BIG", 30_000)
     before = _snapshot(db)
-    child = _pocmap(db, "import", str(big), "--layer", "incidents", "--office", "Kalondo")
-    time.sleep(after_s)
-    child.send_signal(signal.SIGKILL)
-    child.wait(60)
+    argv = ["import", str(big), "--layer", "incidents", "--office", "Kalondo"]
+    child = subprocess.Popen(
+        [sys.executable, "-c", STAGED, *argv],
+        cwd=ROOT,
+        env={**os.environ, "POCMAP_DB": str(db), "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    lines = ChildLines(child, "pocmap import")
+    try:
+        for line in kill_at:
+            lines.wait_for(line, 120)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(60)
+    assert "committed as batch" not in " ".join(lines.seen)
     after = open_store(db).batches("incidents")
     # Whole or nothing: the batch may have committed just before the kill (the process
     # was then still printing its report), and then every row of it is in.

@@ -1,9 +1,10 @@
 """A separate process for the crash and concurrency tests: ``python -m tests.store._child``.
 
 ``crash PATH N``: commit an N-row batch slowly, printing ``inserting`` once inside
-the transaction and ``committing`` just before COMMIT, so the test can kill it there.
-``commit PATH OFFICE PREFIX N ORIGINAL BARRIER``: build a batch, say ``ready`` by
-creating a file, wait for the ``go`` file, commit, print the outcome as JSON.
+the transaction, then ``inserted K`` every few rows, and ``committing`` just before
+COMMIT, where it waits for a line on stdin (never sent: the test kills it there).
+``commit PATH OFFICE PREFIX N ORIGINAL``: build a batch, print ``ready``, wait for a line
+on stdin (the test sends it to every child at once), commit, print the outcome as JSON.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import json
 import sqlite3
 import sys
 import time
-from pathlib import Path
 
 from store import DuplicateIds, DuplicateUpload, gpkg, open_store
 from store.gpkg import GeoPackageStore
@@ -27,14 +27,15 @@ class _SlowStore(GeoPackageStore):
 
     def _connect(self) -> sqlite3.Connection:
         conn = super()._connect()
-        announced = False
+        ticks = 0
 
         def slow() -> int:
-            nonlocal announced
+            nonlocal ticks
             if conn.in_transaction:
-                if not announced:
-                    print("inserting", flush=True)
-                    announced = True
+                # The test kills on these lines: a count of progress calls inside the
+                # transaction says how far the commit got.
+                print("inserting" if not ticks else f"inserted {ticks}", flush=True)
+                ticks += 1
                 time.sleep(0.006)
             return 0
 
@@ -47,7 +48,7 @@ def _announced_transaction(conn: sqlite3.Connection):
     conn.execute("BEGIN IMMEDIATE")
     yield conn  # the crash test never sends an error through here
     print("committing", flush=True)
-    time.sleep(float(sys.argv[4]))
+    sys.stdin.readline()  # the test kills the process here; a line (or EOF) goes on
     conn.execute("COMMIT")
 
 
@@ -65,13 +66,12 @@ def crash(path: str, n: int) -> None:
     print("committed", flush=True)
 
 
-def commit(path: str, office: str, prefix: str, n: int, original: str, barrier: str) -> None:
+def commit(path: str, office: str, prefix: str, n: int, original: str) -> None:
     frame = helpers.incidents(n, prefix, seed=n)
     data = original.encode()
     batch = helpers.new_batch("incidents", frame, data, office=office)
-    Path(barrier, f"ready-{office}").touch()
-    while not Path(barrier, "go").exists():
-        time.sleep(0.002)
+    print("ready", flush=True)
+    sys.stdin.readline()  # "go", sent to every child at once
     store = open_store(path)  # after the barrier: they race to create a new file, too
     try:
         done = store.commit_batch(
@@ -87,4 +87,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "crash":
         crash(sys.argv[2], int(sys.argv[3]))
     else:
-        commit(*sys.argv[2:4], sys.argv[4], int(sys.argv[5]), *sys.argv[6:8])
+        commit(*sys.argv[2:4], sys.argv[4], int(sys.argv[5]), sys.argv[6])

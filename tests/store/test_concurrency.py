@@ -8,11 +8,11 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
 from store import open_store
+from tests.child_lines import ChildLines
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_S = 120
@@ -23,37 +23,37 @@ SAME_FILE = {f"Twin {i}": (f"TWIN{i}", 300, "one file sent twice") for i in rang
 SAME_IDS = {f"Clash {i}": ("SHARED", 400 + i, f"clash file {i}") for i in range(2)}
 
 
-def _start(path: Path | str, barrier: Path, office: str, job: tuple[str, int, str]):
+def _start(path: Path | str, office: str, job: tuple[str, int, str]) -> ChildLines:
     prefix, rows, original = job
-    arguments = ["commit", str(path), office, prefix, str(rows), original, str(barrier)]
-    return subprocess.Popen(
+    arguments = ["commit", str(path), office, prefix, str(rows), original]
+    child = subprocess.Popen(
         [sys.executable, "-m", "tests.store._child", *arguments],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
+    return ChildLines(child, office)
 
 
-def test_simultaneous_commits_from_many_processes(tmp_path, store_location):
+def test_simultaneous_commits_from_many_processes(store_location):
     # A new store: the processes race to create the schema as well as to commit.
     path = store_location
-    barrier = tmp_path / "barrier"
-    barrier.mkdir()
     jobs = {**OWN_BATCHES, **SAME_FILE, **SAME_IDS}
-    children = {office: _start(path, barrier, office, job) for office, job in jobs.items()}
-    # Release them together, once every one has read its file and opened the store.
-    deadline = time.monotonic() + WAIT_S
-    while len(list(barrier.glob("ready-*"))) < len(jobs):
-        assert time.monotonic() < deadline, "children did not get ready"
-        assert all(c.poll() is None for c in children.values()), "a child died early"
-        time.sleep(0.05)
-    (barrier / "go").touch()
+    children = {office: _start(path, office, job) for office, job in jobs.items()}
+    # Release them together, once every one has read its file and built its batch.
+    for lines in children.values():
+        lines.wait_for("ready", WAIT_S)
+    for lines in children.values():
+        lines.child.stdin.write("go\n")
+        lines.child.stdin.flush()
     results = {}
-    for office, child in children.items():
-        out, _ = child.communicate(timeout=WAIT_S)
-        assert child.returncode == 0, (office, out)
-        results[office] = json.loads(out)
+    for office, lines in children.items():
+        said = lines.rest(WAIT_S)
+        lines.child.stdin.close()
+        assert lines.child.wait(WAIT_S) == 0, (office, said)
+        results[office] = json.loads(said[-1])
     store = open_store(path)
 
     for office, (_, rows, _) in OWN_BATCHES.items():

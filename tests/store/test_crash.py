@@ -8,9 +8,9 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
+from tests.child_lines import ChildLines
 from tests.store import helpers
 from tests.store._child import CRASH_ORIGINAL
 from tests.store.helpers import snapshot
@@ -20,37 +20,35 @@ ROWS = 50_000
 WAIT_S = 60
 
 
-def _start(path: str, pause_before_commit: float) -> subprocess.Popen:
-    arguments = ["crash", path, str(ROWS), str(pause_before_commit)]
-    return subprocess.Popen(
+def _start(path: str) -> ChildLines:
+    arguments = ["crash", path, str(ROWS)]
+    child = subprocess.Popen(
         [sys.executable, "-m", "tests.store._child", *arguments],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.PIPE,  # before COMMIT the child waits for a line never sent
         stdout=subprocess.PIPE,
         text=True,
     )
+    return ChildLines(child, "the committing process")
 
 
-def _kill_at(child: subprocess.Popen, line: str, delay: float) -> list[str]:
-    seen = []
-    deadline = time.monotonic() + WAIT_S
-    while time.monotonic() < deadline:
-        said = child.stdout.readline().strip()
-        seen.append(said)
-        if said == line or not said:
-            break
-    time.sleep(delay)
-    child.send_signal(signal.SIGKILL)
-    child.wait(WAIT_S)
-    return seen
+def _kill_at(lines: ChildLines, line: str) -> list[str]:
+    """Kill the child (SIGKILL) as soon as it says ``line``; what it had said."""
+    try:
+        lines.wait_for(line, WAIT_S)
+    finally:
+        lines.child.send_signal(signal.SIGKILL)
+        lines.child.wait(WAIT_S)
+    return lines.seen
 
 
 KILL_POINTS = [
-    # (what the child last said, seconds after it): the kill lands ...
-    ("inserting", 0.0),  # ... as the first row goes in
-    ("inserting", 0.3),  # ... among the rows
-    ("inserting", 0.8),  # ... among the last rows, the report or the file
-    ("committing", 0.1),  # ... with everything written, just before COMMIT
+    # The line the child says (see tests/store/_child.py) on which the kill lands ...
+    "inserting",  # ... as the first row goes in
+    "inserted 40",  # ... among the rows (of about 126 progress calls in all)
+    "inserted 115",  # ... among the last rows, the report or the file
+    "committing",  # ... with everything written, just before COMMIT
 ]
 
 
@@ -66,13 +64,13 @@ def test_a_killed_commit_leaves_nothing_behind(gpkg_store):
     )
     before = snapshot(store.location)
 
-    for line, delay in KILL_POINTS:
-        child = _start(store.location, pause_before_commit=5.0)
-        seen = _kill_at(child, line, delay)
-        assert line in seen and "committed" not in seen, (line, delay, seen)
-        assert child.returncode == -signal.SIGKILL
+    for line in KILL_POINTS:
+        lines = _start(store.location)
+        seen = _kill_at(lines, line)
+        assert line in seen and "committed" not in seen, (line, seen)
+        assert lines.child.returncode == -signal.SIGKILL
 
-        assert snapshot(store.location) == before, (line, delay)
+        assert snapshot(store.location) == before, line
         assert [b.batch_id for b in store.batches()] == [1]
         assert len(store.layer("incidents")) == 4
         sha = hashlib.sha256(CRASH_ORIGINAL).hexdigest()

@@ -18,10 +18,12 @@ READY_ENV = "POCMAP_TEST_READY_FILE"
 
 def _ready(path: Path) -> None:
     """Tell the test (through the file named in ``POCMAP_TEST_READY_FILE``) where the
-    temporary copy is and which process reads it."""
+    temporary copy is and which process reads it, then say ``ready`` on stdout (the
+    importer's, which the worker shares) for a test waiting on it."""
     marker = os.environ.get(READY_ENV)
     if marker:
         Path(marker).write_text(f"{os.getpid()}\n{path}\n")
+        print("ready", flush=True)
 
 
 def read_info_without_view_check(upload: Upload, layer: str) -> dict:

@@ -27,6 +27,7 @@ from shapely.geometry import Point
 
 from ingest.readers import read, tempdir
 from schema.upload import IngestError, Limits, Upload
+from tests.child_lines import ChildLines
 from tests.ingest.readers._bounded_work import READY_ENV
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -177,13 +178,13 @@ def test_a_killed_import_leaves_no_copy_after_the_sweep(tmp_path, monkeypatch):
         preexec_fn=_ceiling,
         env=_env(tmp_path, **{READY_ENV: str(ready)}),
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
-        end = time.monotonic() + KILL_AFTER
-        while not ready.exists() and time.monotonic() < end and importer.poll() is None:
-            time.sleep(0.1)
+        # The worker says "ready" once its copy is written and GDAL is about to read it.
+        ChildLines(importer, "the import").wait_for("ready", KILL_AFTER)
         assert ready.exists(), "the import never reached GDAL"
     finally:
         importer.send_signal(signal.SIGKILL)
