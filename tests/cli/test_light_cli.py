@@ -117,7 +117,7 @@ def test_a_command_that_runs_imports_what_it_needs(tmp_path) -> None:
     out = tmp_path / "spots.geojson"
     exit_code, heavy, output = _run(["hotspots", "--data", str(folder), "--out", str(out)])
     assert exit_code == 0, output
-    assert {"geopandas", "analysis", "layers"} <= set(heavy) and out.is_file()
+    assert {"geopandas", "analysis"} <= set(heavy) and out.is_file()
 
 
 def test_the_parser_choices_are_the_vocabulary() -> None:
