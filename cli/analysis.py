@@ -11,7 +11,7 @@ from pathlib import Path
 import geopandas as gpd
 from shapely import box
 
-from analysis.cells import SHAPES, count_totals, default_width_m
+from analysis.cells import SHAPES, Shape, count_totals, default_width_m
 from analysis.emerging import STEPS
 from analysis.filters import IncidentFilter, filter_incidents
 from analysis.hotspots import hot_spots, hot_spots_of
@@ -179,7 +179,7 @@ def run_hotspots(args: argparse.Namespace) -> int:
     return OK
 
 
-def _counted_in_sql(args: argparse.Namespace, shape: str, width_m: float | None):
+def _counted_in_sql(args: argparse.Namespace, shape: Shape, width_m: float | None):
     """With a PostGIS store and a mission area: the cells tallied by the database (a few
     thousand totals instead of every incident), as ``(CellCounts, incidents)``; ``None``
     to count in memory instead; an exit code when there is nothing to count."""

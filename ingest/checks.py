@@ -9,10 +9,10 @@ Every row read gets exactly one outcome; nothing is dropped or changed unsaid.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -66,7 +66,7 @@ class CheckContext:
     mission_area: BaseGeometry | None = None
     date_order: str | None = None
     today: dt.date = field(default_factory=dt.date.today)
-    existing_ids: Callable[[Iterable[str]], dict[str, int | None]] | None = None
+    existing_ids: Callable[[Iterable[str]], Mapping[str, int | None]] | None = None
     stored_incidents: gpd.GeoDataFrame | None = None
     upload_sha256: str = ""
 
@@ -120,9 +120,11 @@ class _Findings:
         self.warned |= other.warned
 
     def _add(self, line: dict[str, Any]) -> None:
-        if not self._parts or not isinstance(self._parts[-1], list):
-            self._parts.append([])
-        self._parts[-1].append(line)
+        last = self._parts[-1] if self._parts else None
+        if not isinstance(last, list):
+            last = []
+            self._parts.append(last)
+        last.append(line)
 
     def error(self, row: Any, column: str, value: Any, problem: str, expected: str) -> None:
         self._add(_line(row, column, value, problem, expected, REJECTED))
@@ -303,7 +305,7 @@ def _outcomes_and_report(index: pd.Index, findings: _Findings) -> tuple[pd.Serie
     if at.fast:
         codes = np.zeros(len(index), dtype=np.int8)
         for code, rows in ((1, findings.warned), (2, findings.rejected)):
-            found = at.of(np.fromiter(rows, dtype=np.int64, count=len(rows)))
+            found = at.of_integers(np.fromiter(rows, dtype=np.int64, count=len(rows)))
             codes[found[found >= 0]] = code
         outcomes = pd.Series(
             np.array(OUTCOMES, dtype=object)[codes], index=index, name="outcome", dtype=object
@@ -316,7 +318,7 @@ def _outcomes_and_report(index: pd.Index, findings: _Findings) -> tuple[pd.Serie
         position = at.of(report["row"]) if at.fast else None
         if position is None:
             report["outcome"] = report["row"].map(outcomes)
-            position = index.get_indexer(report["row"])
+            position = index.get_indexer(pd.Index(report["row"]))
         else:
             shown = np.array([*OUTCOMES, np.nan], dtype=object)
             report["outcome"] = shown[np.where(position < 0, len(OUTCOMES), codes[position])]
@@ -343,6 +345,10 @@ class _Positions:
         rows = np.asarray(rows)
         if rows.dtype.kind not in "iu":
             return None
+        return self.of_integers(rows)
+
+    def of_integers(self, rows: np.ndarray) -> np.ndarray:
+        """:meth:`of` for rows known to be integers."""
         rows = rows.astype(np.int64, copy=False)
         at = np.minimum(np.searchsorted(self.values, rows), len(self.values) - 1)
         return np.where(self.values[at] == rows, at, -1)
@@ -354,7 +360,9 @@ def _with_defaults(
     """Fill columns the file does not have at all, saying so once for the file."""
 
     def absent(name: str) -> bool:
-        return name in spec.columns and (name not in frame or columns.missing(frame[name]).all())
+        return name in spec.columns and (
+            name not in frame or bool(columns.missing(frame[name]).all())
+        )
 
     if spec.name == "incidents":
         if absent("motivation"):
@@ -436,7 +444,11 @@ def _read_text_column(
     return columns.spread(answers, codes, None, column.index)
 
 
-_EXTENSION_DTYPES = {"count": "Int64", "number": "Float64", "flag": "boolean"}
+_EXTENSION_DTYPES: dict[str, Literal["Int64", "Float64", "boolean"]] = {
+    "count": "Int64",
+    "number": "Float64",
+    "flag": "boolean",
+}
 
 
 def _expected(spec_field: Field, context: CheckContext) -> str:
@@ -521,14 +533,14 @@ def _check_ids(
     if columns.all_different(keys):
         if context.existing_ids is not None:
             # Nothing repeats: every present id is its own first row.
-            present = ids.dropna() if ids.hasnans else ids
-            if len(present):
-                _stored(present, context.existing_ids(present), key.name, findings)
+            given = ids.dropna() if ids.hasnans else ids
+            if len(given):
+                _stored(given, context.existing_ids(given), key.name, findings)
         return
-    codes, uniques = pd.factorize(keys)  # in order of first appearance; -1 for no id
+    factorized, uniques = pd.factorize(keys)  # in order of first appearance; -1 for no id
     if not len(uniques):
         return
-    codes = np.asarray(codes)
+    codes = np.asarray(factorized)
     positions = np.arange(len(codes))
     first = np.full(len(uniques), -1, dtype=np.int64)
     present = codes >= 0
@@ -549,7 +561,9 @@ def _check_ids(
         _stored(firsts, context.existing_ids(firsts), key.name, findings)
 
 
-def _stored(ids: pd.Series, found: dict[str, int | None], column: str, findings: _Findings) -> None:
+def _stored(
+    ids: pd.Series, found: Mapping[str, int | None], column: str, findings: _Findings
+) -> None:
     """Reject the rows of ``ids`` (each id's first row) that ``found`` says are taken.
 
     ``found`` maps an id to the batch holding it, or to ``None`` when the caller may not

@@ -7,6 +7,7 @@ from typing import Any
 from ingest.pipeline import ImportOptions, commit_import, preview_import
 from ingest.source import Upload
 from layers.mission import FILES, SAMPLE_DIR
+from store.protocol import StoreLike
 
 SAMPLE_OFFICE = "Carana sample (synthetic)"
 SAMPLE_UPLOADER = "pocmap sample loader"
@@ -22,7 +23,7 @@ IMPORT_ORDER = (
 )
 
 
-def load_sample_into(store: Any) -> list[Any]:
+def load_sample_into(store: StoreLike) -> list[Any]:
     """Import every sample file as its own batch; files already imported are skipped.
 
     Returns the batches committed now. Every sample row must be accepted: a rejected

@@ -68,7 +68,7 @@ def _die_with_parent() -> None:
     alive = getattr(holder, "_forkserver_alive_fd", None)
     if alive is not None:
         os.close(alive)
-        holder._forkserver_alive_fd = None
+        holder._forkserver_alive_fd = None  # type: ignore[attr-defined]  # private, not in typeshed
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
