@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli.session import cli_session
 from ingest.layer_specs import LAYER_SPECS
@@ -17,6 +17,9 @@ from ingest.sample import load_sample_into
 from ingest.source import IngestError, Upload
 from ingest.values import DATE_ORDERS
 from store import open_store
+
+if TYPE_CHECKING:
+    from store.protocol import StoreLike
 
 OK, REFUSED, USAGE = 0, 1, 2
 _REPORT_LINES_SHOWN = 20
@@ -98,7 +101,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     sample.set_defaults(run=run_load_sample)
 
 
-def _mapping(args: argparse.Namespace, store: Any) -> dict[str, str] | None:
+def _mapping(args: argparse.Namespace, store: StoreLike) -> dict[str, str] | None:
     mapping: dict[str, str] = {}
     if args.use_mapping:
         saved = store.mappings(args.layer)
@@ -118,7 +121,7 @@ def _mapping(args: argparse.Namespace, store: Any) -> dict[str, str] | None:
     return mapping or None
 
 
-def _options(args: argparse.Namespace, store: Any, layer: str, office: str) -> ImportOptions:
+def _options(args: argparse.Namespace, store: StoreLike, layer: str, office: str) -> ImportOptions:
     return ImportOptions(
         layer=layer,
         office=office,

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ingest.pipeline import ImportOptions, commit_import, preview_import
 from ingest.source import Upload
 from layers.mission import FILES, SAMPLE_DIR
+from store.base import Batch
 from store.protocol import StoreLike
 
 SAMPLE_OFFICE = "Carana sample (synthetic)"
@@ -23,7 +22,7 @@ IMPORT_ORDER = (
 )
 
 
-def load_sample_into(store: StoreLike) -> list[Any]:
+def load_sample_into(store: StoreLike) -> list[Batch]:
     """Import every sample file as its own batch; files already imported are skipped.
 
     Returns the batches committed now. Every sample row must be accepted: a rejected
@@ -52,6 +51,6 @@ def load_sample_into(store: StoreLike) -> list[Any]:
     return committed
 
 
-def is_sample_only(batches: list[Any]) -> bool:
+def is_sample_only(batches: list[Batch]) -> bool:
     """Whether every batch in the store came from the sample loader."""
     return bool(batches) and all(b.uploader == SAMPLE_UPLOADER for b in batches)
