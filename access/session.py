@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -21,7 +21,25 @@ import pandas as pd
 from access.policy import Denied, allowed
 from access.roles import FIELD_OFFICE, Caller
 from schema.upload import Upload
-from store.base import ACCEPTED, UNDER_REVIEW, Batch, Store
+from store.base import (
+    ACCEPTED,
+    UNDER_REVIEW,
+    Batch,
+    NewBatch,
+    ReviewState,
+    Store,
+    StoreError,
+)
+from store.protocol import CountsInSql
+
+if TYPE_CHECKING:
+    import pyproj
+
+    from ingest.pipeline import ImportOptions
+    from schema.filters import IncidentFilter
+    from store.gpkg import GeoPackageStore
+    from store.postgis import PostGISStore
+    from store.protocol import StoreLike
 
 RESTRICTED = {"incidents": ("narrative", "perpetrator_name", "motivation_raw")}
 """Fields only analysts, and the office that sent the row, may read: free text that can
@@ -137,18 +155,30 @@ class Session:
 
     def counts_in_sql(self) -> bool:
         """Whether the store tallies hot-spot cells itself (PostGIS)."""
-        return hasattr(self._store, "cell_totals")
+        return isinstance(self._store, CountsInSql)
 
-    def incident_extent(self, selection: Any) -> tuple[Any, int]:
+    def _counting(self) -> CountsInSql:
+        if not isinstance(self._store, CountsInSql):
+            raise StoreError(
+                f"the store at {self.location} does not tally cells in SQL (only PostGIS "
+                "does); ask counts_in_sql() first and count the rows otherwise"
+            )
+        return self._store
+
+    def incident_extent(
+        self, selection: IncidentFilter
+    ) -> tuple[tuple[float, float, float, float] | None, int]:
         """The box and number of the selected incidents in analysis (PostGIS only)."""
         self.require("view_map", target="incidents")
-        return self._store.incident_extent(selection)
+        return self._counting().incident_extent(selection)
 
-    def cell_totals(self, selection: Any, **grid: Any) -> pd.DataFrame:
+    def cell_totals(
+        self, selection: IncidentFilter, *, crs: pyproj.CRS, shape: str, width_m: float
+    ) -> pd.DataFrame:
         """Incidents and fatalities per cell, tallied in SQL (PostGIS only): counts, never
         rows, so no restricted field is involved."""
         self.require("view_map", target="incidents")
-        return self._store.cell_totals(selection, **grid)
+        return self._counting().cell_totals(selection, crs=crs, shape=shape, width_m=width_m)
 
     def mappings(self, layer: str) -> dict[str, dict[str, str]]:
         return self._store.mappings(layer)
@@ -159,7 +189,7 @@ class Session:
     def find_upload(self, layer: str, sha256: str) -> Batch | None:
         return self._store.find_upload(layer, sha256)
 
-    def existing_ids(self, layer: str, ids: Any) -> dict[str, int | None]:
+    def existing_ids(self, layer: str, ids: Iterable[str]) -> dict[str, int | None]:
         """Which ``ids`` are taken in ``layer`` (ids are unique store-wide, whoever sent
         them): ``{id: batch}``, the batch ``None`` when this caller may not see it (another
         office's upload under review), so a refusal does not name it."""
@@ -175,18 +205,28 @@ class Session:
         return batch.in_analysis or self.may("view_under_review", batch.office)
 
     # --- uploads and reviews ----------------------------------------------------------
-    def import_options(self, options: Any) -> Any:
+    def import_options(self, options: ImportOptions) -> ImportOptions:
         """``options`` with this caller as the uploader, once they may upload for its office."""
         self.require("upload", options.office, f"upload for {options.office}")
         return dataclasses.replace(options, uploader=self.caller.name)
 
-    def commit_batch(self, batch: Any, rows: pd.DataFrame, **kwargs: Any) -> Batch:
+    def commit_batch(
+        self,
+        batch: NewBatch,
+        rows: pd.DataFrame,
+        *,
+        report: pd.DataFrame,
+        original: bytes,
+        id_column: str | None,
+    ) -> Batch:
         """Commit an upload as this caller. A field office's upload waits for an analyst
         (``under_review``); an analyst's goes straight into analysis."""
         self.require("upload", batch.office, f"upload for {batch.office}")
-        review = UNDER_REVIEW if self.caller.role == FIELD_OFFICE else ACCEPTED
+        review: ReviewState = UNDER_REVIEW if self.caller.role == FIELD_OFFICE else ACCEPTED
         batch = dataclasses.replace(batch, uploader=self.caller.name, review=review)
-        return self._store.commit_batch(batch, rows, by=self.caller, **kwargs)
+        return self._store.commit_batch(
+            batch, rows, report=report, original=original, id_column=id_column, by=self.caller
+        )
 
     def save_mapping(
         self, name: str, layer: str, mapping: dict[str, str], *, office: str, by: Any = None
@@ -271,13 +311,12 @@ class Session:
         hidden = self._hidden_senders(log)
         if hidden.any():
             log = log.copy()
+            details_at = list(log.columns).index("details")
             for position in np.flatnonzero(hidden).tolist():
                 # A refusal's details quote the caller ("kim (field_office, ...) may not").
                 name = json.dumps(str(log["actor"].iat[position]), ensure_ascii=False)[1:-1]
                 details = str(log["details"].iat[position])
-                log.iat[position, log.columns.get_loc("details")] = details.replace(
-                    name, HIDDEN_SENDER
-                )
+                log.iat[position, details_at] = details.replace(name, HIDDEN_SENDER)
             log.loc[hidden, "actor"] = HIDDEN_SENDER
         return log
 
@@ -312,3 +351,14 @@ def _withheld(batch: Batch) -> Batch:
         status_changed_by=None if batch.status_changed_by is None else WITHHELD,
         reviewed_by=None if batch.reviewed_by is None else WITHHELD,
     )
+
+
+if TYPE_CHECKING:
+    # mypy (scripts/test.sh) proves here that a session and both backends are what the
+    # import pipeline and the command line take: a method removed or changed on either
+    # side fails the type check.
+    def _store_like(session: Session, gpkg: GeoPackageStore, pg: PostGISStore) -> list[StoreLike]:
+        return [session, gpkg, pg]
+
+    def _counts_in_sql(pg: PostGISStore) -> CountsInSql:
+        return pg

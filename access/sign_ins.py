@@ -17,12 +17,15 @@ import json
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from access.roles import Caller
 from access.sign_in_guard import LOOKBACK, Decision, Event, Lockout, decide, lockouts
 from access.users import NAME_PATTERN, Users
 from store.recent_audit import entries_since
+
+if TYPE_CHECKING:
+    from store.sql_store import SqlStore
 
 REFUSED = "sign_in_refused"
 SIGNED_IN = "sign_in"
@@ -89,14 +92,14 @@ def _event(entry: dict[str, Any]) -> Event | None:
     return None
 
 
-def events(store: Any, now: datetime | None = None) -> list[Event]:
+def events(store: SqlStore, now: datetime | None = None) -> list[Event]:
     """The guard's events of the last :data:`~access.sign_in_guard.LOOKBACK`, oldest first."""
     entries = entries_since(store, _now(now) - LOOKBACK, (REFUSED, SIGNED_IN, UNLOCKED))
     return [event for entry in entries if (event := _event(entry)) is not None]
 
 
 def record_refused(
-    store: Any,
+    store: SqlStore,
     name: object,
     address: str | None,
     reason: str,
@@ -114,14 +117,16 @@ def record_refused(
     store.record(REFUSED, by=NOT_SIGNED_IN, target=target, details=details)
 
 
-def check(store: Any, name: object, address: str | None, now: datetime | None = None) -> Decision:
+def check(
+    store: SqlStore, name: object, address: str | None, now: datetime | None = None
+) -> Decision:
     """Whether a sign-in as ``name`` from ``address`` may be tried now (nothing recorded)."""
     moment = _now(now)
     return decide(events(store, moment), name, address, moment)
 
 
 def attempt(
-    store: Any,
+    store: SqlStore,
     users: Users,
     name: object,
     password: object,
@@ -172,13 +177,15 @@ def _why(users: Users, name: object) -> str:
     return {None: UNKNOWN_NAME, "oidc": NOT_A_PASSWORD_USER}.get(kind, WRONG_PASSWORD)
 
 
-def current_lockouts(store: Any, now: datetime | None = None) -> list[Lockout]:
+def current_lockouts(store: SqlStore, now: datetime | None = None) -> list[Lockout]:
     """The names and addresses locked out now, soonest end first."""
     moment = _now(now)
     return lockouts(events(store, moment), moment)
 
 
-def unlock(store: Any, *, by: Any, name: str | None = None, address: str | None = None) -> None:
+def unlock(
+    store: SqlStore, *, by: Any, name: str | None = None, address: str | None = None
+) -> None:
     """Lift the lockout of a name or an address (its earlier failures stop counting); the
     unlock is itself an audit entry.
 

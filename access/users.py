@@ -15,6 +15,7 @@ users at once both keep their user. Nothing here imports streamlit.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import fcntl
 import functools
@@ -147,7 +148,7 @@ class Users:
         stored = user.password_hash if user is not None and not user.oidc else None
         given = password if isinstance(password, str) else ""
         try:
-            matched = _HASHER.verify(stored or _dummy_hash(), given)
+            matched: bool = _HASHER.verify(stored or _dummy_hash(), given)
         except (VerificationError, InvalidHashError):
             matched = False
         return user.caller() if matched and user is not None and stored else None
@@ -350,7 +351,7 @@ class Users:
             self._seen = seen
 
     @contextlib.contextmanager
-    def _changing(self) -> Iterator[list[User]]:
+    def _changing(self) -> Iterator[builtins.list[User]]:  # `list` is a method here
         """Lock, read the file afresh, let the caller change the list, write it back."""
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         lock = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)

@@ -175,7 +175,6 @@ def _one(agreement, inside: gpd.GeoDataFrame, dates: pd.Series, start, end):
     first_in_force = max(start, signed)
     before = (dates < signed).to_numpy()
     in_force = ((dates >= signed) & ((dates < ended) if ended else True)).to_numpy()
-    after = (dates >= ended).to_numpy() if ended else None
     test = compare_rates(
         before.sum(),
         _days(start, min(end, signed - dt.timedelta(days=1))),
@@ -203,6 +202,7 @@ def _one(agreement, inside: gpd.GeoDataFrame, dates: pd.Series, start, end):
     elif len(inside) == 0:
         row["verdict"] = "no incidents in its area"
     if ended is not None:
+        after = (dates >= ended).to_numpy()
         later = compare_rates(
             test.second_count,
             test.second_days,

@@ -318,8 +318,7 @@ def _lattice(grid: Grid, bounds, region) -> tuple[np.ndarray, np.ndarray]:
             f"{grid.width_m:,.0f} m cells would make over {MAX_CELLS:,} cells over this area; "
             "choose wider cells"
         )
-    qq, rr = np.meshgrid(q_range, r_range)
-    qq, rr = qq.ravel(), rr.ravel()
+    qq, rr = (axis.ravel() for axis in np.meshgrid(q_range, r_range))
     cx, cy = grid.centres(qq, rr)
     if region is not None:
         # Cells touching the area, so every incident inside it falls in a counted cell

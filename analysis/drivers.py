@@ -87,7 +87,8 @@ def _profile(label, chosen: pd.DataFrame) -> dict:
     for m in MOTIVATIONS:
         row[f"share_{m}"] = mix.get(m, 0) / n if n else 0.0
     if n_assessed:
-        ranked = sorted(assessed.items(), key=lambda kv: (-kv[1], MOTIVATIONS.index(kv[0])))
+        by_code = [(str(code), int(count)) for code, count in assessed.items()]
+        ranked = sorted(by_code, key=lambda kv: (-kv[1], MOTIVATIONS.index(kv[0])))
         dominant, dominant_n = ranked[0]
         row["dominant_motivation"] = dominant
         row["dominant_share"] = dominant_n / n_assessed

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis.rates import compare_rates, fdr_adjust
@@ -71,14 +72,14 @@ def escalation(
     dates = pd.to_datetime(incidents["date"]).dt.normalize()
     start = start or (dates.min().date() if len(dates) else None)
     end = end or (dates.max().date() if len(dates) else None)
-    if start is not None:
+    if start is not None and end is not None:
         dates = dates[(dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))]
     rows, p_values = [], []
     for _, milestone in milestones.sort_values("date").iterrows():
         row, tests = _one(milestone, dates, start, end, window_days)
         rows.append(row)
         p_values.extend(tests)
-    adjusted = fdr_adjust(p_values) if p_values else []
+    adjusted: np.ndarray | list[float] = fdr_adjust(p_values) if p_values else []
     table = pd.DataFrame(rows, columns=[*COLUMNS, "before_p", "after_p"])
     if len(table):
         table["before_p_adjusted"] = adjusted[0::2]

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.agreement_watch import AgreementWatch, agreement_watch
+from analysis.cells import Shape
 from analysis.drivers import motivation_profile, profile_by_admin
 from analysis.emerging import EmergingHotSpots, emerging_hot_spots
 from analysis.escalation import Escalation, escalation
@@ -33,7 +34,7 @@ from schema.mission import MissionData
 class Options:
     """The analyst's choices; every default is what the page starts with."""
 
-    shape: str = "hexagon"
+    shape: Shape = "hexagon"
     width_km: float | None = None
     """None: a round width giving about 40 cells across the mission area."""
     weight: Weight = "incidents"

@@ -8,8 +8,6 @@ geodesic ones over a few hundred kilometres.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import geopandas as gpd
 import numpy as np
 import pyproj
@@ -44,11 +42,11 @@ def to_metric(frame: gpd.GeoDataFrame | gpd.GeoSeries, crs: pyproj.CRS):
     return frame.to_crs(crs)
 
 
-def _wgs84_bounds(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> Iterable[float]:
+def _wgs84_bounds(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> np.ndarray:
     if frame.crs is None:
         frame = frame.set_crs(WGS84)
     geo = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame
     geo = geo[~(geo.isna() | geo.is_empty)]
     if not len(geo):
-        return (np.nan, np.nan, np.nan, np.nan)
+        return np.full(4, np.nan)
     return geo.to_crs(WGS84).total_bounds

@@ -173,6 +173,8 @@ class CellIndex:
         """The cells holding incidents that ``mask`` keeps: ``cell_id``, ``incidents``,
         ``dominant_motivation``, one ``n_<motivation>`` per motivation, geometry (WGS84)."""
         m = len(MOTIVATIONS)
+        if self.counts.rows is None:
+            raise ValueError("the counts hold no cell per incident (counted from cell totals)")
         rows, motivation = self.counts.rows[mask], self.motivation[mask]
         table = np.bincount(rows * m + motivation, minlength=len(self.shapes) * m).reshape(-1, m)
         total = table.sum(axis=1)

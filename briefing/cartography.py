@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import mapclassify
@@ -162,7 +163,10 @@ def _extent(ax: Axes, area: gpd.GeoSeries) -> None:
     pad = MARGIN * max(east - west, north - south, 1.0)
     west, south, east, north = west - pad, south - pad, east + pad, north + pad
     box = ax.get_position()
-    width_in, height_in = ax.figure.get_size_inches()
+    figure = ax.get_figure(root=True)
+    if figure is None:
+        raise ValueError("the map's axes are on no figure: add them to one before fitting")
+    width_in, height_in = figure.get_size_inches()
     box_ratio = (box.height * height_in) / (box.width * width_in)
     cx, cy = (west + east) / 2, (south + north) / 2
     half_w, half_h = (east - west) / 2, (north - south) / 2
@@ -315,7 +319,10 @@ def _draw_presence(ax: Axes, presence: gpd.GeoDataFrame) -> list[LegendEntry]:
     for kind, (marker, size) in _PRESENCE_MARKERS.items():
         sites = presence[presence["kind"] == kind]
         filled = kind != "temporary_operating_base"
-        style = {"mfc": UN_BLUE if filled else "white", "mec": UN_BLUE if not filled else "white"}
+        style: dict[str, Any] = {
+            "mfc": UN_BLUE if filled else "white",
+            "mec": UN_BLUE if not filled else "white",
+        }
         if len(sites):
             ax.plot(sites.geometry.x, sites.geometry.y, marker, ms=size, mew=1.2, zorder=8, **style)
         symbol = Line2D([], [], marker=marker, ls="", ms=size, mew=1.2, **style)

@@ -172,6 +172,8 @@ def incident_cells(
     ``spots`` is :func:`analysis.hotspots.hot_spots` of ``incidents`` (same rows).
     """
     cells = spots.cells
+    if spots.counts.rows is None:
+        raise ValueError("the hot spots hold no cell per incident (counted from cell totals)")
     m = len(MOTIVATIONS)
     position = {name: j for j, name in enumerate(MOTIVATIONS)}
     motivation = incidents["motivation"].map(position).fillna(m - 1).astype(np.int64)

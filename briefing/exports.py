@@ -16,6 +16,7 @@ import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -33,6 +34,9 @@ from layers.incident_cells import build as incident_cells_layer
 from layers.joint_map import build_joint_map
 from layers.render_once import Raw, install_render_once
 from schema.mission import plain
+
+if TYPE_CHECKING:
+    import folium
 
 FORMATS = ("gpkg", "geojson", "csv", "html")
 COORDINATE_DECIMALS = 5
@@ -115,7 +119,8 @@ def write_gpkg(layers: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
 def to_geojson(prepared: Prepared) -> bytes:
     """The incidents (points or cells) as a GeoJSON FeatureCollection in WGS84."""
     _, incidents = _incident_layer(prepared)
-    return plain(incidents).to_json(drop_id=True, ensure_ascii=False).encode("utf-8")
+    frame: gpd.GeoDataFrame = plain(incidents)  # a GeoDataFrame in, a GeoDataFrame out
+    return frame.to_json(drop_id=True, ensure_ascii=False).encode("utf-8")
 
 
 def to_csv(prepared: Prepared) -> bytes:
@@ -142,6 +147,8 @@ def to_html(prepared: Prepared) -> str:
     """
     install_render_once()  # each text rendered once, never read as a template
     data = prepared.data
+    analysis_layers: tuple[folium.map.Layer, ...] = ()
+    sections: tuple[tuple[str, list[tuple[str, str]]], ...] = ()
     if prepared.points is None:
         shown = data.incidents.iloc[:0]
         analysis_layers = (incident_cells_layer(_incident_layer(prepared)[1]),)
@@ -149,7 +156,6 @@ def to_html(prepared: Prepared) -> str:
     else:
         # The popups read `incident_id`, which never leaves: an empty one is left out.
         shown = prepared.points.assign(incident_id="")
-        analysis_layers, sections = (), ()
     m = build_joint_map(
         data,
         shown,
@@ -161,7 +167,9 @@ def to_html(prepared: Prepared) -> str:
         legend_sections=sections,
     )
     title = f"{data.label or 'pocmap'}: {period_text(prepared)}"
-    m.get_root().header.add_child(Raw(f"<title>{escape(title)}</title>"), name="title")
+    # A map's root is a branca Figure, which has a header; folium types it as an Element.
+    header = m.get_root().header  # type: ignore[attr-defined]
+    header.add_child(Raw(f"<title>{escape(title)}</title>"), name="title")
     return _inline_assets(m.get_root().render())
 
 
@@ -204,6 +212,8 @@ def _incident_layer(prepared: Prepared) -> tuple[str, gpd.GeoDataFrame]:
     """The incidents' layer name and frame (WGS84, nothing withheld, fresh index)."""
     if prepared.points is not None:
         return "incidents", _exportable(prepared.points)
+    if prepared.cells is None:
+        raise ValueError("the prepared selection has neither points nor cells to export")
     cells = prepared.cells.cells
     if prepared.disclosure.level == "shareable":
         cells = cells[[*_SHAREABLE_CELL_COLUMNS, cells.geometry.name]]

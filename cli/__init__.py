@@ -8,7 +8,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cli.analysis import add_commands as add_analysis_commands
 from cli.imports import add_commands
@@ -17,6 +17,9 @@ from cli.outputs import add_commands as add_output_commands
 from cli.review import add_commands as add_review_commands
 from cli.users import add_commands as add_user_commands
 from config.settings import DATA_DIR, DB
+
+if TYPE_CHECKING:
+    from store.protocol import StoreLike
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -102,7 +105,7 @@ def _allowed_hosts(local: bool) -> list[str]:
     return [flag for name in names for flag in ("--server.allowedHosts", name)]
 
 
-def app_store_location(store: Any) -> str:
+def app_store_location(store: StoreLike) -> str:
     """``POCMAP_DB`` for the app: the app runs from the repo root, so a GeoPackage's path is
     made absolute; a PostGIS URL is passed on exactly as given (``store.location`` hides its
     password)."""

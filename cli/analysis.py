@@ -23,6 +23,7 @@ from cli.choices import (
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from analysis.cells import Shape
     from analysis.joint import Options
     from schema.filters import IncidentFilter
     from schema.mission import MissionData
@@ -199,7 +200,7 @@ def run_hotspots(args: argparse.Namespace) -> int:
     return OK
 
 
-def _counted_in_sql(args: argparse.Namespace, shape: str, width_m: float | None):
+def _counted_in_sql(args: argparse.Namespace, shape: Shape, width_m: float | None):
     """With a PostGIS store and a mission area: the cells tallied by the database (a few
     thousand totals instead of every incident), as ``(CellCounts, incidents)``; ``None``
     to count in memory instead; an exit code when there is nothing to count."""

@@ -16,6 +16,9 @@ from cli.session import cli_session
 if TYPE_CHECKING:
     from ingest.pipeline import ImportOptions
 
+if TYPE_CHECKING:
+    from store.protocol import StoreLike
+
 OK, REFUSED, USAGE = 0, 1, 2
 _REPORT_LINES_SHOWN = 20
 
@@ -96,7 +99,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     sample.set_defaults(run=run_load_sample)
 
 
-def _mapping(args: argparse.Namespace, store: Any) -> dict[str, str] | None:
+def _mapping(args: argparse.Namespace, store: StoreLike) -> dict[str, str] | None:
     from schema.upload import IngestError
 
     mapping: dict[str, str] = {}
@@ -118,7 +121,7 @@ def _mapping(args: argparse.Namespace, store: Any) -> dict[str, str] | None:
     return mapping or None
 
 
-def _options(args: argparse.Namespace, store: Any, layer: str, office: str) -> ImportOptions:
+def _options(args: argparse.Namespace, store: StoreLike, layer: str, office: str) -> ImportOptions:
     from ingest.pipeline import ImportOptions
 
     return ImportOptions(

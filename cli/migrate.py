@@ -95,16 +95,19 @@ def run_migrate_schema(args: argparse.Namespace) -> int:
 
     from store import open_store
     from store.base import StoreError
+    from store.postgis import PostGISStore
     from store.schema import LATEST_VERSION
 
     try:
         store = open_store(args.db)  # opening applies what is missing
-        if args.app_role and not hasattr(store, "grant_app"):
-            return _fail_schema(
-                f"{store.location} is a GeoPackage file: it has no roles; --app-role is for "
-                "a PostGIS store"
-            )
-        granted = store.grant_app(args.app_role) if args.app_role else []
+        granted: list[str] = []
+        if args.app_role:
+            if not isinstance(store, PostGISStore):
+                return _fail_schema(
+                    f"{store.location} is a GeoPackage file: it has no roles; --app-role is "
+                    "for a PostGIS store"
+                )
+            granted = store.grant_app(args.app_role)
         version = store.schema_version()
     except (StoreError, OSError, sqlite3.Error, psycopg.Error) as err:
         return _fail_schema(err)

@@ -108,9 +108,13 @@ def run_audit(args: argparse.Namespace) -> int:
     elif args.json:
         print(log.to_json(orient="records", force_ascii=False))
     else:
-        for e in log.itertuples(index=False):
-            who = e.actor + (f" ({e.role}{', ' + e.office if e.office else ''})" if e.role else "")
-            print(f"{e.seq:>6}  {e.at}  {e.action:<13} {who}  {e.target or ''}  {e.details}")
+        for e in log.to_dict("records"):
+            role, office = e["role"], e["office"]
+            who = e["actor"] + (f" ({role}{', ' + office if office else ''})" if role else "")
+            print(
+                f"{e['seq']:>6}  {e['at']}  {e['action']:<13} {who}  {e['target'] or ''}  "
+                f"{e['details']}"
+            )
     return OK
 
 

@@ -8,10 +8,10 @@ Every row read gets exactly one outcome; nothing is dropped or changed unsaid.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -176,7 +176,7 @@ def _outcomes_and_report(index: pd.Index, findings: Findings) -> tuple[pd.Series
     if at.fast:
         codes = np.zeros(len(index), dtype=np.int8)
         for code, rows in ((1, findings.warned), (2, findings.rejected)):
-            found = at.of(np.fromiter(rows, dtype=np.int64, count=len(rows)))
+            found = at.of_integers(np.fromiter(rows, dtype=np.int64, count=len(rows)))
             codes[found[found >= 0]] = code
         outcomes = pd.Series(
             np.array(OUTCOMES, dtype=object)[codes], index=index, name="outcome", dtype=object
@@ -189,7 +189,7 @@ def _outcomes_and_report(index: pd.Index, findings: Findings) -> tuple[pd.Series
         position = at.of(report["row"]) if at.fast else None
         if position is None:
             report["outcome"] = report["row"].map(outcomes)
-            position = index.get_indexer(report["row"])
+            position = index.get_indexer(pd.Index(report["row"]))
         else:
             shown = np.array([*OUTCOMES, np.nan], dtype=object)
             report["outcome"] = shown[np.where(position < 0, len(OUTCOMES), codes[position])]
@@ -216,6 +216,10 @@ class _Positions:
         rows = np.asarray(rows)
         if rows.dtype.kind not in "iu":
             return None
+        return self.of_integers(rows)
+
+    def of_integers(self, rows: np.ndarray) -> np.ndarray:
+        """:meth:`of` for rows known to be integers."""
         rows = rows.astype(np.int64, copy=False)
         at = np.minimum(np.searchsorted(self.values, rows), len(self.values) - 1)
         return np.where(self.values[at] == rows, at, -1)
@@ -227,7 +231,9 @@ def _with_defaults(
     """Fill columns the file does not have at all, saying so once for the file."""
 
     def absent(name: str) -> bool:
-        return name in spec.columns and (name not in frame or columns.missing(frame[name]).all())
+        return name in spec.columns and (
+            name not in frame or bool(columns.missing(frame[name]).all())
+        )
 
     if spec.name == "incidents":
         if absent("motivation"):
@@ -309,7 +315,11 @@ def _read_text_column(
     return columns.spread(answers, codes, None, column.index)
 
 
-_EXTENSION_DTYPES = {"count": "Int64", "number": "Float64", "flag": "boolean"}
+_EXTENSION_DTYPES: dict[str, Literal["Int64", "Float64", "boolean"]] = {
+    "count": "Int64",
+    "number": "Float64",
+    "flag": "boolean",
+}
 
 
 def _expected(spec_field: Field, context: CheckContext) -> str:
@@ -397,14 +407,14 @@ def _check_ids(
     if columns.all_different(keys):
         if context.existing_ids is not None:
             # Nothing repeats: every present id is its own first row.
-            present = ids.dropna() if ids.hasnans else ids
-            if len(present):
-                _stored(present, context.existing_ids(present), key.name, findings)
+            given = ids.dropna() if ids.hasnans else ids
+            if len(given):
+                _stored(given, context.existing_ids(given), key.name, findings)
         return
-    codes, uniques = pd.factorize(keys)  # in order of first appearance; -1 for no id
+    factorized, uniques = pd.factorize(keys)  # in order of first appearance; -1 for no id
     if not len(uniques):
         return
-    codes = np.asarray(codes)
+    codes = np.asarray(factorized)
     positions = np.arange(len(codes))
     first = np.full(len(uniques), -1, dtype=np.int64)
     present = codes >= 0
@@ -425,7 +435,9 @@ def _check_ids(
         _stored(firsts, context.existing_ids(firsts), key.name, findings)
 
 
-def _stored(ids: pd.Series, found: dict[str, int | None], column: str, findings: Findings) -> None:
+def _stored(
+    ids: pd.Series, found: Mapping[str, int | None], column: str, findings: Findings
+) -> None:
     """Reject the rows of ``ids`` (each id's first row) that ``found`` says are taken.
 
     ``found`` maps an id to the batch holding it, or to ``None`` when the caller may not

@@ -93,7 +93,9 @@ def near_duplicates(
         stored_labels = pa.array(
             ("stored incident " + stored["incident_id"].astype(str)).tolist(), _TEXT
         )
-    me, other, metres = _close_pairs(*group, np.concatenate(lon), np.concatenate(lat), len(rows))
+    me, other, metres = _close_pairs(
+        group[0], group[1], np.concatenate(lon), np.concatenate(lat), len(rows)
+    )
     if not len(me):
         return
     starts = np.flatnonzero(np.diff(me, prepend=-1))

@@ -9,7 +9,7 @@ none imports another's.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,7 +54,7 @@ class CheckContext:
     mission_area: BaseGeometry | None = None
     date_order: str | None = None
     today: dt.date = field(default_factory=dt.date.today)
-    existing_ids: Callable[[Iterable[str]], dict[str, int | None]] | None = None
+    existing_ids: Callable[[Iterable[str]], Mapping[str, int | None]] | None = None
     stored_incidents: gpd.GeoDataFrame | None = None
     upload_sha256: str = ""
 
@@ -78,9 +78,11 @@ class Findings:
         self.warned |= other.warned
 
     def _add(self, line: dict[str, Any]) -> None:
-        if not self._parts or not isinstance(self._parts[-1], list):
-            self._parts.append([])
-        self._parts[-1].append(line)
+        last = self._parts[-1] if self._parts else None
+        if not isinstance(last, list):
+            last = []
+            self._parts.append(last)
+        last.append(line)
 
     def error(self, row: Any, column: str, value: Any, problem: str, expected: str) -> None:
         self._add(_line(row, column, value, problem, expected, REJECTED))

@@ -8,6 +8,7 @@ profile, the mapping, the report and a map of what would be accepted before
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,8 @@ from ingest.report import ReportHeader
 from schema.catalogue import LAYER_SPECS, id_field
 from schema.upload import IngestError, Limits, RawTable, Upload
 from store import DuplicateIds, NewBatch
+from store.base import Batch
+from store.protocol import StoreLike
 
 _MAX_COMMIT_ATTEMPTS = 3
 
@@ -70,10 +73,10 @@ class Preview:
     upload: Upload
     options: ImportOptions
     table: RawTable
-    mapped: Any
+    mapped: profiles.Mapped
     profile_reason: str
     result: CheckResult
-    already_imported: Any = None
+    already_imported: Batch | None = None
     already_imported_shown: bool = True
     """False when the earlier batch is one the importer may not see (another office's
     upload under review): then no message names it."""
@@ -114,15 +117,15 @@ class Preview:
         }
 
 
-def mission_area(store: Any) -> Any:
+def mission_area(store: StoreLike) -> Any:
     """The union of the stored admin boundaries, or ``None`` while there are none."""
     boundaries = store.layer("admin_boundaries")
-    if not len(boundaries):
+    if not isinstance(boundaries, gpd.GeoDataFrame) or not len(boundaries):
         return None
     return boundaries.union_all()
 
 
-def preview_import(store: Any, upload: Upload, options: ImportOptions) -> Preview:
+def preview_import(store: StoreLike, upload: Upload, options: ImportOptions) -> Preview:
     """Read, map and check ``upload`` against ``store``, writing nothing.
 
     Raises
@@ -164,11 +167,11 @@ def preview_import(store: Any, upload: Upload, options: ImportOptions) -> Previe
     return preview
 
 
-def _context(store: Any, upload: Upload, options: ImportOptions) -> CheckContext:
+def _context(store: StoreLike, upload: Upload, options: ImportOptions) -> CheckContext:
     area = None if options.layer == "admin_boundaries" else mission_area(store)
     stored = None
 
-    def existing_ids(ids: Any) -> dict[str, int]:
+    def existing_ids(ids: Iterable[str]) -> Mapping[str, int | None]:
         return store.existing_ids(options.layer, ids)
 
     if options.layer == "incidents":
@@ -187,7 +190,7 @@ def _context(store: Any, upload: Upload, options: ImportOptions) -> CheckContext
     )
 
 
-def commit_import(store: Any, preview: Preview) -> Any:
+def commit_import(store: StoreLike, preview: Preview) -> Batch:
     """Write ``preview``'s accepted rows as one batch, atomically; return the batch.
 
     If another office committed some of the same ids since the preview, the file is
@@ -200,7 +203,7 @@ def commit_import(store: Any, preview: Preview) -> Any:
     """
     earlier = preview.already_imported
     if earlier is not None and earlier.status == "active":
-        raise IngestError(_already_imported(preview))
+        raise IngestError(_already_imported(preview, earlier))
     for _ in range(_MAX_COMMIT_ATTEMPTS):
         if not len(preview.result.accepted):
             raise IngestError(
@@ -214,7 +217,7 @@ def commit_import(store: Any, preview: Preview) -> Any:
     raise IngestError(f"{preview.upload.name}: other imports kept adding the same ids; try again")
 
 
-def _commit(store: Any, preview: Preview) -> Any:
+def _commit(store: StoreLike, preview: Preview) -> Batch:
     counts = preview.result.counts
     options = preview.options
     key = id_field(LAYER_SPECS[options.layer])
@@ -244,8 +247,7 @@ def _commit(store: Any, preview: Preview) -> Any:
     )
 
 
-def _already_imported(preview: Preview) -> str:
-    batch = preview.already_imported
+def _already_imported(preview: Preview, batch: Batch) -> str:
     if not preview.already_imported_shown:
         return (
             f"{preview.upload.name} was already sent by another office and waits for an "
@@ -259,7 +261,7 @@ def _already_imported(preview: Preview) -> str:
     )
 
 
-def reprocess(store: Any, batch_id: int, options: ImportOptions) -> tuple[Preview, Any]:
+def reprocess(store: StoreLike, batch_id: int, options: ImportOptions) -> tuple[Preview, Batch]:
     """Import a batch's original file again (another profile, mapping or date order).
 
     The old batch is withdrawn (kept, hidden) and the new one committed; if the new

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ingest.pipeline import ImportOptions, commit_import, preview_import
 from schema.mission import FILES, SAMPLE_DIR
 from schema.upload import Upload
+from store.base import Batch
+from store.protocol import StoreLike
 
 SAMPLE_OFFICE = "Carana sample (synthetic)"
 SAMPLE_UPLOADER = "pocmap sample loader"
@@ -22,7 +22,7 @@ IMPORT_ORDER = (
 )
 
 
-def load_sample_into(store: Any) -> list[Any]:
+def load_sample_into(store: StoreLike) -> list[Batch]:
     """Import every sample file as its own batch; files already imported are skipped.
 
     Returns the batches committed now. Every sample row must be accepted: a rejected
@@ -51,6 +51,6 @@ def load_sample_into(store: Any) -> list[Any]:
     return committed
 
 
-def is_sample_only(batches: list[Any]) -> bool:
+def is_sample_only(batches: list[Batch]) -> bool:
     """Whether every batch in the store came from the sample loader."""
     return bool(batches) and all(b.uploader == SAMPLE_UPLOADER for b in batches)

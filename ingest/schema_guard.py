@@ -35,8 +35,8 @@ from schema.fields import validate as validate_layer
 _EXTENSION_DTYPES = {"count": "Int64", "number": "Float64", "flag": "boolean"}
 _TEXT_KINDS = ("text", "code", "codes")
 _NS_RANGE = (
-    np.datetime64(pd.Timestamp.min.ceil("s").to_datetime64(), "s"),
-    np.datetime64(pd.Timestamp.max.floor("s").to_datetime64(), "s"),
+    pd.Timestamp.min.ceil("s").to_datetime64().astype("datetime64[s]"),
+    pd.Timestamp.max.floor("s").to_datetime64().astype("datetime64[s]"),
 )
 """Dates pandera can hold as ``datetime64[ns]``; others fail its coercion."""
 

@@ -245,7 +245,7 @@ def build_joint_map(
     agreements: gpd.GeoDataFrame | None = None,
     asset_url: str | None = None,
     with_legend: bool = True,
-    analysis_layers: tuple[folium.FeatureGroup, ...] = (),
+    analysis_layers: tuple[folium.map.Layer, ...] = (),
     legend_sections: tuple[LegendSection, ...] = (),
     incident_cells_frame: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:

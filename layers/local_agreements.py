@@ -5,6 +5,8 @@ Their style and folium builders; the fields, codes and labels are ``schema.local
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
 import geopandas as gpd
 
@@ -28,7 +30,7 @@ STATUS_COLOURS = {
 }
 
 
-def _details(row: object) -> list[tuple[str, object]]:
+def _details(row: Any) -> list[tuple[str, object]]:  # a row of itertuples()
     protected = ", ".join(VICTIM_GROUP_LABELS.get(g, g) for g in split_codes(row.groups_protected))
     provisions = ", ".join(
         label for code, label in POC_PROVISION_LABELS.items() if bool(getattr(row, code))
@@ -46,7 +48,7 @@ def _details(row: object) -> list[tuple[str, object]]:
     ]
 
 
-def _style(row: object) -> dict[str, object]:
+def _style(row: Any) -> dict[str, object]:  # a row of itertuples()
     colour = STATUS_COLOURS.get(row.status, "#333333")
     if row.geometry.geom_type.endswith("LineString"):
         return {"color": colour, "weight": 5, "opacity": 0.9, "dashArray": "10 6"}

@@ -54,8 +54,8 @@ def build_national_process(
     """The national process as a star at ``location`` (lat, lon), its timeline in the popup."""
     group = folium.FeatureGroup(name=name, show=show)
     timeline = [
-        (row.date, f"{MILESTONE_LABELS.get(row.kind, row.kind)}: {row.title}")
-        for row in milestones.sort_values("date").itertuples()
+        (row["date"], f"{MILESTONE_LABELS.get(row['kind'], row['kind'])}: {row['title']}")
+        for row in milestones.sort_values("date").to_dict("records")
     ]
     folium.Marker(
         location,

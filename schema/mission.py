@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import geopandas as gpd
 import pandas as pd
@@ -133,7 +134,10 @@ def load_sample() -> MissionData:
     return load_folder(SAMPLE_DIR, SAMPLE_LABEL)
 
 
-def plain(frame: pd.DataFrame) -> pd.DataFrame:
+_Frame = TypeVar("_Frame", bound=pd.DataFrame)
+
+
+def plain(frame: _Frame) -> _Frame:
     """Nullable pandas dtypes as plain values GDAL and CSV writers accept."""
     out = frame.copy()
     for column in out.columns:

@@ -13,6 +13,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import pandas as pd
 
@@ -92,7 +93,7 @@ class Limits:
         """The default limits, with the settings an administrator may change from the
         environment: ``POCMAP_MAX_UPLOAD_MB``, ``POCMAP_READ_SECONDS`` and
         ``POCMAP_READ_MEMORY_MB``."""
-        changes: dict[str, float | int] = {}
+        changes: dict[str, Any] = {}
         upload_mb = _env_number(MAX_UPLOAD_MB_ENV, "a number of megabytes")
         if upload_mb is not None:
             changes["max_bytes"] = int(upload_mb * MB)

@@ -20,6 +20,8 @@ bash scripts/setup.sh dev
 echo "test: ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+echo "test: mypy"
+.venv/bin/mypy
 
 # A throwaway PostGIS server on loopback (scripts/postgis.sh); stopped at the end if this
 # run started it. The postgis tests fail instead of skipping when it is not there.

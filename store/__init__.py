@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from store.base import (
     ACTIVE,
@@ -21,6 +22,9 @@ from store.base import (
     StoreError,
     UnknownBatch,
 )
+
+if TYPE_CHECKING:
+    from store.sql_store import SqlStore
 
 DB_ENV = "POCMAP_DB"
 DEFAULT_LOCATION = Path("data") / "pocmap.gpkg"
@@ -42,7 +46,7 @@ __all__ = [
 ]
 
 
-def open_store(location: str | os.PathLike[str] | None = None) -> Store:
+def open_store(location: str | os.PathLike[str] | None = None) -> SqlStore:
     """Open (creating it if needed) the store at ``location``.
 
     Parameters

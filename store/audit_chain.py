@@ -39,7 +39,7 @@ def canonical(entry: Mapping[str, Any]) -> bytes:
     """The bytes an entry's hash is taken over: a JSON array, in :data:`CONTENT_COLUMNS`
     order then ``prev_hash``, compact, UTF-8. ``seq`` is an integer, the rest text or null;
     both backends store the same text, so a chain stays valid when the store moves."""
-    values = [int(entry["seq"])]
+    values: list[int | str | None] = [int(entry["seq"])]
     values += [_text(entry[name]) for name in CONTENT_COLUMNS[1:]]
     values.append(_text(entry["prev_hash"]))
     return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

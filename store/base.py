@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Final, Literal, Protocol, runtime_checkable
 
 import geopandas as gpd
 import pandas as pd
@@ -18,12 +18,12 @@ import pandas as pd
 from schema.catalogue import LAYER_SPECS
 from schema.upload import IngestError, Upload
 
-ACTIVE = "active"
-WITHDRAWN = "withdrawn"
+ACTIVE: Final = "active"
+WITHDRAWN: Final = "withdrawn"
 BatchStatus = Literal["active", "withdrawn"]
 
-UNDER_REVIEW = "under_review"
-ACCEPTED = "accepted"
+UNDER_REVIEW: Final = "under_review"
+ACCEPTED: Final = "accepted"
 ReviewState = Literal["under_review", "accepted"]
 """An active batch is *under review* until an analyst accepts it (issue #7)."""
 
@@ -244,7 +244,7 @@ class Store(Protocol):
         ...
 
     def save_mapping(
-        self, name: str, layer: str, mapping: dict[str, str], *, office: str, by: str
+        self, name: str, layer: str, mapping: dict[str, str], *, office: str, by: Any
     ) -> None:
         """Keep a manual column mapping for next time (same name: replaced)."""
         ...

@@ -21,7 +21,8 @@ _IN_ANALYSIS = "b.status = 'active' AND b.review = 'accepted'"
 
 def where(selection: IncidentFilter) -> tuple[str, list[Any]]:
     """The WHERE clause (over ``t`` incidents joined to ``b`` batches) and its values."""
-    clauses, params = [_IN_ANALYSIS], []
+    clauses: list[str] = [_IN_ANALYSIS]
+    params: list[Any] = []
     if selection.start is not None:
         clauses.append('t."date" >= ?::date')
         params.append(selection.start.isoformat())

@@ -11,9 +11,9 @@ filters (``bbox``) run in SQL on a GiST index.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
@@ -26,6 +26,9 @@ from store import pg_cells, pg_schema
 from store.base import StoreError
 from store.schema import quote
 from store.sql_store import SqlStore
+
+if TYPE_CHECKING:
+    from analysis.filters import IncidentFilter
 
 CONNECT_TIMEOUT_S = 10
 
@@ -47,7 +50,7 @@ class PgConnection:
             return self.raw.execute(query)
         return self.raw.execute(_psycopg_marks(query), params)
 
-    def executemany(self, query: str, rows: Iterable[Iterable[Any]]) -> None:
+    def executemany(self, query: str, rows: Iterable[Sequence[Any]]) -> None:
         with self.raw.cursor() as cursor:
             cursor.executemany(_psycopg_marks(query), rows)
 
@@ -141,17 +144,20 @@ class PostGISStore(SqlStore):
         return f"t.{quote(column)}"
 
     def incident_extent(
-        self, selection: Any
+        self, selection: IncidentFilter
     ) -> tuple[tuple[float, float, float, float] | None, int]:
         """The selected incidents' box (degrees; ``None`` when none) and how many there are,
         from batches in analysis, computed in SQL."""
         query, params = pg_cells.extent_query(selection)
         with self._reading() as conn:
-            west, south, east, north, n = conn.execute(query, params).fetchone()
+            row = conn.execute(query, params).fetchone()
+        if row is None:  # an aggregate answers one row, even over no incidents
+            raise StoreError(f"{self.location}: the incidents' extent query returned no row")
+        west, south, east, north, n = row
         return (None if west is None else (west, south, east, north)), int(n)
 
     def cell_totals(
-        self, selection: Any, *, crs: pyproj.CRS, shape: str, width_m: float
+        self, selection: IncidentFilter, *, crs: pyproj.CRS, shape: str, width_m: float
     ) -> pd.DataFrame:
         """``q, r, incidents, fatalities`` per cell of ``analysis.cells.Grid(shape, width_m,
         crs)`` for the selected incidents of batches in analysis, tallied by PostGIS."""

@@ -11,9 +11,12 @@ schema migration).
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from store.base import AUDIT_COLUMNS
+
+if TYPE_CHECKING:
+    from store.sql_store import SqlStore
 
 PAGE = 500
 _SEQ, _AT = AUDIT_COLUMNS.index("seq"), AUDIT_COLUMNS.index("at")
@@ -28,7 +31,9 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def entries_since(store: Any, since: datetime, actions: tuple[str, ...]) -> list[dict[str, Any]]:
+def entries_since(
+    store: SqlStore, since: datetime, actions: tuple[str, ...]
+) -> list[dict[str, Any]]:
     """The audit entries with one of ``actions`` written at or after ``since``, oldest first.
 
     Parameters

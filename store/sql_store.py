@@ -313,7 +313,7 @@ class SqlStore:
                 params,
             ).fetchall()
         frame = frames.to_frame(layer_spec, records, decode=self._decode_geometries)
-        if bbox is not None and spatial and len(frame):
+        if bbox is not None and spatial and isinstance(frame, gpd.GeoDataFrame) and len(frame):
             frame = frame[frame.intersects(_box(bbox))].reset_index(drop=True)
         return frame
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -15,10 +15,13 @@ from schema.catalogue import LAYER_SPECS, id_field
 from ui import downloads
 from ui.text import md
 
+if TYPE_CHECKING:
+    from store.protocol import StoreLike
+
 NOT_MAPPED = "(not in this file)"
 
 
-def office_choices(store: Any) -> list[str]:
+def office_choices(store: StoreLike) -> list[str]:
     """Offices known from mission presence and earlier batches."""
     presence = store.layer("mission_presence")
     names = set(presence["field_office"].dropna()) if len(presence) else set()
@@ -103,7 +106,7 @@ def report(preview: Any) -> None:
     )
 
 
-def map_preview(store: Any, preview: Any, layer: str) -> None:
+def map_preview(store: StoreLike, preview: Any, layer: str) -> None:
     accepted = preview.result.accepted
     if not LAYER_SPECS[layer].geometry_types or not len(accepted):
         return
@@ -118,7 +121,7 @@ def map_preview(store: Any, preview: Any, layer: str) -> None:
     st_folium(m, height=380, width="stretch", returned_objects=[], key="upload_map", render=False)
 
 
-def batch_history(store: Any) -> None:
+def batch_history(store: StoreLike) -> None:
     st.subheader("Batches in the store")
     batches = store.batches()
     if not batches:

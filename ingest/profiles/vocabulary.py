@@ -7,6 +7,7 @@ written, so the row checks reject it and say which codes would be accepted.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -141,8 +142,8 @@ def to_codes(value: Any, table: dict[str, str], *, space_separated: bool = False
         return value
     parts = value.split() if space_separated else _LIST_SPLIT.split(value)
     parts = [p for p in parts if p.strip()]
-    codes = [table.get(word(p)) for p in parts]
-    if not parts or any(c is None for c in codes):
+    codes = [code for p in parts if (code := table.get(word(p))) is not None]
+    if not parts or len(codes) < len(parts):
         whole = table.get(word(value))
         return whole if whole else value
     return LIST_SEPARATOR.join(dict.fromkeys(codes))
@@ -166,11 +167,12 @@ def apply_vocabulary(frame: pd.DataFrame, spec: LayerSpec, *, kobo: bool = False
         table = lookup(field.name, field.codes)
         if field.kind == "code":
             frame[field.name] = columns.map_cells(
-                frame[field.name], lambda v, t=table: to_code(v, t)
+                frame[field.name], functools.partial(to_code, table=table)
             )
         else:
             frame[field.name] = columns.map_cells(
-                frame[field.name], lambda v, t=table: to_codes(v, t, space_separated=kobo)
+                frame[field.name],
+                functools.partial(to_codes, table=table, space_separated=kobo),
             )
 
 

@@ -83,7 +83,7 @@ def _parse(upload: Upload, data: bytes, limits: Limits) -> Element:
                         f"{upload.name} has more than {limits.max_vertices} vertices, over the "
                         f"limit; simplify the geometries or split the file."
                     )
-        return events.root  # type: ignore[attr-defined]
+        return events.root
     except DefusedXmlException as exc:
         raise IngestError(
             f"{upload.name} declares XML entities or a DTD ({type(exc).__name__}), which can "
@@ -231,7 +231,9 @@ def read_kml(upload: Upload, limits: Limits, layer: str | None = None) -> RawTab
     """
     root = _parse(upload, kml_bytes(upload, limits), limits)
     document = _document_name(root) or "(document)"
-    rows, geometries, ignored = [], [], {}
+    rows: list[tuple[int, dict[str, Any]]] = []
+    geometries: list[Any] = []
+    ignored: dict[str, int] = {}
     for number, (placemark, folder) in enumerate(_walk(upload, root), start=1):
         if not _in_layer(folder, layer, document):
             continue

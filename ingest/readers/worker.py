@@ -51,7 +51,9 @@ _OUT_OF_MEMORY = (-signal.SIGKILL, -signal.SIGABRT, -signal.SIGSEGV, -signal.SIG
 """How a worker ends when an allocation over its cap fails in C code, or the kernel kills it."""
 
 
-def _without_main(get_preparation_data: Callable[[str], dict]) -> Callable[[str], dict]:
+def _without_main(
+    get_preparation_data: Callable[[str], dict[str, Any]],
+) -> Callable[[str], dict[str, Any]]:
     """``multiprocessing.spawn.get_preparation_data``, leaving ``__main__`` out for readers.
 
     A new process first re-imports the parent's ``__main__`` (its file, by path). Inside
@@ -61,7 +63,7 @@ def _without_main(get_preparation_data: Callable[[str], dict]) -> Callable[[str]
     prepared without it; any other process is prepared as before.
     """
 
-    def prepare(name: str) -> dict:
+    def prepare(name: str) -> dict[str, Any]:
         data = get_preparation_data(name)
         if name.startswith(WORKER_NAME):
             for key in _MAIN_KEYS:
@@ -76,7 +78,9 @@ def _context() -> Any:
     # popen_forkserver looks the function up on the module at each start, so the wrapper
     # is seen there; installed once, and only for processes named WORKER_NAME.
     if not hasattr(spawn.get_preparation_data, "__wrapped__"):
-        spawn.get_preparation_data = _without_main(spawn.get_preparation_data)
+        spawn.get_preparation_data = _without_main(  # type: ignore[assignment]
+            spawn.get_preparation_data  # the stubs' exact signature; same shape
+        )
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
     return context
@@ -101,7 +105,7 @@ def _die_with_parent() -> None:
     alive = getattr(holder, "_forkserver_alive_fd", None)
     if alive is not None:
         os.close(alive)
-        holder._forkserver_alive_fd = None
+        holder._forkserver_alive_fd = None  # type: ignore[attr-defined]  # private, not in typeshed
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

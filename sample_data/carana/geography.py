@@ -143,10 +143,10 @@ def _admin_table(
                 **area,
             }
         )
-        members = sorted(
+        in_zone = sorted(
             np.flatnonzero(zones == area["zone"]), key=lambda j: north_west_first(admin2_wgs[j])
         )
-        for k, j in enumerate(members, start=1):
+        for k, j in enumerate(in_zone, start=1):
             rows.append(
                 {
                     "admin_id": f"{pcode}{k:02d}",

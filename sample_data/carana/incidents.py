@@ -125,7 +125,9 @@ def _place_and_code(
         motivation[rng.uniform(size=len(rows)) < profile.unknown_share] = "unknown"
         frame.loc[rows, "motivation"] = motivation
         frame.loc[rows, "motivation_confidence"] = np.where(
-            motivation == "unknown", None, _draw_codes(rng, profile.confidence, len(rows))
+            motivation == "unknown",
+            np.full(len(rows), None, dtype=object),
+            _draw_codes(rng, profile.confidence, len(rows)),
         )
         frame.loc[rows, "source"] = _draw_codes(rng, profile.sources, len(rows))
     return frame
@@ -166,7 +168,9 @@ def _describe(
     for code, fr, u in zip(motivation, french, pick, strict=True):
         variants = RAW_MOTIVATION[code][int(fr)]
         raw.append(variants[int(u * len(variants))])
-    frame["motivation_raw"] = np.where(rng.uniform(size=n) < RAW_MISSING_SHARE, None, raw)
+    frame["motivation_raw"] = np.where(
+        rng.uniform(size=n) < RAW_MISSING_SHARE, np.full(n, None, dtype=object), raw
+    )
 
     frame["perpetrator_name"] = _perpetrator_names(rng, frame)
     place = frame["admin2"].fillna(frame["admin1"]).to_numpy()

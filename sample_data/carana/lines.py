@@ -57,7 +57,8 @@ def lay_roads(
             i = parent[i]
         return i
 
-    tree, extra = [], []
+    tree: list[tuple[int, int, LineString]] = []
+    extra: list[tuple[int, int, LineString]] = []
     for length, i, j, line in candidates:
         if root(i) != root(j):
             parent[root(i)] = root(j)

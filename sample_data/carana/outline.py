@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -47,7 +48,7 @@ class Outline:
         )
         return ellipse * np.clip(wobble, *WOBBLE_LIMITS)
 
-    def at(self, theta: np.ndarray, rho: np.ndarray) -> np.ndarray:
+    def at(self, theta: npt.ArrayLike, rho: npt.ArrayLike) -> np.ndarray:
         """Points at angles ``theta`` and radius shares ``rho``, as an ``(n, 2)`` array."""
         theta = np.atleast_1d(np.asarray(theta, dtype=float))
         r = np.atleast_1d(rho) * self.radius(theta)

@@ -131,9 +131,9 @@ def presence_records(
             }
         )
         # a company base at the admin2 seat farthest from the office: presence spreads out
-        areas = country.admin[
-            (country.admin["level"] == "2") & country.admin["zone"].isin(office.zones)
-        ]
+        # office.zones is a list; pandas-stubs types every cell of a row as a scalar.
+        in_zones = country.admin["zone"].isin(office.zones)  # type: ignore[arg-type]
+        areas = country.admin[(country.admin["level"] == "2") & in_zones]
         far = areas.iloc[int(np.argmax([np.hypot(*(s - town_xy)) for s in areas["seed"]]))]
         n_bases += 1
         rows.append(

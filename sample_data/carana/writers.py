@@ -235,7 +235,8 @@ def write_all(
     """Write every output file into ``out``; return their paths."""
     out.mkdir(parents=True, exist_ok=True)
     paths = {key: out / name for key, name in FILES.items()}
-    admin_records = country.admin.assign(geometry_wgs=country.admin["geometry"]).to_dict("records")
+    admin = country.admin.assign(geometry_wgs=country.admin["geometry"])
+    admin_records = [{str(k): v for k, v in record.items()} for record in admin.to_dict("records")]
     write_geojson(paths["admin"], "admin_boundaries", ADMIN_SPEC.columns, admin_records)
     write_geojson(paths["basemap"], "basemap", BASEMAP_SPEC.columns, _basemap_records(country))
     write_geojson(paths["presence"], "mission_presence", PRESENCE_SPEC.columns, features.presence)
