@@ -36,7 +36,7 @@ from layers.render_once import Raw, install_render_once
 from schema.mission import plain
 
 if TYPE_CHECKING:
-    import folium
+    from layers.joint_map import MapLayer
 
 FORMATS = ("gpkg", "geojson", "csv", "html")
 COORDINATE_DECIMALS = 5
@@ -147,7 +147,7 @@ def to_html(prepared: Prepared) -> str:
     """
     install_render_once()  # each text rendered once, never read as a template
     data = prepared.data
-    analysis_layers: tuple[folium.map.Layer, ...] = ()
+    analysis_layers: tuple[MapLayer, ...] = ()
     sections: tuple[tuple[str, list[tuple[str, str]]], ...] = ()
     if prepared.points is None:
         shown = data.incidents.iloc[:0]

@@ -36,6 +36,9 @@ BASEMAP_LABELS = {
     CUSTOM: "Mission tile server",
 }
 
+MapLayer = folium.map.Layer
+"""What the joint map can draw as a layer (a folium layer), for callers' annotations."""
+
 MAX_ZOOM = 18
 
 POINTS_UP_TO = 5_000
@@ -245,7 +248,7 @@ def build_joint_map(
     agreements: gpd.GeoDataFrame | None = None,
     asset_url: str | None = None,
     with_legend: bool = True,
-    analysis_layers: tuple[folium.map.Layer, ...] = (),
+    analysis_layers: tuple[MapLayer, ...] = (),
     legend_sections: tuple[LegendSection, ...] = (),
     incident_cells_frame: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:

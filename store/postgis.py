@@ -28,7 +28,7 @@ from store.schema import quote
 from store.sql_store import SqlStore
 
 if TYPE_CHECKING:
-    from analysis.filters import IncidentFilter
+    from schema.filters import IncidentFilter
 
 CONNECT_TIMEOUT_S = 10
 
