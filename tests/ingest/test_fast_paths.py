@@ -458,3 +458,14 @@ def test_two_cores_judge_as_one_does(seed) -> None:
     pd.testing.assert_frame_equal(both.accepted, one.accepted)
     lines = both.report.groupby("row").size()
     assert (lines > 1).any()  # rows with several problems, whose order is at stake
+
+
+def test_a_clean_frame_takes_the_schema_guards_fast_path() -> None:
+    """The guard's answer is the schema's either way; only its speed tells whether the
+    suspects were found. A clean frame has none (a wrong date bound once made every date a
+    suspect, and a million-row import validated row by row: 9 s instead of 2)."""
+    frame = _typed_frame(12, np.random.default_rng(3))
+    suspects = schema_guard._suspects(frame, SPEC, False)
+    assert suspects is not None and not suspects.any()
+    lower, upper = schema_guard._NS_RANGE
+    assert str(lower)[:4] == "1677" and str(upper)[:4] == "2262"
