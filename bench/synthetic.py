@@ -52,15 +52,19 @@ CLUSTER_SIGMA_DEG = (0.03, 0.15)
 COORDINATE_DECIMALS = 5  # about 1 m, as the sample
 
 # Weights roughly as in the sample (sample_data/incidents.csv), in code-list order.
+# Codes added later (attack; allied forces, UN mission; country precision) weigh 0, so
+# the set drawn stays the one measured before.
 _INCIDENT_TYPE_WEIGHTS = dict(
-    zip(INCIDENT_TYPES, (0.18, 0.18, 0.07, 0.07, 0.23, 0.10, 0.03, 0.14), strict=True)
+    zip(INCIDENT_TYPES[:8], (0.18, 0.18, 0.07, 0.07, 0.23, 0.10, 0.03, 0.14), strict=True)
 )
 _MOTIVATION_WEIGHTS = dict(
     zip(MOTIVATIONS, (0.23, 0.16, 0.19, 0.10, 0.08, 0.14, 0.10), strict=True)
 )
 _CONFIDENCE_WEIGHTS = dict(zip(CONFIDENCES, (0.30, 0.43, 0.27), strict=True))
-_PERPETRATOR_WEIGHTS = dict(zip(PERPETRATOR_TYPES, (0.16, 0.37, 0.22, 0.12, 0.13), strict=True))
-_PRECISION_WEIGHTS = dict(zip(LOCATION_PRECISIONS, (0.59, 0.31, 0.075, 0.025), strict=True))
+_PERPETRATOR_WEIGHTS = dict(
+    zip(PERPETRATOR_TYPES[:4] + ("unidentified",), (0.16, 0.37, 0.22, 0.12, 0.13), strict=True)
+)
+_PRECISION_WEIGHTS = dict(zip(LOCATION_PRECISIONS[:4], (0.59, 0.31, 0.075, 0.025), strict=True))
 _MOTIVATION_RAW = {
     "predation": ("cattle theft", "predation", "Predation", "looting for gain", "pillage"),
     "extraction": ("illegal taxation", "extraction", "extortion", "racket"),
@@ -203,6 +207,10 @@ def incidents(size: int, seed: int = SEED) -> pd.DataFrame:
         "field_office": _field_offices(presence, admin, lon, lat),
         "source": _draw(rng, _SOURCES, size),
         "narrative": _narratives(incident_type, admin2_name),
+        # Known to the day; one figure each (no linked reports from other sources).
+        "date_precision": np.full(size, None),
+        "fatalities_low": np.full(size, None),
+        "fatalities_high": np.full(size, None),
         "longitude": np.char.mod(f"%.{COORDINATE_DECIMALS}f", lon),
         "latitude": np.char.mod(f"%.{COORDINATE_DECIMALS}f", lat),
     }

@@ -26,6 +26,8 @@ PERPETRATOR_TYPES = (
     "non_state_armed_group",
     "community_militia",
     "criminal",
+    "allied_forces",
+    "un_mission",
     "unidentified",
 )
 INCIDENT_TYPES = (
@@ -37,6 +39,7 @@ INCIDENT_TYPES = (
     "forced_displacement",
     "attack_on_idp_site",
     "threat",
+    "attack",
 )
 VICTIM_GROUPS = ("women", "children", "elderly", "displaced", "disabled")
 

@@ -76,9 +76,10 @@ _EXAMPLES: dict[str, list[dict[str, str]]] = {
 
 
 def columns(layer: str) -> list[str]:
-    """The template's columns: the schema's, with latitude and longitude for points."""
+    """The template's columns: the schema's an office fills in (not those pocmap derives),
+    with latitude and longitude for points."""
     spec = LAYER_SPECS[layer]
-    names = [f.name for f in spec.fields]
+    names = [f.name for f in spec.fields if not f.derived]
     if spec.geometry_types:
         names += ["latitude", "longitude"]
     return names
@@ -133,7 +134,8 @@ def _workbook(layer: str) -> Workbook:
     codes.append(["column", "what is accepted", "codes"])
     for cell in codes[1]:
         cell.font = Font(bold=True)
-    for position, field in enumerate(spec.fields, start=1):
+    sent = [f for f in spec.fields if not f.derived]
+    for position, field in enumerate(sent, start=1):
         codes.append([field.name, _explain(field), ", ".join(field.codes)])
         if field.kind == "code":
             # A drop-down in the column to fill, from the same code list.

@@ -42,6 +42,8 @@ class Field:
     codes : the accepted values for ``code`` and ``codes`` columns.
     unique : whether values must not repeat.
     sensitive : free text that must never reach a shareable output.
+    derived : set by pocmap from other layers (places from the boundaries, links between
+        sources' reports), never read from an uploaded file.
     """
 
     name: str
@@ -51,6 +53,7 @@ class Field:
     unique: bool = False
     sensitive: bool = False
     description: str = ""
+    derived: bool = False
 
     def allowed(self) -> str:
         """What would be accepted, in words a person sending data can act on."""
@@ -356,7 +359,7 @@ def validate(frame: pd.DataFrame, spec: LayerSpec, *, source: str = "") -> pd.Da
     LayerValidationError
         listing every problem found, never only the first.
     """
-    frame = _read_flags(frame, spec)
+    frame = _read_flags(_with_absent_columns(frame, spec), spec)
     coerced, problems = _column_problems(frame, spec)
     if spec.geometry_types:
         if not isinstance(frame, gpd.GeoDataFrame):
@@ -376,6 +379,21 @@ def validate(frame: pd.DataFrame, spec: LayerSpec, *, source: str = "") -> pd.Da
     if spec.geometry_types:
         return gpd.GeoDataFrame(coerced, geometry=frame.geometry.name, crs=frame.crs)
     return coerced
+
+
+def _with_absent_columns(frame: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
+    """Every optional column the frame lacks, added empty (then typed as the others are),
+    schema columns first: a layer's frame has the same columns in the same order wherever
+    it came from (a file, the store, the sample). A missing required column stays missing,
+    to be reported."""
+    absent = [f.name for f in spec.fields if not f.required and f.name not in frame.columns]
+    if not absent:
+        return frame
+    frame = frame.copy()
+    for name in absent:
+        frame[name] = None
+    fields = [c for c in spec.columns if c in frame.columns]
+    return frame[[*fields, *(c for c in frame.columns if c not in spec.columns)]]
 
 
 def empty_frame(spec: LayerSpec) -> pd.DataFrame:

@@ -35,14 +35,21 @@ PERPETRATOR_TYPES = (
     "non_state_armed_group",
     "community_militia",
     "criminal",
+    "allied_forces",
+    "un_mission",
     "unidentified",
 )
+"""Who did it. ``allied_forces``: foreign or private forces fighting beside the host state
+(bilateral forces, private military companies), counted beside state forces in the friction
+view; ``un_mission``: the peacekeeping mission itself, kept apart."""
 
 PERPETRATOR_LABELS = {
     "state_forces": "State forces",
     "non_state_armed_group": "Non-state armed group",
     "community_militia": "Community militia",
     "criminal": "Criminal",
+    "allied_forces": "Forces allied to the state",
+    "un_mission": "UN mission",
     "unidentified": "Unidentified",
 }
 
@@ -55,7 +62,10 @@ INCIDENT_TYPES = (
     "forced_displacement",
     "attack_on_idp_site",
     "threat",
+    "attack",
 )
+"""``attack``: violence against civilians with no death reported and no other harm named
+(the source does not say; an attack with no death is not an injury)."""
 
 INCIDENT_TYPE_LABELS = {
     "killing": "Killing",
@@ -66,6 +76,7 @@ INCIDENT_TYPE_LABELS = {
     "forced_displacement": "Forced displacement",
     "attack_on_idp_site": "Attack on a site of displaced people",
     "threat": "Threat",
+    "attack": "Attack, no death reported",
 }
 
 VICTIM_GROUPS = ("women", "children", "elderly", "displaced", "disabled")
@@ -78,8 +89,13 @@ VICTIM_GROUP_LABELS = {
     "disabled": "Persons with disabilities",
 }
 
-LOCATION_PRECISIONS = ("exact", "approximate", "admin2", "admin1")
-"""exact: the spot; approximate: within ~5 km; admin2/admin1: only the area is known."""
+LOCATION_PRECISIONS = ("exact", "approximate", "admin2", "admin1", "country")
+"""exact: the spot; approximate: within ~5 km; admin2/admin1: only the area is known;
+country: only the country (such points are counted, never drawn as places)."""
+
+DATE_PRECISIONS = ("day", "week", "month", "year")
+"""How exactly the date is known: the day, or only the week, month or year it falls in
+(the date given is then a day inside it, as the source placed it)."""
 
 SPEC = LayerSpec(
     name="incidents",
@@ -97,11 +113,38 @@ SPEC = LayerSpec(
         Field("abducted", "count"),
         Field("victim_groups", "codes", codes=VICTIM_GROUPS),
         Field("location_precision", "code", required=True, codes=LOCATION_PRECISIONS),
-        Field("admin1", "text"),
-        Field("admin2", "text"),
-        Field("field_office", "text"),
+        Field(
+            "admin1", "text", description="from the loaded boundaries where they cover the point"
+        ),
+        Field(
+            "admin2", "text", description="from the loaded boundaries where they cover the point"
+        ),
+        Field("field_office", "text", description="the office whose area holds the point"),
         Field("source", "text", required=True),
         Field("narrative", "text", sensitive=True),
+        Field("date_precision", "code", codes=DATE_PRECISIONS, description="empty: the day"),
+        Field("admin1_reported", "text", description="admin1 as the source wrote it", derived=True),
+        Field("admin2_reported", "text", description="admin2 as the source wrote it", derived=True),
+        Field(
+            "place_note",
+            "text",
+            description="where the point and the named places disagree",
+            derived=True,
+        ),
+        Field("fatalities_low", "count", description="lowest figure among linked reports"),
+        Field("fatalities_high", "count", description="highest figure among linked reports"),
+        Field(
+            "event_group",
+            "text",
+            description="the linked event this report belongs to",
+            derived=True,
+        ),
+        Field(
+            "counted",
+            "flag",
+            description="false: another source's report of it is counted",
+            derived=True,
+        ),
     ),
     geometry_types=("Point",),
 )

@@ -102,7 +102,7 @@ TYPE_GIVEN_MOTIVATION = {
         "attack_on_idp_site": 0.1,
         "injury": 0.1,
     },
-    "unknown": dict.fromkeys(INCIDENT_TYPES, 1.0),
+    "unknown": dict.fromkeys(INCIDENT_TYPES[:8], 1.0),  # the codes the sample was made with
 }
 COUNT_RULES = {
     # type: (minimum, Poisson mean) for fatalities, injured, abducted

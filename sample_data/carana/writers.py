@@ -251,7 +251,8 @@ def write_all(
         columns=MILESTONES_SPEC.columns,
     )
     milestones.to_csv(paths["milestones"], index=False, lineterminator="\n")
-    incidents[[*INCIDENT_SPEC.columns, "longitude", "latitude"]].to_csv(
+    sent = [f.name for f in INCIDENT_SPEC.fields if not f.derived]  # as an office sends them
+    incidents.reindex(columns=[*sent, "longitude", "latitude"]).to_csv(
         paths["incidents"], index=False, lineterminator="\n"
     )
     planted = _planted(country, features, incidents, seed)

@@ -293,7 +293,7 @@ def test_marker_rows_on_the_tiny_mission(tiny):
         5,  # forced_displacement
         6,  # unknown
         None,  # no confidence
-        4,  # unidentified
+        6,  # unidentified
         0,
         1,
         0,

@@ -107,8 +107,10 @@ def test_validate_accepts_raw_incident_rows_and_types_them():
 
 def test_optional_columns_may_be_absent():
     out = incidents.validate(_incidents().drop(columns=["narrative", "injured", "admin2"]))
-    assert "narrative" not in out.columns
     assert len(out) == 8
+    # Each comes back empty, so every incidents frame has the same columns.
+    assert out["narrative"].isna().all() and out["injured"].isna().all()
+    assert list(out.columns) == [*incidents.SPEC.columns, "geometry"]
 
 
 # --- each kind of problem names row, column, value and what is accepted ---------------------
@@ -151,7 +153,8 @@ def test_missing_required_values():
             "perpetrator_type",
             None,
             "is missing",
-            "one of state_forces, non_state_armed_group, community_militia, criminal, unidentified",
+            "one of state_forces, non_state_armed_group, community_militia, criminal, "
+            "allied_forces, un_mission, unidentified",
         ),
     ]
 
@@ -508,6 +511,8 @@ def test_motivation_and_confidence_codes():
         "non_state_armed_group",
         "community_militia",
         "criminal",
+        "allied_forces",
+        "un_mission",
         "unidentified",
     )
 
