@@ -62,7 +62,7 @@ _MOTIVATION_WEIGHTS = dict(
 )
 _CONFIDENCE_WEIGHTS = dict(zip(CONFIDENCES, (0.30, 0.43, 0.27), strict=True))
 _PERPETRATOR_WEIGHTS = dict(
-    zip(PERPETRATOR_TYPES[:4] + ("unidentified",), (0.16, 0.37, 0.22, 0.12, 0.13), strict=True)
+    zip((*PERPETRATOR_TYPES[:4], "unidentified"), (0.16, 0.37, 0.22, 0.12, 0.13), strict=True)
 )
 _PRECISION_WEIGHTS = dict(zip(LOCATION_PRECISIONS[:4], (0.59, 0.31, 0.075, 0.025), strict=True))
 _MOTIVATION_RAW = {
