@@ -131,8 +131,20 @@ SPEC = LayerSpec(
             description="where the point and the named places disagree",
             derived=True,
         ),
-        Field("fatalities_low", "count", description="lowest figure among linked reports"),
-        Field("fatalities_high", "count", description="highest figure among linked reports"),
+        Field("fatalities_low", "count", description="the source's own low estimate (UCDP low)"),
+        Field("fatalities_high", "count", description="the source's own high estimate (UCDP high)"),
+        Field(
+            "linked_fatalities_low",
+            "count",
+            description="the lowest figure among the linked reports of this event",
+            derived=True,
+        ),
+        Field(
+            "linked_fatalities_high",
+            "count",
+            description="the highest figure among the linked reports of this event",
+            derived=True,
+        ),
         Field(
             "event_group",
             "text",
