@@ -34,6 +34,15 @@ EDIT_COLUMNS = (
 )  # fmt: skip
 EDITABLE = {"incidents": ("motivation", "motivation_confidence")}
 """What an analyst may change in a stored row (everything else is as its sender sent it)."""
+DERIVED = {
+    "incidents": (
+        "admin1", "admin2", "field_office",
+        *(f.name for f in LAYER_SPECS["incidents"].fields if f.derived),
+    ),
+}  # fmt: skip
+"""What pocmap sets in stored rows from other layers: places from the boundaries and areas
+of responsibility, links between sources' reports of one event (the source's own names are
+kept in ``admin1_reported``/``admin2_reported`` and in the row as sent)."""
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from store.base import (
     StoreError,
     actor_of,
 )
+from store.links import LINK_COLUMNS
 from store.pg_schema import SCHEMA
 from store.schema import quote
 from store.sql_store import SqlStore
@@ -41,7 +42,12 @@ _BATCH_COLUMNS = [f.name for f in dataclasses.fields(Batch)]
 _JSON_COLUMNS = ("mapping", "notes")
 _MAPPING_COLUMNS = ("name", "layer", "office", "mapping", "saved_at", "saved_by")
 _REPORT_COLUMNS = ("batch_id", *schema.REPORT_COLUMNS)
-_SEQUENCES = (("batches", "batch_id"), ("audit_log", "seq"), ("edits", "edit_id"))
+_SEQUENCES = (
+    ("batches", "batch_id"),
+    ("audit_log", "seq"),
+    ("edits", "edit_id"),
+    ("event_links", "link_id"),
+)
 """The numbers copied as they are; PostgreSQL's identities must continue after them."""
 
 
@@ -66,6 +72,8 @@ class MigrationReport:
     report_lines: int
     mappings: int
     edits: int
+    links: int
+    """Links between reports of one event, with analysts' decisions."""
     audit_entries: int
     """Entries copied (the target has one more: the ``migrate`` entry)."""
 
@@ -82,6 +90,7 @@ class MigrationReport:
             f"  report lines   {self.report_lines}",
             f"  mappings       {self.mappings}",
             f"  edits          {self.edits}",
+            f"  event links    {self.links}",
             f"  audit entries  {self.audit_entries} (+1: this migration)",
         ]
         return "\n".join(lines)
@@ -131,6 +140,7 @@ def migrate(source: SqlStore, target: SqlStore, *, by: Any) -> MigrationReport:
                 sql.insert_rows(dst, layer, batch_id, names, records, target.geometry_mark)
         mappings = _copy(src, dst, "column_mappings", _MAPPING_COLUMNS, "fid")
         edits = _copy(src, dst, "edits", EDIT_COLUMNS, "edit_id")
+        links = _copy(src, dst, "event_links", LINK_COLUMNS, "link_id")
         # Entries keep their numbers and hashes: the chain holds in the target as it did in
         # the source, and the migrate entry below is chained after the last one copied.
         audit_entries = _copy(
@@ -158,6 +168,7 @@ def migrate(source: SqlStore, target: SqlStore, *, by: Any) -> MigrationReport:
             report_lines=report_lines,
             mappings=mappings,
             edits=edits,
+            links=links,
             audit_entries=audit_entries,
         )
         at = sql.utc_now()
@@ -174,6 +185,7 @@ def migrate(source: SqlStore, target: SqlStore, *, by: Any) -> MigrationReport:
                 "files": report.files,
                 "audit_entries": report.audit_entries,
                 "edits": report.edits,
+                "links": report.links,
                 "mappings": report.mappings,
             },
             at=at,
@@ -203,6 +215,7 @@ def _held(conn: Any) -> dict[str, int]:
         "batches": "batches",
         "saved mappings": "column_mappings",
         "edits": "edits",
+        "event links": "event_links",
         "audit entries": "audit_log",
     }
     held = {}
@@ -267,7 +280,10 @@ def _counts(conn: Any) -> dict[str, Any]:
             f"SELECT batch_id, count(*) FROM {quote(layer)} GROUP BY batch_id"
         ).fetchall()
         rows[layer] = {int(b): int(n) for b, n in found}
-    tables = ("batches", "batch_files", "batch_reports", "column_mappings", "edits", "audit_log")
+    tables = (
+        "batches", "batch_files", "batch_reports", "column_mappings", "edits", "event_links",
+        "audit_log",
+    )  # fmt: skip
     sizes = {t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
     return {"rows": rows, "tables": sizes}
 

@@ -13,13 +13,14 @@ from collections.abc import Callable
 from typing import Any
 
 from schema.catalogue import LAYER_SPECS
-from store.base import EDITABLE, StoreError
+from store.base import DERIVED, EDITABLE, StoreError
 from store.schema import (
     GEOMETRY_COLUMN,
     LATEST_VERSION,
     MIGRATIONS,
     STORE_TABLES,
     chain_existing_entries,
+    event_links_ddl,
     geometry_type_name,
     id_column,
     quote,
@@ -106,7 +107,12 @@ _V3: tuple[str | Callable[[Any], None], ...] = (
     "CREATE UNIQUE INDEX audit_log_chain ON audit_log (prev_hash)",
 )
 
-_STEPS: dict[int, tuple[str | Callable[[Any], None], ...]] = {1: _V1, 2: _V2, 3: _V3}
+_STEPS: dict[int, tuple[str | Callable[[Any], None], ...]] = {
+    1: _V1,
+    2: _V2,
+    3: _V3,
+    4: event_links_ddl(_ID),
+}
 assert set(_STEPS) == set(MIGRATIONS)
 
 
@@ -271,8 +277,17 @@ _APP_UPDATES = {
         "review", "reviewed_at", "reviewed_by",
     ),
     "column_mappings": ("office", "mapping", "saved_at", "saved_by"),
+    # The machine's links are replaced as it finds them again; analysts decide on any.
+    "event_links": (
+        "score", "certain", "reason", "status", "found_at", "decided_by", "decided_at",
+        "decision_reason",
+    ),
     **EDITABLE,
+    # Analysts' edits, and what pocmap derives from other layers (places, links).
+    "incidents": (*EDITABLE["incidents"], *DERIVED["incidents"]),
 }  # fmt: skip
+_APP_DELETES = ("event_links",)
+"""Only the machine's links, no longer found, are ever deleted (store/links.py)."""
 
 
 def grant_app(conn: Any, role: str) -> list[str]:
@@ -324,6 +339,7 @@ def grant_app(conn: Any, role: str) -> list[str]:
             f"ON {SCHEMA}.{quote(table)} TO {who}"
             for table, columns in _APP_UPDATES.items()
         ),
+        *(f"GRANT DELETE ON {SCHEMA}.{quote(table)} TO {who}" for table in _APP_DELETES),
     ]
     for statement in statements:
         conn.execute(statement)

@@ -28,7 +28,7 @@ WGS84_SRS_ID = 4326
 GEOMETRY_COLUMN = "geom"
 STORE_TABLES = (
     "batches", "batch_files", "batch_reports", "column_mappings",
-    "schema_migrations", "edits", "audit_log",
+    "schema_migrations", "edits", "audit_log", "event_links",
 )  # fmt: skip
 REPORT_COLUMNS = ("row", "column", "value", "problem", "expected", "outcome")
 
@@ -137,6 +137,7 @@ MIGRATIONS = {
     1: "batches, their files, reports and mappings; one table per layer",
     2: "review of uploads, edit history, append-only audit log",
     3: "audit log hash chain (existing entries chained when migrated)",
+    4: "links between reports of the same event from different sources",
 }
 LATEST_VERSION = max(MIGRATIONS)
 
@@ -359,10 +360,25 @@ _V3_STATEMENTS: tuple[str | Callable[[Any], None], ...] = (
     "write them through pocmap'); END",
 )
 
+
+def event_links_ddl(id_type: str) -> tuple[str, ...]:
+    """Version 4 (issue #20), both backends: links between reports of one event
+    (``store/links.py``), for a backend whose identity column is ``id_type``."""
+    return (
+        f"CREATE TABLE event_links (link_id {id_type}, a TEXT NOT NULL, b TEXT NOT NULL, "
+        "score REAL NOT NULL, certain INTEGER NOT NULL, reason TEXT NOT NULL, "
+        "status TEXT NOT NULL CHECK (status IN ('linked', 'queued', 'confirmed', 'split')), "
+        "found_at TEXT NOT NULL, decided_by TEXT, decided_at TEXT, decision_reason TEXT, "
+        "UNIQUE (a, b))",
+        "CREATE INDEX event_links_b ON event_links (b)",
+    )
+
+
 _STEPS: dict[int, tuple[str | Callable[[Any], None], ...]] = {
     1: (),
     2: _V2_STATEMENTS,
     3: _V3_STATEMENTS,
+    4: event_links_ddl("INTEGER PRIMARY KEY"),
 }
 
 

@@ -33,10 +33,11 @@ from store.base import (
     actor_of,
     check_layer,
 )
+from store.links import LinkRecords
 from store.schema import quote
 
 
-class SqlStore:
+class SqlStore(LinkRecords):
     """The store's behaviour over an SQL connection; subclasses give the connections."""
 
     location: str

@@ -220,7 +220,7 @@ _OLD_ENTRIES = [
 
 
 def _check_chained(store) -> None:
-    assert store.schema_version() == 3
+    assert store.schema_version() == schema.LATEST_VERSION
     check = store.verify_audit()
     assert check.intact and check.entries == 4
     assert store.audit_log()["actor"].tolist() == ["user1", "user2", "user3", "user4"]
