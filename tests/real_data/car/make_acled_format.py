@@ -154,6 +154,7 @@ def acled_admin2(adm_2: str) -> str:
 
 
 def bare_place(where: str) -> str:
+    """UCDP's "Obo town" -> "Obo" (ACLED's location is the bare name)."""
     for word in _FEATURE_WORDS:
         if where.endswith(word):
             return where[: -len(word)]
@@ -171,6 +172,7 @@ def km_between(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def moved(lat: float, lon: float, km: float, rng: random.Random) -> tuple[float, float]:
+    """The point ``km`` away in a random direction, to ACLED's 4 decimals."""
     bearing = rng.uniform(0, 2 * math.pi)
     dlat = km * math.cos(bearing) / 111.32
     dlon = km * math.sin(bearing) / (111.32 * math.cos(math.radians(lat)))
@@ -178,6 +180,7 @@ def moved(lat: float, lon: float, km: float, rng: random.Random) -> tuple[float,
 
 
 def interaction(inter1: str, inter2: str) -> str:
+    """ACLED's interaction words: lower old code first ("Rebel group-Civilians")."""
     if not inter2:
         return f"{inter1} only"
     a, b = sorted((inter1, inter2), key=INTER_ORDER.__getitem__)
@@ -218,6 +221,7 @@ class Writer:
         self.rng = random.Random(SEED)
         self.events = events
         self.places = gazetteer(events)
+        self.seats = {p.name: p for p in self.places if p.name == p.admin2}
         self.rows: list[Row] = []
         self._ucdp_points = [
             (day_of(e["date_start"]), float(e["latitude"]), float(e["longitude"])) for e in events
@@ -433,7 +437,14 @@ class Writer:
     def only(self, day: date, p: Place, lat: float, lon: float, event_type: str, sub: str,
              targeting: bool, actors: dict[str, object], dead: int, notes: str,
              geo: int = 1, tp: int = 1, tags: str = "") -> None:  # fmt: skip
-        row = self.base(day, lat, lon, geo, p.admin1, p.admin2, p.name, tp)
+        location = p.name
+        if geo == 3:  # a region-level report is placed at, and named after, the area's seat
+            seat = self.seats.get(p.admin2)
+            if seat and self.far_from_ucdp(day, seat.lat, seat.lon):
+                location, lat, lon = seat.name, seat.lat, seat.lon
+            else:  # no seat known, or one near a UCDP event: near the place instead
+                geo = 2
+        row = self.base(day, lat, lon, geo, p.admin1, p.admin2, location, tp)
         row |= actors | self.kinds(event_type, sub, targeting)
         row["fatalities"], row["notes"], row["tags"] = dead, notes, tags
         self.add(Row(day, row))
