@@ -368,21 +368,12 @@ class Writer:
             column = "best" if kind == "3" else "deaths_civilians"
             base = sum(int(m[column]) for m in members)
             dead = self.fatalities(base)
-            explosive = a1.startswith("3R") and day.year >= 2021 and self.rng.random() < 0.4
             row |= self.actors(a1, i1, CIVS, CIVILIANS, s1)
-            if explosive:
-                row |= self.kinds("Explosions/Remote violence", "Remote explosive/landmine/IED",
-                                  targeting=True)  # fmt: skip
-                row["notes"] = (
-                    f"On {long_date(day)}, a vehicle carrying civilians struck a mine "
-                    f"attributed to {_short(a1)} near {location}. {_dead_text(dead)}"
-                )
-            else:
-                row |= self.kinds("Violence against civilians", "Attack", targeting=True)
-                row["notes"] = (
-                    f"On {long_date(day)}, {_short(a1)} elements attacked residents of "
-                    f"{location} ({row['admin1']}). {_dead_text(dead)}"
-                )
+            row |= self.kinds("Violence against civilians", "Attack", targeting=True)
+            row["notes"] = (
+                f"On {long_date(day)}, {_short(a1)} elements attacked residents of "
+                f"{location} ({row['admin1']}). {_dead_text(dead)}"
+            )
         row["fatalities"] = dead
         self.add(Row(day, row), *members)
 
