@@ -242,15 +242,48 @@ class Session:
 
     def accept(self, batch_id: int) -> Batch:
         self.require("review", target=f"batch {batch_id}")
-        return self._store.accept(batch_id, by=self.caller)
+        return self._after_change(self._store.accept(batch_id, by=self.caller))
 
     def withdraw(self, batch_id: int, *, reason: str, by: Any = None) -> Batch:
         self.require("withdraw", target=f"batch {batch_id}")
-        return self._store.withdraw(batch_id, by=self.caller, reason=reason)
+        return self._after_change(self._store.withdraw(batch_id, by=self.caller, reason=reason))
 
     def restore(self, batch_id: int, *, by: Any = None) -> Batch:
         self.require("restore", target=f"batch {batch_id}")
-        return self._store.restore(batch_id, by=self.caller)
+        return self._after_change(self._store.restore(batch_id, by=self.caller))
+
+    def _after_change(self, batch: Batch) -> Batch:
+        """What analysis shows changed: link the reports of one event again."""
+        if batch.layer == "incidents":
+            from ingest.relink import relink
+
+            relink(self._store, by=self.caller)
+        return batch
+
+    # --- links between reports of one event -------------------------------------------
+    def links(self, status: str | tuple[str, ...] | None = None) -> pd.DataFrame:
+        """The links between sources' reports of one event (``store.links``)."""
+        self.require("view_map", target="event links")
+        return self._store.links(status)
+
+    def decide_link(self, link_id: int, decision: str, *, reason: str) -> dict[str, Any]:
+        """An analyst confirms, splits or re-queues a link; the counts follow at once."""
+        self.require("review", target=f"link {link_id}")
+        link = self._store.decide_link(link_id, decision, by=self.caller, reason=reason)
+        from ingest.relink import relink
+
+        relink(self._store, by=self.caller)
+        return link
+
+    def replace_found_links(self, found: pd.DataFrame, *, by: Any = None) -> dict[str, int]:
+        """pocmap's own bookkeeping after a change the caller made (an accepted import)."""
+        self.require("review", target="event links")
+        return self._store.replace_found_links(found, by=self.caller)
+
+    def set_derived(self, layer: str, values: pd.DataFrame, *, by: Any = None, reason: str) -> int:
+        """pocmap's own bookkeeping after a change the caller made (places, links)."""
+        self.require("review", target=f"{layer} derived columns")
+        return self._store.set_derived(layer, values, by=self.caller, reason=reason)
 
     # --- coding motivations -----------------------------------------------------------
     def edit_motivation(

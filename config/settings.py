@@ -95,6 +95,30 @@ READ_MEMORY_MB = Setting(
     "`schema.upload.Limits.from_env`",
     "docs/upload-limits.md",
 )
+LINK_DAYS = Setting(
+    "POCMAP_LINK_DAYS",
+    "`ingest.linking.Tolerances.days`",
+    "Days apart two sources' reports may be and still be linked as one event (widened by "
+    "each report's date precision: a week, a month).",
+    "`ingest.relink`, `pocmap links`",
+    "docs/linking.md",
+)
+LINK_KM = Setting(
+    "POCMAP_LINK_KM",
+    "`ingest.linking.Tolerances.km`",
+    "Kilometres apart two sources' reports may be and still be linked as one event "
+    "(widened by each report's location precision).",
+    "`ingest.relink`, `pocmap links`",
+    "docs/linking.md",
+)
+SOURCE_PRIORITY = Setting(
+    "POCMAP_SOURCE_PRIORITY",
+    "`office,UCDP GED,ACLED`",
+    "Whose report of an event reported by several sources is counted (its figures used), "
+    "first preferred first: `office` (the mission's own reports), `UCDP GED`, `ACLED`.",
+    "`ingest.relink`, `pocmap links`",
+    "docs/linking.md",
+)
 TRUSTED_PROXY = Setting(
     "POCMAP_TRUSTED_PROXY",
     "unset: no proxy, forwarding headers are refused in local mode",
@@ -142,6 +166,9 @@ SETTINGS: tuple[Setting, ...] = (
     MAX_UPLOAD_MB,
     READ_SECONDS,
     READ_MEMORY_MB,
+    LINK_DAYS,
+    LINK_KM,
+    SOURCE_PRIORITY,
     TRUSTED_PROXY,
     DOWNLOAD_MINUTES,
     MARKING,

@@ -20,6 +20,7 @@ from ingest.checks import CheckResult, check_rows
 from ingest.findings import CheckContext
 from ingest.memory import release_free_memory
 from ingest.records import with_source_records
+from ingest.relink import relink
 from ingest.report import ReportHeader
 from schema.catalogue import LAYER_SPECS, id_field
 from schema.upload import IngestError, Limits, RawTable, Upload
@@ -211,9 +212,14 @@ def commit_import(store: StoreLike, preview: Preview) -> Batch:
                 f"({preview.result.rows_read} read, all rejected); see the report"
             )
         try:
-            return _commit(store, preview)
+            batch = _commit(store, preview)
         except DuplicateIds:
             preview = preview_import(store, preview.upload, preview.options)
+            continue
+        if batch.layer == "incidents" and batch.in_analysis:
+            # In analysis at once (an analyst's upload): count each event once again.
+            relink(store, by=preview.options.uploader)
+        return batch
     raise IngestError(f"{preview.upload.name}: other imports kept adding the same ids; try again")
 
 

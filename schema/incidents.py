@@ -162,6 +162,15 @@ SPEC = LayerSpec(
 )
 
 
+def counted_once(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each event once: without the reports whose event another source's report stands
+    for (``counted`` false, set when reports are linked; empty means counted)."""
+    if "counted" not in frame.columns:
+        return frame
+    hidden = frame["counted"].astype("boolean").eq(False).fillna(False).to_numpy(dtype=bool)
+    return frame[~hidden] if hidden.any() else frame
+
+
 def validate(frame: pd.DataFrame, *, source: str = "") -> pd.DataFrame:
     """Check incidents against :data:`SPEC`; see :func:`schema.fields.validate`."""
     return _validate(frame, SPEC, source=source)

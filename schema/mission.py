@@ -184,6 +184,7 @@ def from_layers(layer: Callable[[str], pd.DataFrame], label: str = "") -> Missio
     """A :class:`MissionData` from any source of layers (the store's ``layer`` method).
 
     Each frame is validated again, so whatever the source, the map gets clean layers.
+    An event reported by several sources is there once (:func:`incidents.counted_once`).
     """
     checks = {
         "incidents": incidents.validate,
@@ -195,4 +196,6 @@ def from_layers(layer: Callable[[str], pd.DataFrame], label: str = "") -> Missio
         "basemap": basemap.validate,
     }
     frames = {name: check(layer(name), source=name) for name, check in checks.items()}
+    # Maps, analysis, briefings and exports count each event once.
+    frames["incidents"] = incidents.counted_once(frames["incidents"]).reset_index(drop=True)
     return MissionData(**frames, label=label)

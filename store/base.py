@@ -282,6 +282,22 @@ class Store(Protocol):
         """Append an entry to the audit log (for actions the store does not itself write)."""
         ...
 
+    def set_derived(self, layer: str, values: pd.DataFrame, *, by: Any, reason: str) -> int:
+        """Write what pocmap derives (:data:`DERIVED`) into stored rows, by id."""
+        ...
+
+    def links(self, status: str | tuple[str, ...] | None = None) -> pd.DataFrame:
+        """Links between reports of one event (``store.links.LINK_COLUMNS``)."""
+        ...
+
+    def replace_found_links(self, found: pd.DataFrame, *, by: Any) -> dict[str, int]:
+        """Make the machine's links those ``found``; analysts' decisions stand."""
+        ...
+
+    def decide_link(self, link_id: int, decision: str, *, by: Any, reason: str) -> dict[str, Any]:
+        """An analyst's decision on a link: confirmed, split or queued again."""
+        ...
+
     def audit_log(self) -> pd.DataFrame:
         """Every audit entry (:data:`AUDIT_COLUMNS`), oldest first. Append-only."""
         ...

@@ -21,7 +21,9 @@ _IN_ANALYSIS = "b.status = 'active' AND b.review = 'accepted'"
 
 def where(selection: IncidentFilter) -> tuple[str, list[Any]]:
     """The WHERE clause (over ``t`` incidents joined to ``b`` batches) and its values."""
-    clauses: list[str] = [_IN_ANALYSIS]
+    # Each event once: a report another source's report of the same event stands for
+    # is not counted (ingest/relink.py).
+    clauses: list[str] = [_IN_ANALYSIS, "t.counted IS NOT FALSE"]
     params: list[Any] = []
     if selection.start is not None:
         clauses.append('t."date" >= ?::date')

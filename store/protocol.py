@@ -102,6 +102,18 @@ class StoreLike(Protocol):
         """The audit log, oldest first."""
         ...
 
+    def links(self, status: str | tuple[str, ...] | None = None) -> pd.DataFrame:
+        """Links between reports of one event (``store.links.LINK_COLUMNS``)."""
+        ...
+
+    def replace_found_links(self, found: pd.DataFrame, *, by: Any) -> dict[str, int]:
+        """Make the machine's links those ``found``; analysts' decisions stand."""
+        ...
+
+    def set_derived(self, layer: str, values: pd.DataFrame, *, by: Any, reason: str) -> int:
+        """Write what pocmap derives (places, links) into stored rows, by id."""
+        ...
+
     def verify_audit(self, anchor: Any = None) -> Any:
         """Check the audit log's hash chain (a :class:`store.audit_chain.ChainCheck`)."""
         ...

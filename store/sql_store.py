@@ -22,6 +22,7 @@ from store import audit_chain, frames, schema, sql
 from store.base import (
     ACCEPTED,
     ACTIVE,
+    DERIVED,
     EDIT_COLUMNS,
     EDITABLE,
     UNDER_REVIEW,
@@ -430,6 +431,44 @@ class SqlStore(LinkRecords):
                 at=at,
             )
 
+    def set_derived(self, layer: str, values: pd.DataFrame, *, by: Any, reason: str) -> int:
+        """Write what pocmap derives (:data:`~store.base.DERIVED`) into stored rows.
+
+        ``values`` is indexed by the layer's id; its columns are derived columns. Every
+        stored row with that id (whatever its batch) gets the values, in one transaction
+        with one audit entry. Returns the number of rows changed.
+        """
+        check_layer(layer)
+        allowed = DERIVED.get(layer, ())
+        if wrong := [c for c in values.columns if c not in allowed]:
+            raise StoreError(
+                f"{layer}: {', '.join(map(str, wrong))} cannot be derived; "
+                f"pocmap derives {', '.join(allowed) or 'nothing'} there"
+            )
+        key = schema.id_column(layer)
+        if key is None or not len(values):
+            return 0
+        columns = list(values.columns)
+        kinds = {f.name: f.kind for f in schema.spec(layer).fields}
+        rows = [
+            (*(_plain(v, kinds[c]) for c, v in zip(columns, record, strict=True)), str(rid))
+            for rid, *record in values.itertuples(index=True)
+        ]
+        sets = ", ".join(f"{quote(c)} = ?" for c in columns)
+        with self._writing() as conn:
+            at = schema.utc_now()
+            conn.executemany(f"UPDATE {quote(layer)} SET {sets} WHERE {quote(key)} = ?", rows)
+            self._touched(conn, (layer,), at)
+            sql.audit(
+                conn,
+                "derive",
+                actor_of(by),
+                layer,
+                {"columns": columns, "rows": len(rows), "reason": reason},
+                at=at,
+            )
+        return len(rows)
+
     def edits(self, layer: str | None = None, row_key: str | None = None) -> pd.DataFrame:
         """The edit history, oldest first (:data:`~store.base.EDIT_COLUMNS`)."""
         where, params = [], []
@@ -474,6 +513,17 @@ class SqlStore(LinkRecords):
         with self._reading() as conn:
             (version,) = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
         return int(version)
+
+
+def _plain(value: Any, kind: str) -> Any:
+    """A derived value as the database binds it (missing as NULL)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if kind == "flag":
+        return bool(value)
+    if kind == "count":
+        return int(value)
+    return str(value)
 
 
 def _box(bbox: tuple[float, float, float, float]) -> Any:

@@ -1,0 +1,198 @@
+"""Each event counted once: link the stored reports of one event, then mark which counts.
+
+After every change to what analysis shows (an incidents batch committed, accepted,
+withdrawn or restored; an analyst's decision on a link), :func:`relink` looks again at
+the incidents of accepted, active batches: ``ingest.linking`` proposes links between
+reports from different sources (and possible repeats within one), the store keeps them
+beside the analysts' decisions (``store.links``), and each group of linked reports gets
+one ``counted`` report (the preferred source's, by the mission's priority) and the range
+of the group's figures. Maps, analysis, briefings and exports then drop the reports
+with ``counted`` false: the event is there once, with the preferred source's figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from config.settings import LINK_DAYS, LINK_KM, SOURCE_PRIORITY
+from ingest import linking
+from store.links import IN_FORCE
+from store.protocol import StoreLike
+
+LINK_COLUMNS = ("event_group", "counted", "linked_fatalities_low", "linked_fatalities_high")
+"""The incidents' columns :func:`relink` derives."""
+DEFAULT_PRIORITY = ("office", "UCDP GED", "ACLED")
+"""A mission's own reports first (it checked them), then UCDP GED (curated, with
+low/high estimates), then ACLED; ``POCMAP_SOURCE_PRIORITY`` changes it."""
+_EVENT_COLUMNS = (
+    "incident_id", "date", "date_precision", "location_precision", "incident_type",
+    "perpetrator_type", "perpetrator_name", "fatalities", "fatalities_low", "fatalities_high",
+    "source",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Relinked:
+    """What one pass found and changed."""
+
+    reports: int
+    """Reports of accepted, active batches looked at."""
+    families: int
+    """Sources among them (ACLED, UCDP GED, each office)."""
+    linked: int
+    queued: int
+    groups: int
+    """Events reported more than once, each now counted once."""
+    hidden: int
+    """Reports not counted because another source's report of the event is."""
+    changed: int
+    """Stored reports whose derived columns changed."""
+
+    def summary(self) -> str:
+        return (
+            f"{self.reports:,} reports from {self.families} sources: {self.groups:,} events "
+            f"reported more than once, each counted once ({self.hidden:,} reports not counted "
+            f"twice); {self.linked:,} links made, {self.queued:,} waiting for an analyst"
+        )
+
+
+def tolerances_from_env() -> linking.Tolerances:
+    """The default tolerances, with ``POCMAP_LINK_DAYS``/``POCMAP_LINK_KM`` where set."""
+    base = linking.Tolerances()
+    changes: dict[str, float] = {}
+    for setting, name in ((LINK_DAYS, "days"), (LINK_KM, "km")):
+        if text := setting.value():
+            try:
+                value = float(text)
+            except ValueError:
+                raise ValueError(
+                    f"{setting.name} is {text!r} but should be a number ({name}), "
+                    f"such as {getattr(base, name)}"
+                ) from None
+            if value < 0:
+                raise ValueError(f"{setting.name} is {text} but cannot be negative")
+            changes[name] = value
+    kept = {f.name: getattr(base, f.name) for f in fields(base)}
+    return linking.Tolerances(**(kept | changes))
+
+
+def priority_from_env() -> tuple[str, ...]:
+    """Sources in the order their figures are preferred (``POCMAP_SOURCE_PRIORITY``)."""
+    text = SOURCE_PRIORITY.value()
+    if not text:
+        return DEFAULT_PRIORITY
+    chosen = tuple(part.strip() for part in text.split(",") if part.strip())
+    return chosen or DEFAULT_PRIORITY
+
+
+def events_of(store: StoreLike) -> pd.DataFrame:
+    """The reports analysis shows (accepted batches, active), as ``ingest.linking`` reads
+    them: one row per report with its source family and coordinates."""
+    incidents = store.layer("incidents")
+    shown = {b.batch_id: b.office for b in store.batches("incidents") if b.in_analysis}
+    keep = np.isin(incidents["batch_id"].to_numpy(dtype="int64"), list(shown))
+    incidents = incidents[keep]
+    events = pd.DataFrame(
+        {c: incidents[c].to_numpy() for c in _EVENT_COLUMNS}, index=incidents.index
+    )
+    offices = incidents["batch_id"].map(shown)
+    events["family"] = [
+        linking.source_family(str(s), str(o))
+        for s, o in zip(events["source"], offices, strict=True)
+    ]
+    events["longitude"] = incidents.geometry.x.to_numpy()
+    events["latitude"] = incidents.geometry.y.to_numpy()
+    for column in LINK_COLUMNS:
+        events[f"stored_{column}"] = incidents[column].to_numpy()
+    return events.reset_index(drop=True)
+
+
+def relink(
+    store: StoreLike,
+    *,
+    by: Any,
+    tolerances: linking.Tolerances | None = None,
+    priority: Sequence[str] | None = None,
+) -> Relinked:
+    """Find the links again, keep the analysts' decisions, and mark what is counted.
+
+    Parameters
+    ----------
+    store : the store (the raw one: this is pocmap's own bookkeeping after a change a
+        caller was allowed to make).
+    by : who the change is recorded against (the person whose action caused it).
+    tolerances, priority : default from the environment (:func:`tolerances_from_env`,
+        :func:`priority_from_env`).
+    """
+    tolerances = tolerances or tolerances_from_env()
+    priority = tuple(priority or priority_from_env())
+    events = events_of(store)
+    found = (
+        linking.candidate_links(events, tolerances)
+        if len(events)
+        else pd.DataFrame(columns=["a", "b", "score", "certain", "reason"])
+    )
+    store.replace_found_links(found, by=by)
+    in_force = store.links(IN_FORCE)
+    present = set(events["incident_id"].astype(str))
+    in_force = in_force[in_force["a"].isin(present) & in_force["b"].isin(present)]
+    grouped = (
+        linking.groups(events, in_force[["a", "b"]], priority)
+        if len(in_force)
+        else pd.DataFrame(columns=[*LINK_COLUMNS[:2], "fatalities_low", "fatalities_high"])
+    )
+    derived = _derived(events, grouped)
+    changed = _changed(events, derived)
+    if len(changed):
+        store.set_derived(
+            "incidents", changed, by=by, reason="reports of one event linked across sources"
+        )
+    counted = derived["counted"]
+    return Relinked(
+        reports=len(events),
+        families=int(events["family"].nunique()) if len(events) else 0,
+        linked=int((in_force["status"] != "queued").sum()),
+        queued=len(store.links("queued")),
+        groups=int(derived["event_group"].notna().sum() - (counted == False).sum()),  # noqa: E712
+        hidden=int((counted == False).sum()),  # noqa: E712
+        changed=len(changed),
+    )
+
+
+def _derived(events: pd.DataFrame, grouped: pd.DataFrame) -> pd.DataFrame:
+    """Every report's link columns: empty when it is in no group."""
+    index = pd.Index(events["incident_id"].astype(str), name="incident_id")
+    out = pd.DataFrame(
+        {
+            "event_group": pd.Series(pd.NA, index=index, dtype="string"),
+            "counted": pd.Series(pd.NA, index=index, dtype="boolean"),
+            "linked_fatalities_low": pd.Series(pd.NA, index=index, dtype="Int64"),
+            "linked_fatalities_high": pd.Series(pd.NA, index=index, dtype="Int64"),
+        }
+    )
+    if len(grouped):
+        grouped = grouped.copy()
+        grouped.index = grouped.index.astype(str)
+        rows = grouped.index.intersection(index)
+        out.loc[rows, "event_group"] = grouped.loc[rows, "event_group"].astype(str)
+        out.loc[rows, "counted"] = grouped.loc[rows, "counted"].astype(bool)
+        out.loc[rows, "linked_fatalities_low"] = grouped.loc[rows, "fatalities_low"]
+        out.loc[rows, "linked_fatalities_high"] = grouped.loc[rows, "fatalities_high"]
+    return out
+
+
+def _changed(events: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``derived`` that differ from what is stored."""
+    differs = np.zeros(len(derived), dtype=bool)
+    for column in LINK_COLUMNS:
+        stored = pd.Series(events[f"stored_{column}"].to_numpy(), index=derived.index)
+        new = derived[column]
+        both_missing = stored.isna().to_numpy() & new.isna().to_numpy()
+        same = (stored.astype(object) == new.astype(object)).fillna(False).to_numpy(dtype=bool)
+        differs |= ~(both_missing | same)
+    return derived[differs]
