@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from cli.analysis import add_commands as add_analysis_commands
 from cli.imports import add_commands
+from cli.links import add_commands as add_link_commands
 from cli.migrate import add_commands as add_migrate_commands
 from cli.outputs import add_commands as add_output_commands
 from cli.review import add_commands as add_review_commands
@@ -133,6 +134,7 @@ def parser() -> argparse.ArgumentParser:
     add_analysis_commands(commands)
     add_output_commands(commands)
     add_review_commands(commands)
+    add_link_commands(commands)
     add_user_commands(commands)
     add_migrate_commands(commands)
     return top

@@ -196,3 +196,51 @@ def _changed(events: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFrame:
         same = (stored.astype(object) == new.astype(object)).fillna(False).to_numpy(dtype=bool)
         differs |= ~(both_missing | same)
     return derived[differs]
+
+
+SIDE_BY_SIDE = (
+    "date", "date_precision", "incident_type", "perpetrator_type", "perpetrator_name",
+    "fatalities", "admin1", "admin2", "location_precision", "source",
+)  # fmt: skip
+"""What an analyst compares of two linked reports."""
+
+
+def side_by_side(links: pd.DataFrame, incidents: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each link (``store.links.LINK_COLUMNS``) with both reports' essentials
+    (:data:`SIDE_BY_SIDE`) from ``incidents`` (as the caller may see them)."""
+    if not len(links):
+        return []
+    wanted = set(links["a"].astype(str)) | set(links["b"].astype(str))
+    ids = incidents["incident_id"].astype(str)
+    shown = incidents[ids.isin(wanted)].drop_duplicates("incident_id")
+    columns = [c for c in ("incident_id", *SIDE_BY_SIDE) if c in shown.columns]
+    by_id = {
+        str(record["incident_id"]): record
+        for record in (
+            {c: _plain(v) for c, v in zip(columns, values, strict=True)}
+            for values in shown[columns].itertuples(index=False)
+        )
+    }
+    return [
+        {
+            "link_id": int(link.link_id),
+            "status": str(link.status),
+            "score": float(link.score),
+            "reason": str(link.reason),
+            "decided_by": _plain(link.decided_by),
+            "a": by_id.get(str(link.a), {"incident_id": str(link.a)}),
+            "b": by_id.get(str(link.b), {"incident_id": str(link.b)}),
+        }
+        for link in links.itertuples(index=False)
+    ]
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON and people read it: no NaN, NA or numpy scalars; dates as days."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from schema.incidents import CONFIDENCES, MOTIVATION_LABELS, MOTIVATIONS
-from ui import auth, downloads
+from ui import auth, downloads, links_panel
 from ui.data import session
 from ui.text import md
 
@@ -67,6 +67,8 @@ else:
     if right.button("Withdraw", key="review_withdraw", disabled=not reason.strip()):
         the_session.withdraw(chosen, reason=reason.strip())
         st.rerun()
+
+links_panel.show(the_session)
 
 st.subheader("Recode an incident's motivation")
 incident_id = st.text_input("Incident id", key="review_incident", max_chars=120).strip()
