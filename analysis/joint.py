@@ -54,6 +54,12 @@ class JointAnalysis:
     selection: IncidentFilter
     options: Options
     incidents: int
+    """Events selected, each counted once however many sources reported it."""
+    fatalities: int
+    """Their deaths: the counted report's figure for each event."""
+    fatalities_range: tuple[int, int]
+    """Lowest and highest total the reports allow (each event's lowest and highest figure
+    among its linked reports and the source's own low/high estimates)."""
     start: dt.date | None
     end: dt.date | None
     hot_spots: HotSpots
@@ -103,6 +109,8 @@ class JointAnalysis:
             "selection": _plain(selection),
             "options": _plain(asdict(self.options)),
             "incidents": self.incidents,
+            "fatalities": self.fatalities,
+            "fatalities_range": {"low": self.fatalities_range[0], "high": self.fatalities_range[1]},
             "period": {"start": _plain(self.start), "end": _plain(self.end)},
             "notes": self.notes,
             "escalation_warning": self.escalation.warning,
@@ -132,6 +140,12 @@ def analyse(
     agreements = filter_by_office(data.local_agreements, selection.field_offices)
     start, end = _period(data, selection)
     notes = []
+    if data.not_counted:
+        notes.append(
+            f"Events reported by several sources are counted once: {data.not_counted:,} "
+            "reports were left out because another source's report of the same event is "
+            "counted (`pocmap links` lists the links)."
+        )
     if len(chosen) and (chosen["motivation"] == "unknown").all():
         notes.append(
             "No incident in this selection has an assessed motivation (as after an ACLED or "
@@ -158,6 +172,8 @@ def analyse(
         selection=selection,
         options=options,
         incidents=len(chosen),
+        fatalities=int(chosen["fatalities"].sum()),
+        fatalities_range=fatality_range(chosen),
         start=start,
         end=end,
         hot_spots=spots,
@@ -182,6 +198,27 @@ def analyse(
         linkage=field_office_linkage(chosen, processes, agreements, data.mission_presence),
         notes=notes,
     )
+
+
+def fatality_range(incidents: pd.DataFrame) -> tuple[int, int]:
+    """The lowest and highest death toll the reports allow: per event, the lowest and
+    highest of its figure, the source's own low/high estimates and its linked reports'."""
+    if not len(incidents):
+        return 0, 0
+    figures = [incidents["fatalities"].astype("Float64")]
+    lows = [
+        incidents[c].astype("Float64")
+        for c in ("fatalities_low", "linked_fatalities_low")
+        if c in incidents
+    ]
+    highs = [
+        incidents[c].astype("Float64")
+        for c in ("fatalities_high", "linked_fatalities_high")
+        if c in incidents
+    ]
+    low = pd.concat([*figures, *lows], axis=1).min(axis=1, skipna=True)
+    high = pd.concat([*figures, *highs], axis=1).max(axis=1, skipna=True)
+    return int(low.sum()), int(high.sum())
 
 
 def _cluster_name(value: float) -> Any:

@@ -13,7 +13,7 @@ with ``counted`` false: the event is there once, with the preferred source's fig
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -77,8 +77,7 @@ def tolerances_from_env() -> linking.Tolerances:
             if value < 0:
                 raise ValueError(f"{setting.name} is {text} but cannot be negative")
             changes[name] = value
-    kept = {f.name: getattr(base, f.name) for f in fields(base)}
-    return linking.Tolerances(**(kept | changes))
+    return replace(base, **changes)
 
 
 def priority_from_env() -> tuple[str, ...]:

@@ -52,6 +52,8 @@ class MissionData:
     admin_boundaries: gpd.GeoDataFrame
     basemap: gpd.GeoDataFrame
     label: str = ""
+    not_counted: int = 0
+    """Reports left out because another source's report of the same event is counted."""
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -197,5 +199,6 @@ def from_layers(layer: Callable[[str], pd.DataFrame], label: str = "") -> Missio
     }
     frames = {name: check(layer(name), source=name) for name, check in checks.items()}
     # Maps, analysis, briefings and exports count each event once.
+    reports = len(frames["incidents"])
     frames["incidents"] = incidents.counted_once(frames["incidents"]).reset_index(drop=True)
-    return MissionData(**frames, label=label)
+    return MissionData(**frames, label=label, not_counted=reports - len(frames["incidents"]))
