@@ -120,7 +120,17 @@ class Preview:
             "rows_read": self.result.rows_read,
             **self.result.counts,
             "notes": self.notes,
+            **self._dissolved(),
         }
+
+    def _dissolved(self) -> dict[str, Any]:
+        """The admin1 areas dissolved from the file's admin2 areas (their own batch)."""
+        plan = self.boundary_plan
+        made = plan.dissolved if plan else None
+        if made is None or not len(made.result.accepted):
+            return {}
+        batch = made.batch.batch_id if made.batch else None
+        return {"dissolved_admin1": {"areas": len(made.result.accepted), "batch": batch}}
 
 
 def mission_area(store: StoreLike) -> Any:

@@ -6,10 +6,8 @@ imported through the pipeline into a real store with the profile detected.
 
 from __future__ import annotations
 
-import io
 import json
 import sqlite3
-import zipfile
 from contextlib import closing
 from pathlib import Path
 
@@ -25,28 +23,17 @@ from ingest.profiles import cod_ab
 from schema.mission import SAMPLE_DIR
 from schema.upload import IngestError, Limits, RawTable, Upload
 from store import open_store
+from tests.ingest import cod_ab_files as files
+from tests.ingest.cod_ab_files import ADM2_ZIP, RELEASE
 
-CAR = Path(__file__).resolve().parents[2] / "real_data" / "car"
-ADM2_ZIP = CAR / "cod_ab_caf_admbnda_adm2_200k_sigcaf_reach_itos_v2.zip"
 PREFECTURES = 17
 SUB_PREFECTURES = 72
-RELEASE = "200k_sigcaf_reach_itos_v2"
-NEW_NAMES = {
-    "admin0Name": "ADM0_FR",
-    "admin0Pcod": "ADM0_PCODE",
-    "admin1Name": "ADM1_FR",
-    "admin1Pcod": "ADM1_PCODE",
-    "admin2Name": "ADM2_FR",
-    "admin2RefN": "ADM2_EN",
-    "admin2Pcod": "ADM2_PCODE",
-    "admin2AltN": "ADM2ALT1FR",
-}
 
 
 @pytest.fixture(scope="module")
 def real() -> gpd.GeoDataFrame:
     """The real file as GDAL reads it (to build the other forms from)."""
-    return gpd.read_file(f"zip://{ADM2_ZIP}")
+    return files.real()
 
 
 def _store(tmp_path: Path, name: str = "pocmap.gpkg"):
@@ -70,57 +57,6 @@ def _accounted(preview, rows: int) -> None:
     counts = preview.result.counts
     assert preview.result.rows_read == len(preview.table.records) == rows
     assert counts["accepted"] + counts["accepted_with_warning"] + counts["rejected"] == rows
-
-
-def _new_style(real: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The real rows under the newer COD-AB column names (upper case, French and English)."""
-    renamed = real.rename(columns=NEW_NAMES)
-    renamed["ADM1_EN"] = renamed["ADM1_FR"].str.normalize("NFKD").str.encode("ascii", "ignore")
-    renamed["ADM1_EN"] = renamed["ADM1_EN"].str.decode("ascii")
-    return renamed
-
-
-def _dissolved(real: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Admin1 areas as an HDX adm1 layer: the real admin2 areas dissolved by admin1."""
-    adm1 = real.dissolve(by="admin1Pcod", as_index=False)[
-        ["admin0Name", "admin0Pcod", "admin1Name", "admin1Pcod", "geometry"]
-    ]
-    return adm1.rename(columns=NEW_NAMES)
-
-
-def _zip_shapefile(frame: gpd.GeoDataFrame, tmp_path: Path, stem: str) -> bytes:
-    folder = tmp_path / stem
-    folder.mkdir()
-    frame.to_file(folder / f"{stem}.shp", engine="pyogrio")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for part in sorted(folder.iterdir()):
-            archive.write(part, part.name)
-    return out.getvalue()
-
-
-def _gpkg(layers: dict[str, gpd.GeoDataFrame], path: Path) -> bytes:
-    for name, frame in layers.items():
-        frame.to_file(path, layer=name, driver="GPKG", engine="pyogrio")
-    return path.read_bytes()
-
-
-def _hdx_layers(real: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
-    """An HDX COD-AB GeoPackage: areas of levels 0 to 2, then lines and points."""
-    adm1 = _dissolved(real)
-    adm0 = adm1.dissolve(by="ADM0_PCODE", as_index=False)[["ADM0_FR", "ADM0_PCODE", "geometry"]]
-    lines = gpd.GeoDataFrame(
-        {"ADM_LEVEL": [1]}, geometry=[shapely.boundary(adm1.union_all())], crs=real.crs
-    )
-    points = _new_style(real)[["ADM2_FR", "ADM2_PCODE", "ADM1_PCODE"]].copy()
-    points = gpd.GeoDataFrame(points, geometry=real.geometry.representative_point(), crs=real.crs)
-    return {
-        "caf_admbnda_adm0_200k_sigcaf_reach_itos_v2": adm0,
-        "caf_admbnda_adm1_200k_sigcaf_reach_itos_v2": adm1,
-        "caf_admbnda_adm2_200k_sigcaf_reach_itos_v2": _new_style(real),
-        "caf_admbndl_admall_200k_sigcaf_reach_itos_v2": lines,
-        "caf_admbndp_adm2_200k_sigcaf_reach_itos_v2": points,
-    }
 
 
 def _check_admin2(stored: gpd.GeoDataFrame, real: gpd.GeoDataFrame) -> None:
@@ -159,6 +95,8 @@ def test_the_real_cod_ab_shapefile_is_accepted_whole_with_admin1_dissolved(tmp_p
     assert (dissolved.rows_read, dissolved.accepted) == (PREFECTURES, PREFECTURES)
     assert any("17 admin1 areas dissolved" in note for note in batch.notes)
     assert any(f"batch {batch.batch_id}" in note for note in dissolved.notes)
+    made = {"areas": PREFECTURES, "batch": dissolved.batch_id}
+    assert preview.accounting()["dissolved_admin1"] == made
     stored = store.layer("admin_boundaries")
     assert len(stored) == SUB_PREFECTURES + PREFECTURES
     _check_admin2(stored, real)
@@ -175,9 +113,9 @@ def test_the_real_cod_ab_shapefile_is_accepted_whole_with_admin1_dissolved(tmp_p
 
 
 def test_new_column_names_prefer_the_french_name_and_fall_back_row_by_row(tmp_path, real):
-    new = _new_style(real)
+    new = files.new_style(real)
     new.loc[new["ADM2_PCODE"] == "CF121", "ADM2_FR"] = None  # a row without French name
-    data = _zip_shapefile(new, tmp_path, "caf_admbnda_adm2_new")
+    data = files.zip_shapefile(new, tmp_path, "caf_admbnda_adm2_new")
     store = _store(tmp_path)
     preview, _ = _import(store, "caf_admbnda_adm2_new.zip", data)
     assert preview.mapped.profile == "cod_ab"
@@ -201,7 +139,9 @@ def test_geojson_and_geopackage_variants(tmp_path, real, kind):
         real.to_file(path, driver="GeoJSON", engine="pyogrio")
         data = path.read_bytes()
     else:
-        data = _gpkg({"caf_admbnda_adm2_200k_sigcaf_reach_itos_v2": _new_style(real)}, path)
+        data = files.gpkg(
+            {"caf_admbnda_adm2_200k_sigcaf_reach_itos_v2": files.new_style(real)}, path
+        )
     store = _store(tmp_path)
     preview, batch = _import(store, path.name, data)
     assert preview.mapped.profile == "cod_ab"
@@ -213,7 +153,7 @@ def test_geojson_and_geopackage_variants(tmp_path, real, kind):
 
 
 def test_an_hdx_geopackage_reads_its_admin1_and_admin2_layers_itself(tmp_path, real):
-    data = _gpkg(_hdx_layers(real), tmp_path / "caf_adm_hdx.gpkg")
+    data = files.gpkg(files.hdx_layers(real), tmp_path / "caf_adm_hdx.gpkg")
     store = _store(tmp_path)
     preview, batch = _import(store, "caf_adm_hdx.gpkg", data)  # no --source-layer
     assert preview.mapped.profile == "cod_ab"
@@ -237,14 +177,14 @@ def test_an_hdx_geopackage_reads_its_admin1_and_admin2_layers_itself(tmp_path, r
 
 
 def test_an_hdx_geopackage_keeps_the_limits_for_the_layers_together(tmp_path, real):
-    data = _gpkg(_hdx_layers(real), tmp_path / "caf_adm_hdx.gpkg")
+    data = files.gpkg(files.hdx_layers(real), tmp_path / "caf_adm_hdx.gpkg")
     store = _store(tmp_path)
     # Each layer is under the limit (17 and 72 features), the two together are not.
     with pytest.raises(IngestError, match=r"caf_adm_hdx.gpkg has 89 features .* limit is 80"):
         _preview(store, "caf_adm_hdx.gpkg", data, limits=Limits(max_records=80))
     with pytest.raises(IngestError, match=r"caf_adm_hdx.gpkg.*72"):  # one layer over alone
         _preview(store, "caf_adm_hdx.gpkg", data, limits=Limits(max_records=50))
-    layers = _hdx_layers(real)
+    layers = files.hdx_layers(real)
     adm1, adm2 = (
         int(shapely.get_num_coordinates(layers[f"caf_admbnda_adm{n}_{RELEASE}"].geometry).sum())
         for n in (1, 2)
@@ -258,8 +198,10 @@ def test_the_official_admin1_file_replaces_the_dissolved_areas(tmp_path, real):
     store = _store(tmp_path)
     _import(store, ADM2_ZIP.name, ADM2_ZIP.read_bytes())
     dissolved = next(b for b in store.batches() if b.source_name.endswith(DISSOLVED))
-    official = _dissolved(real)
-    data = _gpkg({"caf_admbnda_adm1_200k_sigcaf_reach_itos_v2": official}, tmp_path / "a1.gpkg")
+    official = files.dissolved(real)
+    data = files.gpkg(
+        {"caf_admbnda_adm1_200k_sigcaf_reach_itos_v2": official}, tmp_path / "a1.gpkg"
+    )
     preview, batch = _import(store, "caf_admbnda_adm1.gpkg", data)
     assert preview.result.counts["accepted"] == PREFECTURES
     assert any(f"batch {dissolved.batch_id}" in n and "replace" in n for n in batch.notes)
@@ -272,8 +214,10 @@ def test_the_official_admin1_file_replaces_the_dissolved_areas(tmp_path, real):
 
 def test_an_admin2_file_after_the_admin1_file_dissolves_nothing(tmp_path, real):
     store = _store(tmp_path)
-    official = _dissolved(real)
-    data = _gpkg({"caf_admbnda_adm1_200k_sigcaf_reach_itos_v2": official}, tmp_path / "a1.gpkg")
+    official = files.dissolved(real)
+    data = files.gpkg(
+        {"caf_admbnda_adm1_200k_sigcaf_reach_itos_v2": official}, tmp_path / "a1.gpkg"
+    )
     _, first = _import(store, "caf_admbnda_adm1.gpkg", data)
     preview, _ = _import(store, ADM2_ZIP.name, ADM2_ZIP.read_bytes())
     assert preview.boundary_plan.dissolved.batch is None
@@ -287,9 +231,11 @@ def test_a_partial_admin1_file_leaves_the_dissolved_batch_and_says_why(tmp_path,
     store = _store(tmp_path)
     _import(store, ADM2_ZIP.name, ADM2_ZIP.read_bytes())
     dissolved = next(b for b in store.batches() if b.source_name.endswith(DISSOLVED))
-    official = _dissolved(real)
+    official = files.dissolved(real)
     official = official[official["ADM1_PCODE"] != "CF71"]  # Bangui missing
-    data = _gpkg({"caf_admbnda_adm1_200k_sigcaf_reach_itos_v2": official}, tmp_path / "a1.gpkg")
+    data = files.gpkg(
+        {"caf_admbnda_adm1_200k_sigcaf_reach_itos_v2": official}, tmp_path / "a1.gpkg"
+    )
     preview = _preview(store, "caf_admbnda_adm1_part.gpkg", data)
     assert preview.result.counts["rejected"] == PREFECTURES - 1
     assert any("CF71" in n and "withdraw it first" in n for n in preview.notes)
@@ -304,7 +250,7 @@ def test_a_failed_commit_puts_the_dissolved_batch_back(tmp_path, real, monkeypat
     store = _store(tmp_path)
     _import(store, ADM2_ZIP.name, ADM2_ZIP.read_bytes())
     dissolved = next(b for b in store.batches() if b.source_name.endswith(DISSOLVED))
-    data = _gpkg({"caf_admbnda_adm1": _dissolved(real)}, tmp_path / "a1.gpkg")
+    data = files.gpkg({"caf_admbnda_adm1": files.dissolved(real)}, tmp_path / "a1.gpkg")
     preview = _preview(store, "caf_admbnda_adm1.gpkg", data)
 
     def broken(*args, **kwargs):
@@ -325,9 +271,9 @@ def test_a_boundary_file_in_pocmaps_columns_still_goes_through_the_native_profil
 
 
 def test_a_missing_p_code_is_refused_on_its_row_naming_the_column(tmp_path, real):
-    broken = _new_style(real)
+    broken = files.new_style(real)
     broken.loc[broken.index[4], "ADM2_PCODE"] = None
-    data = _gpkg({"caf_admbnda_adm2": broken}, tmp_path / "adm2.gpkg")
+    data = files.gpkg({"caf_admbnda_adm2": broken}, tmp_path / "adm2.gpkg")
     store = _store(tmp_path)
     preview = _preview(store, "adm2.gpkg", data)
     _accounted(preview, SUB_PREFECTURES)
@@ -409,3 +355,20 @@ def test_layers_are_chosen_by_their_hdx_names(layers, chosen) -> None:
     found, left = cod_ab.choose_layers(layers)
     assert found == chosen
     assert sorted([*found.values(), *left]) == sorted(layers)
+
+
+@pytest.mark.postgis
+def test_on_postgis_the_dissolved_areas_then_the_official_ones(postgis_url, tmp_path, real):
+    store = open_store(postgis_url)
+    preview, _ = _import(store, ADM2_ZIP.name, ADM2_ZIP.read_bytes())
+    dissolved = preview.boundary_plan.dissolved.batch
+    _check_dissolved(store.layer("admin_boundaries"))
+    official = files.gpkg(
+        {f"caf_admbnda_adm1_{RELEASE}": files.dissolved(real)}, tmp_path / "a.gpkg"
+    )
+    _, batch = _import(store, "caf_admbnda_adm1.gpkg", official)
+    assert store.batch(dissolved.batch_id).status == "withdrawn"
+    stored = store.layer("admin_boundaries")
+    assert len(stored) == PREFECTURES + SUB_PREFECTURES
+    assert set(stored.loc[stored["level"] == "1", "batch_id"]) == {batch.batch_id}
+    _check_admin2(stored, real)
