@@ -145,6 +145,8 @@ def replaceable(store: StoreLike, mapped: Mapped) -> tuple[list[Batch], list[str
         if not batch.source_name.endswith(DISSOLVED) or batch.status != "active":
             continue
         areas = set(stored.loc[stored["batch_id"] == number, "admin_id"].astype(str))
+        if not areas:  # its rows are not shown to this caller (under review): not replaced
+            continue
         missing = sorted(areas - set(ids))
         if missing:
             notes.append(
