@@ -53,7 +53,7 @@ LAYERS = (
     "admin_boundaries",
     "basemap",
 )
-PROFILES = ("native", "acled", "ucdp", "kobo", "hxl", "custom")
+PROFILES = ("native", "acled", "ucdp", "cod_ab", "kobo", "hxl", "custom")
 DATE_ORDERS = ("day_first", "month_first")
 
 # The joint analysis: cell shapes and time slices.

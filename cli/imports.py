@@ -208,6 +208,12 @@ def _print_accounting(args: argparse.Namespace, preview: Any, batch: Any, proble
         print(f"  ... {len(report) - _REPORT_LINES_SHOWN} more lines (--report FILE for all)")
     if batch is not None:
         print(f"committed as batch {batch.batch_id}")
+        dissolved = accounting.get("dissolved_admin1") or {}
+        if dissolved.get("batch") is not None:
+            print(
+                f"{dissolved['areas']} admin1 areas dissolved from its admin2 areas committed "
+                f"as batch {dissolved['batch']}"
+            )
     elif problem:
         print(f"not imported: {problem}", file=sys.stderr)
     else:

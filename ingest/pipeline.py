@@ -7,6 +7,7 @@ profile, the mapping, the report and a map of what would be accepted before
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +16,7 @@ from typing import Any
 
 import geopandas as gpd
 
-from ingest import columns, profiles, readers
+from ingest import boundaries, columns, profiles, readers
 from ingest.checks import CheckResult, check_rows
 from ingest.findings import CheckContext
 from ingest.memory import release_free_memory
@@ -81,10 +82,15 @@ class Preview:
     already_imported_shown: bool = True
     """False when the earlier batch is one the importer may not see (another office's
     upload under review): then no message names it."""
+    boundary_plan: boundaries.Plan | None = None
+    """COD-AB boundaries: admin1 areas dissolved from the file's admin2 areas (their own
+    batch), and dissolved batches the file's admin1 areas replace."""
 
     @property
     def notes(self) -> list[str]:
-        return [*self.table.notes, *self.mapped.notes, *self.result.notes]
+        plan = self.boundary_plan
+        extra = [*plan.notes, *(plan.dissolved.notes if plan.dissolved else [])] if plan else []
+        return [*self.table.notes, *self.mapped.notes, *self.result.notes, *extra]
 
     def header(self, batch: str = "not imported") -> ReportHeader:
         counts = self.result.counts
@@ -115,7 +121,17 @@ class Preview:
             "rows_read": self.result.rows_read,
             **self.result.counts,
             "notes": self.notes,
+            **self._dissolved(),
         }
+
+    def _dissolved(self) -> dict[str, Any]:
+        """The admin1 areas dissolved from the file's admin2 areas (their own batch)."""
+        plan = self.boundary_plan
+        made = plan.dissolved if plan else None
+        if made is None or not len(made.result.accepted):
+            return {}
+        batch = made.batch.batch_id if made.batch else None
+        return {"dissolved_admin1": {"areas": len(made.result.accepted), "batch": batch}}
 
 
 def mission_area(store: StoreLike) -> Any:
@@ -137,9 +153,15 @@ def preview_import(store: StoreLike, upload: Upload, options: ImportOptions) -> 
     """
     # What an earlier preview freed (one replaced, one abandoned) goes back first.
     release_free_memory()
-    table = readers.read(
-        upload, sheet=options.sheet, layer=options.source_layer, limits=options.limits
-    )
+    if options.layer == boundaries.LAYER:
+        # An HDX-style GeoPackage's admin1 and admin2 layers are chosen without asking.
+        table = boundaries.read(
+            upload, options.profile, options.source_layer, options.sheet, options.limits
+        )
+    else:
+        table = readers.read(
+            upload, sheet=options.sheet, layer=options.source_layer, limits=options.limits
+        )
     with ThreadPoolExecutor(max_workers=1) as worker, columns.remembered():
         # The file's hash (its identity in the store) is computed on the other core while
         # the columns are mapped (on one core; a CSV's read takes both).
@@ -150,7 +172,17 @@ def preview_import(store: StoreLike, upload: Upload, options: ImportOptions) -> 
             profile, reason = profiles.detect_details(table, options.layer)
         mapped = profiles.apply(table, options.layer, profile, options.mapping)
         digest.result()
-        result = check_rows(mapped, _context(store, upload, options))
+        context = _context(store, upload, options)
+        plan = None
+        if mapped.profile == "cod_ab":
+            replaces, notes = boundaries.replaceable(store, mapped)
+            if replaces and context.existing_ids is not None:
+                asked = boundaries.without(context.existing_ids, replaces)
+                context = dataclasses.replace(context, existing_ids=asked)
+            plan = boundaries.Plan(replaces=replaces, notes=notes)
+        result = check_rows(mapped, context)
+        if plan is not None:
+            plan.dissolved = boundaries.dissolve(store, upload, table, mapped, result, context)
     earlier = store.find_upload(options.layer, upload.sha256)
     # A session answers for its caller; the raw store (the trusted command line) sees all.
     may_see = getattr(store, "may_see", None)
@@ -163,6 +195,7 @@ def preview_import(store: StoreLike, upload: Upload, options: ImportOptions) -> 
         result,
         already_imported=earlier,
         already_imported_shown=earlier is None or may_see is None or may_see(earlier),
+        boundary_plan=plan,
     )
     release_free_memory()  # the checks' scratch, while the preview waits to be read
     return preview
@@ -212,15 +245,83 @@ def commit_import(store: StoreLike, preview: Preview) -> Batch:
                 f"({preview.result.rows_read} read, all rejected); see the report"
             )
         try:
-            batch = _commit(store, preview)
+            batch = _replacing(store, preview)
         except DuplicateIds:
             preview = preview_import(store, preview.upload, preview.options)
             continue
+        _commit_dissolved(store, preview, batch)
         if batch.layer == "incidents" and batch.in_analysis:
             # In analysis at once (an analyst's upload): count each event once again.
             relink(store, by=preview.options.uploader)
         return batch
     raise IngestError(f"{preview.upload.name}: other imports kept adding the same ids; try again")
+
+
+def _replacing(store: StoreLike, preview: Preview) -> Batch:
+    """:func:`_commit`, first withdrawing the dissolved batches the file's official admin1
+    areas replace (restored if the commit fails)."""
+    replaced = preview.boundary_plan.replaces if preview.boundary_plan else []
+    withdrawn: list[Batch] = []
+    try:
+        for old in replaced:
+            withdrawn.append(
+                store.withdraw(
+                    old.batch_id,
+                    by=preview.options.uploader,
+                    reason=f"replaced by the official admin1 areas of {preview.upload.name}",
+                )
+            )
+        return _commit(store, preview)
+    except Exception:
+        for old in withdrawn:
+            store.restore(old.batch_id, by=preview.options.uploader)
+        raise
+
+
+def _commit_dissolved(store: StoreLike, preview: Preview, batch: Batch) -> None:
+    """The admin1 areas dissolved from the file's admin2 areas, as their own batch (they
+    are not rows of the file, whose batch counts only its rows)."""
+    plan = preview.boundary_plan
+    dissolved = plan.dissolved if plan else None
+    if dissolved is None or not len(dissolved.result.accepted):
+        return
+    options, upload = preview.options, preview.upload
+    counts = dissolved.result.counts
+    rows = with_source_records(dissolved.result.accepted, dissolved.records)
+    try:
+        dissolved.batch = store.commit_batch(
+            NewBatch(
+                layer=options.layer,
+                office=options.office,
+                uploader=options.uploader,
+                source_name=f"{upload.name}{boundaries.DISSOLVED}",
+                source_sha256=boundaries.dissolved_sha256(upload),
+                source_format=preview.table.format,
+                profile="cod_ab",
+                mapping=dissolved.mapping,
+                rows_read=dissolved.result.rows_read,
+                accepted=counts["accepted"],
+                accepted_with_warning=counts["accepted_with_warning"],
+                rejected=counts["rejected"],
+                notes=[
+                    f"admin1 areas dissolved from the admin2 areas of batch {batch.batch_id} "
+                    f"({upload.name}); they are not rows of a file: 'rows read' counts the "
+                    "areas made",
+                    *dissolved.notes[1:],
+                    *dissolved.result.notes,
+                ],
+            ),
+            rows,
+            report=dissolved.result.report,
+            original=upload.data,
+            id_column="admin_id",
+        )
+    except DuplicateIds as exc:
+        raise IngestError(
+            f"{upload.name} was imported as batch {batch.batch_id}, but its dissolved admin1 "
+            f"areas were not: another import stored some of them meanwhile ({exc}); "
+            "import the official admin1 file, or withdraw that batch and import again"
+        ) from exc
 
 
 def _commit(store: StoreLike, preview: Preview) -> Batch:

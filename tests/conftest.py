@@ -125,6 +125,8 @@ SLOW: tuple[str, ...] = (
     "tests/ui/test_sign_in_lockout.py::test_an_admin_sees_every_refusal_and_no_password",
     # every page in AppTest
     "tests/ui/test_text.py::test_data_keys_are_never_reused_for_other_data",
+    # the real CAR COD-AB GeoPackage through the page
+    "tests/ui/test_upload_cod_ab.py",
     # every format through the page
     "tests/ui/test_upload_page.py::test_an_upload_is_previewed_reported_and_committed",
     "tests/ui/test_upload_page.py::test_every_format_and_profile_imports_through_the_page",

@@ -1,9 +1,9 @@
 """Column-mapping profiles: which column of a file holds which field of a layer.
 
-``detect`` recognises the layout (pocmap's own columns, an ACLED or UCDP GED export, a
-KoboToolbox/ODK export, an HXL-tagged sheet); ``apply`` maps the file's columns to the
-layer's fields, turns words into codes (English and French) and keeps the motivation as
-written. A mapping given by hand overrides the profile's, column by column.
+``detect`` recognises the layout (pocmap's own columns, an ACLED or UCDP GED export, OCHA
+COD-AB boundaries, a KoboToolbox/ODK export, an HXL-tagged sheet); ``apply`` maps the
+file's columns to the layer's fields, turns words into codes (English and French) and
+keeps the motivation as written. A mapping given by hand overrides the profile's, column by column.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ingest.profiles import events, forms
+from ingest.profiles import cod_ab, events, forms
 from ingest.profiles.matching import suggest_mapping as _suggest
 from ingest.profiles.matching import wanted_fields, word
 from ingest.profiles.vocabulary import apply_vocabulary
@@ -20,17 +20,19 @@ from schema import arrow_strings
 from schema.catalogue import LAYER_SPECS
 from schema.upload import RawTable
 
-PROFILES = ("native", "acled", "ucdp", "kobo", "hxl", "custom")
+PROFILES = ("native", "acled", "ucdp", "cod_ab", "kobo", "hxl", "custom")
 PROFILE_LABELS = {
     "auto": "Detect automatically",
     "native": "pocmap columns",
     "acled": "ACLED export",
     "ucdp": "UCDP GED",
+    "cod_ab": "OCHA COD-AB boundaries",
     "kobo": "KoboToolbox / ODK export",
     "hxl": "HXL-tagged sheet",
     "custom": "My own columns (map them below)",
 }
 INCIDENTS_ONLY = ("acled", "ucdp")
+BOUNDARIES_ONLY = ("cod_ab",)
 _OPTIONAL_FOR_NATIVE = {"motivation", "location_precision", "source", "field_office"}
 """Fields the checks can fill for a whole file (said in a note), so a file lacking them is
 still recognised as pocmap's own layout."""
@@ -47,6 +49,8 @@ class Mapped:
         except known words turned into codes), raw ``latitude``/``longitude`` for points
         from a table, ``geometry`` from a spatial file, ``motivation_raw``.
     unmapped : the file's columns no field uses (kept in each row's source record).
+    parents : COD-AB admin2 files: admin1 P-code -> name of the admin1 areas their rows
+        name, to dissolve from them when neither the file nor the store holds them.
     """
 
     layer: str
@@ -55,6 +59,7 @@ class Mapped:
     frame: pd.DataFrame
     unmapped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    parents: dict[str, str] = field(default_factory=dict)
 
 
 def suggest_mapping(table: RawTable, layer: str) -> dict[str, str]:
@@ -82,6 +87,11 @@ def detect_details(table: RawTable, layer: str) -> tuple[str, str]:
     if table.hxl_tags:
         return "hxl", f"HXL hashtags under the header ({len(table.hxl_tags)} tagged columns)"
     exact = {word(str(c)) for c in table.records.columns}
+    native = {"admin_id", "name", "level"} <= exact
+    if layer == "admin_boundaries" and not native and cod_ab.is_cod_ab(table.records.columns):
+        found = cod_ab.columns(table.records.columns)
+        assert found is not None  # is_cod_ab
+        return "cod_ab", cod_ab.describe(found)
     required = {f.name for f in spec.fields if f.required} - _OPTIONAL_FOR_NATIVE
     if "Point" in spec.geometry_types and not table.has_geometry:
         required |= {"latitude", "longitude"}
@@ -116,11 +126,16 @@ def apply(
         raise ValueError(f"`profile` was {profile!r} but is expected to be in {PROFILES}")
     if profile in INCIDENTS_ONLY and layer != "incidents":
         raise ValueError(f"`profile` {profile!r} reads incidents only, not {layer!r}")
+    if profile in BOUNDARIES_ONLY and layer != "admin_boundaries":
+        raise ValueError(f"`profile` {profile!r} reads admin_boundaries only, not {layer!r}")
     records = table.records
     fields = wanted_fields(table, spec)
     overrides = _checked(mapping or {}, fields, records)
     notes: list[str] = []
-    if profile in INCIDENTS_ONLY:
+    parents: dict[str, str] = {}
+    if profile == "cod_ab":
+        shown, frame, notes, parents = cod_ab.read(records, table.source)
+    elif profile in INCIDENTS_ONLY:
         reader = events.acled if profile == "acled" else events.ucdp
         shown, frame, notes = reader(records)
     else:
@@ -150,7 +165,7 @@ def apply(
     apply_vocabulary(frame, spec, kobo=profile == "kobo")
     used = set(shown.values())
     unmapped = [str(c) for c in records.columns if c != "geometry" and str(c) not in used]
-    return Mapped(layer, profile, shown, frame, unmapped, notes)
+    return Mapped(layer, profile, shown, frame, unmapped, notes, parents)
 
 
 def _checked(mapping: dict[str, str], fields: list[str], records: pd.DataFrame) -> dict:

@@ -8,7 +8,7 @@ from access.roles import ANALYST, FIELD_OFFICE, Caller
 from access.session import Session
 from ingest import readers
 from ingest.pipeline import ImportOptions, commit_import, preview_import
-from ingest.profiles import PROFILE_LABELS, PROFILES
+from ingest.profiles import PROFILE_LABELS, PROFILES, cod_ab
 from ingest.values import DATE_ORDER_LABELS, DATE_ORDERS
 from schema.catalogue import LAYER_LABELS, LAYER_SPECS
 from schema.upload import IngestError, Upload
@@ -36,6 +36,7 @@ layer = left.selectbox(
     "Layer", tuple(LAYER_SPECS), format_func=LAYER_LABELS.get, key="upload_layer"
 )
 ANOTHER_OFFICE = "Another office…"
+BOTH_LAYERS = "COD-AB: the admin1 and admin2 layers"
 if the_store.caller.role == FIELD_OFFICE:
     # A field office uploads for itself only (the data layer refuses anything else).
     office = right.selectbox("Field office", [the_store.caller.office], key="upload_office")
@@ -72,7 +73,12 @@ if sent is not None and office:
         st.stop()
     part = None
     if len(choices) > 1:
-        part = st.selectbox("Sheet or layer", choices, key="upload_part")
+        cod_ab_layers, _ = cod_ab.choose_layers(choices)
+        # An HDX COD-AB GeoPackage: its admin1 and admin2 layers together, unless one is chosen.
+        both = layer == "admin_boundaries" and upload.extension == ".gpkg" and cod_ab_layers
+        shown = [BOTH_LAYERS, *choices] if both else choices
+        part = st.selectbox("Sheet or layer", shown, key="upload_part")
+        part = None if part == BOTH_LAYERS else part
     profile_col, saved_col = st.columns(2)
     profile = profile_col.selectbox(
         "Columns", ("auto", *PROFILES), format_func=PROFILE_LABELS.get, key="upload_profile"
