@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
-from ingest import columns
 from ingest.actors import words
 from ingest.values import is_missing
 
@@ -48,25 +48,31 @@ def of_name(value: object) -> str:
     return _BY_NAME.get(words(text), text.upper() if len(text) == 3 else text)
 
 
+def _each_distinct(column: pd.Series, read: Callable[[object], str]) -> np.ndarray:
+    """``read`` of each cell, called once per distinct value (``read(None)`` for empty ones)."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    answers = np.array([*(read(u) for u in uniques), read(None)], dtype=object)
+    return answers[np.where(codes < 0, len(uniques), codes)]
+
+
 def row_countries(get: Callable[[str], pd.Series], profile: str) -> pd.Series:
     """Each row's country for ``profile`` (``acled``, ``ucdp``; any other: not known).
 
     ``get`` gives a column by its lower-case name (an empty column when the file lacks it).
     """
-    iso3 = columns.map_cells(get("iso3"), of_name).astype(object)
-    names = columns.map_cells(get("country"), of_name).astype(object)
+    index = get("country").index
     if profile not in ("acled", "ucdp"):
-        return pd.Series("", index=iso3.index, dtype=object)
+        return pd.Series("", index=index, dtype=object)
+    # The most exact first: an ISO3 code, then a number the table knows, then the name.
     # ACLED: ISO numeric (legacy exports: gwno, a Gleditsch-Ward number); UCDP: country_id.
     numbered = (
         [(_BY_ISO, "iso"), (_BY_GW, "gwno")] if profile == "acled" else [(_BY_GW, "country_id")]
     )
-    numeric = pd.Series("", index=iso3.index, dtype=object)
+    out = _each_distinct(get("iso3"), of_name)
     for table, column in numbered:
-        found = columns.map_cells(
+        found = _each_distinct(
             get(column), lambda v, t=table: "" if is_missing(v) else t.get(_number(v), "")
-        ).astype(object)
-        numeric = numeric.where(numeric != "", found)
-    # The most exact first: a code, then a number the table knows, then the name.
-    out = iso3.where(iso3 != "", numeric)
-    return out.where(out != "", names).astype(object)
+        )
+        out = np.where(out == "", found, out)
+    out = np.where(out == "", _each_distinct(get("country"), of_name), out)
+    return pd.Series(out, index=index, dtype=object)

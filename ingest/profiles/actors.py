@@ -21,6 +21,7 @@ import pandas as pd
 from ingest import actors, columns
 from ingest.actors.countries import row_countries
 from ingest.profiles.events import _getter, columns_by_name
+from ingest.values import is_missing
 
 EXTERNAL = {"8", "external/other forces", "external other forces", "external forces"}
 """ACLED's inter code 8, as a number (older exports) and as words (newer ones)."""
@@ -54,13 +55,24 @@ def _rows_text(rows: list[Any]) -> str:
 
 
 def _pairs(names: pd.Series, countries: pd.Series) -> tuple[np.ndarray, list[tuple[Any, str]]]:
-    """Each row's position among the distinct (name, country) pairs, and the pairs."""
-    blank = columns.missing(names)
-    name_values = names.astype(object).where(~blank, "")
-    codes, uniques = pd.MultiIndex.from_arrays(
-        [name_values.to_numpy(dtype=object), countries.to_numpy(dtype=object)]
-    ).factorize()
-    return np.asarray(codes), [(n if n != "" else None, c) for n, c in uniques]
+    """Each row's position among the distinct (name, country) pairs (``-1``: no name), and
+    the pairs, each computed once (an export of a million rows names a few hundred)."""
+    name_codes, name_values = pd.factorize(names, use_na_sentinel=True)
+    country_codes, country_values = pd.factorize(countries, use_na_sentinel=True)
+    width = len(country_values) + 1
+    combined = np.asarray(name_codes, dtype=np.int64) * width + (country_codes + 1)
+    combined = np.where(name_codes < 0, -1, combined)
+    kept, codes = np.unique(combined, return_inverse=True)
+    codes = np.where(combined < 0, -1, codes - int((kept < 0).any()))
+    kept = kept[kept >= 0]
+    pairs = [
+        (
+            name_values[k // width],
+            "" if k % width == 0 else str(country_values[k % width - 1]),
+        )
+        for k in kept.tolist()
+    ]
+    return codes, pairs
 
 
 @dataclass
@@ -126,9 +138,11 @@ def _from_source(
     warnings: list[RowWarning] = []
     if profile == "acled":
         inter = get("inter1")
-        external = columns.map_cells(
-            inter, lambda v: _plain_code(v) in EXTERNAL if v is not None else False
-        ).to_numpy(dtype=bool)
+        inter_codes, inter_values = pd.factorize(inter, use_na_sentinel=True)
+        is_external = np.array(
+            [*(_plain_code(v) in EXTERNAL for v in inter_values), False], dtype=bool
+        )
+        external = is_external[np.where(inter_codes < 0, len(inter_values), inter_codes)]
         unmatched = external & pd.isna(chosen)
         result = np.where(unmatched, "unidentified", result)
         warnings = _unmatched_warnings(frame.index, names, unmatched)
@@ -138,11 +152,11 @@ def _from_source(
     frame["perpetrator_type"] = pd.Series(result, index=frame.index, dtype=object)
     name_column = col.get("actor1" if profile == "acled" else "side_a", "")
     shown["perpetrator_type"] = f"{name_column} (actor dictionary), else {source_rule}"
-    used = Counter(
-        rule.number
-        for code in codes[codes >= 0].tolist()
-        if (rule := found[code][1]) is not None and found[code][0] is not None
-    )
+    per_pair = np.bincount(codes[codes >= 0], minlength=len(found))
+    used: Counter = Counter()
+    for (kind, rule), count in zip(found, per_pair.tolist(), strict=True):
+        if kind is not None and rule is not None and count:
+            used[rule.number] += count
     notes = [_rules_note(dictionary, used, len(frame))] if used else []
     if warnings:
         notes.append(
@@ -163,27 +177,36 @@ def _plain_code(value: Any) -> str:
 def _unmatched_warnings(
     index: pd.Index, names: pd.Series, unmatched: np.ndarray
 ) -> list[RowWarning]:
-    rows_by_name: dict[str, list[Any]] = {}
-    for row, name in zip(index[unmatched], names.to_numpy(dtype=object)[unmatched], strict=True):
-        key = "" if pd.isna(name) else str(name)
-        rows_by_name.setdefault(key, []).append(row)
-    return [
-        RowWarning(
-            rows=tuple(rows),
-            column="perpetrator_type",
-            value=name or None,
-            problem=(
-                f"the actor {name!r} is one of ACLED's external/other forces (inter code 8) "
-                "and has no type in the actor dictionary, so it is recorded as "
-                f"'unidentified' ({_rows_text(rows)})"
-                if name
-                else "no actor named, ACLED's external/other forces (inter code 8): recorded "
-                f"as 'unidentified' ({_rows_text(rows)})"
-            ),
-            expected=_TO_FIX,
+    """One warning per actor name among the ``unmatched`` rows, naming all its rows."""
+    if not unmatched.any():
+        return []
+    positions = np.flatnonzero(unmatched)
+    chosen = names.iloc[positions]
+    keys = _names_of(chosen)
+    codes, uniques = pd.factorize(keys)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    warnings = []
+    for code, group in zip(np.unique(codes[order]), np.split(order, bounds), strict=True):
+        name = uniques[code]
+        rows = index[positions[group]].tolist()
+        problem = (
+            f"the actor {name!r} is one of ACLED's external/other forces (inter code 8) "
+            "and has no type in the actor dictionary, so it is recorded as "
+            f"'unidentified' ({_rows_text(rows)})"
+            if name
+            else "no actor named, ACLED's external/other forces (inter code 8): recorded "
+            f"as 'unidentified' ({_rows_text(rows)})"
         )
-        for name, rows in rows_by_name.items()
-    ]
+        warnings.append(RowWarning(tuple(rows), "perpetrator_type", name or None, problem, _TO_FIX))
+    return sorted(warnings, key=lambda w: index.get_loc(w.rows[0]))
+
+
+def _names_of(names: pd.Series) -> np.ndarray:
+    """Each name as text, ``""`` for an empty one, computed once per distinct name."""
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    text = np.array([*("" if is_missing(u) else str(u) for u in uniques), ""], dtype=object)
+    return text[np.where(codes < 0, len(uniques), codes)]
 
 
 def _rules_note(dictionary: actors.ActorDictionary, used: Counter, total: int) -> str:
@@ -205,6 +228,8 @@ def _fill_empty(frame: pd.DataFrame, dictionary: actors.ActorDictionary) -> Assi
         if "perpetrator_type" not in frame
         else columns.missing(frame["perpetrator_type"])
     )
+    if not empty_type.any():  # every row typed by the office: the usual case, and cheap
+        return Assigned([], [])
     wanted = empty_type & ~columns.missing(names)
     if not wanted.any():
         return Assigned([], [])
