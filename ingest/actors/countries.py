@@ -9,6 +9,7 @@ country), and a row with no country at all is tried against every rule.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -38,6 +39,10 @@ _BY_GW = {str(gw): iso for iso, (_, gw, _) in _KNOWN.items() if gw > 0}
 
 def _number(value: object) -> str:
     return str(value).strip().removesuffix(".0")
+
+
+def _numbered(value: object, table: dict[str, str]) -> str:
+    return "" if is_missing(value) else table.get(_number(value), "")
 
 
 def of_name(value: object) -> str:
@@ -70,9 +75,7 @@ def row_countries(get: Callable[[str], pd.Series], profile: str) -> pd.Series:
     )
     out = _each_distinct(get("iso3"), of_name)
     for table, column in numbered:
-        found = _each_distinct(
-            get(column), lambda v, t=table: "" if is_missing(v) else t.get(_number(v), "")
-        )
+        found = _each_distinct(get(column), functools.partial(_numbered, table=table))
         out = np.where(out == "", found, out)
     out = np.where(out == "", _each_distinct(get("country"), of_name), out)
     return pd.Series(out, index=index, dtype=object)

@@ -103,8 +103,10 @@ def plan(session: Any, dictionary: ActorDictionary | None = None) -> Plan:
     if not len(rows):
         return result
     batches = {b.batch_id: b for b in session.batches("incidents")}
-    for batch_id, stored in rows.groupby("batch_id", sort=True):
-        batch = batches.get(int(batch_id))
+    numbers = rows["batch_id"].astype("int64")
+    for batch_id in sorted(set(numbers.tolist())):
+        stored = rows[(numbers == batch_id).to_numpy()]
+        batch = batches.get(batch_id)
         if batch is None:
             continue
         try:

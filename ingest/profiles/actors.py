@@ -199,7 +199,7 @@ def _unmatched_warnings(
             f"as 'unidentified' ({_rows_text(rows)})"
         )
         warnings.append(RowWarning(tuple(rows), "perpetrator_type", name or None, problem, _TO_FIX))
-    return sorted(warnings, key=lambda w: index.get_loc(w.rows[0]))
+    return warnings  # names in order of their first row (factorize keeps that order)
 
 
 def _names_of(names: pd.Series) -> np.ndarray:
@@ -249,7 +249,7 @@ def _fill_empty(frame: pd.DataFrame, dictionary: actors.ActorDictionary) -> Assi
         values[position] = kind
         numbers[position] = rule.number
         rules[rule.number] = rule
-        groups.setdefault((str(name), rule.number), []).append(frame.index[position])
+        groups.setdefault((str(name), rule.number), []).append(frame.index[int(position)])
     if not groups:
         return Assigned([], [])
     frame["perpetrator_type"] = pd.Series(values, index=frame.index, dtype=object)
