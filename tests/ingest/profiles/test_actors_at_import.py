@@ -259,3 +259,26 @@ def test_an_offices_empty_type_is_filled_and_its_own_type_kept(store):
     )
     assert preview.result.counts == {"accepted": 1, "accepted_with_warning": 2, "rejected": 1}
     assert "2 row(s) gave a perpetrator's name but no type" in " ".join(preview.notes)
+
+
+def test_an_hxl_sheet_with_names_and_no_types_is_typed_by_the_dictionary(store):
+    header = ["Ref", "Quand", "Quoi", "Qui", "Décès", "Lat", "Lon", "Origine"]
+    tags = ["#event+id", "#date+occurred", "#event+type", "#actor+perpetrator",
+            "#affected+killed", "#geo+lat", "#geo+lon", "#meta+source"]  # fmt: skip
+    rows = [header, tags]
+    for n, who in enumerate(["FACA", "Éléments de la MINUSCA", "Wagner"]):
+        x, y = INSIDE[n]
+        rows.append([f"H-{n}", "2025-02-15", "killing", who, "1", str(y), str(x), "OCHA"])
+    preview = _preview(store, "hxl.csv", _csv(rows))
+    assert preview.mapped.profile == "hxl"
+    assert _types(preview) == {
+        "H-0": "state_forces",
+        "H-1": "un_mission",
+        "H-2": "allied_forces",
+    }
+    problems = preview.result.report["problem"].tolist()
+    assert [p.split(":")[0] for p in problems] == [
+        "no perpetrator type given for 'FACA'",
+        "no perpetrator type given for 'Éléments de la MINUSCA'",
+        "no perpetrator type given for 'Wagner'",
+    ]
