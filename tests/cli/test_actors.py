@@ -67,11 +67,9 @@ def test_apply_changes_stored_rows_with_history_and_is_idempotent(
     }
     assert _types(db) == before
     # An analyst codes one Anti-Balaka event by hand: the dictionary never overrides it.
-    from cli.session import cli_session
-
-    cli_session("ana").edit_perpetrator_type(
-        "CEN104", "criminal", reason="road robbers using the name, per the field report"
-    )
+    assert main(["recode", "CEN104", "--perpetrator-type", "criminal", "--by", "ana",
+                 "--reason", "road robbers using the name, per the field report"]) == 0  # fmt: skip
+    capsys.readouterr()
 
     mission = tmp_path / "actors.csv"
     mission.write_text(
