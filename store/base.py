@@ -265,6 +265,13 @@ class Store(Protocol):
         """Change :data:`EDITABLE` columns of one stored row (by its id), keeping the history."""
         ...
 
+    def edit_many(
+        self, layer: str, edits: Iterable[tuple[str, Mapping[str, Any], str]], *, by: Any
+    ) -> int:
+        """:meth:`edit` for many ``(row_key, changes, reason)`` in one transaction (all or
+        none); returns how many rows were changed."""
+        ...
+
     def edits(self, layer: str | None = None, row_key: str | None = None) -> pd.DataFrame:
         """The edit history (:data:`EDIT_COLUMNS`), oldest first."""
         ...

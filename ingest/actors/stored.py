@@ -154,7 +154,10 @@ def plan(session: Any, dictionary: ActorDictionary | None = None) -> Plan:
 
 
 def apply(session: Any, changes: list[Change]) -> int:
-    """Make ``changes`` (from :func:`plan`), each an edit with its history; the number made."""
-    for change in changes:
-        session.edit_perpetrator_type(change.incident_id, change.after, reason=change.reason)
-    return len(changes)
+    """Make ``changes`` (from :func:`plan`) in one transaction, each an edit with its
+    history and audit entry; the number made."""
+    if not changes:
+        return 0
+    return int(
+        session.edit_perpetrator_types([(c.incident_id, c.after, c.reason) for c in changes])
+    )

@@ -157,3 +157,25 @@ def test_a_broken_dictionary_and_wrong_options_are_refused(db, tmp_path, monkeyp
     assert main(["actors", "--apply"]) == 1
     err = capsys.readouterr().err
     assert f"pocmap actors: actor dictionary {broken}, line 2, column country: 'XX'" in err
+
+
+def test_many_edits_are_one_transaction_all_or_none(db):
+    from tests.store import helpers
+
+    store = open_store(db)
+    rows = helpers.incidents(3, "KAL")
+    batch = helpers.new_batch("incidents", rows, b"k")
+    store.commit_batch(batch, rows, report=helpers.REPORT, original=b"k", id_column="incident_id")
+    seen = len(store.audit_log())
+    wanted = [
+        ("KAL-0", {"perpetrator_type": "allied_forces"}, "actor dictionary rule 8: Wagner"),
+        ("NOPE", {"perpetrator_type": "allied_forces"}, "actor dictionary rule 8: Wagner"),
+    ]
+    with pytest.raises(KeyError, match="no incidents row in an active batch has incident_id"):
+        store.edit_many("incidents", wanted, by="ana")
+    assert len(store.audit_log()) == seen and store.edits().empty
+    assert set(store.layer("incidents")["perpetrator_type"]) == {"community_militia"}
+    again = [wanted[0], ("KAL-2", *wanted[0][1:])]
+    assert store.edit_many("incidents", again, by="ana") == 2
+    assert store.edits()["row_key"].tolist() == ["KAL-0", "KAL-2"]
+    assert store.verify_audit().intact
