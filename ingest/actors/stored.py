@@ -125,9 +125,15 @@ def plan(session: Any, dictionary: ActorDictionary | None = None) -> Plan:
             )
             continue
         new_types = mapped.frame["perpetrator_type"]
+        rules = mapped.actor_rules
+        from_source = batch.profile in profiles.INCIDENTS_ONLY
         for row in stored.itertuples(index=False):
             source_row = row.source_row
             if source_row not in new_types.index:
+                continue
+            if not from_source and (rules is None or is_missing(rules.get(source_row))):
+                # An office's own file: only the types the dictionary gave are its to change
+                # (the others are the office's, read as on import).
                 continue
             after = new_types.at[source_row]
             if is_missing(after) or after not in PERPETRATOR_TYPES:

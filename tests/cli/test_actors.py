@@ -179,3 +179,34 @@ def test_many_edits_are_one_transaction_all_or_none(db):
     assert store.edit_many("incidents", again, by="ana") == 2
     assert store.edits()["row_key"].tolist() == ["KAL-0", "KAL-2"]
     assert store.verify_audit().intact
+
+
+def test_apply_changes_only_the_types_the_dictionary_gave_an_offices_rows(
+    db, tmp_path, monkeypatch, capsys
+):
+    from tests.ingest.uploads import INSIDE, _csv
+
+    header = ["incident_id", "date", "incident_type", "motivation", "perpetrator_type",
+              "perpetrator_name", "fatalities", "location_precision", "source", "latitude",
+              "longitude"]  # fmt: skip
+    (x1, y1), (x2, y2) = INSIDE[:2]
+    rows = [
+        ["BG-1", "2024-05-01", "killing", "revenge", "", "Wagner", 1, "exact", "HRD", y1, x1],
+        ["BG-2", "2024-05-02", "killing", "revenge", "FDS", "Wagner", 1, "exact", "HRD", y2, x2],
+    ]  # fmt: skip
+    path = tmp_path / "bangui.csv"
+    path.write_bytes(_csv([header, *rows]))
+    assert main(["import", str(path), "--layer", "incidents", "--office", "Bangui"]) == 0
+    assert _types(db) == {"BG-1": "allied_forces", "BG-2": "state_forces"}
+    mission = tmp_path / "actors.csv"
+    mission.write_text("country,pattern,perpetrator_type\n,Wagner,criminal\n", encoding="utf-8")
+    monkeypatch.setenv(actors.ACTORS_ENV, str(mission))
+    capsys.readouterr()
+    assert main(["actors", "--apply", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    # The office said BG-2 was state forces ("FDS"): theirs, kept; BG-1's type was the
+    # dictionary's, so the dictionary changes it.
+    assert [(c["incident_id"], c["after"], c["reason"]) for c in result["changes"]] == [
+        ("BG-1", "criminal", "actor dictionary rule 1: Wagner → criminal")
+    ]
+    assert _types(db) == {"BG-1": "criminal", "BG-2": "state_forces"}
