@@ -46,7 +46,7 @@ _WHAT = {
     "review": "accept uploads under review",
     "withdraw": "withdraw batches",
     "restore": "restore batches",
-    "edit_motivation": "edit an incident's motivation or confidence",
+    "edit_motivation": "edit an incident's coding (motivation, confidence, perpetrator type)",
     "view_edit_history": "see the edit history",
     "manage_users": "manage users",
     "view_audit": "see or export the audit log",

@@ -305,6 +305,28 @@ class Session:
             raise ValueError("give a motivation, a confidence or both to edit")
         self._store.edit("incidents", incident_id, changes, by=self.caller, reason=reason)
 
+    def edit_perpetrator_type(
+        self, incident_id: str, perpetrator_type: str, *, reason: str
+    ) -> None:
+        """Recode an incident's perpetrator type by hand, keeping the history; analysts code
+        incidents, so the same right as a motivation."""
+        self.require("edit_motivation", target=f"incidents {incident_id}")
+        self._store.edit(
+            "incidents", incident_id, {"perpetrator_type": perpetrator_type},
+            by=self.caller, reason=reason,
+        )  # fmt: skip
+
+    def edit_perpetrator_types(self, changes: Iterable[tuple[str, str, str]]) -> int:
+        """Recode many incidents' perpetrator types, ``(incident_id, type, reason)`` each, in
+        one transaction (``pocmap actors --apply``), each change in its history."""
+        changes = list(changes)
+        self.require("edit_motivation", target=f"incidents ({len(changes)} perpetrator types)")
+        return self._store.edit_many(
+            "incidents",
+            [(incident, {"perpetrator_type": kind}, reason) for incident, kind, reason in changes],
+            by=self.caller,
+        )
+
     def edits(self, incident_id: str | None = None) -> pd.DataFrame:
         """Who changed which incident's coding, when, from what to what."""
         self.require("view_edit_history", target="edits")

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cli.actors import add_commands as add_actor_commands
 from cli.analysis import add_commands as add_analysis_commands
 from cli.imports import add_commands
 from cli.links import add_commands as add_link_commands
@@ -135,6 +136,7 @@ def parser() -> argparse.ArgumentParser:
     add_output_commands(commands)
     add_review_commands(commands)
     add_link_commands(commands)
+    add_actor_commands(commands)
     add_user_commands(commands)
     add_migrate_commands(commands)
     return top

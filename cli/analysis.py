@@ -49,8 +49,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "analyse",
         help="the whole joint analysis of the selected incidents",
         description="Hot spots, emerging hot spots, motivation profiles, protection gaps, "
-        "agreement watch, escalation around milestones, state-forces friction and field "
-        "office linkage, as a summary or as JSON.",
+        "agreement watch, escalation around milestones, state and allied forces among the "
+        "perpetrators and field office linkage, as a summary or as JSON.",
     )
     add_filters(whole)
     _add_grid(whole)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from access.roles import ADMIN, Caller
-from cli.choices import CONFIDENCES, MOTIVATIONS
+from cli.choices import CONFIDENCES, MOTIVATIONS, PERPETRATOR_TYPES
 from cli.session import DEFAULT_NAME, cli_session
 
 if TYPE_CHECKING:
@@ -22,11 +22,14 @@ OK, REFUSED, BROKEN = 0, 1, 3
 def add_commands(commands: argparse._SubParsersAction) -> None:
     """Register ``recode``, ``history`` and ``audit`` on the ``pocmap`` parser."""
     recode = commands.add_parser(
-        "recode", help="change an incident's motivation or its confidence (kept in its history)"
+        "recode",
+        help="change an incident's motivation, its confidence or its perpetrator type (kept in "
+        "its history)",
     )
     recode.add_argument("incident_id")
     recode.add_argument("--motivation", choices=MOTIVATIONS)
     recode.add_argument("--confidence", choices=CONFIDENCES)
+    recode.add_argument("--perpetrator-type", choices=PERPETRATOR_TYPES)
     recode.add_argument("--reason", required=True, help="why, for the record")
     recode.add_argument("--by", default=DEFAULT_NAME)
     recode.set_defaults(run=run_recode)
@@ -55,12 +58,19 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def run_recode(args: argparse.Namespace) -> int:
     try:
-        cli_session(args.by).edit_motivation(
-            args.incident_id,
-            motivation=args.motivation,
-            confidence=args.confidence,
-            reason=args.reason,
-        )
+        session = cli_session(args.by)
+        if args.perpetrator_type:
+            # By hand: `pocmap actors --apply` never overrides it (its reason is a person's).
+            session.edit_perpetrator_type(
+                args.incident_id, args.perpetrator_type, reason=args.reason
+            )
+        if args.motivation or args.confidence or not args.perpetrator_type:
+            session.edit_motivation(
+                args.incident_id,
+                motivation=args.motivation,
+                confidence=args.confidence,
+                reason=args.reason,
+            )
     except (KeyError, ValueError) as err:
         message = err.args[0] if isinstance(err, KeyError) and err.args else err
         print(f"pocmap recode: {message}", file=sys.stderr)

@@ -157,6 +157,15 @@ TILE_ATTRIBUTION = Setting(
     "`layers.joint_map`",
     "docs/field-offices.md",
 )
+ACTORS = Setting(
+    "POCMAP_ACTORS",
+    "unset: pocmap's default dictionary only (`ingest/actors/defaults.csv`)",
+    "The mission's actor dictionary: a CSV file (`country,pattern,perpetrator_type,note`) "
+    "whose rules are tried before the defaults, to type perpetrators by their names on "
+    "import and with `pocmap actors --apply`.",
+    "`ingest.actors` (every import of incidents), `pocmap actors`",
+    "docs/codebook.md",
+)
 
 SETTINGS: tuple[Setting, ...] = (
     DB,
@@ -174,6 +183,7 @@ SETTINGS: tuple[Setting, ...] = (
     MARKING,
     TILE_URL,
     TILE_ATTRIBUTION,
+    ACTORS,
 )
 """What whoever runs pocmap may set (the app and the ``pocmap`` command)."""
 

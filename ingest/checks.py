@@ -128,11 +128,24 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
         if name in parts:
             findings.extend(parts[name])
     findings.extend(guarded)
+    _mapping_warnings(getattr(mapped, "warnings", ()), findings)
     outcomes, report = _outcomes_and_report(frame.index, findings)
     return CheckResult(layer, accepted, report.reset_index(drop=True), outcomes, notes)
 
 
 _NEAR_DUPLICATE_KEYS = ("date", "incident_type")
+
+
+def _mapping_warnings(warnings: Any, findings: Findings) -> None:
+    """The profile's own warnings (``ingest.profiles.actors.RowWarning``): one line each,
+    on the first of its rows not rejected, and every row it names warned."""
+    for warning in warnings:
+        rows = list(warning.rows)
+        if not rows:
+            continue
+        first = next((r for r in rows if r not in findings.rejected), rows[0])
+        findings.warn(first, warning.column, warning.value, warning.problem, warning.expected)
+        findings.warned.update(rows)
 
 
 def _placed(

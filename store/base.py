@@ -32,8 +32,10 @@ EDIT_COLUMNS = (
     "edit_id", "layer", "row_key", "batch_id", "column", "before", "after",
     "edited_by", "edited_at", "reason",
 )  # fmt: skip
-EDITABLE = {"incidents": ("motivation", "motivation_confidence")}
-"""What an analyst may change in a stored row (everything else is as its sender sent it)."""
+EDITABLE = {"incidents": ("motivation", "motivation_confidence", "perpetrator_type")}
+"""What an analyst may change in a stored row (everything else is as its sender sent it):
+the coding. ``perpetrator_type`` is changed by hand or by ``pocmap actors --apply`` (the
+actor dictionary), each change with its history."""
 DERIVED = {
     "incidents": (
         "admin1", "admin2", "field_office",
@@ -270,6 +272,13 @@ class Store(Protocol):
         self, layer: str, row_key: str, changes: Mapping[str, Any], *, by: Any, reason: str
     ) -> None:
         """Change :data:`EDITABLE` columns of one stored row (by its id), keeping the history."""
+        ...
+
+    def edit_many(
+        self, layer: str, edits: Iterable[tuple[str, Mapping[str, Any], str]], *, by: Any
+    ) -> int:
+        """:meth:`edit` for many ``(row_key, changes, reason)`` in one transaction (all or
+        none); returns how many rows were changed."""
         ...
 
     def edits(self, layer: str | None = None, row_key: str | None = None) -> pd.DataFrame:

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ingest.profiles import cod_ab, events, forms
+from ingest.actors import ActorDictionary
+from ingest.profiles import actors, cod_ab, events, forms
+from ingest.profiles.actors import RowWarning
 from ingest.profiles.matching import suggest_mapping as _suggest
 from ingest.profiles.matching import wanted_fields, word
 from ingest.profiles.vocabulary import apply_vocabulary
@@ -51,6 +53,8 @@ class Mapped:
     unmapped : the file's columns no field uses (kept in each row's source record).
     parents : COD-AB admin2 files: admin1 P-code -> name of the admin1 areas their rows
         name, to dissolve from them when neither the file nor the store holds them.
+    warnings : warnings the mapping itself gives rows (the actor dictionary's), for the
+        checks to report.
     """
 
     layer: str
@@ -60,6 +64,9 @@ class Mapped:
     unmapped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     parents: dict[str, str] = field(default_factory=dict)
+    warnings: list[RowWarning] = field(default_factory=list)
+    actor_rules: pd.Series | None = None
+    """Each row's actor dictionary rule number where a rule gave its perpetrator type."""
 
 
 def suggest_mapping(table: RawTable, layer: str) -> dict[str, str]:
@@ -111,6 +118,8 @@ def apply(
     layer: str,
     profile: str = "auto",
     mapping: dict[str, str] | None = None,
+    *,
+    actor_dictionary: ActorDictionary | None = None,
 ) -> Mapped:
     """Map ``table``'s columns to ``layer``'s fields with ``profile`` and hand overrides.
 
@@ -158,6 +167,14 @@ def apply(
         else:
             frame[name] = records[column]
             shown[name] = column
+    assigned = actors.Assigned([], [])
+    if layer == "incidents":
+        # The actor dictionary (``actor_dictionary``, default the mission's settings).
+        type_given = profile not in INCIDENTS_ONLY or "perpetrator_type" in overrides
+        assigned = actors.assign(
+            profile, records, frame, shown, type_given=type_given, dictionary=actor_dictionary
+        )
+        notes = [*notes, *assigned.notes]
     # Cells as read: a CSV's text columns stay Arrow strings, anything else is objects.
     frame = frame.astype({c: object for c in frame.columns if not arrow_strings.is_text(frame[c])})
     if table.has_geometry:
@@ -165,7 +182,17 @@ def apply(
     apply_vocabulary(frame, spec, kobo=profile == "kobo")
     used = set(shown.values())
     unmapped = [str(c) for c in records.columns if c != "geometry" and str(c) not in used]
-    return Mapped(layer, profile, shown, frame, unmapped, notes, parents)
+    return Mapped(
+        layer,
+        profile,
+        shown,
+        frame,
+        unmapped,
+        notes,
+        parents,
+        warnings=assigned.warnings,
+        actor_rules=assigned.rules,
+    )
 
 
 def _checked(mapping: dict[str, str], fields: list[str], records: pd.DataFrame) -> dict:

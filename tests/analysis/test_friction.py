@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
+from scipy import stats
 
 from analysis.friction import COLUMNS, state_forces_friction
 from schema.mission import load_sample
@@ -56,3 +58,38 @@ def test_edge_cases(sample):
     assert table["area"].tolist() == ["(no area given)"]
     with pytest.raises(ValueError, match="no column 'district'"):
         state_forces_friction(sample.incidents, by="district")
+
+
+def test_allied_forces_count_beside_state_forces_and_the_un_mission_apart():
+    """A hand-made selection with known answers: in Ouaka, 2 incidents by state forces and
+    6 by forces allied to the state (Wagner, Rwandan forces) of 12; the UN mission's 2 are
+    counted apart; elsewhere 1 by state forces in 20."""
+    rows = (
+        [("Ouaka", "state_forces", "punitive")] * 2
+        + [("Ouaka", "allied_forces", "punitive")] * 5
+        + [("Ouaka", "allied_forces", "collateral")]
+        + [("Ouaka", "un_mission", "collateral")] * 2
+        + [("Ouaka", "non_state_armed_group", "predation")] * 2
+        + [("Nana-Mambere", "state_forces", "extraction")]
+        + [("Nana-Mambere", "non_state_armed_group", "predation")] * 19
+    )
+    incidents = pd.DataFrame(rows, columns=["admin1", "perpetrator_type", "motivation"])
+    incidents["date"] = pd.Timestamp("2022-03-01")
+    table = state_forces_friction(incidents, period=None, min_incidents=10).table.set_index("area")
+    ouaka = table.loc["Ouaka"]
+    assert ouaka["incidents"] == 12
+    assert ouaka["state_and_allied_incidents"] == 8
+    assert ouaka["state_forces_incidents"] == 2
+    assert ouaka["allied_forces_incidents"] == 6
+    assert ouaka["un_mission_incidents"] == 2
+    assert ouaka["share"] == pytest.approx(8 / 12)
+    assert ouaka["share_elsewhere"] == pytest.approx(1 / 20)
+    assert ouaka["state_and_allied_by_motivation"] == "punitive 7, collateral 1"
+    assert ouaka["state_forces_by_motivation"] == "punitive 2"
+    # 8 of 12 against 1 in 20 elsewhere: P(X >= 8 | n=12, p=0.05), tiny, so flagged; state
+    # forces alone (2 of 12) would be no more than a third of perpetrators.
+    assert ouaka["p"] == pytest.approx(stats.binomtest(8, 12, 0.05, alternative="greater").pvalue)
+    assert ouaka["flag"]
+    assert not table.loc["Nana-Mambere", "flag"]
+    assert table.loc["Nana-Mambere", "share"] == pytest.approx(1 / 20)
+    assert table.loc["Nana-Mambere", "un_mission_incidents"] == 0

@@ -79,6 +79,7 @@ def _run(argv: list[str]) -> tuple[int, list[str], str]:
         (["briefing", "--help"], 0, "shareable"),
         (["users", "add", "--help"], 0, "--password-stdin"),
         (["migrate", "--help"], 0, "--to LOCATION"),
+        (["actors", "--help"], 0, "--dry-run"),
         (["frobnicate"], 2, "invalid choice: 'frobnicate'"),
         (["hotspots", "--out", "x.geojson", "--motivation", "greed"], 2, "greed is not one of"),
         (["export", "--out", "x.csv", "--format", "pdf"], 2, "invalid choice: 'pdf'"),

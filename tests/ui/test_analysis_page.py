@@ -50,7 +50,7 @@ def test_the_page_shows_every_planted_finding():
         "Agreement watch",
         "Possible violations of agreements",
         "Escalation around national milestones",
-        "State forces among the perpetrators",
+        "State and allied forces among the perpetrators",
         "Field offices: local work and national linkage",
     ):
         assert heading in headings
