@@ -38,13 +38,26 @@ def haversine(x1: Any, y1: Any, x2: Any, y2: Any) -> np.ndarray:
 def actor_codes(types: Any, names: Any) -> tuple[np.ndarray, np.ndarray]:
     """``(type codes, name codes)``: -1 where not given. Names compare ignoring case, surrounding
     spaces and repeated inner spaces ("UPC" is " upc ")."""
-    type_codes, _ = pd.factorize(_blank_is_none(types))
-    # Normalised once per distinct name, not once per row.
-    raw_codes, raw = pd.factorize(_blank_is_none(names))
-    keys = [name_key(v) for v in raw]
-    key_codes, _ = pd.factorize(pd.Series(keys, dtype=object))
-    key_codes = np.append(np.asarray(key_codes, dtype=np.int64), -1)  # -1: not given
-    return np.asarray(type_codes, dtype=np.int64), key_codes[raw_codes]
+    type_codes, _ = factorized(types)
+    raw_codes, raw = factorized(names)
+    return type_codes, name_codes(raw_codes, raw)
+
+
+def factorized(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, distinct values as objects)``; -1 for none. Columns are factorised as they
+    are (fast for Arrow-backed text), anything else as objects."""
+    if not isinstance(values, pd.Series | pd.Index):
+        values = pd.Series(np.asarray(values, dtype=object), dtype=object)
+    codes, uniques = pd.factorize(values)
+    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
+
+
+def name_codes(raw_codes: np.ndarray, raw: np.ndarray) -> np.ndarray:
+    """Codes of names as compared (see :func:`name_key`), from codes of names as written:
+    normalised once per distinct name, not once per row."""
+    keys, _ = pd.factorize(pd.Series([name_key(v) for v in raw], dtype=object))
+    keys = np.append(np.asarray(keys, dtype=np.int64), -1)  # -1: not given
+    return keys[raw_codes]
 
 
 def name_key(name: Any) -> str | None:
@@ -53,11 +66,6 @@ def name_key(name: Any) -> str | None:
         return None
     key = " ".join(str(name).split()).casefold()
     return key or None
-
-
-def _blank_is_none(values: Any) -> pd.Series:
-    series = pd.Series(np.asarray(values, dtype=object), dtype=object)
-    return series.where(series.notna(), None)
 
 
 def same_actor(actors: tuple[np.ndarray, np.ndarray], i: np.ndarray, j: np.ndarray) -> np.ndarray:
