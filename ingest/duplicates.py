@@ -17,7 +17,14 @@ import shapely
 
 from ingest import columns
 from ingest.findings import CheckContext, Findings
-from ingest.linking.nearby import EARTH_RADIUS_M, actor_codes, close_pairs, haversine
+from ingest.linking.nearby import (
+    EARTH_RADIUS_M,
+    close_pairs,
+    factorized,
+    haversine,
+    name_key,
+    same_actor,
+)
 
 __all__ = ["EARTH_RADIUS_M", "NEAR_DUPLICATE_METRES", "haversine", "near_duplicates"]
 
@@ -66,11 +73,10 @@ def near_duplicates(
     group = [days[usable], types[usable]]
     lon, lat = [x[usable]], [y[usable]]
     del x, y, days, types
-    actors = [_actors(typed, usable)]
     stored_labels: pa.Array | None = None
     stored = context.stored_incidents
+    same_actor = _SameActor(typed, np.flatnonzero(usable), stored)
     if stored is not None and len(stored):
-        actors.append(_actors(stored, None))
         # A stored incident of a day or type the file does not have is near none of its rows.
         group[0] = np.concatenate(
             [group[0], pd.Index(day_values).get_indexer(pd.to_datetime(stored["date"]))]
@@ -83,7 +89,6 @@ def near_duplicates(
         stored_labels = pa.array(
             ("stored incident " + stored["incident_id"].astype(str)).tolist(), _TEXT
         )
-    types, names = (np.concatenate(parts) for parts in zip(*actors, strict=True))
     me, other, metres = close_pairs(
         group[0],
         group[1],
@@ -91,7 +96,7 @@ def near_duplicates(
         np.concatenate(lat),
         len(rows),
         metres=NEAR_DUPLICATE_METRES,
-        actors=actor_codes(types, names),
+        actors=same_actor,
     )
     if not len(me):
         return
@@ -104,17 +109,42 @@ def near_duplicates(
     )
 
 
-def _actors(frame: pd.DataFrame, usable: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """The perpetrator type and name of each (usable) row, as objects; None where not given."""
-    n = len(frame) if usable is None else int(usable.sum())
-    parts = []
-    for key in ACTOR_KEYS:
-        if key in frame:
-            values = frame[key].to_numpy(dtype=object)
-            parts.append(values if usable is None else values[usable])
-        else:
-            parts.append(np.full(n, None, dtype=object))
-    return parts[0], parts[1]
+class _SameActor:
+    """Whether pairs of points (positions among the file's usable rows, then the stored
+    incidents) have the same perpetrator: read only for the few rows of pairs close enough,
+    not for every row."""
+
+    def __init__(self, typed: pd.DataFrame, usable: np.ndarray, stored: pd.DataFrame | None):
+        self.frames = [(typed, usable), (stored, None)] if stored is not None else [(typed, usable)]
+        self.mine = len(usable)
+
+    def __call__(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        rows = np.unique(np.concatenate([i, j]))
+        mine = rows[rows < self.mine]
+        parts = [self._read(*self.frames[0], mine)]
+        if len(self.frames) > 1:
+            parts.append(self._read(*self.frames[1], rows[rows >= self.mine] - self.mine))
+        types = np.concatenate([p[0] for p in parts])
+        names = np.concatenate([p[1] for p in parts])
+        codes = (factorized(types)[0], factorized(names)[0])
+        return same_actor(codes, np.searchsorted(rows, i), np.searchsorted(rows, j))
+
+    @staticmethod
+    def _read(
+        frame: pd.DataFrame, usable: np.ndarray | None, at: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        positions = at if usable is None else usable[at]
+        out = []
+        for key in ACTOR_KEYS:
+            if key in frame:
+                values = frame[key].iloc[positions].to_numpy(dtype=object)
+                values = np.where(pd.isna(values), None, values)
+            else:
+                values = np.full(len(positions), None, dtype=object)
+            if key == "perpetrator_name":
+                values = np.array([name_key(v) for v in values], dtype=object)
+            out.append(values.astype(object))
+        return out[0], out[1]
 
 
 _TEXT = pa.large_string()

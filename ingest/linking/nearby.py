@@ -12,6 +12,7 @@ that close, so the answer is the same as comparing all of them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -85,11 +86,15 @@ def close_pairs(
     mine: int,
     *,
     metres: float,
-    actors: tuple[np.ndarray, np.ndarray] | None = None,
+    actors: tuple[np.ndarray, np.ndarray]
+    | Callable[[np.ndarray, np.ndarray], np.ndarray]
+    | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(me, other, metres)``: each pair of points of one day and type (codes, -1 for none)
-    within ``metres`` (and of the same actor, when ``actors`` are given: see
-    :func:`same_actor`), ``me`` among the first ``mine``, sorted by ``me`` then ``other``.
+    within ``metres`` (and of the same actor, when ``actors`` are given: codes for
+    :func:`same_actor`, or a function of the pairs' ``(i, j)`` saying which are, asked only
+    about pairs close enough), ``me`` among the first ``mine``, sorted by ``me`` then
+    ``other``.
 
     The first ``mine`` points are compared with one another once per pair (the distance is the
     same both ways), each with those after it in the sort; then with the others.
@@ -143,7 +148,9 @@ class _Near:
         x: np.ndarray,
         y: np.ndarray,
         metres: float,
-        actors: tuple[np.ndarray, np.ndarray] | None,
+        actors: tuple[np.ndarray, np.ndarray]
+        | Callable[[np.ndarray, np.ndarray], np.ndarray]
+        | None,
     ) -> None:
         self.x, self.y, self.metres, self.actors = x, y, metres, actors
 
@@ -168,7 +175,10 @@ class _Near:
             i = np.repeat(me[start:stop], chunk)
             metres = haversine(self.x[i], self.y[i], self.x[j], self.y[j])
             close = metres <= self.metres
-            if self.actors is not None:
+            if callable(self.actors):
+                at = np.flatnonzero(close)
+                close[at] = self.actors(i[at], j[at])
+            elif self.actors is not None:
                 close &= same_actor(self.actors, i, j)
             found.append((i[close], j[close], metres[close]))
             start = stop
