@@ -10,6 +10,7 @@ from scipy.spatial import cKDTree
 
 from ingest.linking.nearby import close_pairs, haversine
 from ingest.linking.prepared import Reports, prepare
+from ingest.linking.rivals import losses
 from ingest.linking.scores import agreement, family_words, reasons
 from ingest.linking.tolerances import DATE_ORDER, LOCATION_ORDER, Tolerances
 
@@ -40,7 +41,8 @@ def candidate_links(events: pd.DataFrame, tolerances: Tolerances | None = None) 
     """
     tol = tolerances or Tolerances()
     r = prepare(events)
-    found = [_across(r, tol), _duplicates(r, tol)]
+    duplicates = _duplicates(r, tol)
+    found = [_across(r, tol, duplicates), duplicates]
     found = [f for f in found if len(f)]
     if not found:
         return _empty()
@@ -72,18 +74,23 @@ def _empty() -> pd.DataFrame:
     )
 
 
-def _across(r: Reports, tol: Tolerances) -> pd.DataFrame:
+def _across(r: Reports, tol: Tolerances, duplicates: pd.DataFrame) -> pd.DataFrame:
     """Links between sources: for each pair of sources, every pair in the windows, scored;
-    then the best per report (one-to-one), kept if at least ``possible``."""
+    then the best per report (one-to-one), kept if at least ``possible``; each judged by its
+    rivals (:mod:`ingest.linking.rivals`; a possible duplicate of the partner is none)."""
     chosen = []
+    twins = pd.DataFrame({"p": pd.Series(dtype=np.int64), "q": pd.Series(dtype=np.int64)})
+    if len(duplicates):
+        i, j = duplicates["i"].to_numpy(), duplicates["j"].to_numpy()
+        twins = pd.DataFrame({"p": np.r_[i, j], "q": np.r_[j, i]})
     for f, g in itertools.combinations(range(len(r.families)), 2):
         i, j = _in_windows(r, f, g, tol)
         if not len(i):
             continue
         scored = agreement(r, i, j, tol)
-        scored = _with_rivals(scored)
         best = _one_to_one(scored[scored["score"] >= tol.possible], r)
-        chosen.append(_judged(best, r, tol))
+        best["loss"] = losses(scored, best, twins)
+        chosen.append(_judged(best, tol))
     return pd.concat(chosen, ignore_index=True) if chosen else pd.DataFrame()
 
 
@@ -134,32 +141,6 @@ def _in_windows(r: Reports, f: int, g: int, tol: Tolerances) -> tuple[np.ndarray
     return i[close], j[close]
 
 
-def _with_rivals(scored: pd.DataFrame) -> pd.DataFrame:
-    """Each pair's best rival: the best score of any other candidate of either report (in this
-    pair of sources), and whether either report has any other candidate at all."""
-    out = scored.copy()
-    rival = np.full(len(out), -np.inf)
-    alone = np.ones(len(out), dtype=bool)
-    for side in ("i", "j"):
-        order = np.lexsort((-out["score"].to_numpy(), out[side].to_numpy()))
-        nodes = out[side].to_numpy()[order]
-        score = out["score"].to_numpy()[order]
-        first = np.r_[True, nodes[1:] != nodes[:-1]]
-        head = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
-        top = score[head]
-        second_at = np.minimum(head + 1, len(order) - 1)
-        has_second = (second_at > head) & (nodes[second_at] == nodes)
-        second = np.where(has_second, score[second_at], -np.inf)
-        # The best other candidate: the top one, unless this pair is the top one.
-        other = np.where(np.arange(len(order)) == head, second, top)
-        _, inverse, counts = np.unique(nodes, return_inverse=True, return_counts=True)
-        rival[order] = np.maximum(rival[order], other)
-        alone[order] &= counts[inverse] == 1
-    out["rival"] = rival
-    out["alone"] = alone
-    return out
-
-
 def _one_to_one(scored: pd.DataFrame, r: Reports) -> pd.DataFrame:
     """The best match per report, as MELTT selects them: best score first, each report taken
     once (ties: by the reports' ids). Found in rounds: each round takes every pair that is the
@@ -196,21 +177,21 @@ def _one_to_one(scored: pd.DataFrame, r: Reports) -> pd.DataFrame:
     return ranked[taken].reset_index(drop=True)
 
 
-def _judged(best: pd.DataFrame, r: Reports, tol: Tolerances) -> pd.DataFrame:
+def _judged(best: pd.DataFrame, tol: Tolerances) -> pd.DataFrame:
     """Certain or not, and why not in words."""
     if best.empty:
         return best
     out = best.copy()
     high = out["score"] >= tol.certain
-    clear = out["rival"] <= out["score"] - tol.margin
-    unique = ~out["coarse"] | out["alone"]
-    out["certain"] = high & ~out["contradiction"] & ~out["country"] & clear & unique
+    coarse = out["coarse"].to_numpy()
+    clear = out["loss"] >= np.where(coarse, tol.coarse_margin, tol.margin)
+    out["certain"] = high & ~out["contradiction"] & ~out["country"] & clear
     notes = np.full(len(out), "", dtype=object)
     why = [
         (out["contradiction"], "the perpetrators contradict"),
         (out["country"], "one is placed only to the country"),
-        (~unique, "a date or place known only roughly, and other reports fit it too"),
-        (unique & ~clear, "another report fits almost as well"),
+        (coarse & ~clear, "a date or place known only roughly, and another report fits it too"),
+        (~coarse & ~clear, "another report fits almost as well"),
     ]
     for flag, words in why:
         at = flag.to_numpy() & high.to_numpy()

@@ -144,17 +144,30 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 def names_alike(a: object, b: object) -> bool:
     """Two perpetrators' names name the same actor: equal (case and spaces aside), or every
-    word of the shorter is in the longer ("UPC" and "UPC: Unity for Peace in Central Africa";
-    not "Military Forces of the CAR" and "Government of CAR")."""
+    word of the shorter is in the longer, or in the short name before a colon ("UPC" and
+    "UPC: Unity for Peace in Central Africa"; "CPC: Coalition of Patriots for Change" and
+    "Government of CAR / CPC"; not "Military Forces of the CAR" and "Government of CAR")."""
     key_a, key_b = name_key(a), name_key(b)
     if key_a is None or key_b is None:
         return False
     if key_a == key_b:
         return True
-    words_a = set(_WORD.findall(key_a)) - _STOPWORDS
-    words_b = set(_WORD.findall(key_b)) - _STOPWORDS
-    shorter, longer = sorted((words_a, words_b), key=len)
-    return bool(shorter) and shorter <= longer
+    for words_a in _word_sets(key_a):
+        for words_b in _word_sets(key_b):
+            shorter, longer = sorted((words_a, words_b), key=len)
+            if shorter and shorter <= longer:
+                return True
+    return False
+
+
+def _word_sets(key: str) -> list[set[str]]:
+    """A name's words, and its short name's when it has one ("CPC" of "CPC: Coalition of
+    Patriots for Change", as ACLED writes names)."""
+    sets = [set(_WORD.findall(key)) - _STOPWORDS]
+    short, colon, _ = key.partition(":")
+    if colon and short.strip():
+        sets.append(set(_WORD.findall(short)) - _STOPWORDS)
+    return sets
 
 
 def family_words(family: str) -> str:

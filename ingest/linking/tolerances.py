@@ -49,17 +49,18 @@ class Tolerances:
 
     One link per report per other source: the best-scoring (greedy, best first, as MELTT
     selects). A link scoring ``certain`` or more is made without asking when nothing
-    contradicts and no other report comes within ``margin`` of it (for either report), and,
-    when a date is known only to the month or year or a place only to the admin1, when no other
-    report of that source is in the windows at all; country-level places are never certain.
-    Links scoring ``possible`` or more and not certain go to an analyst.
+    contradicts and every other way of matching its two reports scores at least ``margin``
+    less in total (:mod:`ingest.linking.rivals`); ``coarse_margin`` when a date is known only
+    to the month or year or a place only to the admin1 (such a report fits many: in effect it
+    is linked only when it is the one plausible candidate); country-level places are never
+    certain. Links scoring ``possible`` or more and not certain go to an analyst.
 
     Within one source, reports of the same day and type, by the same perpetrator (by name when
     both name one, else by type), within ``duplicate_km``, are possible duplicates: never
     certain.
     """
 
-    days: float = 3.0
+    days: float = 5.0
     km: float = 25.0
     place_km: Mapping[str, float] = field(
         default_factory=lambda: _frozen(
@@ -79,7 +80,8 @@ class Tolerances:
             {"time": 0.2, "place": 0.2, "type": 0.15, "actor": 0.3, "fatalities": 0.15}
         )
     )
-    margin: float = 0.05
+    margin: float = 0.02
+    coarse_margin: float = 0.15
     duplicate_km: float = 1.0
     certain: float = 0.75
     possible: float = 0.5

@@ -124,11 +124,11 @@ def test_one_event_reported_by_both_sources_is_linked_without_asking() -> None:
 def test_beyond_the_windows_nothing_is_proposed() -> None:
     events = frame(
         report("A-1", "ACLED", "2021-03-01"),
-        report("U-1", "UCDP GED", "2021-03-05"),  # 4 days
+        report("U-1", "UCDP GED", "2021-03-07"),  # 6 days
         report("U-2", "UCDP GED", "2021-03-01", 26),  # 26 km
     )
     assert candidate_links(events).empty
-    wider = replace(Tolerances(), days=4, km=30)
+    wider = replace(Tolerances(), days=6, km=30)
     assert len(candidate_links(events, wider)) == 1  # both in the windows; one-to-one
     assert pairs(candidate_links(events.iloc[:2], wider)) == {("A-1", "U-1")}
     assert pairs(candidate_links(events.iloc[[0, 2]], wider)) == {("A-1", "U-2")}
@@ -181,7 +181,7 @@ def test_a_month_precision_event_is_linked_only_when_it_is_the_only_candidate() 
     links = candidate_links(crowded)
     assert len(links) == 1  # still one-to-one
     assert not links["certain"].iloc[0]
-    assert "known only roughly, and other reports fit it too" in links["reason"].iloc[0]
+    assert "known only roughly, and another report fits it too" in links["reason"].iloc[0]
     # Outside its month (and the few days' window) it is no candidate at all.
     april = frame(
         report("U-1", "UCDP GED", "2021-03-01", **month),
