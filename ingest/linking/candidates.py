@@ -11,8 +11,9 @@ from scipy.spatial import cKDTree
 from ingest.linking.nearby import close_pairs, haversine
 from ingest.linking.prepared import Reports, prepare
 from ingest.linking.rivals import losses
-from ingest.linking.scores import agreement, family_words, reasons
+from ingest.linking.scores import agreement
 from ingest.linking.tolerances import DATE_ORDER, LOCATION_ORDER, Tolerances
+from ingest.linking.words import family_words, reasons
 
 COLUMNS = ("a", "b", "score", "certain", "reason", "days", "km", "duplicate")
 
