@@ -40,9 +40,7 @@ def groups(events: pd.DataFrame, links: pd.DataFrame, priority: Sequence[str]) -
     a link between reports of that family says so: where links would join them (A1-U1-M1-A2),
     links are added strongest first and a link that would is left out.
     """
-    ids = events["incident_id"].astype(str).to_numpy(dtype=object)
-    n = len(ids)
-    at = pd.Index(ids)
+    at = pd.Index(events["incident_id"].astype(str))
     if not at.is_unique:
         repeated = at[at.duplicated()].unique()[:5].tolist()
         raise ValueError(f"incident_id repeats in the events: {repeated}; expected each once")
@@ -54,7 +52,15 @@ def groups(events: pd.DataFrame, links: pd.DataFrame, priority: Sequence[str]) -
         else np.ones(len(a))
     )
     known = (a >= 0) & (b >= 0) & (a != b)
-    a, b, score = a[known], b[known], score[known]
+    if not known.any():
+        return _empty()
+    # Only the reports some link names are read again (a few among a million).
+    named, inverse = np.unique(np.r_[a[known], b[known]], return_inverse=True)
+    a, b = inverse[: known.sum()], inverse[known.sum() :]
+    score = score[known]
+    events = events.iloc[named]
+    ids = events["incident_id"].astype(str).to_numpy(dtype=object)
+    n = len(ids)
     family, _ = pd.factorize(events["family"].astype(str))
     label = _components(n, a, b)
     same = family[a] == family[b]

@@ -546,3 +546,26 @@ def test_groups_of_any_links_never_join_one_family_twice_without_its_own_link(fa
         side_b = members.get(group_of.get(b, b), {b})
         if side_a is not side_b:
             assert {family[m] for m in side_a} & {family[m] for m in side_b}
+
+
+def test_repeated_ids_are_refused_by_name() -> None:
+    events = three_sources()
+    events.loc[1, "incident_id"] = "A-1"
+    with pytest.raises(ValueError, match=r"incident_id repeats in the events: \['A-1'\]"):
+        groups(events, pd.DataFrame({"a": ["A-1"], "b": ["M-1"]}), PRIORITY)
+
+
+def test_an_office_listed_by_name_comes_before_the_other_offices() -> None:
+    events = frame(
+        report("M-1", "office: Bambari", "2021-03-01", 0),
+        report("K-1", "office: Kaga-Bandoro", "2021-03-01", 1),
+        report("U-1", "UCDP GED", "2021-03-01", 2),
+    )
+    links = pd.DataFrame({"a": ["K-1", "M-1"], "b": ["U-1", "U-1"], "score": [0.9, 0.8]})
+    # Two offices are two families: one group of three; between offices, the smaller id.
+    grouped = groups(events, links, ("office", "UCDP GED"))
+    assert grouped["event_group"].to_dict() == {"K-1": "K-1", "M-1": "K-1", "U-1": "K-1"}
+    grouped = groups(events, links, ("office: Bambari", "office", "UCDP GED"))
+    assert set(grouped["event_group"]) == {"M-1"}
+    grouped = groups(events, links, ("UCDP GED", "office"))
+    assert set(grouped["event_group"]) == {"U-1"}
