@@ -19,7 +19,7 @@ import pandas as pd
 
 from ingest import columns, schema_guard, values
 from ingest import geometry as geometry_checks
-from ingest.duplicates import near_duplicates
+from ingest.duplicates import ACTOR_KEYS, near_duplicates
 from ingest.findings import (
     ACCEPTED,
     OUTCOMES,
@@ -105,7 +105,9 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
         }
         keys = None
         if layer == "incidents" and set(_NEAR_DUPLICATE_KEYS) <= set(read):
-            keys = pd.DataFrame({k: read[k] for k in _NEAR_DUPLICATE_KEYS}, index=frame.index)
+            # The perpetrator too, where read: different actors are not repeats.
+            wanted = [k for k in (*_NEAR_DUPLICATE_KEYS, *ACTOR_KEYS) if k in read]
+            keys = pd.DataFrame({k: read[k] for k in wanted}, index=frame.index)
         typed = pd.DataFrame(index=frame.index)
         for name in list(read):
             typed[name] = read.pop(name)

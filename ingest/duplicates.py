@@ -1,14 +1,12 @@
-"""Possible repeats of an incident: same day, same type, within 1 km of another.
+"""Possible repeats of an incident: same day, same type, same perpetrator, within 1 km of another.
 
-Comparing every pair of a day's incidents of one type grows with the square of the
-group; here each incident is compared only with those of its day and type whose latitude
-is within 1 km of its own (sorted once, found by binary search), which is every pair that
-can be that close, so the answer is the same as comparing all of them.
+Different actors the same day in one place are different incidents, not repeats: the
+perpetrator is the same when both rows name it alike (case and spaces aside), else when
+their perpetrator types agree. The pairs are found by :func:`ingest.linking.nearby.close_pairs`
+(shared with the linking of one source's reports), without comparing every pair.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -19,27 +17,20 @@ import shapely
 
 from ingest import columns
 from ingest.findings import CheckContext, Findings
+from ingest.linking.nearby import (
+    EARTH_RADIUS_M,
+    close_pairs,
+    factorized,
+    haversine,
+    name_key,
+    same_actor,
+)
+
+__all__ = ["EARTH_RADIUS_M", "NEAR_DUPLICATE_METRES", "haversine", "near_duplicates"]
 
 NEAR_DUPLICATE_METRES = 1000.0
-EARTH_RADIUS_M = 6_371_008.8
-
-# Latitudes of two points within the distance differ by at most distance / radius
-# (haversine >= R * |lat2 - lat1|); the margin (about 1 m) covers rounding in the sort key,
-# whose values reach _GROUP_SPACING_DEG times the number of groups (1e-7 degree steps at a
-# billion). Candidates are a superset; the distance itself decides.
-_LATITUDE_WINDOW_DEG = np.degrees(NEAR_DUPLICATE_METRES / EARTH_RADIUS_M) + 1e-5
-_GROUP_SPACING_DEG = 360.0
-_PAIRS_PER_CHUNK = 250_000  # arrays of 2 MB, which the allocator keeps and reuses
-
-
-def haversine(x1: Any, y1: Any, x2: Any, y2: Any) -> np.ndarray:
-    """Metres between (lon, lat) points, element-wise."""
-    lon1, lat1, lon2, lat2 = (np.radians(np.asarray(v, dtype=float)) for v in (x1, y1, x2, y2))
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
+ACTOR_KEYS = ("perpetrator_type", "perpetrator_name")
+"""Columns that tell actors apart, used when the rows (and stored incidents) have them."""
 
 
 def near_duplicates(
@@ -50,11 +41,15 @@ def near_duplicates(
     *,
     xy: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> None:
-    """Same day, same type, within 1 km: flagged for a person to judge, never dropped.
+    """Same day, same type, same perpetrator, within 1 km: flagged for a person to judge,
+    never dropped.
 
     Each flagged row names every other row of the file (in file order), then every
     stored incident (in store order), that is that close, with the distance. ``xy``:
-    the points' coordinates when known already (else read from ``geometry``).
+    the points' coordinates when known already (else read from ``geometry``). The
+    perpetrator (:data:`ACTOR_KEYS`, where ``typed`` has them) is the same when both rows
+    name it alike, else when their types agree; rows (or stored incidents) without those
+    columns are not told apart by actor.
     """
     if not {"date", "incident_type"} <= set(typed.columns):
         return
@@ -80,6 +75,7 @@ def near_duplicates(
     del x, y, days, types
     stored_labels: pa.Array | None = None
     stored = context.stored_incidents
+    same_actor = _SameActor(typed, np.flatnonzero(usable), stored)
     if stored is not None and len(stored):
         # A stored incident of a day or type the file does not have is near none of its rows.
         group[0] = np.concatenate(
@@ -93,8 +89,14 @@ def near_duplicates(
         stored_labels = pa.array(
             ("stored incident " + stored["incident_id"].astype(str)).tolist(), _TEXT
         )
-    me, other, metres = _close_pairs(
-        group[0], group[1], np.concatenate(lon), np.concatenate(lat), len(rows)
+    me, other, metres = close_pairs(
+        group[0],
+        group[1],
+        np.concatenate(lon),
+        np.concatenate(lat),
+        len(rows),
+        metres=NEAR_DUPLICATE_METRES,
+        actors=same_actor,
     )
     if not len(me):
         return
@@ -105,6 +107,44 @@ def near_duplicates(
         _problems(rows, stored_labels, other, metres, starts),
         "check it is a different incident; both are kept",
     )
+
+
+class _SameActor:
+    """Whether pairs of points (positions among the file's usable rows, then the stored
+    incidents) have the same perpetrator: read only for the few rows of pairs close enough,
+    not for every row."""
+
+    def __init__(self, typed: pd.DataFrame, usable: np.ndarray, stored: pd.DataFrame | None):
+        self.frames = [(typed, usable), (stored, None)] if stored is not None else [(typed, usable)]
+        self.mine = len(usable)
+
+    def __call__(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        rows = np.unique(np.concatenate([i, j]))
+        mine = rows[rows < self.mine]
+        parts = [self._read(*self.frames[0], mine)]
+        if len(self.frames) > 1:
+            parts.append(self._read(*self.frames[1], rows[rows >= self.mine] - self.mine))
+        types = np.concatenate([p[0] for p in parts])
+        names = np.concatenate([p[1] for p in parts])
+        codes = (factorized(types)[0], factorized(names)[0])
+        return same_actor(codes, np.searchsorted(rows, i), np.searchsorted(rows, j))
+
+    @staticmethod
+    def _read(
+        frame: pd.DataFrame, usable: np.ndarray | None, at: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        positions = at if usable is None else usable[at]
+        out = []
+        for key in ACTOR_KEYS:
+            if key in frame:
+                values = frame[key].iloc[positions].to_numpy(dtype=object)
+                values = np.where(pd.isna(values), None, values)
+            else:
+                values = np.full(len(positions), None, dtype=object)
+            if key == "perpetrator_name":
+                values = np.array([name_key(v) for v in values], dtype=object)
+            out.append(values.astype(object))
+        return out[0], out[1]
 
 
 _TEXT = pa.large_string()
@@ -142,88 +182,6 @@ def _problems(
     offsets = pa.array(np.append(starts, len(other)), pa.int64())
     listed = pc.binary_join(pa.LargeListArray.from_arrays(offsets, described), _t(", "))
     problems = pc.binary_join_element_wise(
-        _t("may repeat "), listed, _t(": same day and type within 1 km"), _t("")
+        _t("may repeat "), listed, _t(": same day, type and perpetrator within 1 km"), _t("")
     )
     return problems.to_pylist()
-
-
-def _close_pairs(
-    days: np.ndarray, types: np.ndarray, x: np.ndarray, y: np.ndarray, mine: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(me, other, metres)``: each pair of points of one day and type (codes, -1 for
-    none) within the distance, ``me`` among the first ``mine``, sorted by ``me`` then
-    ``other``.
-
-    The file's points are compared with one another once per pair (the distance is the
-    same both ways), each with those after it in the sort; then with the stored ones.
-    """
-    groups = days.astype(np.int64) * (int(types.max(initial=0)) + 1) + types
-    usable = (days >= 0) & (types >= 0) & ~np.isnan(x) & ~np.isnan(y)
-    at = np.flatnonzero(usable)
-    groups = groups[at]
-    if len(groups) and groups.max() >= _MAX_GROUP_CODE:
-        _, groups = np.unique(groups, return_inverse=True)
-    # One sort key: each group's latitudes (-90..90) moved _GROUP_SPACING_DEG apart, so a
-    # window never reaches another group; rounding in the key is far inside the margin.
-    key = groups * _GROUP_SPACING_DEG + y[at]
-    del groups, usable
-    in_file = at < mine
-    file_at, file_key = _sorted(at[in_file], key[in_file])
-    stored_at, stored_key = _sorted(at[~in_file], key[~in_file])
-    del at, key, in_file
-    found = []
-    after = np.arange(1, len(file_at) + 1)
-    ends = np.searchsorted(file_key, file_key + _LATITUDE_WINDOW_DEG, side="right")
-    found += _pairs(file_at, after, ends, file_at, x, y)
-    between = len(found)
-    if len(stored_at):
-        starts = np.searchsorted(stored_key, file_key - _LATITUDE_WINDOW_DEG, side="left")
-        ends = np.searchsorted(stored_key, file_key + _LATITUDE_WINDOW_DEG, side="right")
-        found += _pairs(file_at, starts, ends, stored_at, x, y)
-    if not found:
-        return (np.array([], dtype=np.int64),) * 2 + (np.array([]),)
-    # Each pair of the file's points once more, the other way round.
-    found += [(j, i, m) for i, j, m in found[:between]]
-    me, other, metres = (np.concatenate(parts) for parts in zip(*found, strict=True))
-    order = np.lexsort((other, me))
-    return me[order], other[order], metres[order]
-
-
-_MAX_GROUP_CODE = 1 << 24
-"""Group codes up to this go into the sort key as they are (at most 6e9, rounded to
-1e-6 degree); above it they are ranked first."""
-
-
-def _sorted(at: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    order = np.argsort(key, kind="stable")
-    return at[order], key[order]
-
-
-def _pairs(
-    me: np.ndarray,
-    starts: np.ndarray,
-    ends: np.ndarray,
-    others: np.ndarray,
-    x: np.ndarray,
-    y: np.ndarray,
-) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """The pairs ``(me[k], others[starts[k]:ends[k]])`` within the distance, in chunks of
-    a bounded number of candidates (to bound memory)."""
-    sizes = ends - starts
-    has = np.flatnonzero(sizes > 0)
-    me, starts, sizes = me[has], starts[has], sizes[has]
-    found = []
-    start = 0
-    while start < len(me):
-        # A chunk of rows whose windows hold a bounded number of pairs.
-        stop = start + max(1, int(np.searchsorted(np.cumsum(sizes[start:]), _PAIRS_PER_CHUNK)))
-        chunk = sizes[start:stop]
-        total = int(chunk.sum())
-        first = np.repeat(starts[start:stop] - np.cumsum(chunk) + chunk, chunk)
-        j = others[first + np.arange(total)]
-        i = np.repeat(me[start:stop], chunk)
-        metres = haversine(x[i], y[i], x[j], y[j])
-        close = metres <= NEAR_DUPLICATE_METRES
-        found.append((i[close], j[close], metres[close]))
-        start = stop
-    return found

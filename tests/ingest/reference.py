@@ -89,6 +89,10 @@ def near_duplicates(typed, geometry, context, findings, *, xy=None) -> None:
             "y": shapely.get_y(points.array),
         }
     ).dropna()
+    for column in ("perpetrator_type", "perpetrator_name"):
+        mine[column] = (
+            typed.loc[mine["row"], column].to_numpy(dtype=object) if column in typed else None
+        )
     if mine.empty:
         return
     others = [mine.assign(other=mine["row"].map(lambda r: f"row {r} of this file"))]
@@ -103,11 +107,18 @@ def near_duplicates(typed, geometry, context, findings, *, xy=None) -> None:
                     "x": stored.geometry.x.to_numpy(),
                     "y": stored.geometry.y.to_numpy(),
                     "other": "stored incident " + stored["incident_id"].astype(str),
+                    **{
+                        c: stored[c].to_numpy(dtype=object) if c in stored else None
+                        for c in ("perpetrator_type", "perpetrator_name")
+                    },
                 }
             )
         )
     pairs = mine.merge(pd.concat(others), on=["date", "incident_type"], suffixes=("", "_o"))
     pairs = pairs[pairs["row"] != pairs["row_o"]]
+    # Issue 20: different perpetrators are different incidents (by name when both are named).
+    same = [_same_actor(*v) for v in pairs[[*_ACTOR_COLUMNS]].itertuples(index=False)]
+    pairs = pairs[np.array(same, dtype=bool)]
     pairs = pairs.assign(metres=haversine(pairs["x"], pairs["y"], pairs["x_o"], pairs["y_o"]))
     close = pairs[pairs["metres"] <= NEAR_DUPLICATE_METRES]
     for row, group in close.groupby("row", sort=False):
@@ -118,9 +129,30 @@ def near_duplicates(typed, geometry, context, findings, *, xy=None) -> None:
             row,
             "date/incident_type/location",
             None,
-            f"may repeat {described}: same day and type within 1 km",
+            f"may repeat {described}: same day, type and perpetrator within 1 km",
             "check it is a different incident; both are kept",
         )
+
+
+_ACTOR_COLUMNS = (
+    "perpetrator_type",
+    "perpetrator_type_o",
+    "perpetrator_name",
+    "perpetrator_name_o",
+)
+
+
+def _given(value) -> bool:
+    return not (value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA)
+
+
+def _same_actor(type_a, type_b, name_a, name_b) -> bool:
+    def key(name):
+        return " ".join(str(name).split()).casefold() if _given(name) else ""
+
+    if key(name_a) and key(name_b):
+        return key(name_a) == key(name_b)
+    return not (_given(type_a) and _given(type_b)) or str(type_a) == str(type_b)
 
 
 def check_rows_on_one_core(mapped, context):

@@ -135,6 +135,27 @@ def test_near_duplicates_are_flagged_not_dropped() -> None:
     assert "may repeat row 3 of this file" in problems(result, 2)[0]
 
 
+def test_different_perpetrators_the_same_day_in_one_place_are_not_repeats() -> None:
+    # Issue 20: two groups in one town on one day are two incidents; the same group named
+    # alike (case and spaces aside) is a possible repeat, and so is one unnamed of its type.
+    militia = row(1, latitude="-2.95", perpetrator_name="Anti-balaka")
+    army = row(2, latitude="-2.951", perpetrator_type="state_forces", perpetrator_name="FACA")
+    same = row(3, latitude="-2.9505", perpetrator_name=" anti-BALAKA ")
+    unnamed = row(4, latitude="-2.9502")
+    other_group = row(5, latitude="-2.9501", perpetrator_name="3R")
+    result = check([militia, army, same, unnamed, other_group])
+    assert result.outcomes.tolist() == [WARNING, ACCEPTED, WARNING, WARNING, WARNING]
+    assert problems(result, 2) == [
+        "date/incident_type/location: may repeat row 4 of this file (56 m), "
+        "row 5 of this file (22 m): same day, type and perpetrator within 1 km"
+    ]  # not row 3 (the army) nor row 6 (3R is not Anti-balaka)
+    assert problems(result, 3) == []
+    assert problems(result, 6) == [
+        "date/incident_type/location: may repeat row 5 of this file (11 m): "
+        "same day, type and perpetrator within 1 km"
+    ]  # the unnamed militia could be 3R
+
+
 def test_near_duplicates_against_the_store() -> None:
     stored = pd.DataFrame(
         {"incident_id": ["S-9"], "date": ["2025-03-01"], "incident_type": ["killing"]}

@@ -249,6 +249,50 @@ def test_near_duplicates_are_the_pairs_the_merge_found(mine, theirs) -> None:
     )
 
 
+ACTOR = st.tuples(
+    st.sampled_from(["state_forces", "community_militia", None]),
+    st.sampled_from(["UPC", " upc", "3R", "", None]),
+)
+
+
+@FAST
+@given(
+    st.lists(st.tuples(POINT, ACTOR), max_size=25),
+    st.lists(st.tuples(POINT, ACTOR), max_size=5),
+    st.booleans(),
+)
+def test_near_duplicates_by_actor_are_the_pairs_the_merge_found(mine, theirs, named) -> None:
+    # Issue 20: the same perpetrator too (by name when both name one, else by type); stored
+    # incidents with or without the perpetrator's columns.
+    typed = pd.DataFrame(
+        {
+            "date": pd.to_datetime(pd.Series([p[0] for p, _ in mine], dtype=object)),
+            "incident_type": _as_text([p[1] for p, _ in mine]),
+            "perpetrator_type": _as_text([a[0] for _, a in mine]),
+            "perpetrator_name": _as_text([a[1] for _, a in mine]),
+        },
+        index=range(2, 2 + len(mine)),
+    )
+    shapes = gpd.GeoSeries(
+        [None if i % 7 == 3 else Point(x, y) for i, ((*_, x, y), _) in enumerate(mine)],
+        index=typed.index,
+        crs="EPSG:4326",
+    )
+    stored = None
+    if theirs:
+        stored = _stored([p for p, _ in theirs])
+        if named:
+            stored["perpetrator_type"] = [a[0] for _, a in theirs]
+            stored["perpetrator_name"] = [a[1] for _, a in theirs]
+    context = _context(stored_incidents=stored)
+    fast_findings, slow_findings = Findings(), Findings()
+    duplicates.near_duplicates(typed, shapes, context, fast_findings)
+    reference.near_duplicates(typed.apply(_as_objects), shapes, context, slow_findings)
+    assert sorted(_lines(fast_findings), key=lambda line: line["row"]) == sorted(
+        _lines(slow_findings), key=lambda line: line["row"]
+    )
+
+
 def _typed_frame(n: int, rng: np.random.Generator) -> gpd.GeoDataFrame:
     """Rows as the checks hand them to the guard: read, typed, good."""
     text = lambda cells: pd.Series(cells, dtype="str")  # noqa: E731
