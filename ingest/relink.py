@@ -77,7 +77,7 @@ def tolerances_from_env() -> linking.Tolerances:
             if value < 0:
                 raise ValueError(f"{setting.name} is {text} but cannot be negative")
             changes[name] = value
-    return replace(base, **changes)
+    return replace(base, days=changes.get("days", base.days), km=changes.get("km", base.km))
 
 
 def priority_from_env() -> tuple[str, ...]:
@@ -222,9 +222,9 @@ def side_by_side(links: pd.DataFrame, incidents: pd.DataFrame) -> list[dict[str,
     }
     return [
         {
-            "link_id": int(link.link_id),
+            "link_id": int(link.link_id),  # type: ignore[arg-type]
             "status": str(link.status),
-            "score": float(link.score),
+            "score": float(link.score),  # type: ignore[arg-type]
             "reason": str(link.reason),
             "decided_by": _plain(link.decided_by),
             "a": by_id.get(str(link.a), {"incident_id": str(link.a)}),

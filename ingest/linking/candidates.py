@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -188,7 +189,7 @@ def _judged(best: pd.DataFrame, tol: Tolerances) -> pd.DataFrame:
     clear = out["loss"] >= np.where(coarse, tol.coarse_margin, tol.margin)
     out["certain"] = high & ~out["contradiction"] & ~out["country"] & clear
     notes = np.full(len(out), "", dtype=object)
-    why = [
+    why: list[tuple[Any, str]] = [
         (out["contradiction"], "the perpetrators contradict"),
         (out["country"], "one is placed only to the country"),
         (coarse & ~clear, "a date or place known only roughly, and another report fits it too"),

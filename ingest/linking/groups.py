@@ -44,8 +44,8 @@ def groups(events: pd.DataFrame, links: pd.DataFrame, priority: Sequence[str]) -
     if not at.is_unique:
         repeated = at[at.duplicated()].unique()[:5].tolist()
         raise ValueError(f"incident_id repeats in the events: {repeated}; expected each once")
-    a = at.get_indexer(links["a"].astype(str)) if len(links) else np.array([], dtype=np.int64)
-    b = at.get_indexer(links["b"].astype(str)) if len(links) else np.array([], dtype=np.int64)
+    a = at.get_indexer(pd.Index(links["a"].astype(str))) if len(links) else np.array([], np.int64)
+    b = at.get_indexer(pd.Index(links["b"].astype(str))) if len(links) else np.array([], np.int64)
     score = (
         pd.to_numeric(links["score"], errors="coerce").fillna(1.0).to_numpy(dtype=float)
         if "score" in links and len(links)
@@ -173,12 +173,13 @@ def _counted(
     families = events["family"].astype(str).to_numpy()[in_group]
     ranks = pd.Series(families).map(lambda f: _rank(f, priority)).to_numpy()
     unknowns = np.zeros(len(in_group), dtype=np.int64)
-    for column, order, default in (
+    orders: tuple[tuple[str, tuple[str, ...], int], ...] = (
         ("location_precision", LOCATION_ORDER, 1),  # none given: approximate
         ("date_precision", DATE_ORDER, 0),  # none given: the day
-    ):
+    )
+    for column, codes, default in orders:
         if column in events:
-            level = pd.Index(order).get_indexer(events[column].astype(str).to_numpy()[in_group])
+            level = pd.Index(codes).get_indexer(events[column].astype(str).to_numpy()[in_group])
             unknowns += np.where(level < 0, default, level)
     if "perpetrator_type" in events:
         perpetrator = events["perpetrator_type"].to_numpy(dtype=object)[in_group]

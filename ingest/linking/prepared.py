@@ -74,7 +74,7 @@ class Reports:
 
 
 def _values(codes: np.ndarray, values: np.ndarray) -> np.ndarray:
-    return np.append(values, None).astype(object)[codes]
+    return np.concatenate([values.astype(object), np.array([None], dtype=object)])[codes]
 
 
 def prepare(events: pd.DataFrame) -> Reports:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -50,7 +52,7 @@ def reasons(r: Reports, found: pd.DataFrame) -> list[str]:
     5 and 6 dead"."""
     i, j = found["i"].to_numpy(), found["j"].to_numpy()
     # Every fact about each report looked up once, as Python objects, before formatting.
-    facts = [
+    facts: list[tuple[Any, ...]] = [
         (
             r.types(k).tolist(),
             r.perpetrators(k).tolist(),
