@@ -138,6 +138,7 @@ class _SameActor:
         for key in ACTOR_KEYS:
             if key in frame:
                 values = frame[key].iloc[positions].to_numpy(dtype=object)
+                values = values.copy()
                 values[pd.isna(values)] = None
             else:
                 values = np.full(len(positions), None, dtype=object)
