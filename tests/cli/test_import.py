@@ -61,6 +61,10 @@ def test_import_commits_a_batch_and_prints_the_accounting(db, tmp_path, capsys, 
     assert result["rows_read"] == fixture.expected.rows_read
     assert result["accepted"] + result["accepted_with_warning"] == fixture.expected.accepted
     assert result["rejected"] == fixture.expected.rejected
+    assert result["out_of_scope"] == fixture.expected.out_of_scope
+    assert result["rows_read"] == sum(
+        result[k] for k in ("accepted", "accepted_with_warning", "out_of_scope", "rejected")
+    )
     # Every rejected row is explained in the report.
     rejected = {r["row"] for r in result["report"] if r["outcome"] == "rejected"}
     assert len(rejected) == result["rejected"]
@@ -72,7 +76,7 @@ def test_human_output_names_rows_and_exit_codes(db, tmp_path, capsys) -> None:
     assert main(["import", str(path), "--layer", "incidents", "--office", "Ndoubi"]) == 0
     out = capsys.readouterr().out
     assert "rows read 5: accepted 4" in out and "rejected 1" in out
-    assert "row 6, column 'latitude/longitude'" in out and "swapped" in out
+    assert "row 6, column latitude/longitude: “" in out and "swapped" in out
     assert "committed as batch" in out
     # The same file again: refused, exit 1, and the store is unchanged.
     assert main(["import", str(path), "--layer", "incidents", "--office", "Ndoubi"]) == 1
