@@ -175,16 +175,16 @@ def _with_out_of_scope(
     lines about the whole file."""
     every = pd.Series(OUT_OF_SCOPE, index=index, name="outcome", dtype=object)
     every[outcomes.index] = outcomes
-    by_type = scope.value_counts(sort=False)
-    by_type = by_type.sort_values(ascending=False, kind="stable")
-    listed = ", ".join(f"{kind} {n}" for kind, n in by_type.items())
+    by_type = sorted(scope.value_counts().items(), key=lambda kv: (-kv[1], str(kv[0])))
+    listed = ", ".join(f"{kind} {n}" for kind, n in by_type)  # most first, then by name
     line = pd.DataFrame(
         [
             {
                 "row": WHOLE_FILE,
                 "column": "event type",
                 "value": None,
-                "problem": f"out of scope for {spec.name}: {len(scope)} rows: {listed}",
+                "problem": f"out of scope for {spec.name}: {len(scope)} "
+                f"{'row' if len(scope) == 1 else 'rows'}: {listed}",
                 "expected": _SCOPE_WORDS.get(spec.name, "nothing to fix: counted, not imported"),
                 "outcome": OUT_OF_SCOPE,
             }
@@ -330,13 +330,13 @@ def _with_defaults(
     if spec.name == "incidents":
         if absent("motivation"):
             frame["motivation"] = "unknown"
-            notes.append("No motivation given: every incident comes in as 'unknown', to code.")
+            notes.append("No motivation given: every incident comes in as unknown, to code.")
         if absent("location_precision"):
             frame["location_precision"] = "approximate"
-            notes.append("No location precision given: every incident marked 'approximate'.")
+            notes.append("No location precision given: every incident marked approximate.")
         if absent("source"):
             frame["source"] = f"{context.office} upload"
-            notes.append(f"No source column: source recorded as '{context.office} upload'.")
+            notes.append(f"No source column: source recorded as {context.office} upload.")
     if "field_office" in spec.columns:
         if "field_office" not in frame:
             frame["field_office"] = pd.Series(None, index=frame.index, dtype="str")

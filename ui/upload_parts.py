@@ -86,7 +86,10 @@ def report(preview: Any) -> None:
     if not len(lines):
         st.write("No problem found in any row.")
         return
-    st.dataframe(lines.rename(columns=REPORT_HEADINGS), hide_index=True, width="stretch")
+    # Empty cells shown empty (a table would print None), every cell as text: the row
+    # column holds numbers and "all" (a line about the whole file).
+    shown = lines.astype(object).where(lines.notna(), "").astype(str)
+    st.dataframe(shown.rename(columns=REPORT_HEADINGS), hide_index=True, width="stretch")
     header = preview.header()
     stem = preview.upload.name.rsplit(".", 1)[0]
     left, right = st.columns(2)
