@@ -213,14 +213,14 @@ def _print_accounting(args: argparse.Namespace, preview: Any, batch: Any, proble
 
 def _line_words(line: Any) -> str:
     """A report line in words: ``row 6, column latitude/longitude: “4,3” is ...; expected
-    ... [rejected]`` (an empty value is left out, never printed as None or nan)."""
+    ... (rejected)`` (an empty value is left out, never printed as None or nan)."""
     where = "the whole file" if line.row == "all" else f"row {line.row}"
     value = "" if _blank(line.value) else f"“{line.value}” "
     expected = "" if _blank(line.expected) else f"; {line.expected}"
     if expected and not str(line.expected).startswith("nothing to fix"):
         expected = f"; expected {line.expected}"
     outcome = str(line.outcome).replace("_", " ")
-    return f"{where}, column {line.column}: {value}{line.problem}{expected} [{outcome}]"
+    return f"{where}, column {line.column}: {value}{line.problem}{expected} ({outcome})"
 
 
 def _blank(value: Any) -> bool:

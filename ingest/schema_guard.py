@@ -88,8 +88,7 @@ def _coerced(frame: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
     if absent:
         # As validate_layer does: every optional column the frame lacks, added empty and
         # typed, the schema's columns first (each a column of missing values, no row loop).
-        empty = {n: pd.Series(pd.array([None] * len(coerced), dtype=types[n]), index=coerced.index)
-                 for n in absent}  # fmt: skip
+        empty = {n: pd.Series(index=coerced.index, dtype=types[n]) for n in absent}
         coerced = pd.concat([coerced, pd.DataFrame(empty, index=coerced.index)], axis=1)
         fields = [c for c in spec.columns if c in coerced.columns]
         coerced = coerced[[*fields, *(c for c in coerced.columns if c not in spec.columns)]]

@@ -86,9 +86,13 @@ def report(preview: Any) -> None:
     if not len(lines):
         st.write("No problem found in any row.")
         return
-    # Empty cells shown empty (a table would print None), every cell as text: the row
-    # column holds numbers and "all" (a line about the whole file).
-    shown = lines.astype(object).where(lines.notna(), "").astype(str)
+    # Empty cells shown empty (a table would print None); row numbers stay numbers unless a
+    # line is about the whole file (row "all"), when the column is text.
+    shown = lines.copy()
+    for column in shown.columns.drop("row"):
+        shown[column] = shown[column].astype(object).where(shown[column].notna(), "")
+    if (shown["row"].astype(str) == "all").any():
+        shown["row"] = shown["row"].astype(str)
     st.dataframe(shown.rename(columns=REPORT_HEADINGS), hide_index=True, width="stretch")
     header = preview.header()
     stem = preview.upload.name.rsplit(".", 1)[0]

@@ -57,6 +57,7 @@ def test_an_upload_is_previewed_reported_and_committed(db) -> None:
         "Rows read": "5",
         "Accepted": "4",
         "Accepted with a warning": "0",
+        "Out of scope": "0",
         "Rejected": "1",
     }
     report = next(d.value for d in at.dataframe if "Problem" in d.value.columns)
