@@ -137,7 +137,8 @@ def _acled_scope(event: str, sub: str, targeting: str, civilians_opposite: bool)
     if e == "violence against civilians" or s == "looting/property destruction":
         return True
     if e in _ACLED_TARGETED or e.startswith("battle"):
-        return bool(targeting) or (civilians_opposite and not e.startswith("battle"))
+        targeted = targeting.lower() == "civilian targeting"
+        return targeted or (civilians_opposite and not e.startswith("battle"))
     return False
 
 
@@ -190,9 +191,16 @@ def acled(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str
     fatalities = get("fatalities")
     targeting = get("civilian_targeting").map(_text)
     events, subs = get("event_type").map(_text), get("sub_event_type").map(_text)
-    opposite = [
-        _civilians_opposite(a, b) for a, b in zip(get("inter2"), get("interaction"), strict=True)
-    ]
+    # civilian_targeting decides where the export has it; older ones show the target as
+    # the second actor (inter2 7).
+    opposite = (
+        [False] * len(records)
+        if "civilian_targeting" in names
+        else [
+            _civilians_opposite(a, b)
+            for a, b in zip(get("inter2"), get("interaction"), strict=True)
+        ]
+    )
     in_scope = [
         _acled_scope(e, s, t, o) for e, s, t, o in zip(events, subs, targeting, opposite,
                                                         strict=True)

@@ -89,6 +89,8 @@ ACLED_CASES = [
     (_acled_row(12, "Protests", "Excessive force against protesters", fatalities=1), None),
     (_acled_row(13, "Riots", "Mob violence", fatalities=1), None),
     (_acled_row(14, "Strategic developments", "Agreement"), None),
+    # civilian_targeting decides where the export has it, whoever the other actor is.
+    (_acled_row(15, "Explosions/Remote violence", "Grenade", inter2="Civilians"), None),
 ]  # fmt: skip
 
 
@@ -99,7 +101,7 @@ def test_acled_scope_types_and_precision(store) -> None:
     preview, batch = _import(store, "acled.csv", uploads._acled(uploads.ACLED_CURRENT, rows))
     counts = _identity(preview, batch)
     wanted = {row["event_id_cnty"]: kind for row, kind in ACLED_CASES if kind}
-    assert counts["out_of_scope"] == len(ACLED_CASES) - len(wanted) == 7
+    assert counts["out_of_scope"] == len(ACLED_CASES) - len(wanted) == 8
     assert counts["rejected"] == 0, preview.result.report.to_string()
     stored = store.layer("incidents").set_index("incident_id")
     assert stored["incident_type"].to_dict() == wanted
@@ -114,11 +116,11 @@ def test_acled_scope_types_and_precision(store) -> None:
     scoped = report[report["outcome"] == "out_of_scope"]
     assert len(scoped) == 1 and scoped.index[0] == 0 and scoped["row"].iloc[0] == "all"
     assert scoped["problem"].iloc[0] == (
-        "out of scope for incidents: 7 rows: Battles 2, Protests 2, "
-        "Explosions/Remote violence 1, Riots 1, Strategic developments 1"
+        "out of scope for incidents: 8 rows: Battles 2, Explosions/Remote violence 2, "
+        "Protests 2, Riots 1, Strategic developments 1"
     )
     assert scoped["expected"].iloc[0].startswith("nothing to fix")
-    assert dict(preview.header().lines())["Out of scope (counted, not imported)"] == "7"
+    assert dict(preview.header().lines())["Out of scope (counted, not imported)"] == "8"
 
 
 def test_acled_exports_without_civilian_targeting_use_the_other_actor(store) -> None:
