@@ -6,7 +6,10 @@ signature to the day before it was violated or lapsed, or to the end of the data
 after it ended; rates are per 30 days over the days of each stretch inside the data period,
 compared with the exact conditional binomial test (:mod:`analysis.rates`) and corrected for
 the number of agreements tested (Benjamini-Hochberg). Incidents in the area while the
-agreement is in force are listed as *possible* violations: an analyst decides.
+agreement is in force are listed as *possible* violations: an analyst decides. Events
+known only to the month or year (``date_precision``) are not placed in these stretches of
+days, and points known only to the country are in no agreement's area: both are left out
+and counted in the notes (:mod:`analysis.precision`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import geopandas as gpd
 import pandas as pd
 
 from analysis.metric import mission_crs, to_metric
+from analysis.precision import in_day_windows, left_off_words, placed
 from analysis.rates import compare_rates, fdr_adjust
 
 ALPHA = 0.05
@@ -70,6 +74,9 @@ class AgreementWatch:
     summary: pd.DataFrame
     violations: pd.DataFrame
     caption: str
+    notes: tuple[str, ...] = ()
+    """What was left out (events known only to the month, points known only to the
+    country), also said in the caption."""
 
 
 def agreement_areas(
@@ -109,6 +116,18 @@ def agreement_watch(
 
     ``start``/``end`` bound the data period (default: the incidents' first and last day).
     """
+    by_day, left_out = in_day_windows(incidents)
+    is_place, not_placed = placed(incidents)
+    notes = tuple(
+        n
+        for n in (
+            left_out,
+            left_off_words(int((~is_place & by_day).sum()), "in any agreement's area"),
+        )
+        if n
+    )
+    if not_placed or left_out:
+        incidents = incidents[by_day & is_place]
     dates = pd.to_datetime(incidents["date"]).dt.date
     if start is None:
         start = dates.min() if len(dates) else None
@@ -151,7 +170,8 @@ def agreement_watch(
         f"across agreements, significant at {alpha:g}. Incidents in the area while in force "
         "are possible violations, for an analyst to judge."
     )
-    return AgreementWatch(summary, table, caption)
+    caption += "".join(f" {note}." for note in notes)
+    return AgreementWatch(summary, table, caption, notes)
 
 
 def _one(agreement, inside: gpd.GeoDataFrame, dates: pd.Series, start, end):

@@ -5,7 +5,8 @@ hexagon, flat side to flat side). The study area is every cell touching the miss
 area (the admin boundaries), plus any cell holding an incident outside it; without a
 mission area, every cell of the incidents' bounding box. Empty cells count: a hot spot is
 a place with more incidents than the rest of the area, and the rest includes the quiet
-places.
+places. Incidents known only to the country (``location_precision`` country) are no place:
+they are left off the cells and counted (:attr:`CellCounts.left_off`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import shapely
 from scipy import sparse
 
 from analysis.metric import WGS84, mission_crs, to_metric
+from analysis.precision import left_off_words, placed
 
 Shape = Literal["hexagon", "square"]
 SHAPES: tuple[Shape, ...] = ("hexagon", "square")
@@ -146,11 +148,18 @@ class CellCounts:
     cells: gpd.GeoDataFrame
     """One row per cell: cell_id, q, r, incidents, fatalities, geometry (metric CRS)."""
     cell_of_incident: pd.Series
-    """The cell_id of each incident, on the incidents' index."""
+    """The cell_id of each incident, on the incidents' index (missing for one left off)."""
     neighbours: sparse.csr_matrix
     """Contiguity among ``cells`` rows (no self-links)."""
     rows: np.ndarray | None = None
-    """The row in ``cells`` of each incident, in the incidents' order."""
+    """The row in ``cells`` of each incident, in the incidents' order (-1: left off)."""
+    left_off: int = 0
+    """Incidents known only to the country: counted, in no cell."""
+
+    @property
+    def note(self) -> str:
+        """How many incidents were left off the cells, in words ("" for none)."""
+        return left_off_words(self.left_off, "in cells")
 
 
 def count_in_cells(
@@ -166,14 +175,23 @@ def count_in_cells(
     ``width_m`` defaults to :func:`default_width_m` of the area (or of the incidents);
     ``crs`` defaults to :func:`analysis.metric.mission_crs` of the area and incidents.
     """
-    crs = crs or mission_crs(area, incidents)
-    x, y = metric_xy(incidents, crs)
+    is_place, left_off = placed(incidents)
+    points = incidents[is_place] if left_off else incidents
+    crs = crs or mission_crs(area, points)
+    x, y = metric_xy(points, crs)
     grid, bounds, region = _grid(area, crs, shape, width_m, x, y)
     q_pts, r_pts = grid.keys(x, y)
-    cells, rows = _tally(grid, bounds, region, q_pts, r_pts, None, _fatalities(incidents))
-    cell_ids = cells["cell_id"].to_numpy()
+    cells, placed_rows = _tally(grid, bounds, region, q_pts, r_pts, None, _fatalities(points))
+    if left_off:  # -1 (and no cell_id) for each incident known only to the country
+        rows = np.full(len(incidents), -1, dtype=np.int64)
+        rows[is_place] = placed_rows
+    else:
+        rows = placed_rows
+    cell_ids = np.concatenate(
+        [cells["cell_id"].to_numpy(dtype=object), np.array([None], dtype=object)]
+    )
     of_incident = pd.Series(cell_ids[rows], index=incidents.index, name="cell_id")
-    return CellCounts(grid, cells, of_incident, _neighbours(grid, cells), rows)
+    return CellCounts(grid, cells, of_incident, _neighbours(grid, cells), rows, left_off)
 
 
 def count_totals(

@@ -136,6 +136,7 @@ class EmergingHotSpots:
             f"{grid.width_m / 1000:g} km {grid.shape}s, FDR-corrected, then a Mann-Kendall "
             f"trend test on each cell's z-scores; categories as in ArcGIS Pro's Emerging Hot "
             f"Spot Analysis: {named:,} cells named.{few}"
+            + (f" {self.counts.note}." if self.counts.left_off else "")
         )
 
 
@@ -164,7 +165,9 @@ def emerging_hot_spots(
     row = position.reindex(counts.cell_of_incident.to_numpy()).to_numpy()
     column = np.array([slices.index(p) for p in periods]) if len(slices) else np.array([], int)
     table = np.zeros((len(cells), len(slices)))
-    np.add.at(table, (row, column), 1.0)
+    in_cell = counts.rows >= 0 if counts.rows is not None else np.ones(len(row), dtype=bool)
+    # An incident known only to the country is in no cell (counts.left_off).
+    np.add.at(table, (row[in_cell].astype(np.int64), column[in_cell]), 1.0)
 
     z = np.zeros_like(table)
     bins = np.zeros(table.shape, dtype=np.int64)

@@ -5,7 +5,9 @@ For each milestone of the national process, the incidents in a window before it 
 rate per 30 days compared with the baseline: every other day of the data period. The
 comparison is the exact conditional binomial test (:mod:`analysis.rates`), corrected for
 the number of tests (Benjamini-Hochberg). Windows are cut to the data period. Only rises
-are flagged; a quieter window shows in its ratio and p-value.
+are flagged; a quieter window shows in its ratio and p-value. Events known only to the
+month or year (``date_precision``) are not placed in windows of days: they are left out
+and counted in the notes (:func:`analysis.precision.in_day_windows`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.precision import in_day_windows
 from analysis.rates import compare_rates, fdr_adjust
 
 ALPHA = 0.05
@@ -50,11 +53,13 @@ COLUMNS = [
 
 @dataclass(frozen=True)
 class Escalation:
-    """One row per milestone, with its flag; ``warning`` words the report's caution."""
+    """One row per milestone, with its flag; ``warning`` words the report's caution;
+    ``notes`` what was left out (events known only to the month), also in the caption."""
 
     table: pd.DataFrame
     caption: str
     warning: str = WARNING
+    notes: tuple[str, ...] = ()
 
 
 def escalation(
@@ -69,7 +74,8 @@ def escalation(
     """Rates before and after each milestone against the baseline (module docstring)."""
     if window_days < 1:
         raise ValueError(f"window of {window_days!r} days: give at least 1 day")
-    dates = pd.to_datetime(incidents["date"]).dt.normalize()
+    placeable, left_out = in_day_windows(incidents)
+    dates = pd.to_datetime(incidents["date"]).dt.normalize()[placeable]
     start = start or (dates.min().date() if len(dates) else None)
     end = end or (dates.max().date() if len(dates) else None)
     if start is not None and end is not None:
@@ -91,7 +97,10 @@ def escalation(
         f"{end}; exact conditional binomial rate-ratio test, Benjamini-Hochberg across all "
         f"windows, flagged at {alpha:g}."
     )
-    return Escalation(table[COLUMNS], caption)
+    notes = (left_out,) if left_out else ()
+    if left_out:
+        caption += f" {left_out}."
+    return Escalation(table[COLUMNS], caption, notes=notes)
 
 
 def _one(milestone: pd.Series, dates: pd.Series, start, end, window_days: int):

@@ -135,6 +135,7 @@ class HotSpots:
             f"{'6' if grid.shape == 'hexagon' else '8'} neighbours), analytic z-scores, "
             + ("Benjamini-Hochberg false-discovery-rate correction" if self.fdr else "no FDR")
             + f": {hot:,} hot and {cold:,} cold cells at 90 % confidence or more."
+            + (f" {self.counts.note}." if self.counts.left_off else "")
         )
 
 

@@ -175,6 +175,7 @@ class CellIndex:
         m = len(MOTIVATIONS)
         if self.counts.rows is None:
             raise ValueError("the counts hold no cell per incident (counted from cell totals)")
+        mask = mask & (self.counts.rows >= 0)  # an incident known only to the country: no cell
         rows, motivation = self.counts.rows[mask], self.motivation[mask]
         table = np.bincount(rows * m + motivation, minlength=len(self.shapes) * m).reshape(-1, m)
         total = table.sum(axis=1)

@@ -177,8 +177,10 @@ def incident_cells(
     m = len(MOTIVATIONS)
     position = {name: j for j, name in enumerate(MOTIVATIONS)}
     motivation = incidents["motivation"].map(position).fillna(m - 1).astype(np.int64)
+    rows = spots.counts.rows
+    in_cell = rows >= 0  # an incident known only to the country is in no cell
     table = np.bincount(
-        spots.counts.rows * m + motivation.to_numpy(), minlength=len(cells) * m
+        rows[in_cell] * m + motivation.to_numpy()[in_cell], minlength=len(cells) * m
     ).reshape(-1, m)
     mix_columns = [f"n_{name}" for name in MOTIVATIONS]
     mix = pd.DataFrame(table, columns=mix_columns, index=cells.index)

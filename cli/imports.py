@@ -194,16 +194,13 @@ def _print_accounting(args: argparse.Namespace, preview: Any, batch: Any, proble
     print(
         f"  rows read {accounting['rows_read']}: accepted {accounting['accepted']}, "
         f"accepted with a warning {accounting['accepted_with_warning']}, "
-        f"rejected {accounting['rejected']}"
+        f"out of scope {accounting['out_of_scope']}, rejected {accounting['rejected']}"
     )
     for note in accounting["notes"]:
         print(f"  note: {note}")
     report = preview.result.report
     for line in report.head(_REPORT_LINES_SHOWN).itertuples(index=False):
-        print(
-            f"  row {line.row}, column '{line.column}': {line.value!r} {line.problem}; "
-            f"expected {line.expected} [{line.outcome}]"
-        )
+        print(f"  {_line_words(line)}")
     if len(report) > _REPORT_LINES_SHOWN:
         print(f"  ... {len(report) - _REPORT_LINES_SHOWN} more lines (--report FILE for all)")
     if batch is not None:
@@ -218,6 +215,23 @@ def _print_accounting(args: argparse.Namespace, preview: Any, batch: Any, proble
         print(f"not imported: {problem}", file=sys.stderr)
     else:
         print("dry run: nothing committed")
+
+
+def _line_words(line: Any) -> str:
+    """A report line in words: ``row 6, column latitude/longitude: “4,3” is ...; expected
+    ... (rejected)`` (an empty value is left out, never printed as None or nan)."""
+    where = "the whole file" if line.row == "all" else f"row {line.row}"
+    value = "" if _blank(line.value) else f"“{line.value}” "
+    expected = "" if _blank(line.expected) else f"; {line.expected}"
+    if expected and not str(line.expected).startswith("nothing to fix"):
+        expected = f"; expected {line.expected}"
+    outcome = str(line.outcome).replace("_", " ")
+    return f"{where}, column {line.column}: {value}{line.problem}{expected} ({outcome})"
+
+
+def _blank(value: Any) -> bool:
+    """None, NaN (a value is not equal to itself only then) or empty text."""
+    return value is None or value != value or str(value).strip() == ""
 
 
 def _refused(args: argparse.Namespace, message: str) -> int:
@@ -256,7 +270,7 @@ def run_batches(args: argparse.Namespace) -> int:
         print(
             f"{b.batch_id:>5}  {_state(b):<12}  {b.layer:<19} {b.office:<28} {b.imported_at}  "
             f"{b.source_name}: {b.rows_read} read, {b.accepted + b.accepted_with_warning} "
-            f"accepted, {b.rejected} rejected"
+            f"accepted, {b.out_of_scope} out of scope, {b.rejected} rejected"
         )
     if not batches:
         print("the store is empty: `pocmap load-sample` or `pocmap import` a file")

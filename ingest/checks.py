@@ -1,9 +1,14 @@
-"""Every row of an upload judged: accepted, accepted with a warning, or rejected, and why.
+"""Every row of an upload judged: accepted, accepted with a warning, rejected or out of
+scope, and why.
 
 :func:`check_rows` takes the columns a profile mapped (``ingest.profiles.Mapped``) and
 returns the rows that fit the layer's schema, typed, and a report with one line per
 problem: row, column, value, problem, what would be accepted, and the row's outcome.
-Every row read gets exactly one outcome; nothing is dropped or changed unsaid.
+Every row read gets exactly one outcome, so for every import
+``rows read = accepted + accepted with a warning + out of scope + rejected``; nothing is
+dropped or changed unsaid. Problems of the whole file (a required column missing or not
+mapped, the rows out of scope) are one line each at the top (row ``all``); every problem
+of a row is listed, not only the first.
 """
 
 from __future__ import annotations
@@ -22,9 +27,12 @@ from ingest import geometry as geometry_checks
 from ingest.duplicates import ACTOR_KEYS, near_duplicates
 from ingest.findings import (
     ACCEPTED,
+    OUT_OF_SCOPE,
+    OUT_OF_SCOPE_COLUMN,
     OUTCOMES,
     REJECTED,
     WARNING,
+    WHOLE_FILE,
     CheckContext,
     Findings,
 )
@@ -38,13 +46,18 @@ from schema.ids import id_keys
 class CheckResult:
     """The judged upload.
 
+    ``rows_read == accepted + accepted_with_warning + rejected + out_of_scope`` (the
+    :attr:`counts`), for every import.
+
     Attributes
     ----------
     accepted : the rows that go into the store, typed to the layer's schema, indexed
         by row number (``ingest.records.with_source_records`` adds each row as sent
         when they are written).
-    report : one line per problem (:data:`REPORT_COLUMNS`).
-    outcomes : every row read -> ``accepted``, ``accepted_with_warning`` or ``rejected``.
+    report : one line per problem (:data:`REPORT_COLUMNS`); lines about the whole file
+        (row ``all``) first.
+    outcomes : every row read -> ``accepted``, ``accepted_with_warning``, ``rejected`` or
+        ``out_of_scope``.
     notes : decisions taken for the whole file (defaults filled, columns absent).
     """
 
@@ -71,12 +84,17 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
     ----------
     mapped : ``ingest.profiles.Mapped``: ``layer`` and ``frame`` (schema columns,
         raw ``latitude``/``longitude`` or ``geometry``), indexed like the file's records.
+        A row with a value in the reserved column ``_out_of_scope``
+        (:data:`ingest.findings.OUT_OF_SCOPE_COLUMN`: the source's event type) is out of
+        the layer's scope: counted by that type in one report line, not checked further.
     context : what rows are compared against (:class:`CheckContext`).
     """
     layer = mapped.layer
     if layer not in LAYER_SPECS:
         raise ValueError(f"`layer` was {layer!r} but is expected to be in {tuple(LAYER_SPECS)}")
     spec = LAYER_SPECS[layer]
+    every_row = mapped.frame.index
+    in_scope, scope = _in_scope(mapped.frame, spec)
     parts: dict[str, Findings] = {}
 
     def part(name: str) -> Findings:
@@ -95,9 +113,10 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
     with ThreadPoolExecutor(max_workers=1) as other_core:
         xy: Future = Future()
         placing = other_core.submit(
-            _placed, mapped.frame, spec, context, part("places"), placing_notes, xy
+            _placed, in_scope, spec, context, part("places"), placing_notes, xy
         )
-        frame = _with_defaults(mapped.frame.copy(), spec, context, notes)
+        frame = _with_defaults(in_scope.copy(), spec, context, notes)
+        _unmapped(frame, spec, part("unmapped"))
         read = {
             f.name: _read_column(frame[f.name], f, context, part(f.name))
             for f in spec.fields
@@ -112,7 +131,7 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
         for name in list(read):
             typed[name] = read.pop(name)
         _check_ids(typed, spec, context, part("ids"))
-        judged = [*typed.columns, "places", "ids"]
+        judged = ["unmapped", *typed.columns, "places", "ids"]
         guarded = Findings()
 
         def guard() -> Any:
@@ -132,7 +151,60 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
     findings.extend(guarded)
     _mapping_warnings(getattr(mapped, "warnings", ()), findings)
     outcomes, report = _outcomes_and_report(frame.index, findings)
+    if scope is not None:
+        outcomes, report = _with_out_of_scope(every_row, outcomes, report, scope, spec)
     return CheckResult(layer, accepted, report.reset_index(drop=True), outcomes, notes)
+
+
+def _in_scope(frame: pd.DataFrame, spec: LayerSpec) -> tuple[pd.DataFrame, pd.Series | None]:
+    """The rows in the layer's scope (without the reserved column), and the source's event
+    type of each row out of scope (``None`` when the profile marks none: pocmap's own
+    columns never carry the column, so their path costs nothing here)."""
+    if OUT_OF_SCOPE_COLUMN not in frame:
+        return frame, None
+    marks = frame[OUT_OF_SCOPE_COLUMN]
+    out = ~columns.missing(marks)
+    frame = frame.drop(columns=[OUT_OF_SCOPE_COLUMN])
+    if not out.any():
+        return frame, None
+    return frame[~out], marks[out].map(lambda v: values.as_text(v) or "not given")
+
+
+def _with_out_of_scope(
+    index: pd.Index, outcomes: pd.Series, report: pd.DataFrame, scope: pd.Series, spec: LayerSpec
+) -> tuple[pd.Series, pd.DataFrame]:
+    """Every row's outcome (the rows out of scope too, in file order), and the report with
+    one line counting the rows out of scope by the source's event type, after the other
+    lines about the whole file."""
+    every = pd.Series(OUT_OF_SCOPE, index=index, name="outcome", dtype=object)
+    every[outcomes.index] = outcomes
+    by_type = sorted(scope.value_counts().items(), key=lambda kv: (-kv[1], str(kv[0])))
+    listed = ", ".join(f"{kind} {n}" for kind, n in by_type)  # most first, then by name
+    line = pd.DataFrame(
+        [
+            {
+                "row": WHOLE_FILE,
+                "column": "event type",
+                "value": None,
+                "problem": f"out of scope for {spec.name}: {len(scope)} "
+                f"{'row' if len(scope) == 1 else 'rows'}: {listed}",
+                "expected": _SCOPE_WORDS.get(spec.name, "nothing to fix: counted, not imported"),
+                "outcome": OUT_OF_SCOPE,
+            }
+        ],
+        columns=report.columns,
+    )
+    whole = (report["row"] == WHOLE_FILE).to_numpy() if len(report) else np.zeros(0, bool)
+    parts = [report[whole], line, report[~whole]]
+    return every, pd.concat([p for p in parts if len(p)], ignore_index=True)
+
+
+_SCOPE_WORDS = {
+    "incidents": (
+        "nothing to fix: these rows are counted, not imported (the incidents layer holds "
+        "violence against civilians)"
+    ),
+}
 
 
 _NEAR_DUPLICATE_KEYS = ("date", "incident_type")
@@ -148,6 +220,20 @@ def _mapping_warnings(warnings: Any, findings: Findings) -> None:
         first = next((r for r in rows if r not in findings.rejected), rows[0])
         findings.warn(first, warning.column, warning.value, warning.problem, warning.expected)
         findings.warned.update(rows)
+
+
+def _unmapped(frame: pd.DataFrame, spec: LayerSpec, findings: Findings) -> None:
+    """A required column the file lacks or that no column is mapped to: one line for the
+    whole file (every row is rejected), not one on each row."""
+    for spec_field in spec.fields:
+        if spec_field.required and not spec_field.derived and spec_field.name not in frame:
+            findings.error_all(
+                frame.index,
+                spec_field.name,
+                None,
+                "is required but no column of the file is mapped to it",
+                f"map a column of the file to {spec_field.name} ({spec_field.allowed()})",
+            )
 
 
 def _placed(
@@ -201,6 +287,8 @@ def _outcomes_and_report(index: pd.Index, findings: Findings) -> tuple[pd.Series
         outcomes[outcomes.index.isin(findings.warned)] = WARNING
         outcomes[outcomes.index.isin(findings.rejected)] = REJECTED
     if len(report):
+        own = report["outcome"].to_numpy()
+        whole = (report["row"] == WHOLE_FILE).to_numpy()
         position = at.of(report["row"]) if at.fast else None
         if position is None:
             report["outcome"] = report["row"].map(outcomes)
@@ -209,6 +297,10 @@ def _outcomes_and_report(index: pd.Index, findings: Findings) -> tuple[pd.Series
             shown = np.array([*OUTCOMES, np.nan], dtype=object)
             report["outcome"] = shown[np.where(position < 0, len(OUTCOMES), codes[position])]
         position = np.where(position < 0, len(index), position)
+        if whole.any():  # about the whole file: its own outcome, at the top
+            report["outcome"] = report["outcome"].astype(object)
+            report.loc[whole, "outcome"] = own[whole]
+            position = np.where(whole, -1, position)
         report = report.iloc[np.argsort(position, kind="stable")]
     return outcomes, report.reset_index(drop=True)
 
@@ -253,13 +345,13 @@ def _with_defaults(
     if spec.name == "incidents":
         if absent("motivation"):
             frame["motivation"] = "unknown"
-            notes.append("No motivation given: every incident comes in as 'unknown', to code.")
+            notes.append("No motivation given: every incident comes in as unknown, to code.")
         if absent("location_precision"):
             frame["location_precision"] = "approximate"
-            notes.append("No location precision given: every incident marked 'approximate'.")
+            notes.append("No location precision given: every incident marked approximate.")
         if absent("source"):
             frame["source"] = f"{context.office} upload"
-            notes.append(f"No source column: source recorded as '{context.office} upload'.")
+            notes.append(f"No source column: source recorded as {context.office} upload.")
     if "field_office" in spec.columns:
         if "field_office" not in frame:
             frame["field_office"] = pd.Series(None, index=frame.index, dtype="str")
@@ -284,11 +376,14 @@ def _read_column(
         return _read_text_column(column, spec_field, context, findings)
     out: list[Any] = []
     kind = spec_field.kind
+    required = spec_field.required
     for row, value in column.items():
         read, problem = _read_value(value, spec_field, context)
         if problem:
             findings.error(row, spec_field.name, value, problem, _expected(spec_field, context))
             read = None
+        elif read is None and required:
+            findings.error(row, spec_field.name, None, "is missing", _expected(spec_field, context))
         out.append(read)
     series = pd.Series(out, index=column.index, dtype=object)
     if kind == "date":
@@ -306,17 +401,29 @@ def _read_text_column(
     column: pd.Series, spec_field: Field, context: CheckContext, findings: Findings
 ) -> pd.Series:
     """:func:`_read_column` for a column of strings: each distinct value read once."""
+    # A required cell left blank is said here, with the row's other problems (the schema's
+    # last guard sees only the rows left); columns.missing is kept per column, so asking
+    # costs nothing more on the fast path.
+    blank = np.flatnonzero(columns.missing(column)) if spec_field.required else None
+    expected = _expected(spec_field, context)
     if spec_field.kind == "text":
-        blank = columns.missing(column)  # as_text: a cell of only spaces is missing
-        return column.where(~blank) if (blank & column.notna().to_numpy()).any() else column
+        for row in column.index[blank].tolist() if blank is not None else []:
+            findings.error(row, spec_field.name, None, "is missing", expected)
+        missing = columns.missing(column)  # as_text: a cell of only spaces is missing
+        return column.where(~missing) if (missing & column.notna().to_numpy()).any() else column
     codes, raw = columns.distinct(column)
     readings = [_read_value(value, spec_field, context) for value in raw]
     failed = np.array([bool(problem) for _, problem in readings] + [False])
-    expected = _expected(spec_field, context)
-    for position in np.flatnonzero(failed[codes]).tolist():
-        value = raw[codes[position]]
-        problem = readings[codes[position]][1]
-        findings.error(column.index[position], spec_field.name, value, problem, expected)
+    bad = np.flatnonzero(failed[codes])
+    if blank is not None and len(blank):  # in row order, as read cell by cell
+        bad = np.sort(np.concatenate([bad, blank]))
+    for position in bad.tolist():
+        code = codes[position]
+        if code < 0 or not failed[code]:
+            findings.error(column.index[position], spec_field.name, None, "is missing", expected)
+            continue
+        value = raw[code]
+        findings.error(column.index[position], spec_field.name, value, readings[code][1], expected)
     answers = [None if problem else read for read, problem in readings]
     kind = spec_field.kind
     if kind in ("code", "codes") and columns.unchanged(answers, raw):
@@ -390,19 +497,34 @@ def _geometry(
         return geometry_checks.geometry_from_source(
             frame["geometry"], spec, context, findings, notes
         )
-    if "latitude" in frame or "longitude" in frame:
+    lacking = [c for c in ("latitude", "longitude") if c not in frame]
+    points = "Point" in spec.geometry_types
+    if not lacking or (len(lacking) == 1 and not points):
         return geometry_checks.points_from_coordinates(
             frame, spec, context, findings, on_coordinates
         )
-    for row in frame.index:
-        findings.error(
-            row,
-            "latitude/longitude",
+    if len(lacking) == 1:  # half a coordinate pair mapped: said once, not on every row
+        findings.error_all(
+            frame.index,
+            lacking[0],
             None,
-            "has no location: the file has no coordinate columns mapped",
-            "latitude and longitude columns (or a spatial file: GeoJSON, shapefile, KML)",
+            f"is required with {_OTHER_AXIS[lacking[0]]} but no column of the file is mapped to it",
+            f"map the file's {lacking[0]} column (decimal degrees)",
+        )
+    else:
+        findings.error_all(
+            frame.index,
+            "latitude/longitude" if points else "geometry",
+            None,
+            "is missing: no coordinate columns are mapped and the file has no shapes",
+            "latitude and longitude columns (or a spatial file: GeoJSON, shapefile, KML)"
+            if points
+            else " or ".join(spec.geometry_types) + " from a spatial file (GeoJSON, shapefile)",
         )
     return gpd.GeoSeries([None] * len(frame), index=frame.index, crs=WGS84)
+
+
+_OTHER_AXIS = {"latitude": "longitude", "longitude": "latitude"}
 
 
 _SAME_ID = "ids are compared ignoring case, surrounding spaces and Unicode form"
@@ -437,7 +559,7 @@ def _check_ids(
     repeats = np.flatnonzero(present & (first[np.maximum(codes, 0)] != positions))
     for position in repeats.tolist():
         value, earlier = ids.iloc[position], ids.iloc[first[codes[position]]]
-        same = "" if value == earlier else f" ({earlier!r}; {_SAME_ID})"
+        same = "" if value == earlier else f" (written {earlier} there; {_SAME_ID})"
         findings.error(
             rows[position],
             key.name,
@@ -506,6 +628,11 @@ def _accepted(
         if accepted is not None:
             return accepted
         for problem in problems:
-            rows = frame.index if problem.row == "all" else [problem.row]
-            for row in rows:
-                findings.error(row, problem.column, problem.value, problem.problem, problem.allowed)
+            if problem.row == WHOLE_FILE:  # about a column of every row: said once
+                findings.error_all(
+                    frame.index, problem.column, problem.value, problem.problem, problem.allowed
+                )
+            else:
+                findings.error(
+                    problem.row, problem.column, problem.value, problem.problem, problem.allowed
+                )

@@ -22,7 +22,20 @@ from ingest import values
 ACCEPTED = "accepted"
 WARNING = "accepted_with_warning"
 REJECTED = "rejected"
-OUTCOMES = (ACCEPTED, WARNING, REJECTED)
+OUT_OF_SCOPE = "out_of_scope"
+OUTCOMES = (ACCEPTED, WARNING, REJECTED, OUT_OF_SCOPE)
+"""Every row read gets exactly one: ``rows read = accepted + accepted_with_warning +
+rejected + out_of_scope``. A row *out of scope* is one the source reports but the layer
+does not hold (an ACLED protest in the incidents layer): counted, never asked to be fixed."""
+
+OUT_OF_SCOPE_COLUMN = "_out_of_scope"
+"""The reserved column a profile marks a row out of scope with: the source's own event type
+(``Battles``, ``UCDP type 1 (state-based) without civilian deaths``); empty for a row in
+scope. A row marked so skips every other check."""
+
+WHOLE_FILE = "all"
+"""The row of a report line about the whole file (a required column missing or unmapped,
+the rows out of scope), shown once at the top instead of on every row."""
 
 MISSION_AREA_TOLERANCE_DEG = 0.02
 """Points this close outside the mission area (about 2 km) still count as inside it:
@@ -87,6 +100,12 @@ class Findings:
     def error(self, row: Any, column: str, value: Any, problem: str, expected: str) -> None:
         self._add(_line(row, column, value, problem, expected, REJECTED))
         self.rejected.add(row)
+
+    def error_all(self, rows: Any, column: str, value: Any, problem: str, expected: str) -> None:
+        """One line about the whole file (row ``all``) that rejects every row of ``rows``:
+        a required column missing or unmapped is said once, not on every row."""
+        self._add(_line(WHOLE_FILE, column, value, problem, expected, REJECTED))
+        self.rejected.update(rows)
 
     def warn(self, row: Any, column: str, value: Any, problem: str, expected: str = "") -> None:
         self._add(_line(row, column, value, problem, expected, WARNING))

@@ -105,10 +105,12 @@ class Preview:
             rejected=counts["rejected"],
             notes=tuple(self.notes),
             batch=batch,
+            out_of_scope=counts["out_of_scope"],
         )
 
     def accounting(self) -> dict[str, Any]:
-        """What happened to every row, for people (the page, the CLI) and machines."""
+        """What happened to every row, for people (the page, the CLI) and machines:
+        ``rows_read == accepted + accepted_with_warning + out_of_scope + rejected``."""
         return {
             "file": self.upload.name,
             "sha256": self.upload.sha256,
@@ -242,7 +244,8 @@ def commit_import(store: StoreLike, preview: Preview) -> Batch:
         if not len(preview.result.accepted):
             raise IngestError(
                 f"{preview.upload.name}: no row can be imported "
-                f"({preview.result.rows_read} read, all rejected); see the report"
+                f"({_none_accepted(preview.result.counts, preview.result.rows_read)}); "
+                "see the report"
             )
         try:
             batch = _replacing(store, preview)
@@ -324,6 +327,13 @@ def _commit_dissolved(store: StoreLike, preview: Preview, batch: Batch) -> None:
         ) from exc
 
 
+def _none_accepted(counts: dict[str, int], rows_read: int) -> str:
+    """``12 read, all rejected`` or ``12 read: 3 rejected, 9 out of scope``."""
+    if not counts["out_of_scope"]:
+        return f"{rows_read} read, all rejected"
+    return f"{rows_read} read: {counts['rejected']} rejected, {counts['out_of_scope']} out of scope"
+
+
 def _commit(store: StoreLike, preview: Preview) -> Batch:
     counts = preview.result.counts
     options = preview.options
@@ -346,6 +356,7 @@ def _commit(store: StoreLike, preview: Preview) -> Batch:
             accepted_with_warning=counts["accepted_with_warning"],
             rejected=counts["rejected"],
             notes=preview.notes,
+            out_of_scope=counts["out_of_scope"],
         ),
         rows,
         report=preview.result.report,

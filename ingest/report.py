@@ -1,9 +1,10 @@
 """The validation report as files a field office can open, fix from, and send again.
 
-Both formats carry the accounting (rows read = accepted + accepted with a warning +
-rejected) and one line per problem. Cells that a spreadsheet would run as a formula
-(``=``, ``+``, ``-``, ``@`` first) are written as text, so a hostile value in an
-upload cannot execute on the office's computer when they open the report.
+Both formats carry the accounting (rows read = accepted + accepted with a warning + out
+of scope + rejected) and one line per problem, lines about the whole file first. Cells
+that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) are written
+as text, so a hostile value in an upload cannot execute on the office's computer when
+they open the report.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ REPORT_HEADINGS = {
 
 @dataclass(frozen=True)
 class ReportHeader:
-    """Which upload a report is about, and its accounting."""
+    """Which upload a report is about, and its accounting
+    (``rows_read == accepted + accepted_with_warning + out_of_scope + rejected``)."""
 
     file: str
     layer: str
@@ -44,6 +46,7 @@ class ReportHeader:
     rejected: int
     notes: Sequence[str] = ()
     batch: str = "not imported"
+    out_of_scope: int = 0
 
     def lines(self) -> list[tuple[str, str]]:
         lines = [
@@ -55,6 +58,7 @@ class ReportHeader:
             ("Rows read", str(self.rows_read)),
             ("Accepted", str(self.accepted)),
             ("Accepted with a warning", str(self.accepted_with_warning)),
+            ("Out of scope (counted, not imported)", str(self.out_of_scope)),
             ("Rejected", str(self.rejected)),
         ]
         return lines + [("Note", note) for note in self.notes]

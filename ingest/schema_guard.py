@@ -79,10 +79,19 @@ def _coerced(frame: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
     key = (spec, present, *(str(frame[name].dtype) for name in present))
     if key not in _SCHEMA_TYPES:
         sample = validate_layer(frame.iloc[:1], spec)
-        _SCHEMA_TYPES[key] = {name: sample[name].dtype for name in present}
+        _SCHEMA_TYPES[key] = {name: sample[name].dtype for name in spec.columns if name in sample}
+    types = _SCHEMA_TYPES[key]
     # Only the columns not of their type already (astype copies even those that are).
-    retype = {n: t for n, t in _SCHEMA_TYPES[key].items() if frame[n].dtype != t}
+    retype = {n: t for n, t in types.items() if n in present and frame[n].dtype != t}
     coerced = pd.DataFrame(frame).astype(retype) if retype else pd.DataFrame(frame)
+    absent = [n for n in types if n not in present]
+    if absent:
+        # As validate_layer does: every optional column the frame lacks, added empty and
+        # typed, the schema's columns first (each a column of missing values, no row loop).
+        empty = {n: pd.Series(index=coerced.index, dtype=types[n]) for n in absent}
+        coerced = pd.concat([coerced, pd.DataFrame(empty, index=coerced.index)], axis=1)
+        fields = [c for c in spec.columns if c in coerced.columns]
+        coerced = coerced[[*fields, *(c for c in coerced.columns if c not in spec.columns)]]
     if spec.geometry_types:
         return gpd.GeoDataFrame(coerced, geometry=frame.geometry.name, crs=frame.crs)
     return coerced

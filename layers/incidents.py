@@ -1,6 +1,8 @@
 """Incidents: POC threats and violence against civilians, each coded by motivation.
 
 Their style and folium builders; the fields, codes and labels are ``schema.incidents``.
+An incident known only to the country (``location_precision`` country) is no place: it is
+not drawn, and the layer's name says how many were left off.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import numpy as np
 import pandas as pd
 from folium.plugins import HeatMap
 
+from analysis.precision import placed
 from layers._points import PointCluster
 from layers.escaping import escape
 from schema.fields import split_codes
@@ -140,8 +143,10 @@ def build(
     """Incidents as clustered circle markers coloured by motivation, with popups.
 
     ``incidents`` must be validated (see :func:`validate`). Every text value is
-    HTML-escaped; narratives are left out.
+    HTML-escaped; narratives are left out. Incidents known only to the country are left
+    off, and counted in the layer's name (the map's layer control shows it).
     """
+    incidents, name = _places_only(incidents, name)
     lookups = {
         "Type": _lookup(INCIDENT_TYPES, INCIDENT_TYPE_LABELS),
         "Motivation": _lookup(MOTIVATIONS, MOTIVATION_LABELS),
@@ -164,13 +169,23 @@ def build_density(
     incidents: gpd.GeoDataFrame, *, name: str = "Incident density", show: bool = False
 ) -> HeatMap:
     """A heat map of incident density: each incident counts once, or a point counts its
-    ``weight`` (a cell's incidents) relative to the heaviest."""
+    ``weight`` (a cell's incidents) relative to the heaviest. Incidents known only to the
+    country are left off (counted in the layer's name)."""
+    incidents, name = _places_only(incidents, name)
     columns = [incidents.geometry.y, incidents.geometry.x]
     if "weight" in incidents:
         weight = incidents["weight"].to_numpy(dtype=float)
         columns.append(weight / max(weight.max(), 1.0))
     points = np.column_stack(columns).round(5).tolist()
     return HeatMap(points, name=name, show=show, radius=14, blur=18, min_opacity=0.25)
+
+
+def _places_only(incidents: gpd.GeoDataFrame, name: str) -> tuple[gpd.GeoDataFrame, str]:
+    """The incidents that are places, and the layer's name saying how many are not."""
+    is_place, left_off = placed(incidents)
+    if not left_off:
+        return incidents, name
+    return incidents[is_place], f"{name} ({left_off:,} known only to the country, not drawn)"
 
 
 def legend_entries() -> list[tuple[str, str]]:

@@ -70,8 +70,10 @@ def actor_of(by: Any) -> Actor:
 class NewBatch:
     """What an import knows about a batch before the store numbers it.
 
-    ``rows_read = accepted + accepted_with_warning + rejected`` and the rows handed
-    to :meth:`Store.commit_batch` are the accepted ones (with or without a warning).
+    ``rows_read = accepted + accepted_with_warning + out_of_scope + rejected`` and the
+    rows handed to :meth:`Store.commit_batch` are the accepted ones (with or without a
+    warning). ``out_of_scope``: rows the source reports but the layer does not hold (an
+    ACLED protest sent as incidents), counted, never imported; keyword-only, 0 by default.
     """
 
     layer: str
@@ -88,6 +90,7 @@ class NewBatch:
     rejected: int
     notes: list[str]
     review: ReviewState = field(default=ACCEPTED, kw_only=True)
+    out_of_scope: int = field(default=0, kw_only=True)
 
 
 @dataclass(frozen=True)

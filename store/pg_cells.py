@@ -68,8 +68,10 @@ def extent_query(selection: IncidentFilter) -> tuple[str, list[Any]]:
 def totals_query(
     selection: IncidentFilter, *, proj: str, shape: str, width_m: float
 ) -> tuple[str, list[Any]]:
-    """``q, r, incidents, fatalities`` per cell of the selected incidents."""
+    """``q, r, incidents, fatalities`` per cell of the selected incidents, leaving off those
+    known only to the country, as ``analysis.cells.count_in_cells`` does (no place)."""
     clause, params = where(selection)
+    clause += " AND t.location_precision IS DISTINCT FROM 'country'"
     # One ST_Transform per chunk of points, not per point: PostGIS builds a PROJ transform
     # for every call given a projection as text (about 20 ms each). The fatalities ride
     # along as each point's M value, which the projection leaves alone.

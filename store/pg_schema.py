@@ -15,6 +15,7 @@ from typing import Any
 from schema.catalogue import LAYER_SPECS
 from store.base import DERIVED, EDITABLE, StoreError
 from store.schema import (
+    BATCH_COLUMNS_ADDED,
     GEOMETRY_COLUMN,
     LATEST_VERSION,
     MIGRATIONS,
@@ -182,6 +183,9 @@ def lacking(conn: Any) -> list[str]:
             "SELECT indexname FROM pg_indexes WHERE schemaname = ?", (SCHEMA,)
         ).fetchall()
     }
+    absent = [n for n, _ in BATCH_COLUMNS_ADDED if ("batches", n) not in columns]
+    if absent and "batches" in tables:
+        missing.append(f"columns {', '.join(absent)} of batches")
     for layer in LAYER_SPECS:
         if layer not in tables:
             missing.append(f"table {layer}")
@@ -264,6 +268,12 @@ def _migrate(conn: Any, location: str, upto: int | None) -> None:
             f"INSERT INTO {SCHEMA}.schema_migrations VALUES (?, ?, ?)",
             (version, MIGRATIONS[version], utc_now()),
         )
+    # Columns of batches added after migration 3 (store.schema.BATCH_COLUMNS_ADDED): an
+    # existing database gets them here, when the owner role opens it or runs
+    # ``pocmap migrate-schema`` (lacking() names them, so the application role is told).
+    for name, sql_type in BATCH_COLUMNS_ADDED:
+        pg_type = sql_type.replace("INTEGER", "BIGINT")
+        conn.execute(f"ALTER TABLE batches ADD COLUMN IF NOT EXISTS {quote(name)} {pg_type}")
     for layer in LAYER_SPECS:
         _create_layer(conn, layer)
 

@@ -103,6 +103,24 @@ CREATE TABLE IF NOT EXISTS column_mappings (
 """
 
 
+BATCH_COLUMNS_ADDED: tuple[tuple[str, str], ...] = (
+    # Issue 20: rows the source reports but the layer does not hold (an ACLED protest sent
+    # as incidents): rows_read = accepted + accepted_with_warning + out_of_scope + rejected.
+    # Batches imported before it had none.
+    ("out_of_scope", "INTEGER NOT NULL DEFAULT 0"),
+)
+"""Columns of ``batches`` added after migration 3, as the layers' new fields are: a file or
+database that lacks one gets it, empty or at its default, whenever it is opened by a role
+that may change the schema (both backends), so no migration number is spent on them."""
+
+
+def _add_batch_columns(conn: sqlite3.Connection) -> None:
+    present = {row[1] for row in conn.execute("PRAGMA table_info(batches)")}
+    for name, sql_type in BATCH_COLUMNS_ADDED:
+        if name not in present:
+            conn.execute(f"ALTER TABLE batches ADD COLUMN {quote(name)} {sql_type}")
+
+
 _MIGRATIONS_DDL = """
 CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at DATETIME NOT NULL)
@@ -290,6 +308,7 @@ def initialise(conn: sqlite3.Connection, path: Path) -> None:
         )
         _run_script(conn, _STORE_DDL)
         migrate(conn, had_batches="batches" in tables)
+        _add_batch_columns(conn)
         for table in STORE_TABLES:
             _register(conn, table, "attributes", None)
         for layer in LAYER_SPECS:

@@ -32,7 +32,7 @@ from store.schema import quote, utc_now
 
 _BATCH_FIELDS = (
     "layer office uploader source_name source_sha256 source_format profile mapping rows_read "
-    "accepted accepted_with_warning rejected notes review"
+    "accepted accepted_with_warning rejected notes review out_of_scope"
 ).split()
 _STATUS_FIELDS = ["status_changed_at", "status_changed_by", "status_reason"]
 _REVIEW_FIELDS = ["reviewed_at", "reviewed_by"]
@@ -259,12 +259,15 @@ def audit_chain_rows(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 def check_new_batch(batch: NewBatch, rows: pd.DataFrame, id_column: str | None) -> None:
     """Refuse a batch whose accounting does not add up, before any lock is taken."""
-    counted = batch.accepted + batch.accepted_with_warning + batch.rejected
+    counted = batch.accepted + batch.accepted_with_warning + batch.rejected + batch.out_of_scope
     if counted != batch.rows_read:
         raise ValueError(
             f"batch of {batch.source_name}: {batch.rows_read} rows read but {counted} accounted "
-            "for (accepted + accepted with a warning + rejected); every row must be counted"
+            "for (accepted + accepted with a warning + out of scope + rejected); every row "
+            "must be counted"
         )
+    if batch.out_of_scope < 0:
+        raise ValueError(f"batch of {batch.source_name}: {batch.out_of_scope} rows out of scope")
     if len(rows) != batch.accepted + batch.accepted_with_warning:
         raise ValueError(
             f"batch of {batch.source_name}: {len(rows)} rows given but "

@@ -69,11 +69,13 @@ def mapping_editor(preview: Any, layer: str) -> dict[str, str]:
 def accounting(preview: Any) -> None:
     counts = preview.result.counts
     st.subheader("Every row accounted for")
-    cols = st.columns(4)
+    cols = st.columns(5)
     cols[0].metric("Rows read", f"{preview.result.rows_read:,}")
     cols[1].metric("Accepted", f"{counts['accepted']:,}")
     cols[2].metric("Accepted with a warning", f"{counts['accepted_with_warning']:,}")
-    cols[3].metric("Rejected", f"{counts['rejected']:,}")
+    # Rows the layer does not hold (an ACLED protest): counted, nothing to fix.
+    cols[3].metric("Out of scope", f"{counts['out_of_scope']:,}")
+    cols[4].metric("Rejected", f"{counts['rejected']:,}")
     for note in preview.notes:
         st.caption(md(note))
 
@@ -84,7 +86,14 @@ def report(preview: Any) -> None:
     if not len(lines):
         st.write("No problem found in any row.")
         return
-    st.dataframe(lines.rename(columns=REPORT_HEADINGS), hide_index=True, width="stretch")
+    # Empty cells shown empty (a table would print None); row numbers stay numbers unless a
+    # line is about the whole file (row "all"), when the column is text.
+    shown = lines.copy()
+    for column in shown.columns.drop("row"):
+        shown[column] = shown[column].astype(object).where(shown[column].notna(), "")
+    if (shown["row"].astype(str) == "all").any():
+        shown["row"] = shown["row"].astype(str)
+    st.dataframe(shown.rename(columns=REPORT_HEADINGS), hide_index=True, width="stretch")
     header = preview.header()
     stem = preview.upload.name.rsplit(".", 1)[0]
     left, right = st.columns(2)
@@ -142,6 +151,7 @@ def batch_history(store: StoreLike) -> None:
                 "file": [b.source_name for b in batches],
                 "rows read": [b.rows_read for b in batches],
                 "accepted": [b.accepted + b.accepted_with_warning for b in batches],
+                "out of scope": [b.out_of_scope for b in batches],
                 "rejected": [b.rejected for b in batches],
             }
         ),

@@ -201,10 +201,14 @@ def _checked(mapping: dict[str, str], fields: list[str], records: pd.DataFrame) 
     columns[""] = None
     for name, column in mapping.items():
         if name not in fields:
-            raise ValueError(f"mapping field {name!r} is not a field of this layer: {fields}")
-        if column not in columns:
             raise ValueError(
-                f"mapping column {column!r} (for {name}) is not in the file; "
-                f"its columns are {list(columns)}"
+                f"mapping field “{name}” is not a field of this layer; its fields are "
+                f"{', '.join(fields)}"
+            )
+        if column not in columns:
+            shown = ", ".join(c for c in columns if c)
+            raise ValueError(
+                f"mapping column “{column}” (for {name}) is not in the file; "
+                f"its columns are {shown}"
             )
     return {name: columns[column] for name, column in mapping.items()}

@@ -1,8 +1,11 @@
 """ACLED and UCDP GED exports, read as incidents.
 
 Neither dataset codes motivation, so every event comes in as ``unknown`` for analysts
-to code. Events that are not violence against civilians keep their own event type as
-the incident type, so the row checks reject them with that type named in the report.
+to code. Events that are not violence against civilians are *out of scope*: the profile
+marks them with their event type in the reserved column ``_out_of_scope``, and the checks
+count them by type in one report line (never asked to be fixed), so for every import
+rows read = accepted + accepted with a warning + out of scope + rejected. The sources'
+date and location precision are kept (``date_precision``, ``location_precision``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ingest.findings import OUT_OF_SCOPE_COLUMN
 from ingest.values import DAY_FIRST, is_missing, parse_date, parse_number
 
 ACLED_CORE = {"event_id_cnty", "event_date", "event_type", "actor1", "latitude", "longitude"}
@@ -38,11 +42,35 @@ _ACLED_ACTORS = {
     "0": "unidentified",
 }  # fmt: skip
 _ACLED_PRECISION = {"1": "exact", "2": "approximate", "3": "admin2"}
-_UCDP_PRECISION = {"1": "exact", "2": "approximate", "3": "admin2", "4": "admin1"}
-_ATTACKS = {
-    "attack", "violence against civilians", "remote explosive/landmine/ied", "air/drone strike",
-    "shelling/artillery/missile attack", "grenade", "suicide bomb", "remote violence",
+"""geo_precision: 1 the town itself; 2 near a town or a part of a region, placed at a town;
+3 only a larger region, placed at a natural feature or the provincial capital (kept as
+admin2, as before: ACLED does not say which level the region is)."""
+_ACLED_DATE_PRECISION = {"1": "day", "2": "week", "3": "month"}
+"""time_precision: 1 the day is known; 2 only the week (placed mid-week); 3 only the month
+(placed mid-month)."""
+_UCDP_PRECISION = {
+    "1": "exact", "2": "approximate", "3": "admin2", "4": "admin1",
+    # 5: a part of the country larger than an admin1, or a linear feature (a river, a
+    # road, a border): an area, not a spot, and not the whole country either.
+    "5": "admin1",
+    # 6: only the country; 7: international waters or air space. Neither is a place on
+    # the map: counted, never drawn (schema.incidents.LOCATION_PRECISIONS).
+    "6": "country", "7": "country",
 }  # fmt: skip
+_UCDP_DATE_PRECISION = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
+"""date_prec (UCDP GED codebook): 1 the exact day; 2 within a 2-6 day range; 3 only the
+week; 4 within an 8-30 day range or only the month; 5 a range longer than a month, within
+a calendar year. date_start is the range's first day."""
+_UCDP_TYPES = {"1": "state-based", "2": "non-state", "3": "one-sided"}
+_ACLED_HARM = {
+    "sexual violence": "sexual_violence",
+    "abduction/forced disappearance": "abduction",
+    "looting/property destruction": "looting_destruction",
+}
+_ACLED_TARGETED = ("explosions/remote violence", "remote violence", "battles")
+"""Event types in the incidents' scope only when civilians were the target: in a battle or a
+shelling without civilian targeting, civilians harmed as collateral cannot be told from
+the row (ACLED counts all of an event's fatalities together)."""
 
 
 def columns_by_name(records: pd.DataFrame) -> dict[str, str]:
@@ -96,38 +124,97 @@ def _acled_date(value: Any) -> Any:
     return value
 
 
-def _acled_type(event: str, sub: str, targeting: str, fatalities: float) -> str:
+def _acled_scope(event: str, sub: str, targeting: str, civilians_opposite: bool) -> bool:
+    """Whether an ACLED event is violence against civilians (the incidents' scope).
+
+    Violence against civilians is; battles and explosions/remote violence are when
+    ``civilian_targeting`` says "Civilian targeting" (exports without that column: when
+    civilians are the other actor, inter2 7); looting/property destruction (a strategic
+    development) is harm to civilians' property. Protests, riots, other strategic
+    developments, and battles without civilian targeting are out of scope.
+    """
     e, s = event.lower(), sub.lower()
-    if s == "sexual violence":
-        return "sexual_violence"
-    if s == "abduction/forced disappearance":
-        return "abduction"
-    if s == "looting/property destruction":
-        return "looting_destruction"
-    on_civilians = e == "violence against civilians" or bool(targeting)
-    if on_civilians and (s in _ATTACKS or not s or e == "violence against civilians"):
-        return "killing" if fatalities > 0 else "injury"
-    if on_civilians and e in ("explosions/remote violence", "battles", "remote violence"):
-        return "killing" if fatalities > 0 else "injury"
-    return f"{event} / {sub}" if sub else event
+    if e == "violence against civilians" or s == "looting/property destruction":
+        return True
+    if e in _ACLED_TARGETED or e.startswith("battle"):
+        targeted = targeting.lower() == "civilian targeting"
+        return targeted or (civilians_opposite and not e.startswith("battle"))
+    return False
+
+
+def _acled_type(event: str, sub: str, fatalities: float) -> str:
+    """The incident type of an ACLED event in scope (:func:`_acled_scope`).
+
+    Sexual violence, abduction/forced disappearance and looting/property destruction are
+    those types; any other event in scope (an attack, a civilian-targeting shelling, air
+    strike, clash or explosion, a violence-against-civilians event without a sub-event
+    type) is a killing when fatalities are reported, else ``attack`` (no death reported:
+    ACLED does not record injuries, so it is never called an injury).
+    """
+    harm = _ACLED_HARM.get(sub.lower())
+    if harm is not None:
+        return harm
+    return "killing" if fatalities > 0 else "attack"
+
+
+def _civilians_opposite(inter2: Any, interaction: Any) -> bool:
+    """Whether civilians are the event's second actor (inter2 7, or an interaction such as
+    17 or State forces-Civilians): how exports without civilian_targeting show a target."""
+    second = _text(inter2).lower().removesuffix(".0")
+    both = _text(interaction).lower().removesuffix(".0")
+    return (
+        second in ("7", "civilians")
+        or both.endswith("civilians")
+        or (both.isdigit() and len(both) == 2 and both.endswith("7"))
+    )
+
+
+def _absent_dropped(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
+    """The fields whose column the export lacks, dropped rather than sent empty: the
+    checks then say once that the column is missing (a required one), or fill it."""
+    absent = [name for name, column in mapping.items() if not column and name in frame]
+    return frame.drop(columns=absent)
 
 
 def acled(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str]]:
-    """ACLED's columns as incidents: ``(mapping shown, values, notes)``."""
+    """ACLED's columns as incidents: ``(mapping shown, values, notes)``.
+
+    Rows outside the incidents' scope (:func:`_acled_scope`) carry their event type in
+    ``_out_of_scope`` (``ingest.findings.OUT_OF_SCOPE_COLUMN``): counted by type, not
+    imported, so rows read = accepted + accepted with a warning + out of scope + rejected.
+    ``time_precision`` becomes ``date_precision``, ``geo_precision`` ``location_precision``.
+    """
     col = columns_by_name(records)
     names = set(col)
     get = _getter(records, col)
 
     fatalities = get("fatalities")
     targeting = get("civilian_targeting").map(_text)
+    events, subs = get("event_type").map(_text), get("sub_event_type").map(_text)
+    # civilian_targeting decides where the export has it; older ones show the target as
+    # the second actor (inter2 7).
+    opposite = (
+        [False] * len(records)
+        if "civilian_targeting" in names
+        else [
+            _civilians_opposite(a, b)
+            for a, b in zip(get("inter2"), get("interaction"), strict=True)
+        ]
+    )
+    in_scope = [
+        _acled_scope(e, s, t, o) for e, s, t, o in zip(events, subs, targeting, opposite,
+                                                        strict=True)
+    ]  # fmt: skip
     frame = pd.DataFrame(index=records.index)
     frame["incident_id"] = get("event_id_cnty")
     frame["date"] = get("event_date").map(_acled_date)
+    frame["date_precision"] = get("time_precision").map(
+        lambda v: _code_of(v, _ACLED_DATE_PRECISION)
+    )
     frame["incident_type"] = [
-        _acled_type(_text(e), _text(s), t, _number(f))
-        for e, s, t, f in zip(get("event_type"), get("sub_event_type"), targeting, fatalities,
-                              strict=True)
-    ]  # fmt: skip
+        _acled_type(e, s, _number(f)) if scoped and e else None
+        for e, s, f, scoped in zip(events, subs, fatalities, in_scope, strict=True)
+    ]
     frame["motivation"] = None  # not coded at source: comes in as unknown
     frame["perpetrator_type"] = get("inter1").map(lambda v: _code_of(v, _ACLED_ACTORS))
     frame["perpetrator_name"] = get("actor1")
@@ -139,9 +226,14 @@ def acled(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str
     frame["narrative"] = get("notes")
     frame["latitude"] = get("latitude")
     frame["longitude"] = get("longitude")
+    # An event whose type is not given is not out of scope: it is rejected, type missing.
+    frame[OUT_OF_SCOPE_COLUMN] = [
+        None if scoped or not e else e for e, scoped in zip(events, in_scope, strict=True)
+    ]
     mapping = {
         "incident_id": col.get("event_id_cnty", ""),
         "date": col.get("event_date", ""),
+        "date_precision": col.get("time_precision", ""),
         "incident_type": " + ".join(
             col[c] for c in ("event_type", "sub_event_type", "civilian_targeting") if c in col
         ),
@@ -156,11 +248,23 @@ def acled(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str
         "latitude": col.get("latitude", ""),
         "longitude": col.get("longitude", ""),
     }
+    targeted = (
+        "civilian_targeting"
+        if "civilian_targeting" in names
+        else "civilians as the other actor (inter2 7: this export has no civilian_targeting)"
+    )
     notes = [
         acled_generation(names),
-        "ACLED codes no motivation: every event comes in as 'unknown', to code.",
-        "geo_precision and time_precision are kept with each row's source record.",
+        "ACLED codes no motivation: every event comes in as unknown, to code.",
+        "In scope: violence against civilians, looting/property destruction, and battles "
+        f"and explosions/remote violence with {targeted}. Protests, riots, other strategic "
+        "developments and battles without civilian targeting are counted as out of scope: "
+        "civilians harmed as collateral in a battle cannot be told from the row.",
+        "An attack with no death reported comes in as attack (ACLED records no injuries).",
+        "time_precision is kept as date_precision (1 day, 2 week, 3 month); geo_precision "
+        "as location_precision (1 exact, 2 approximate, 3 admin2).",
     ]
+    frame = _absent_dropped(frame, mapping)
     return {k: v for k, v in mapping.items() if v}, frame, notes
 
 
@@ -172,48 +276,71 @@ def _ucdp_perpetrator(side_a: Any) -> str:
     )
 
 
+def _ucdp_kind(value: Any) -> str:
+    return _text(value).removesuffix(".0")
+
+
 def ucdp(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str]]:
     """UCDP GED events as incidents: ``(mapping shown, values, notes)``.
 
-    One-sided violence (type 3) is violence against civilians; state-based and non-state
-    events (types 1 and 2) come in only when civilians died, with their civilian deaths.
+    One-sided violence (type 3) is violence against civilians: its fatalities are ``best``,
+    with ``low`` and ``high`` as published. State-based and non-state events (types 1 and
+    2) come in only when civilians died, with their civilian deaths (``deaths_civilians``)
+    as fatalities and no low/high: UCDP's low and high bound all of the event's deaths
+    (fighters too), not the civilians'. Other type 1 and 2 events carry their type in
+    ``_out_of_scope`` (``ingest.findings.OUT_OF_SCOPE_COLUMN``): counted, not imported, so
+    rows read = accepted + accepted with a warning + out of scope + rejected. ``date_prec``
+    becomes ``date_precision`` and ``where_prec`` ``location_precision`` (6 and 7: country).
     """
     col = columns_by_name(records)
     get = _getter(records, col)
 
-    violence = get("type_of_violence").map(lambda v: _text(v).removesuffix(".0"))
+    violence = get("type_of_violence").map(_ucdp_kind)
     civilians = get("deaths_civilians").map(_number)
+    one_sided = (violence == "3").to_numpy()
+    civilian_deaths = (violence.isin(["1", "2"]) & (civilians > 0)).to_numpy()
+    fatalities = [
+        best if kind == "3" else dead
+        for kind, best, dead in zip(violence, get("best"), get("deaths_civilians"), strict=True)
+    ]
     frame = pd.DataFrame(index=records.index)
     frame["incident_id"] = get("id").map(lambda v: None if is_missing(v) else f"UCDP-{_text(v)}")
     frame["date"] = get("date_start")
+    frame["date_precision"] = get("date_prec").map(lambda v: _code_of(v, _UCDP_DATE_PRECISION))
     frame["incident_type"] = [
-        "killing" if kind == "3" or (kind in ("1", "2") and dead > 0)
-        else f"UCDP type_of_violence {kind} without civilian deaths"
-        for kind, dead in zip(violence, civilians, strict=True)
+        ("killing" if _number(dead) > 0 else "attack") if kind in _UCDP_TYPES
+        else (f"UCDP type_of_violence {kind}" if kind else None)
+        for kind, dead in zip(violence, fatalities, strict=True)
     ]  # fmt: skip
     frame["motivation"] = None  # not coded at source: comes in as unknown
     frame["perpetrator_name"] = get("side_a")
     frame["perpetrator_type"] = get("side_a").map(_ucdp_perpetrator)
-    frame["fatalities"] = [
-        best if kind == "3" else dead
-        for kind, best, dead in zip(violence, get("best"), get("deaths_civilians"), strict=True)
-    ]
-    frame["location_precision"] = get("where_prec").map(
-        lambda v: _code_of(v, _UCDP_PRECISION | {str(n): f"UCDP where_prec {n}" for n in (5, 6, 7)})
-    )
+    frame["fatalities"] = fatalities
+    frame["fatalities_low"] = get("low").where(one_sided, None)
+    frame["fatalities_high"] = get("high").where(one_sided, None)
+    frame["location_precision"] = get("where_prec").map(lambda v: _code_of(v, _UCDP_PRECISION))
     frame["admin1"] = get("adm_1")
     frame["admin2"] = get("adm_2")
     frame["source"] = get("source_office").map(lambda v: f"UCDP GED: {_text(v)}".rstrip(": "))
     frame["narrative"] = get("source_headline")
     frame["latitude"] = get("latitude")
     frame["longitude"] = get("longitude")
+    frame[OUT_OF_SCOPE_COLUMN] = [
+        f"UCDP type {kind} ({_UCDP_TYPES[kind]}) without civilian deaths"
+        if kind in ("1", "2") and not counted
+        else None
+        for kind, counted in zip(violence, civilian_deaths, strict=True)
+    ]
     mapping = {
         "incident_id": col.get("id", ""),
         "date": col.get("date_start", ""),
+        "date_precision": col.get("date_prec", ""),
         "incident_type": col.get("type_of_violence", ""),
         "perpetrator_name": col.get("side_a", ""),
         "perpetrator_type": col.get("side_a", ""),
         "fatalities": f"{col.get('best', 'best')} (type 3) / deaths_civilians (types 1, 2)",
+        "fatalities_low": f"{col['low']} (type 3)" if "low" in col else "",
+        "fatalities_high": f"{col['high']} (type 3)" if "high" in col else "",
         "location_precision": col.get("where_prec", ""),
         "admin1": col.get("adm_1", ""),
         "admin2": col.get("adm_2", ""),
@@ -222,8 +349,14 @@ def ucdp(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str]
         "longitude": col.get("longitude", ""),
     }
     notes = [
-        "UCDP GED: one-sided violence (type 3) and other events with civilian deaths.",
-        "UCDP codes no motivation: every event comes in as 'unknown', to code.",
-        "low/high estimates, date_prec and where_prec are kept with each source record.",
+        "UCDP GED: one-sided violence (type 3), and state-based or non-state events (types "
+        "1, 2) with civilian deaths, counted by those deaths; other type 1 and 2 events are "
+        "counted as out of scope.",
+        "UCDP codes no motivation: every event comes in as unknown, to code.",
+        "low and high are kept for one-sided violence only (for types 1 and 2 they bound all "
+        "the event's deaths, not the civilians'); date_prec is kept as date_precision (1 day, "
+        "2-3 week, 4 month, 5 year) and where_prec as location_precision (1 exact, 2 "
+        "approximate, 3 admin2, 4-5 admin1, 6-7 country: counted, not drawn).",
     ]
+    frame = _absent_dropped(frame, {**mapping, "fatalities": col.get("best", "")})
     return {k: v for k, v in mapping.items() if v}, frame, notes

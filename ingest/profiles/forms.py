@@ -61,7 +61,7 @@ def kobo(
             if len(sample) and sample.map(lambda v: bool(_GEOPOINT.match(v))).all():
                 derived["latitude"], derived["longitude"] = _split(records[column], _GEOPOINT)
                 added |= {"latitude": str(column), "longitude": str(column)}
-                notes.append(f"geopoint '{column}' split into latitude and longitude")
+                notes.append(f"geopoint “{column}” split into latitude and longitude")
                 break
     if "latitude" in added and "location_precision" not in mapping:
         # A phone's GPS fix: the spot itself.
@@ -78,7 +78,7 @@ def kobo(
                 column = by_name[name]
                 derived["date"] = records[column].map(lambda v: v[:10] if isinstance(v, str) else v)
                 added["date"] = column
-                notes.append(f"no incident date question: the form's '{column}' date is used")
+                notes.append(f"no incident date question: the form's “{column}” date is used")
                 break
     return added, derived, notes
 

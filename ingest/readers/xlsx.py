@@ -174,7 +174,7 @@ def _choose_sheet(book: Any, sheet: str | None, upload: Upload) -> Any:
     if sheet is not None:
         if sheet not in book.sheetnames:
             raise IngestError(
-                f"{upload.name} has no sheet {sheet!r}; its sheets are "
+                f"{upload.name} has no sheet “{sheet}”; its sheets are "
                 f"{', '.join(book.sheetnames)}."
             )
         return book[sheet]

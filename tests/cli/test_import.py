@@ -61,6 +61,10 @@ def test_import_commits_a_batch_and_prints_the_accounting(db, tmp_path, capsys, 
     assert result["rows_read"] == fixture.expected.rows_read
     assert result["accepted"] + result["accepted_with_warning"] == fixture.expected.accepted
     assert result["rejected"] == fixture.expected.rejected
+    assert result["out_of_scope"] == fixture.expected.out_of_scope
+    assert result["rows_read"] == sum(
+        result[k] for k in ("accepted", "accepted_with_warning", "out_of_scope", "rejected")
+    )
     # Every rejected row is explained in the report.
     rejected = {r["row"] for r in result["report"] if r["outcome"] == "rejected"}
     assert len(rejected) == result["rejected"]
@@ -72,7 +76,7 @@ def test_human_output_names_rows_and_exit_codes(db, tmp_path, capsys) -> None:
     assert main(["import", str(path), "--layer", "incidents", "--office", "Ndoubi"]) == 0
     out = capsys.readouterr().out
     assert "rows read 5: accepted 4" in out and "rejected 1" in out
-    assert "row 6, column 'latitude/longitude'" in out and "swapped" in out
+    assert "row 6, column latitude/longitude: “" in out and "swapped" in out
     assert "committed as batch" in out
     # The same file again: refused, exit 1, and the store is unchanged.
     assert main(["import", str(path), "--layer", "incidents", "--office", "Ndoubi"]) == 1
@@ -160,3 +164,21 @@ def test_a_batch_is_reprocessed_from_its_original_file(db, tmp_path, capsys) -> 
     # A reprocessing that fails leaves the batch as it was.
     bad = main(["reprocess", str(again["batch"]), "--map", "date=no such column"])
     assert bad == 1 and store.batch(again["batch"]).status == "active"
+
+
+def test_rows_out_of_scope_are_counted_in_words_and_in_the_batch_list(db, tmp_path, capsys):
+    from tests.ingest.test_messages import _bad, _messy_acled
+
+    path = tmp_path / "acled_messy.csv"
+    path.write_bytes(_messy_acled())
+    assert main(["import", str(path), "--layer", "incidents", "--office", "Ndoubi"]) == 0
+    out = capsys.readouterr().out
+    assert "rows read 9: accepted 0, accepted with a warning 1, out of scope 2, rejected 6" in out
+    assert (
+        "the whole file, column event type: out of scope for incidents: 2 rows: Battles 1, "
+        "Riots 1; nothing to fix" in out
+    )
+    assert "row 3, column date: is missing; expected" in out  # no value: none shown
+    assert not _bad(out), _bad(out)
+    assert main(["batches"]) == 0
+    assert "9 read, 1 accepted, 2 out of scope, 6 rejected" in capsys.readouterr().out

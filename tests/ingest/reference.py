@@ -44,7 +44,7 @@ def check_ids(typed, spec, context, findings) -> None:
             continue
         if id_key(value) in first_seen:
             earlier_row, earlier = first_seen[id_key(value)]
-            same = "" if value == earlier else f" ({earlier!r}; {SAME_ID})"
+            same = "" if value == earlier else f" (written {earlier} there; {SAME_ID})"
             findings.error(
                 row,
                 key.name,

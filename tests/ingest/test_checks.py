@@ -12,7 +12,7 @@ import shapely
 from shapely.geometry import Point, Polygon, box
 
 from ingest.checks import check_rows
-from ingest.findings import ACCEPTED, REJECTED, WARNING, CheckContext
+from ingest.findings import ACCEPTED, OUT_OF_SCOPE, REJECTED, WARNING, CheckContext
 from ingest.records import with_source_records
 from schema.upload import RawTable
 
@@ -67,7 +67,7 @@ def problems(result, row_number: int) -> list[str]:
 
 def test_a_clean_file_is_accepted_typed_and_keeps_each_row_as_sent() -> None:
     result = check([row(1), row(2, motivation="predation")])
-    assert result.counts == {ACCEPTED: 2, WARNING: 0, REJECTED: 0}
+    assert result.counts == {ACCEPTED: 2, WARNING: 0, REJECTED: 0, OUT_OF_SCOPE: 0}
     assert result.report.empty
     accepted = result.accepted
     assert list(accepted.index) == [2, 3]

@@ -102,9 +102,9 @@ def test_one_file_repeating_an_id_in_another_form(store, name, make):
     preview = _preview(store, name, make(ids))
     problems = _problems(preview)
     assert sorted(problems) == [4, 5, 6, 7]
-    assert problems[4].startswith(f"repeats the id of row 2 in this file ({NFC!r}; ids are")
+    assert problems[4].startswith(f"repeats the id of row 2 in this file (written {NFC} there; ids")
     assert "ignoring case, surrounding spaces and Unicode form" in problems[6]
-    assert problems[7].startswith("repeats the id of row 3 in this file ('INC-2'")
+    assert problems[7].startswith("repeats the id of row 3 in this file (written INC-2 there")
     counts = preview.result.counts
     assert preview.result.rows_read == 7 == sum(counts.values()) and counts["rejected"] == 4
     commit_import(store, preview)

@@ -60,8 +60,18 @@ def _accounted(preview, batch, expected: uploads.Expected) -> None:
         preview.result.report.to_string()
     )
     assert counts["rejected"] == expected.rejected
+    assert counts["out_of_scope"] == expected.out_of_scope
+    # rows read = accepted + accepted with a warning + out of scope + rejected, every import.
+    assert preview.result.rows_read == (
+        counts["accepted"] + counts["accepted_with_warning"] + counts["out_of_scope"]
+        + counts["rejected"]
+    )  # fmt: skip
     # The batch records the same accounting, and every rejected row is explained.
-    assert (batch.rows_read, batch.rejected) == (expected.rows_read, expected.rejected)
+    assert (batch.rows_read, batch.rejected, batch.out_of_scope) == (
+        expected.rows_read,
+        expected.rejected,
+        expected.out_of_scope,
+    )
     rejected_rows = set(preview.result.outcomes[preview.result.outcomes == "rejected"].index)
     assert rejected_rows <= set(preview.result.report["row"])
 

@@ -16,7 +16,7 @@ HEADER = ReportHeader(
     accepted=1,
     accepted_with_warning=1,
     rejected=1,
-    notes=("No motivation given: every incident comes in as 'unknown', to code.",),
+    notes=("No motivation given: every incident comes in as unknown, to code.",),
 )
 LINES = pd.DataFrame(
     [

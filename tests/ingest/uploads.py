@@ -36,6 +36,7 @@ class Expected:
     rows_read: int
     accepted: int  # accepted, with or without a warning
     rejected: int
+    out_of_scope: int = 0  # rows the layer does not hold (counted, not imported)
 
 
 @dataclass(frozen=True)
@@ -271,7 +272,7 @@ def acled_current() -> Fixture:
                 "inter1": "Protesters", "latitude": y4, "longitude": x4, "fatalities": 0},
     ]  # fmt: skip
     data = _acled(ACLED_CURRENT, rows)
-    return Fixture("acled_2024.csv", data, "incidents", Expected(4, 3, 1), "auto", "acled")
+    return Fixture("acled_2024.csv", data, "incidents", Expected(4, 3, 0, 1), "auto", "acled")
 
 
 def acled_2019() -> Fixture:
@@ -292,7 +293,7 @@ def acled_2019() -> Fixture:
          "latitude": y3, "longitude": x3, "geo_precision": 1, "fatalities": 0},
     ]  # fmt: skip
     data = _acled(ACLED_2019, rows)
-    return Fixture("acled_2021.csv", data, "incidents", Expected(3, 2, 1), "auto", "acled")
+    return Fixture("acled_2021.csv", data, "incidents", Expected(3, 2, 0, 1), "auto", "acled")
 
 
 def acled_legacy() -> Fixture:
@@ -312,7 +313,7 @@ def acled_legacy() -> Fixture:
          "actor1": "FACA", "inter1": 1, "latitude": y3, "longitude": x3, "fatalities": 2},
     ]  # fmt: skip
     data = _acled(ACLED_LEGACY, rows)
-    return Fixture("acled_2017.csv", data, "incidents", Expected(3, 2, 1), "auto", "acled")
+    return Fixture("acled_2017.csv", data, "incidents", Expected(3, 2, 0, 1), "auto", "acled")
 
 
 UCDP_COLUMNS = (
@@ -357,8 +358,9 @@ def ucdp_csv_with_hxl() -> Fixture:
     rows = _ucdp_rows()
     table = [UCDP_COLUMNS, [_UCDP_HXL.get(c, "") for c in UCDP_COLUMNS]]
     table += [[row.get(c, "") for c in UCDP_COLUMNS] for row in rows]
-    # Types 3, 1 (civilian deaths), 2 without civilian deaths, and a country-level place.
-    return Fixture("ged_carana.csv", _csv(table), "incidents", Expected(4, 2, 2), "auto", "ucdp")
+    # Types 3, 1 (civilian deaths), 2 without civilian deaths (out of scope), and a
+    # country-level place (accepted: counted, not drawn).
+    return Fixture("ged_carana.csv", _csv(table), "incidents", Expected(4, 3, 0, 1), "auto", "ucdp")
 
 
 def ucdp_geojson() -> Fixture:
@@ -371,7 +373,7 @@ def ucdp_geojson() -> Fixture:
         for row in _ucdp_rows()
     ]
     data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
-    return Fixture("ged_carana.geojson", data, "incidents", Expected(4, 2, 2), "auto", "ucdp")
+    return Fixture("ged_carana.geojson", data, "incidents", Expected(4, 3, 0, 1), "auto", "ucdp")
 
 
 def kobo_csv() -> Fixture:

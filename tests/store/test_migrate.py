@@ -29,10 +29,20 @@ PAIRS = [
 ]
 
 
-def _commit(store, prefix: str, *, review: str = ACCEPTED, original: bytes | None = None):
+def _commit(
+    store,
+    prefix: str,
+    *,
+    review: str = ACCEPTED,
+    original: bytes | None = None,
+    out_of_scope: int = 0,
+):
     rows = helpers.incidents(3, prefix)
     original = original if original is not None else prefix.encode()
-    batch = dataclasses.replace(helpers.new_batch("incidents", rows, original), review=review)
+    batch = helpers.new_batch("incidents", rows, original)
+    batch = dataclasses.replace(
+        batch, review=review, out_of_scope=out_of_scope, rows_read=batch.rows_read + out_of_scope
+    )
     return store.commit_batch(
         batch, rows, report=helpers.REPORT, original=original, id_column="incident_id", by=KALONDO
     )
@@ -52,7 +62,7 @@ def populate(store) -> None:
     _commit(store, "DUP", original=b"same file")  # same file, same ids: now active
     pending = _commit(store, "PEND", review=UNDER_REVIEW)
     store.withdraw(pending.batch_id, by=ANA, reason="wrong office")
-    _commit(store, "WAIT", review=UNDER_REVIEW)
+    _commit(store, "WAIT", review=UNDER_REVIEW, out_of_scope=2)  # out of scope: copied too
     store.accept(_commit(store, "OK", review=UNDER_REVIEW).batch_id, by=ANA)
     sample_incident = store.layer("incidents")["incident_id"].iloc[0]
     store.edit(

@@ -57,6 +57,7 @@ def test_an_upload_is_previewed_reported_and_committed(db) -> None:
         "Rows read": "5",
         "Accepted": "4",
         "Accepted with a warning": "0",
+        "Out of scope": "0",
         "Rejected": "1",
     }
     report = next(d.value for d in at.dataframe if "Problem" in d.value.columns)
@@ -109,6 +110,7 @@ def test_every_format_and_profile_imports_through_the_page(db, tmp_path, name) -
     assert metrics, [e.value for e in at.error]
     assert metrics["Rows read"] == f"{fixture.expected.rows_read:,}"
     assert metrics["Rejected"] == f"{fixture.expected.rejected:,}"
+    assert metrics["Out of scope"] == f"{fixture.expected.out_of_scope:,}"
     if fixture.detected:
         label = PROFILE_LABELS[fixture.detected]
         assert any(f"columns: **{label}**" in m.value for m in at.markdown)

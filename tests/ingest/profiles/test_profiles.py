@@ -123,8 +123,8 @@ def test_bad_arguments_name_what_is_allowed() -> None:
         apply(t, "incidents", "excel")
     with pytest.raises(ValueError, match="reads incidents only"):
         apply(t, "local_agreements", "acled")
-    with pytest.raises(ValueError, match="mapping column 'b'"):
+    with pytest.raises(ValueError, match="mapping column “b”"):
         apply(t, "incidents", "custom", {"date": "b"})
-    with pytest.raises(ValueError, match="mapping field 'when'"):
+    with pytest.raises(ValueError, match="mapping field “when”"):
         apply(t, "incidents", "custom", {"when": "a"})
     assert "custom" in PROFILES

@@ -81,7 +81,7 @@ def test_sheet_choice_and_listing():
     assert sheets_or_layers(Upload("k.xlsx", data)) == ["Incidents", "Empty"]  # not hidden
     table = read(Upload("k.xlsx", data), sheet="Lisez-moi")  # still readable by name
     assert table.sheet == "Lisez-moi"
-    with pytest.raises(IngestError, match=r"no sheet 'Nope'.*Incidents"):
+    with pytest.raises(IngestError, match=r"no sheet “Nope”.*Incidents"):
         read(Upload("k.xlsx", data), sheet="Nope")
 
 
