@@ -148,7 +148,14 @@ def _from_source(
         warnings = _unmatched_warnings(frame.index, names, unmatched)
         source_rule = f"{col.get('inter1', 'inter1')}"
     else:
-        source_rule = f"{col.get('side_a', 'side_a')} ('Government of ...': state forces)"
+        # Civilians killed in fighting (types 1, 2): UCDP names no perpetrator; the two
+        # sides are in the name, and the dictionary must not pick one of them.
+        fighting = get("type_of_violence").map(_plain_code).isin(["1", "2"]).to_numpy()
+        result = np.where(fighting, fallback, result)
+        source_rule = (
+            f"{col.get('side_a', 'side_a')} ('Government of ...': state forces; "
+            "unidentified for civilians killed in fighting between two sides)"
+        )
     frame["perpetrator_type"] = pd.Series(result, index=frame.index, dtype=object)
     name_column = col.get("actor1" if profile == "acled" else "side_a", "")
     shown["perpetrator_type"] = f"{name_column} (actor dictionary), else {source_rule}"

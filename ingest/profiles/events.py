@@ -313,8 +313,20 @@ def ucdp(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str]
         for kind, dead in zip(violence, fatalities, strict=True)
     ]  # fmt: skip
     frame["motivation"] = None  # not coded at source: comes in as unknown
-    frame["perpetrator_name"] = get("side_a")
-    frame["perpetrator_type"] = get("side_a").map(_ucdp_perpetrator)
+    # One-sided violence: side_a did it. Civilians killed in fighting between two sides
+    # (types 1 and 2): UCDP does not say which side killed them, so neither is named the
+    # perpetrator; both are kept in the name.
+    fighting = violence.isin(["1", "2"]).to_numpy()
+    both_sides = [
+        f"{_text(a)} / {_text(b)}".strip(" /")
+        for a, b in zip(get("side_a"), get("side_b"), strict=True)
+    ]
+    frame["perpetrator_name"] = get("side_a").where(
+        ~fighting, pd.Series(both_sides, index=records.index)
+    )
+    frame["perpetrator_type"] = (
+        get("side_a").map(_ucdp_perpetrator).where(~fighting, "unidentified")
+    )
     frame["fatalities"] = fatalities
     frame["fatalities_low"] = get("low").where(one_sided, None)
     frame["fatalities_high"] = get("high").where(one_sided, None)

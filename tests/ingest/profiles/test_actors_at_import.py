@@ -127,7 +127,12 @@ def test_acled_external_forces_are_typed_by_the_dictionary(
     assert "recorded as 'unidentified' (this row and 2 others: rows 7, 8)" in phantom
     assert "POCMAP_ACTORS" in lines["expected"].iloc[0]
     assert "pocmap actors --apply" in lines["expected"].iloc[0]
-    assert preview.result.counts == {"accepted": 6, "accepted_with_warning": 4, "rejected": 0}
+    assert preview.result.counts == {
+        "accepted": 6,
+        "accepted_with_warning": 4,
+        "rejected": 0,
+        "out_of_scope": 0,
+    }
     assert "None" not in " ".join(lines["problem"]) and "nan" not in " ".join(lines["problem"])
     # The whole file's notes: which rules typed how many rows, and the names to add.
     notes = " ".join(preview.notes)
@@ -168,7 +173,12 @@ def test_a_mission_rule_changes_what_an_import_gives(store, tmp_path, monkeypatc
     rows = _acled_rows([("Phantom Security Contractors", 8), ("Wagner Group", 8)], iso=140)
     preview = _preview(store, "acled_car.csv", _acled(ACLED_2019, rows))
     assert _types(preview) == {"CEN100": "allied_forces", "CEN101": "allied_forces"}
-    assert preview.result.counts == {"accepted": 2, "accepted_with_warning": 0, "rejected": 0}
+    assert preview.result.counts == {
+        "accepted": 2,
+        "accepted_with_warning": 0,
+        "rejected": 0,
+        "out_of_scope": 0,
+    }
     assert "rule 1 Phantom Security → allied_forces (1)" in " ".join(preview.notes)
 
 
@@ -257,7 +267,12 @@ def test_an_offices_empty_type_is_filled_and_its_own_type_kept(store):
         "no perpetrator type given for 'Wagner': 'allied_forces' from actor dictionary rule 8: "
         "Wagner (CAF) → allied_forces (this row and row 3)"
     )
-    assert preview.result.counts == {"accepted": 1, "accepted_with_warning": 2, "rejected": 1}
+    assert preview.result.counts == {
+        "accepted": 1,
+        "accepted_with_warning": 2,
+        "rejected": 1,
+        "out_of_scope": 0,
+    }
     assert "2 row(s) gave a perpetrator's name but no type" in " ".join(preview.notes)
 
 
