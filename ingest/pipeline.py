@@ -21,7 +21,7 @@ from ingest.checks import CheckResult, check_rows
 from ingest.findings import CheckContext
 from ingest.memory import release_free_memory
 from ingest.records import with_source_records
-from ingest.relink import relink
+from ingest.relink import already_stored, relink
 from ingest.report import ReportHeader
 from schema.catalogue import LAYER_SPECS, id_field
 from schema.upload import IngestError, Limits, RawTable, Upload
@@ -183,6 +183,9 @@ def preview_import(store: StoreLike, upload: Upload, options: ImportOptions) -> 
                 context = dataclasses.replace(context, existing_ids=asked)
             plan = boundaries.Plan(replaces=replaces, notes=notes)
         result = check_rows(mapped, context)
+        if options.layer == "incidents":
+            note = already_stored(store, context.stored_incidents, result.accepted, options.office)
+            result.notes.extend([note] if note else [])
         if plan is not None:
             plan.dissolved = boundaries.dissolve(store, upload, table, mapped, result, context)
     earlier = store.find_upload(options.layer, upload.sha256)

@@ -96,19 +96,59 @@ def events_of(store: StoreLike) -> pd.DataFrame:
     shown = {b.batch_id: b.office for b in store.batches("incidents") if b.in_analysis}
     keep = np.isin(incidents["batch_id"].to_numpy(dtype="int64"), list(shown))
     incidents = incidents[keep]
+    return as_events(incidents, incidents["batch_id"].map(shown))
+
+
+def as_events(incidents: pd.DataFrame, offices: pd.Series | str) -> pd.DataFrame:
+    """``incidents`` (with their geometry) as ``ingest.linking`` reads them; ``offices``:
+    the office that sent each row's batch (or one office for all)."""
     events = pd.DataFrame(
-        {c: incidents[c].to_numpy() for c in _EVENT_COLUMNS}, index=incidents.index
+        {c: incidents[c].to_numpy() if c in incidents else None for c in _EVENT_COLUMNS},
+        index=incidents.index,
     )
-    offices = incidents["batch_id"].map(shown)
+    sent_by = [offices] * len(events) if isinstance(offices, str) else offices.to_numpy()
     events["family"] = [
         linking.source_family(str(s), str(o))
-        for s, o in zip(events["source"], offices, strict=True)
+        for s, o in zip(events["source"], sent_by, strict=True)
     ]
     events["longitude"] = incidents.geometry.x.to_numpy()
     events["latitude"] = incidents.geometry.y.to_numpy()
     for column in LINK_COLUMNS:
-        events[f"stored_{column}"] = incidents[column].to_numpy()
+        events[f"stored_{column}"] = incidents[column].to_numpy() if column in incidents else None
     return events.reset_index(drop=True)
+
+
+def already_stored(
+    store: StoreLike, stored: pd.DataFrame | None, accepted: Any, office: str
+) -> str:
+    """A note for an import's preview: how many of its rows look like events already stored
+    from another source ("" when none, or nothing is stored)."""
+    if stored is None or not len(stored) or not len(accepted) or "geometry" not in accepted:
+        return ""
+    shown = {b.batch_id: b.office for b in store.batches("incidents") if b.in_analysis}
+    stored = stored[np.isin(stored["batch_id"].to_numpy(dtype="int64"), list(shown))]
+    if not len(stored):
+        return ""
+    old = as_events(stored, stored["batch_id"].map(shown))
+    new = as_events(accepted, office)
+    new = new[~new["incident_id"].astype(str).isin(set(old["incident_id"].astype(str)))]
+    if not len(new):
+        return ""
+    found = linking.candidate_links(pd.concat([old, new], ignore_index=True), tolerances_from_env())
+    fresh = set(new["incident_id"].astype(str))
+    across = found["a"].astype(str).isin(fresh) ^ found["b"].astype(str).isin(fresh)
+    if "duplicate" in found:
+        across &= ~found["duplicate"].astype(bool)
+    found = found[across]
+    if not len(found):
+        return ""
+    certain = int(found["certain"].sum())
+    return (
+        f"{len(found):,} of these reports look like events already stored from another "
+        f"source: {certain:,} certain (linked when the batch is in analysis, so each event "
+        f"is counted once) and {len(found) - certain:,} for an analyst to confirm or split "
+        "(review page, `pocmap links`)."
+    )
 
 
 def relink(
