@@ -242,15 +242,35 @@ class Session:
 
     def accept(self, batch_id: int) -> Batch:
         self.require("review", target=f"batch {batch_id}")
-        return self._store.accept(batch_id, by=self.caller)
+        return self._placed_again(self._store.accept(batch_id, by=self.caller), "accepted")
 
     def withdraw(self, batch_id: int, *, reason: str, by: Any = None) -> Batch:
         self.require("withdraw", target=f"batch {batch_id}")
-        return self._store.withdraw(batch_id, by=self.caller, reason=reason)
+        batch = self._store.withdraw(batch_id, by=self.caller, reason=reason)
+        return self._placed_again(batch, "withdrawn")
 
     def restore(self, batch_id: int, *, by: Any = None) -> Batch:
         self.require("restore", target=f"batch {batch_id}")
-        return self._store.restore(batch_id, by=self.caller)
+        return self._placed_again(self._store.restore(batch_id, by=self.caller), "restored")
+
+    def _placed_again(self, batch: Batch, what: str) -> Batch:
+        """Once boundaries or areas of responsibility come into analysis or leave it,
+        every incident is placed again (an incidents batch restored is placed too: its
+        rows were left as they were while it was withdrawn). The caller already passed
+        the review/withdraw/restore check, so the store is written as them directly,
+        every batch included."""
+        from ingest.replace import PLACE_LAYERS, replace_all
+
+        if batch.layer in PLACE_LAYERS or (batch.layer == "incidents" and what == "restored"):
+            replace_all(self._store, by=self.caller, reason=f"batch {batch.batch_id} {what}")
+        return batch
+
+    def set_derived(self, layer: str, values: pd.DataFrame, *, by: Any = None, reason: str) -> int:
+        """Set derived columns (places from the map, links) of stored rows: a system
+        action on behalf of an import or a review, so only those who may review (analysts)
+        may call it; recorded as this caller."""
+        self.require("review", target=f"{layer} derived values")
+        return self._store.set_derived(layer, values, by=self.caller, reason=reason)
 
     # --- coding motivations -----------------------------------------------------------
     def edit_motivation(

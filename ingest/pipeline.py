@@ -19,7 +19,9 @@ from ingest import columns, profiles, readers
 from ingest.checks import CheckResult, check_rows
 from ingest.findings import CheckContext
 from ingest.memory import release_free_memory
+from ingest.places import DERIVED_COLUMNS, placements
 from ingest.records import with_source_records
+from ingest.replace import PLACE_LAYERS, loaded_areas, replace_all
 from ingest.report import ReportHeader
 from schema.catalogue import LAYER_SPECS, id_field
 from schema.upload import IngestError, Limits, RawTable, Upload
@@ -150,6 +152,8 @@ def preview_import(store: StoreLike, upload: Upload, options: ImportOptions) -> 
         mapped = profiles.apply(table, options.layer, profile, options.mapping)
         digest.result()
         result = check_rows(mapped, _context(store, upload, options))
+        if options.layer == "incidents":
+            _place(store, result)
     earlier = store.find_upload(options.layer, upload.sha256)
     # A session answers for its caller; the raw store (the trusted command line) sees all.
     may_see = getattr(store, "may_see", None)
@@ -165,6 +169,21 @@ def preview_import(store: StoreLike, upload: Upload, options: ImportOptions) -> 
     )
     release_free_memory()  # the checks' scratch, while the preview waits to be read
     return preview
+
+
+def _place(store: StoreLike, result: CheckResult) -> None:
+    """Give the accepted incidents their places from the map (admin areas from the
+    boundaries, field office from the areas of responsibility, in analysis), once per
+    preview; the source's names are kept beside them, disagreements noted per row and
+    counted in the notes. With neither loaded, the rows stay as read."""
+    accepted = result.accepted
+    areas = loaded_areas(store)
+    if areas.empty or not len(accepted):
+        return
+    placement = placements(accepted, areas)
+    for column in DERIVED_COLUMNS:
+        accepted[column] = placement.values[column]
+    result.notes.append(placement.summary())
 
 
 def _context(store: StoreLike, upload: Upload, options: ImportOptions) -> CheckContext:
@@ -211,9 +230,16 @@ def commit_import(store: StoreLike, preview: Preview) -> Batch:
                 f"({preview.result.rows_read} read, all rejected); see the report"
             )
         try:
-            return _commit(store, preview)
+            batch = _commit(store, preview)
         except DuplicateIds:
             preview = preview_import(store, preview.upload, preview.options)
+            continue
+        if batch.layer in PLACE_LAYERS and batch.in_analysis:
+            # New boundaries or areas of responsibility: every incident is placed again.
+            replace_all(
+                store, by=preview.options.uploader, reason=f"batch {batch.batch_id} imported"
+            )
+        return batch
     raise IngestError(f"{preview.upload.name}: other imports kept adding the same ids; try again")
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from schema.upload import Upload
-from store import audit_chain, frames, schema, sql
+from store import audit_chain, derived, frames, schema, sql
 from store.base import (
     ACCEPTED,
     ACTIVE,
@@ -428,6 +428,60 @@ class SqlStore:
                 | {"reason": reason.strip()},
                 at=at,
             )
+
+    def set_derived(self, layer: str, values: pd.DataFrame, *, by: Any, reason: str) -> int:
+        """Set columns pocmap derives itself (places from the map, links between reports)
+        on the stored rows whose ids are ``values``' index, in every batch, at once.
+
+        Parameters
+        ----------
+        layer : the layer (one with an id column).
+        values : indexed by the layer's id; columns among the fields marked
+            ``derived=True`` and ``admin1``, ``admin2``, ``field_office``.
+        by : who the audit log records (a system action on behalf of an import or a
+            review: the person who made it).
+        reason : why, for the record (``re-placed after batch 12 was withdrawn``).
+
+        Returns
+        -------
+        int
+            how many stored rows changed (rows already holding the values are left).
+            One audit entry (``derive``) records the layer, columns, the rows given and
+            changed, and the reason.
+
+        Raises
+        ------
+        StoreError
+            when a column may not be set this way, the index is not a set of ids, or the
+            reason is empty.
+        """
+        check_layer(layer)
+        actor = actor_of(by)
+        key, fields = derived.check_columns(layer, values)
+        if not reason.strip():
+            raise StoreError("`reason` is empty but derived values must say why, for the record")
+        if not len(values):
+            return 0
+        with self._writing() as conn:
+            changed = derived.update(conn, layer, key, fields, values)
+            at = schema.utc_now()
+            if changed:
+                self._touched(conn, (layer,), at)
+            sql.audit(
+                conn,
+                "derive",
+                actor,
+                layer,
+                {
+                    "layer": layer,
+                    "columns": [f.name for f in fields],
+                    "rows_given": len(values),
+                    "rows_changed": changed,
+                    "reason": reason.strip(),
+                },
+                at=at,
+            )
+            return changed
 
     def edits(self, layer: str | None = None, row_key: str | None = None) -> pd.DataFrame:
         """The edit history, oldest first (:data:`~store.base.EDIT_COLUMNS`)."""

@@ -1,0 +1,68 @@
+"""Text columns as integer codes into a small table of distinct values.
+
+A million incidents hold a few hundred distinct place names: comparing, combining and
+writing them as codes keeps :mod:`ingest.places` at numpy speed, with no Python loop
+over rows and no round trip of a million strings through Python objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class Coded:
+    """``table[codes]`` per row; code ``-1`` is missing."""
+
+    codes: np.ndarray
+    table: np.ndarray
+
+    @classmethod
+    def of(cls, values: Any) -> Coded:
+        """Code ``values`` (a Series or array of text, missing values allowed)."""
+        codes, distinct = pd.factorize(values, use_na_sentinel=True)
+        return cls(np.asarray(codes, dtype=np.int64), np.asarray(distinct, dtype=object))
+
+    @classmethod
+    def missing(cls, size: int) -> Coded:
+        return cls(np.full(size, -1, dtype=np.int64), np.array([], dtype=object))
+
+    def present(self) -> np.ndarray:
+        return self.codes >= 0
+
+    def values(self, rows: np.ndarray) -> list[Any]:
+        """The values of ``rows`` as Python objects (``None`` when missing): for a few."""
+        return [self.table[c] if c >= 0 else None for c in self.codes[rows]]
+
+    def put(self, rows: np.ndarray, codes: np.ndarray, table: np.ndarray) -> None:
+        """Set ``rows`` to ``table[codes]`` (``-1``: missing), another table's values."""
+        if not len(rows):
+            return
+        offset = len(self.table)
+        self.table = np.concatenate([self.table, np.asarray(table, dtype=object)])
+        self.codes[rows] = np.where(codes >= 0, codes + offset, -1)
+
+    def put_text(self, rows: np.ndarray, texts: list[str]) -> None:
+        """Set ``rows`` to ``texts``, one per row."""
+        self.put(rows, np.arange(len(rows), dtype=np.int64), np.array(texts, dtype=object))
+
+    def keys(self, key: Callable[[Any], Any], vocabulary: dict[Any, int]) -> np.ndarray:
+        """Per row, the id in ``vocabulary`` (grown as needed) of ``key(value)``; ``-1``
+        when the value or its key is missing. Two columns keyed with one vocabulary
+        compare by their ids."""
+        ids = np.full(len(self.table) + 1, -1, dtype=np.int64)
+        for position, value in enumerate(self.table):
+            found = key(value)
+            if found is not None:
+                ids[position] = vocabulary.setdefault(found, len(vocabulary))
+        return ids[self.codes]  # code -1 takes the last entry, -1
+
+    def series(self, index: pd.Index) -> pd.Series:
+        """The column as text (missing where the code is ``-1``)."""
+        table = pd.array(list(self.table), dtype="str")
+        return pd.Series(table.take(self.codes, allow_fill=True), index=index)
