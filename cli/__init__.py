@@ -14,6 +14,7 @@ from cli.analysis import add_commands as add_analysis_commands
 from cli.imports import add_commands
 from cli.migrate import add_commands as add_migrate_commands
 from cli.outputs import add_commands as add_output_commands
+from cli.places import add_commands as add_places_commands
 from cli.review import add_commands as add_review_commands
 from cli.users import add_commands as add_user_commands
 from config.settings import DATA_DIR, DB
@@ -133,6 +134,7 @@ def parser() -> argparse.ArgumentParser:
     add_analysis_commands(commands)
     add_output_commands(commands)
     add_review_commands(commands)
+    add_places_commands(commands)
     add_user_commands(commands)
     add_migrate_commands(commands)
     return top

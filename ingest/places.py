@@ -28,8 +28,6 @@ The rules (an ACLED/UCDP-literate analyst's):
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +38,7 @@ import pyproj
 import shapely
 
 from ingest.coded import Coded
+from schema.places import name_key
 
 DERIVED_COLUMNS = (
     "admin1",
@@ -62,44 +61,6 @@ from other boundaries."""
 
 OUTSIDE_BOUNDARIES = "outside the loaded boundaries: admin names as reported"
 OUTSIDE_AREAS = "outside every area of responsibility: field office as given"
-
-_GENERIC = (
-    "sous prefecture",
-    "subprefecture",
-    "prefecture",
-    "province",
-    "region",
-    "territoire",
-    "territory",
-    "county",
-    "district",
-    "departement",
-    "department",
-    "state",
-    "commune",
-)
-_LINK = r"(?:\s+(?:de la|de l|des|du|de|d|of the|of))?"
-_PREFIX = re.compile(rf"^(?:{'|'.join(_GENERIC)}){_LINK}\s+")
-_SUFFIX = re.compile(rf"\s+(?:{'|'.join(_GENERIC)})$")
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
-
-
-def name_key(name: Any) -> str | None:
-    """``name`` as compared: lower case, no accents or punctuation, without the words
-    that say what kind of area it is. ``None`` for a missing or empty name.
-
-    >>> name_key("Kémo préfecture"), name_key("Prefecture de la Ouaka"), name_key("OUAKA")
-    ('kemo', 'ouaka', 'ouaka')
-    """
-    if name is None or (isinstance(name, float) and np.isnan(name)) or name is pd.NA:
-        return None
-    text = unicodedata.normalize("NFKD", str(name))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = _NOT_WORD.sub(" ", text).strip()
-    # One generic word off each end, but never the whole name ("Region" alone stays).
-    shorter = _SUFFIX.sub("", _PREFIX.sub("", text)).strip()
-    text = shorter or text
-    return text or None
 
 
 @dataclass(frozen=True)

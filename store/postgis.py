@@ -148,8 +148,8 @@ class PostGISStore(SqlStore):
     ) -> tuple[tuple[float, float, float, float] | None, int]:
         """The selected incidents' box (degrees; ``None`` when none) and how many there are,
         from batches in analysis, computed in SQL."""
-        query, params = pg_cells.extent_query(selection)
         with self._reading() as conn:
+            query, params = pg_cells.extent_query(pg_cells.as_stored(conn, selection))
             row = conn.execute(query, params).fetchone()
         if row is None:  # an aggregate answers one row, even over no incidents
             raise StoreError(f"{self.location}: the incidents' extent query returned no row")
@@ -161,10 +161,13 @@ class PostGISStore(SqlStore):
     ) -> pd.DataFrame:
         """``q, r, incidents, fatalities`` per cell of ``analysis.cells.Grid(shape, width_m,
         crs)`` for the selected incidents of batches in analysis, tallied by PostGIS."""
-        query, params = pg_cells.totals_query(
-            selection, proj=crs.to_wkt(), shape=shape, width_m=float(width_m)
-        )
         with self._reading() as conn:
+            query, params = pg_cells.totals_query(
+                pg_cells.as_stored(conn, selection),
+                proj=crs.to_wkt(),
+                shape=shape,
+                width_m=float(width_m),
+            )
             rows = conn.execute(query, params).fetchall()
         totals = pd.DataFrame(rows, columns=["q", "r", "incidents", "fatalities"])
         return totals.astype({"q": "int64", "r": "int64", "incidents": "int64"}).astype(
