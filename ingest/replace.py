@@ -87,7 +87,14 @@ def replace_all(store: StoreLike, *, by: Any, reason: str = "places refreshed") 
     if not len(incidents):
         return None
     placement = placements(incidents, loaded_areas(store))
-    values = placement.values
+    values = placement.values.copy()
+    # A row whose names the map leaves as they are keeps its reported columns as they are
+    # (empty on rows stored before places were derived): nothing to write for it.
+    unplaced = _plain(incidents["admin1_reported"]) == None  # noqa: E711 (elementwise)
+    unplaced &= _plain(incidents["admin2_reported"]) == None  # noqa: E711
+    for column in ("admin1", "admin2"):
+        unplaced &= _plain(incidents[column]) == _plain(values[column])
+    values.loc[unplaced, ["admin1_reported", "admin2_reported"]] = None
     changed = np.zeros(len(values), dtype=bool)
     for column in DERIVED_COLUMNS:
         changed |= _plain(incidents[column]) != _plain(values[column])

@@ -26,6 +26,13 @@ _TEMP = "pocmap_derived_values"
 _TYPES = {"count": "INTEGER", "number": "REAL", "flag": "BOOLEAN", "date": "DATE"}
 
 
+def settable(layer: str) -> list[str]:
+    """The columns :func:`update` may set on ``layer``."""
+    fields = schema.spec(layer).fields
+    names = [f.name for f in fields if f.derived]
+    return names + [f.name for f in fields if f.name in PLACE_COLUMNS and f.name not in names]
+
+
 def check_columns(layer: str, values: pd.DataFrame) -> tuple[str, list[Field]]:
     """The layer's id column and the fields of ``values``' columns.
 
@@ -39,8 +46,7 @@ def check_columns(layer: str, values: pd.DataFrame) -> tuple[str, list[Field]]:
     if key is None:
         raise StoreError(f"layer {layer} has no id column; derived values are set by id")
     fields = {f.name: f for f in schema.spec(layer).fields}
-    allowed = [f.name for f in fields.values() if f.derived]
-    allowed += [c for c in PLACE_COLUMNS if c in fields and c not in allowed]
+    allowed = settable(layer)
     refused = [str(c) for c in values.columns if c not in allowed]
     if refused:
         raise StoreError(

@@ -14,6 +14,7 @@ from typing import Any
 
 from schema.catalogue import LAYER_SPECS
 from store.base import EDITABLE, StoreError
+from store.derived import settable
 from store.schema import (
     GEOMETRY_COLUMN,
     LATEST_VERSION,
@@ -272,6 +273,8 @@ _APP_UPDATES = {
     ),
     "column_mappings": ("office", "mapping", "saved_at", "saved_by"),
     **EDITABLE,
+    # What pocmap derives itself (places from the map, links), set_derived's columns.
+    "incidents": (*EDITABLE["incidents"], *settable("incidents")),
 }  # fmt: skip
 
 
