@@ -311,7 +311,7 @@ def _rows(incidents: gpd.GeoDataFrame) -> _Rows:
     x, y = shapely.get_x(points), shapely.get_y(points)  # NaN where missing or empty
     precision = _coded(incidents, "location_precision")
     codes = precision.codes
-    table = np.append(precision.table, None)  # code -1: the last entry
+    table = np.concatenate([precision.table, np.array([None], dtype=object)])  # code -1: last
     precision_of = table[codes]
     tolerance = np.array([TOLERANCE_KM.get(v, 5.0) if v else 5.0 for v in table]) * 1000
     country = np.append(precision.table == "country", False)[codes]
@@ -359,9 +359,9 @@ class _Notes:
             joined = [text if b < 0 else f"{table[b]}; {text}" for b in before]
             self.coded.put(rows, position.astype(np.int64), np.array(joined, dtype=object))
             return
-        before = self.coded.values(rows)
-        joined = [t if b is None else f"{b}; {t}" for b, t in zip(before, text, strict=True)]
-        self.coded.put_text(rows, joined)
+        earlier = self.coded.values(rows)
+        texts = [t if b is None else f"{b}; {t}" for b, t in zip(earlier, text, strict=True)]
+        self.coded.put_text(rows, texts)
 
 
 def _place_admin(

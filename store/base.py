@@ -263,6 +263,11 @@ class Store(Protocol):
         """Change :data:`EDITABLE` columns of one stored row (by its id), keeping the history."""
         ...
 
+    def set_derived(self, layer: str, values: pd.DataFrame, *, by: Any, reason: str) -> int:
+        """Set the columns pocmap derives (places, links) of the stored rows whose ids are
+        ``values``' index, in every batch, with one audit entry; how many rows changed."""
+        ...
+
     def edits(self, layer: str | None = None, row_key: str | None = None) -> pd.DataFrame:
         """The edit history (:data:`EDIT_COLUMNS`), oldest first."""
         ...

@@ -1,9 +1,10 @@
 """Columns pocmap sets itself on stored rows: places from the map, links between reports.
 
 :meth:`store.sql_store.SqlStore.set_derived` checks the columns with :func:`check_columns`
-and writes them with :func:`update`: the values go into a temporary table, then one
-``UPDATE ... FROM`` sets the stored rows with those ids (every batch) whose values differ,
-so a hundred thousand rows are one statement, and the count is of rows really changed.
+and writes them with :func:`update`: ``UPDATE ... FROM (VALUES ...)``, a few thousand rows
+a statement, sets the stored rows with those ids (every batch) whose values differ, so the
+count is of rows really changed. No temporary table: the application's database role may
+not create one (docs/deployment.md revokes it).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ PLACE_COLUMNS = ("admin1", "admin2", "field_office")
 """Columns read from files that pocmap also derives (from the loaded boundaries and areas
 of responsibility), besides the fields marked ``derived=True``."""
 
-_TEMP = "pocmap_derived_values"
+_CHUNK = 2000
+"""Rows per statement: (1 + columns) marks each, under SQLite's and PostgreSQL's limits."""
 _TYPES = {"count": "INTEGER", "number": "REAL", "flag": "BOOLEAN", "date": "DATE"}
 
 
@@ -63,22 +65,27 @@ def check_columns(layer: str, values: pd.DataFrame) -> tuple[str, list[Field]]:
 def update(conn: Any, layer: str, key: str, fields: list[Field], values: pd.DataFrame) -> int:
     """Set ``fields`` of the stored rows of ``layer`` whose ``key`` is in ``values``'
     index; return how many rows changed (rows already holding those values are left)."""
-    names = [f.name for f in fields]
-    columns = ", ".join(f"{quote(f.name)} {_TYPES.get(f.kind, 'TEXT')}" for f in fields)
-    conn.execute(f"DROP TABLE IF EXISTS {_TEMP}")
-    conn.execute(f"CREATE TEMPORARY TABLE {_TEMP} (k TEXT PRIMARY KEY, {columns})")
     ids = [str(i) for i in values.index]
     encoded = [plain_values(values[f.name], f) for f in fields]
-    marks = ", ".join("?" * (len(fields) + 1))
-    conn.executemany(f"INSERT INTO {_TEMP} VALUES ({marks})", list(zip(ids, *encoded, strict=True)))
-    sets = ", ".join(f"{quote(n)} = v.{quote(n)}" for n in names)
-    differs = " OR ".join(f"t.{quote(n)} IS DISTINCT FROM v.{quote(n)}" for n in names)
-    table = quote(layer)
-    # One statement for both (SQLite >= 3.33, PostgreSQL): SET names bare columns.
-    cursor = conn.execute(
-        f"UPDATE {table} AS t SET {sets} FROM {_TEMP} AS v "
-        f"WHERE t.{quote(key)} = v.k AND ({differs})"
+    rows = list(zip(ids, *encoded, strict=True))
+    # VALUES columns are column1 (the id), column2, ...: named so by SQLite and PostgreSQL.
+    new = {
+        f.name: f"CAST(v.column{n} AS {_TYPES.get(f.kind, 'TEXT')})"
+        for n, f in enumerate(fields, start=2)
+    }
+    sets = ", ".join(f"{quote(name)} = {value}" for name, value in new.items())
+    differs = " OR ".join(
+        f"t.{quote(name)} IS DISTINCT FROM {value}" for name, value in new.items()
     )
-    changed = int(cursor.rowcount)
-    conn.execute(f"DROP TABLE {_TEMP}")
+    marks = "(" + ", ".join("?" * (len(fields) + 1)) + ")"
+    changed = 0
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        cursor = conn.execute(
+            f"UPDATE {quote(layer)} AS t SET {sets} "
+            f"FROM (VALUES {', '.join([marks] * len(chunk))}) AS v "
+            f"WHERE t.{quote(key)} = v.column1 AND ({differs})",
+            [value for row in chunk for value in row],
+        )
+        changed += int(cursor.rowcount)
     return changed

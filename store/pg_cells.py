@@ -28,7 +28,7 @@ def as_stored(conn: Any, selection: IncidentFilter) -> IncidentFilter:
     """``selection`` with its office and admin names replaced by the stored spellings of
     the same places (``ouaka`` finds "Ouaka": :func:`schema.places.name_key`), so the
     SQL compares exactly, as :mod:`analysis.filters` compares by key."""
-    changes: dict[str, frozenset[str]] = {}
+    changes: dict[str, Any] = {}
     for attribute, column in _NAMES:
         wanted = getattr(selection, attribute)
         if not wanted:
