@@ -21,12 +21,17 @@ class Coded:
 
     codes: np.ndarray
     table: np.ndarray
+    source: pd.Series | None = None
+    """The text column coded, while no value was put: :meth:`series` gives it back as is."""
 
     @classmethod
-    def of(cls, values: Any) -> Coded:
-        """Code ``values`` (a Series or array of text, missing values allowed)."""
+    def of(cls, values: pd.Series) -> Coded:
+        """Code ``values`` (a text Series, missing values allowed)."""
         codes, distinct = pd.factorize(values, use_na_sentinel=True)
-        return cls(np.asarray(codes, dtype=np.int64), np.asarray(distinct, dtype=object))
+        return cls(np.asarray(codes, dtype=np.int64), np.asarray(distinct, dtype=object), values)
+
+    def copy(self) -> Coded:
+        return Coded(self.codes.copy(), self.table, self.source)
 
     @classmethod
     def missing(cls, size: int) -> Coded:
@@ -43,6 +48,7 @@ class Coded:
         """Set ``rows`` to ``table[codes]`` (``-1``: missing), another table's values."""
         if not len(rows):
             return
+        self.source = None
         offset = len(self.table)
         self.table = np.concatenate([self.table, np.asarray(table, dtype=object)])
         self.codes[rows] = np.where(codes >= 0, codes + offset, -1)
@@ -64,5 +70,9 @@ class Coded:
 
     def series(self, index: pd.Index) -> pd.Series:
         """The column as text (missing where the code is ``-1``)."""
+        if self.source is not None and self.source.dtype == "str":
+            return pd.Series(self.source.array, index=index, copy=False)
+        if not self.present().any():
+            return pd.Series(index=index, dtype="str")
         table = pd.array(list(self.table), dtype="str")
         return pd.Series(table.take(self.codes, allow_fill=True), index=index)
