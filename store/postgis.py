@@ -22,7 +22,7 @@ import psycopg
 import pyproj
 import shapely
 
-from store import pg_cells, pg_schema
+from store import derived, pg_cells, pg_schema
 from store.base import StoreError
 from store.schema import quote
 from store.sql_store import SqlStore
@@ -173,6 +173,11 @@ class PostGISStore(SqlStore):
         return totals.astype({"q": "int64", "r": "int64", "incidents": "int64"}).astype(
             {"fatalities": "float64"}
         )
+
+    def _update_derived(
+        self, conn: Any, layer: str, key: str, fields: list[Any], values: pd.DataFrame
+    ) -> int:
+        return derived.update_arrays(conn, layer, key, fields, values)
 
     def _bbox_clause(self, bbox: tuple[float, float, float, float]) -> tuple[str, list[Any]]:
         return "t.geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)", [float(v) for v in bbox]

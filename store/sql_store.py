@@ -62,6 +62,12 @@ class SqlStore:
         """How a layer column is read (``kind`` is the field's, ``None`` for the geometry)."""
         return f"t.{quote(column)}"
 
+    def _update_derived(
+        self, conn: Any, layer: str, key: str, fields: list[Any], values: pd.DataFrame
+    ) -> int:
+        """Write derived values (:func:`store.derived.update`); PostGIS sends arrays."""
+        return derived.update(conn, layer, key, fields, values)
+
     def _touched(self, conn: Any, tables: tuple[str, ...], at: str) -> None:
         """Note that ``tables`` changed (a GeoPackage keeps ``last_change``)."""
 
@@ -463,7 +469,7 @@ class SqlStore:
         if not len(values):
             return 0
         with self._writing() as conn:
-            changed = derived.update(conn, layer, key, fields, values)
+            changed = self._update_derived(conn, layer, key, fields, values)
             at = schema.utc_now()
             if changed:
                 self._touched(conn, (layer,), at)
