@@ -22,16 +22,32 @@ class Coded:
     codes: np.ndarray
     table: np.ndarray
     source: pd.Series | None = None
-    """The text column coded, while no value was put: :meth:`series` gives it back as is."""
+    """The text column coded: :meth:`series` gives it back as is when no value changed."""
+    source_codes: np.ndarray | None = None
+    source_table: np.ndarray | None = None
 
     @classmethod
     def of(cls, values: pd.Series) -> Coded:
         """Code ``values`` (a text Series, missing values allowed)."""
         codes, distinct = pd.factorize(values, use_na_sentinel=True)
-        return cls(np.asarray(codes, dtype=np.int64), np.asarray(distinct, dtype=object), values)
+        codes = np.asarray(codes, dtype=np.int64)
+        table = np.asarray(distinct, dtype=object)
+        # The codes are shared with the source's until a value is put (copied then).
+        return cls(codes, table, values, codes, table)
 
     def copy(self) -> Coded:
-        return Coded(self.codes.copy(), self.table, self.source)
+        # Codes still the source's are copied on the first put; others now.
+        codes = self.codes if self.codes is self.source_codes else self.codes.copy()
+        return Coded(codes, self.table, self.source, self.source_codes, self.source_table)
+
+    def _unchanged(self) -> bool:
+        """Whether every row still holds its source's value (puts of the same names)."""
+        if self.source is None or self.source_codes is None or self.source_table is None:
+            return False
+        where = {v: i for i, v in enumerate(self.source_table)}
+        # Per entry of the table now, the source's code of the same text (-2: none has it).
+        mapped = np.array([where.get(v, -2) for v in self.table] + [-1], dtype=np.int64)
+        return bool(np.array_equal(mapped[self.codes], self.source_codes))
 
     @classmethod
     def missing(cls, size: int) -> Coded:
@@ -48,7 +64,8 @@ class Coded:
         """Set ``rows`` to ``table[codes]`` (``-1``: missing), another table's values."""
         if not len(rows):
             return
-        self.source = None
+        if self.codes is self.source_codes:
+            self.codes = self.codes.copy()
         offset = len(self.table)
         self.table = np.concatenate([self.table, np.asarray(table, dtype=object)])
         self.codes[rows] = np.where(codes >= 0, codes + offset, -1)
@@ -70,7 +87,7 @@ class Coded:
 
     def series(self, index: pd.Index) -> pd.Series:
         """The column as text (missing where the code is ``-1``)."""
-        if self.source is not None and self.source.dtype == "str":
+        if self.source is not None and self.source.dtype == "str" and self._unchanged():
             return pd.Series(self.source.array, index=index, copy=False)
         if not self.present().any():
             return pd.Series(index=index, dtype="str")
