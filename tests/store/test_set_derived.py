@@ -111,3 +111,20 @@ def test_a_layer_without_ids_an_empty_reason_or_repeated_ids_are_refused(store):
     twice = pd.DataFrame({"admin1": ["X", "Y"]}, index=pd.Index(["A-0", "A-0"]))
     with pytest.raises(StoreError, match="each id once"):
         store.set_derived("incidents", twice, by="x", reason="r")
+
+
+@pytest.mark.postgis
+def test_postgis_counts_filter_places_however_spelt(postgis_url):
+    from schema.filters import IncidentFilter
+    from store import open_store
+
+    store = open_store(postgis_url)
+    _commit(store, helpers.incidents(3, "A"), b"a")  # admin1 Kalondo, office "A"
+    for selection, expected in (
+        (IncidentFilter(admin1=frozenset({"KALONDO"})), 3),
+        (IncidentFilter(admin1=frozenset({"Kalondo prefecture"})), 3),
+        (IncidentFilter(admin1=frozenset({"Kalondo", "Nowhere"})), 3),
+        (IncidentFilter(admin1=frozenset({"Nowhere"})), 0),
+        (IncidentFilter(field_offices=frozenset({"a"})), 3),
+    ):
+        assert store.incident_extent(selection)[1] == expected, selection
