@@ -242,21 +242,30 @@ class Session:
 
     def accept(self, batch_id: int) -> Batch:
         self.require("review", target=f"batch {batch_id}")
-        return self._after_change(self._store.accept(batch_id, by=self.caller))
+        return self._after_change(self._store.accept(batch_id, by=self.caller), "accepted")
 
     def withdraw(self, batch_id: int, *, reason: str, by: Any = None) -> Batch:
         self.require("withdraw", target=f"batch {batch_id}")
-        return self._after_change(self._store.withdraw(batch_id, by=self.caller, reason=reason))
+        batch = self._store.withdraw(batch_id, by=self.caller, reason=reason)
+        return self._after_change(batch, "withdrawn")
 
     def restore(self, batch_id: int, *, by: Any = None) -> Batch:
         self.require("restore", target=f"batch {batch_id}")
-        return self._after_change(self._store.restore(batch_id, by=self.caller))
+        return self._after_change(self._store.restore(batch_id, by=self.caller), "restored")
 
-    def _after_change(self, batch: Batch) -> Batch:
-        """What analysis shows changed: link the reports of one event again."""
+    def _after_change(self, batch: Batch, what: str) -> Batch:
+        """What maps and analysis show changed. Once boundaries or areas of responsibility
+        come into analysis or leave it, every incident is placed again (an incidents batch
+        restored is placed too: its rows were left as they were while it was withdrawn);
+        once incidents do, the reports of one event are linked again. The caller already
+        passed the review/withdraw/restore check, so the store is written as them
+        directly, every batch included."""
+        from ingest.relink import relink
+        from ingest.replace import PLACE_LAYERS, replace_all
+
+        if batch.layer in PLACE_LAYERS or (batch.layer == "incidents" and what == "restored"):
+            replace_all(self._store, by=self.caller, reason=f"batch {batch.batch_id} {what}")
         if batch.layer == "incidents":
-            from ingest.relink import relink
-
             relink(self._store, by=self.caller)
         return batch
 
@@ -281,8 +290,10 @@ class Session:
         return self._store.replace_found_links(found, by=self.caller)
 
     def set_derived(self, layer: str, values: pd.DataFrame, *, by: Any = None, reason: str) -> int:
-        """pocmap's own bookkeeping after a change the caller made (places, links)."""
-        self.require("review", target=f"{layer} derived columns")
+        """Set derived columns (places from the map, links) of stored rows: a system
+        action on behalf of an import or a review, so only those who may review (analysts)
+        may call it; recorded as this caller."""
+        self.require("review", target=f"{layer} derived values")
         return self._store.set_derived(layer, values, by=self.caller, reason=reason)
 
     # --- coding motivations -----------------------------------------------------------

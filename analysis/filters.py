@@ -7,11 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from schema.fields import split_codes
 from schema.filters import IncidentFilter
 from schema.incidents import MOTIVATIONS
+from schema.places import keys_of, name_key
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,15 @@ class SelectionSummary:
 
 def _isin(series: pd.Series, wanted: frozenset[str]) -> pd.Series:
     return series.isin(list(wanted)).fillna(False).astype(bool)
+
+
+def _same_place(series: pd.Series, wanted: frozenset[str]) -> pd.Series:
+    """Rows whose name is one of ``wanted`` however spelt (case, accents, "province"...):
+    ``--admin1 ouaka`` keeps "Ouaka". Keys are computed once per distinct name."""
+    keys = keys_of(wanted)
+    codes, names = pd.factorize(series, use_na_sentinel=True)
+    matching = np.array([name_key(n) in keys for n in names] + [False], dtype=bool)
+    return pd.Series(matching[codes], index=series.index)
 
 
 def _any_victim_group(series: pd.Series, wanted: frozenset[str]) -> pd.Series:
@@ -43,12 +54,16 @@ def filter_incidents(incidents: gpd.GeoDataFrame, selection: IncidentFilter) -> 
         ("motivation", selection.motivations),
         ("perpetrator_type", selection.perpetrator_types),
         ("incident_type", selection.incident_types),
+    ):
+        if wanted:
+            keep &= _isin(incidents[column], wanted)
+    for column, wanted in (
         ("field_office", selection.field_offices),
         ("admin1", selection.admin1),
         ("admin2", selection.admin2),
     ):
         if wanted:
-            keep &= _isin(incidents[column], wanted)
+            keep &= _same_place(incidents[column], wanted)
     if selection.victim_groups:
         keep &= _any_victim_group(incidents["victim_groups"], selection.victim_groups)
     return incidents[keep.to_numpy()]

@@ -16,6 +16,7 @@ from cli.imports import add_commands
 from cli.links import add_commands as add_link_commands
 from cli.migrate import add_commands as add_migrate_commands
 from cli.outputs import add_commands as add_output_commands
+from cli.places import add_commands as add_places_commands
 from cli.review import add_commands as add_review_commands
 from cli.users import add_commands as add_user_commands
 from config.settings import DATA_DIR, DB
@@ -137,6 +138,7 @@ def parser() -> argparse.ArgumentParser:
     add_review_commands(commands)
     add_link_commands(commands)
     add_actor_commands(commands)
+    add_places_commands(commands)
     add_user_commands(commands)
     add_migrate_commands(commands)
     return top

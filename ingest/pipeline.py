@@ -20,8 +20,10 @@ from ingest import boundaries, columns, profiles, readers
 from ingest.checks import CheckResult, check_rows
 from ingest.findings import CheckContext
 from ingest.memory import release_free_memory
+from ingest.places import DERIVED_COLUMNS, placements
 from ingest.records import with_source_records
 from ingest.relink import already_stored, relink
+from ingest.replace import PLACE_LAYERS, loaded_areas, replace_all
 from ingest.report import ReportHeader
 from schema.catalogue import LAYER_SPECS, id_field
 from schema.upload import IngestError, Limits, RawTable, Upload
@@ -184,6 +186,7 @@ def preview_import(store: StoreLike, upload: Upload, options: ImportOptions) -> 
             plan = boundaries.Plan(replaces=replaces, notes=notes)
         result = check_rows(mapped, context)
         if options.layer == "incidents":
+            _place(store, result)
             note = already_stored(store, context.stored_incidents, result.accepted, options.office)
             result.notes.extend([note] if note else [])
         if plan is not None:
@@ -204,6 +207,21 @@ def preview_import(store: StoreLike, upload: Upload, options: ImportOptions) -> 
     )
     release_free_memory()  # the checks' scratch, while the preview waits to be read
     return preview
+
+
+def _place(store: StoreLike, result: CheckResult) -> None:
+    """Give the accepted incidents their places from the map (admin areas from the
+    boundaries, field office from the areas of responsibility, in analysis), once per
+    preview; the source's names are kept beside them, disagreements noted per row and
+    counted in the notes. With neither loaded, the rows stay as read."""
+    accepted = result.accepted
+    areas = loaded_areas(store)
+    if areas.empty or not len(accepted):
+        return
+    placement = placements(accepted, areas)
+    for column in DERIVED_COLUMNS:
+        accepted[column] = placement.values[column]
+    result.notes.append(placement.summary())
 
 
 def _context(store: StoreLike, upload: Upload, options: ImportOptions) -> CheckContext:
@@ -256,6 +274,11 @@ def commit_import(store: StoreLike, preview: Preview) -> Batch:
             preview = preview_import(store, preview.upload, preview.options)
             continue
         _commit_dissolved(store, preview, batch)
+        if batch.layer in PLACE_LAYERS and batch.in_analysis:
+            # New boundaries or areas of responsibility: every incident is placed again.
+            replace_all(
+                store, by=preview.options.uploader, reason=f"batch {batch.batch_id} imported"
+            )
         if batch.layer == "incidents" and batch.in_analysis:
             # In analysis at once (an analyst's upload): count each event once again.
             relink(store, by=preview.options.uploader)

@@ -36,15 +36,6 @@ EDITABLE = {"incidents": ("motivation", "motivation_confidence", "perpetrator_ty
 """What an analyst may change in a stored row (everything else is as its sender sent it):
 the coding. ``perpetrator_type`` is changed by hand or by ``pocmap actors --apply`` (the
 actor dictionary), each change with its history."""
-DERIVED = {
-    "incidents": (
-        "admin1", "admin2", "field_office",
-        *(f.name for f in LAYER_SPECS["incidents"].fields if f.derived),
-    ),
-}  # fmt: skip
-"""What pocmap sets in stored rows from other layers: places from the boundaries and areas
-of responsibility, links between sources' reports of one event (the source's own names are
-kept in ``admin1_reported``/``admin2_reported`` and in the row as sent)."""
 
 
 @dataclass(frozen=True)
@@ -282,6 +273,10 @@ class Store(Protocol):
     ) -> int:
         """:meth:`edit` for many ``(row_key, changes, reason)`` in one transaction (all or
         none); returns how many rows were changed."""
+
+    def set_derived(self, layer: str, values: pd.DataFrame, *, by: Any, reason: str) -> int:
+        """Set the columns pocmap derives (places, links) of the stored rows whose ids are
+        ``values``' index, in every batch, with one audit entry; how many rows changed."""
         ...
 
     def edits(self, layer: str | None = None, row_key: str | None = None) -> pd.DataFrame:
@@ -292,10 +287,6 @@ class Store(Protocol):
         self, action: str, *, by: Any, target: str = "", details: Mapping[str, Any] | None = None
     ) -> None:
         """Append an entry to the audit log (for actions the store does not itself write)."""
-        ...
-
-    def set_derived(self, layer: str, values: pd.DataFrame, *, by: Any, reason: str) -> int:
-        """Write what pocmap derives (:data:`DERIVED`) into stored rows, by id."""
         ...
 
     def links(self, status: str | tuple[str, ...] | None = None) -> pd.DataFrame:

@@ -47,6 +47,11 @@ def _plain(series: pd.Series, field: Field) -> list[Any]:
     return [None if is_missing(v) else str(v) for v in series]
 
 
+def plain_values(series: pd.Series, field: Field) -> list[Any]:
+    """One column as the values a store binds (``None`` for missing), as written."""
+    return _plain(series, field)
+
+
 def _source_rows(index: pd.Index) -> list[int]:
     try:
         return [int(row) for row in index]

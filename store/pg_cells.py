@@ -10,13 +10,38 @@ accepted) count.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
 from schema.filters import IncidentFilter
+from schema.places import keys_of, name_key
 from store.schema import quote
 
 _IN_ANALYSIS = "b.status = 'active' AND b.review = 'accepted'"
+
+
+_NAMES = (("field_offices", "field_office"), ("admin1", "admin1"), ("admin2", "admin2"))
+
+
+def as_stored(conn: Any, selection: IncidentFilter) -> IncidentFilter:
+    """``selection`` with its office and admin names replaced by the stored spellings of
+    the same places (``ouaka`` finds "Ouaka": :func:`schema.places.name_key`), so the
+    SQL compares exactly, as :mod:`analysis.filters` compares by key."""
+    changes: dict[str, Any] = {}
+    for attribute, column in _NAMES:
+        wanted = getattr(selection, attribute)
+        if not wanted:
+            continue
+        keys = keys_of(wanted)
+        stored = conn.execute(
+            f"SELECT DISTINCT {quote(column)} FROM incidents WHERE {quote(column)} IS NOT NULL"
+        ).fetchall()
+        # A name matching nothing stays, so the selection stays empty rather than all.
+        changes[attribute] = frozenset(
+            [name for (name,) in stored if name_key(name) in keys] + sorted(wanted)
+        )
+    return dataclasses.replace(selection, **changes) if changes else selection
 
 
 def where(selection: IncidentFilter) -> tuple[str, list[Any]]:

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from schema.catalogue import LAYER_SPECS
-from store.base import DERIVED, EDITABLE, StoreError
+from store.base import EDITABLE, StoreError
+from store.derived import settable
 from store.schema import (
     BATCH_COLUMNS_ADDED,
     GEOMETRY_COLUMN,
@@ -293,8 +294,8 @@ _APP_UPDATES = {
         "decision_reason",
     ),
     **EDITABLE,
-    # Analysts' edits, and what pocmap derives from other layers (places, links).
-    "incidents": (*EDITABLE["incidents"], *DERIVED["incidents"]),
+    # What pocmap derives itself (places from the map, links), set_derived's columns.
+    "incidents": (*EDITABLE["incidents"], *settable("incidents")),
 }  # fmt: skip
 _APP_DELETES = ("event_links",)
 """Only the machine's links, no longer found, are ever deleted (store/links.py)."""

@@ -22,7 +22,7 @@ import psycopg
 import pyproj
 import shapely
 
-from store import pg_cells, pg_schema
+from store import derived, pg_cells, pg_schema
 from store.base import StoreError
 from store.schema import quote
 from store.sql_store import SqlStore
@@ -148,8 +148,8 @@ class PostGISStore(SqlStore):
     ) -> tuple[tuple[float, float, float, float] | None, int]:
         """The selected incidents' box (degrees; ``None`` when none) and how many there are,
         from batches in analysis, computed in SQL."""
-        query, params = pg_cells.extent_query(selection)
         with self._reading() as conn:
+            query, params = pg_cells.extent_query(pg_cells.as_stored(conn, selection))
             row = conn.execute(query, params).fetchone()
         if row is None:  # an aggregate answers one row, even over no incidents
             raise StoreError(f"{self.location}: the incidents' extent query returned no row")
@@ -161,15 +161,23 @@ class PostGISStore(SqlStore):
     ) -> pd.DataFrame:
         """``q, r, incidents, fatalities`` per cell of ``analysis.cells.Grid(shape, width_m,
         crs)`` for the selected incidents of batches in analysis, tallied by PostGIS."""
-        query, params = pg_cells.totals_query(
-            selection, proj=crs.to_wkt(), shape=shape, width_m=float(width_m)
-        )
         with self._reading() as conn:
+            query, params = pg_cells.totals_query(
+                pg_cells.as_stored(conn, selection),
+                proj=crs.to_wkt(),
+                shape=shape,
+                width_m=float(width_m),
+            )
             rows = conn.execute(query, params).fetchall()
         totals = pd.DataFrame(rows, columns=["q", "r", "incidents", "fatalities"])
         return totals.astype({"q": "int64", "r": "int64", "incidents": "int64"}).astype(
             {"fatalities": "float64"}
         )
+
+    def _update_derived(
+        self, conn: Any, layer: str, key: str, fields: list[Any], values: pd.DataFrame
+    ) -> int:
+        return derived.update_arrays(conn, layer, key, fields, values)
 
     def _bbox_clause(self, bbox: tuple[float, float, float, float]) -> tuple[str, list[Any]]:
         return "t.geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)", [float(v) for v in bbox]

@@ -84,6 +84,12 @@ class StoreLike(Protocol):
         """Bring a withdrawn batch back."""
         ...
 
+    def set_derived(self, layer: str, values: pd.DataFrame, *, by: Any, reason: str) -> int:
+        """Set columns pocmap derives (places, links) on the stored rows with ``values``'
+        ids (the layer's id as index), in every batch, with one audit entry; return how
+        many rows changed."""
+        ...
+
     def mappings(self, layer: str) -> dict[str, dict[str, str]]:
         """Saved column mappings of a layer: ``{name: {schema column: file column}}``."""
         ...
@@ -108,10 +114,6 @@ class StoreLike(Protocol):
 
     def replace_found_links(self, found: pd.DataFrame, *, by: Any) -> dict[str, int]:
         """Make the machine's links those ``found``; analysts' decisions stand."""
-        ...
-
-    def set_derived(self, layer: str, values: pd.DataFrame, *, by: Any, reason: str) -> int:
-        """Write what pocmap derives (places, links) into stored rows, by id."""
         ...
 
     def verify_audit(self, anchor: Any = None) -> Any:

@@ -18,11 +18,10 @@ import numpy as np
 import pandas as pd
 
 from schema.upload import Upload
-from store import audit_chain, frames, schema, sql
+from store import audit_chain, derived, frames, schema, sql
 from store.base import (
     ACCEPTED,
     ACTIVE,
-    DERIVED,
     EDIT_COLUMNS,
     EDITABLE,
     UNDER_REVIEW,
@@ -63,6 +62,12 @@ class SqlStore(LinkRecords):
     def _select(self, column: str, kind: str | None) -> str:
         """How a layer column is read (``kind`` is the field's, ``None`` for the geometry)."""
         return f"t.{quote(column)}"
+
+    def _update_derived(
+        self, conn: Any, layer: str, key: str, fields: list[Any], values: pd.DataFrame
+    ) -> int:
+        """Write derived values (:func:`store.derived.update`); PostGIS sends arrays."""
+        return derived.update(conn, layer, key, fields, values)
 
     def _touched(self, conn: Any, tables: tuple[str, ...], at: str) -> None:
         """Note that ``tables`` changed (a GeoPackage keeps ``last_change``)."""
@@ -468,42 +473,58 @@ class SqlStore(LinkRecords):
         )
 
     def set_derived(self, layer: str, values: pd.DataFrame, *, by: Any, reason: str) -> int:
-        """Write what pocmap derives (:data:`~store.base.DERIVED`) into stored rows.
+        """Set columns pocmap derives itself (places from the map, links between reports)
+        on the stored rows whose ids are ``values``' index, in every batch, at once.
 
-        ``values`` is indexed by the layer's id; its columns are derived columns. Every
-        stored row with that id (whatever its batch) gets the values, in one transaction
-        with one audit entry. Returns the number of rows changed.
+        Parameters
+        ----------
+        layer : the layer (one with an id column).
+        values : indexed by the layer's id; columns among the fields marked
+            ``derived=True`` and ``admin1``, ``admin2``, ``field_office``.
+        by : who the audit log records (a system action on behalf of an import or a
+            review: the person who made it).
+        reason : why, for the record (``re-placed after batch 12 was withdrawn``).
+
+        Returns
+        -------
+        int
+            how many stored rows changed (rows already holding the values are left).
+            One audit entry (``derive``) records the layer, columns, the rows given and
+            changed, and the reason.
+
+        Raises
+        ------
+        StoreError
+            when a column may not be set this way, the index is not a set of ids, or the
+            reason is empty.
         """
         check_layer(layer)
-        allowed = DERIVED.get(layer, ())
-        if wrong := [c for c in values.columns if c not in allowed]:
-            raise StoreError(
-                f"{layer}: {', '.join(map(str, wrong))} cannot be derived; "
-                f"pocmap derives {', '.join(allowed) or 'nothing'} there"
-            )
-        key = schema.id_column(layer)
-        if key is None or not len(values):
+        actor = actor_of(by)
+        key, fields = derived.check_columns(layer, values)
+        if not reason.strip():
+            raise StoreError("`reason` is empty but derived values must say why, for the record")
+        if not len(values):
             return 0
-        columns = list(values.columns)
-        kinds = {f.name: f.kind for f in schema.spec(layer).fields}
-        rows = [
-            (*(_plain(v, kinds[c]) for c, v in zip(columns, record, strict=True)), str(rid))
-            for rid, *record in values.itertuples(index=True)
-        ]
-        sets = ", ".join(f"{quote(c)} = ?" for c in columns)
         with self._writing() as conn:
+            changed = self._update_derived(conn, layer, key, fields, values)
             at = schema.utc_now()
-            conn.executemany(f"UPDATE {quote(layer)} SET {sets} WHERE {quote(key)} = ?", rows)
-            self._touched(conn, (layer,), at)
+            if changed:
+                self._touched(conn, (layer,), at)
             sql.audit(
                 conn,
                 "derive",
-                actor_of(by),
+                actor,
                 layer,
-                {"columns": columns, "rows": len(rows), "reason": reason},
+                {
+                    "layer": layer,
+                    "columns": [f.name for f in fields],
+                    "rows_given": len(values),
+                    "rows_changed": changed,
+                    "reason": reason.strip(),
+                },
                 at=at,
             )
-        return len(rows)
+            return changed
 
     def edits(self, layer: str | None = None, row_key: str | None = None) -> pd.DataFrame:
         """The edit history, oldest first (:data:`~store.base.EDIT_COLUMNS`)."""
@@ -549,17 +570,6 @@ class SqlStore(LinkRecords):
         with self._reading() as conn:
             (version,) = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
         return int(version)
-
-
-def _plain(value: Any, kind: str) -> Any:
-    """A derived value as the database binds it (missing as NULL)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if kind == "flag":
-        return bool(value)
-    if kind == "count":
-        return int(value)
-    return str(value)
 
 
 def _box(bbox: tuple[float, float, float, float]) -> Any:

@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import pandas as pd
 import psycopg
 import pytest
 
@@ -128,6 +129,9 @@ def test_the_app_role_runs_pocmap_but_cannot_rewrite_the_audit_log(
     ):
         assert "permission denied for table" in _refused(app_url, statement)
     assert open_store(app_url).verify_audit().intact
+    # It sets what pocmap derives itself (places from the map, links), those columns only.
+    note = pd.DataFrame({"place_note": ["outside the loaded boundaries"]}, index=["INC-000001"])
+    assert open_store(app_url).set_derived("incidents", note, by="ana", reason="placed") == 1
 
     # The owner still can (it owns the tables): that is why the app never runs as it, and
     # why the chain is there. Its rewrite is found.
