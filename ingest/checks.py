@@ -42,6 +42,10 @@ from schema.fields import WGS84, Field, LayerSpec, empty_frame, split_codes
 from schema.ids import id_keys
 
 
+PUBLISHED = ("acled", "ucdp")
+"""Profiles of datasets about a whole country (their rows are not the importing office's)."""
+
+
 @dataclass
 class CheckResult:
     """The judged upload.
@@ -115,7 +119,9 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
         placing = other_core.submit(
             _placed, in_scope, spec, context, part("places"), placing_notes, xy
         )
-        frame = _with_defaults(in_scope.copy(), spec, context, notes)
+        frame = _with_defaults(
+            in_scope.copy(), spec, context, notes, published=mapped.profile in PUBLISHED
+        )
         _unmapped(frame, spec, part("unmapped"))
         read = {
             f.name: _read_column(frame[f.name], f, context, part(f.name))
@@ -333,9 +339,19 @@ class _Positions:
 
 
 def _with_defaults(
-    frame: pd.DataFrame, spec: LayerSpec, context: CheckContext, notes: list[str]
+    frame: pd.DataFrame,
+    spec: LayerSpec,
+    context: CheckContext,
+    notes: list[str],
+    *,
+    published: bool = False,
 ) -> pd.DataFrame:
-    """Fill columns the file does not have at all, saying so once for the file."""
+    """Fill columns the file does not have at all, saying so once for the file.
+
+    ``published``: a dataset such as ACLED or UCDP GED, imported by an office but about the
+    whole country: its events are not the importing office's, so no field office is filled
+    in (the areas of responsibility give it, where loaded).
+    """
 
     def absent(name: str) -> bool:
         return name in spec.columns and (
@@ -352,7 +368,13 @@ def _with_defaults(
         if absent("source"):
             frame["source"] = f"{context.office} upload"
             notes.append(f"No source column: source recorded as {context.office} upload.")
-    if "field_office" in spec.columns:
+    if published and "field_office" in spec.columns and absent("field_office"):
+        frame["field_office"] = pd.Series(None, index=frame.index, dtype="str")
+        notes.append(
+            "No field office in a published dataset: each incident's office comes from the "
+            f"areas of responsibility, not from the office importing it ({context.office})."
+        )
+    elif "field_office" in spec.columns:
         if "field_office" not in frame:
             frame["field_office"] = pd.Series(None, index=frame.index, dtype="str")
         empty = columns.missing(frame["field_office"])
