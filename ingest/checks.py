@@ -41,7 +41,6 @@ from schema.catalogue import LAYER_SPECS, id_field
 from schema.fields import WGS84, Field, LayerSpec, empty_frame, split_codes
 from schema.ids import id_keys
 
-
 PUBLISHED = ("acled", "ucdp")
 """Profiles of datasets about a whole country (their rows are not the importing office's)."""
 
@@ -120,7 +119,11 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
             _placed, in_scope, spec, context, part("places"), placing_notes, xy
         )
         frame = _with_defaults(
-            in_scope.copy(), spec, context, notes, published=mapped.profile in PUBLISHED
+            in_scope.copy(),
+            spec,
+            context,
+            notes,
+            published=getattr(mapped, "profile", "") in PUBLISHED,
         )
         _unmapped(frame, spec, part("unmapped"))
         read = {
