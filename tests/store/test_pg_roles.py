@@ -139,12 +139,12 @@ def test_the_app_role_runs_pocmap_but_cannot_rewrite_the_audit_log(
     # why the chain is there. Its rewrite is found.
     with psycopg.connect(owner_url) as conn:
         conn.execute("ALTER TABLE pocmap.audit_log DISABLE TRIGGER audit_log_append_only")
-        conn.execute("UPDATE pocmap.audit_log SET actor = 'nobody' WHERE seq = 4")
+        conn.execute("UPDATE pocmap.audit_log SET actor = 'nobody' WHERE seq = 5")
         conn.execute("DELETE FROM pocmap.audit_log WHERE seq = 6")
         conn.execute("ALTER TABLE pocmap.audit_log ENABLE TRIGGER audit_log_append_only")
     assert main(["audit", "--verify"]) == 3
     out = capsys.readouterr().out
-    assert "seq 4: content changed: seq 4 (review by nobody at " in out
+    assert "seq 5: content changed: seq 5 (review by nobody at " in out
     assert "seq 7: entries missing: seq 6 missing" in out
 
 
