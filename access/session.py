@@ -271,8 +271,9 @@ class Session:
 
     # --- links between reports of one event -------------------------------------------
     def links(self, status: str | tuple[str, ...] | None = None) -> pd.DataFrame:
-        """The links between sources' reports of one event (``store.links``)."""
-        self.require("view_map", target="event links")
+        """The links between sources' reports of one event (``store.links``): for those who
+        review (their reasons name perpetrators, a restricted field)."""
+        self.require("review", target="event links")
         return self._store.links(status)
 
     def decide_link(self, link_id: int, decision: str, *, reason: str) -> dict[str, Any]:

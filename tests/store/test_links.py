@@ -92,3 +92,17 @@ def test_nothing_found_again_writes_no_audit_entry(store):
     entries = len(store.audit_log())
     store.replace_found_links(_found(("A-1", "U-1", 0.9, True)), by="relink")
     assert len(store.audit_log()) == entries
+
+
+def test_only_reviewers_read_links_whose_reasons_name_perpetrators(store):
+    from access.policy import Denied
+    from access.roles import ANALYST, FIELD_OFFICE, VIEWER, Caller
+    from access.session import Session
+
+    store.replace_found_links(_found(("A-1", "U-1", 0.6, False)), by="relink")
+    assert len(Session(store, Caller("ana", ANALYST)).links()) == 1
+    for caller in (Caller("vi", VIEWER), Caller("fo", FIELD_OFFICE, "Bambari")):
+        with pytest.raises(Denied):
+            Session(store, caller).links()
+        with pytest.raises(Denied):
+            Session(store, caller).decide_link(1, CONFIRMED, reason="same")
