@@ -7,6 +7,24 @@ star=True, transform="B")`` computes; the tests hold the two within 1e-6. Cells 
 "hot" or "cold" at 90, 95 or 99 % confidence, the thresholds lowered by the
 Benjamini-Hochberg false-discovery-rate correction as ArcGIS Pro's Hot Spot Analysis does,
 so that among thousands of cells, chance alone does not paint hot spots.
+
+Three rules keep the result honest on real and on small selections:
+
+- **No empty hot spots.** A cell whose Gi* is significantly high but which holds no
+  incident of its own is significant only because its neighbours are busy: it is labelled
+  "near a hot spot" (``near``), keeps its z-score and its Gi* bin (``gi_bin``) but gets
+  ``bin`` 0 and no cluster. A cluster is a group of touching hot cells (near cells bridge
+  them) that holds incidents, numbered on its cells that hold incidents; a group made only
+  of near cells is no hot spot.
+- **Too sparse to call.** With fewer than :data:`MIN_INCIDENTS` (30) incidents in the
+  selection, no hot or cold spot is called (``bin`` 0 everywhere) and
+  :attr:`HotSpots.refusal` says why. Thirty is the minimum ArcGIS Pro's Optimized Hot Spot
+  Analysis accepts ("at least 30 incidents"): below it the count per cell is too small for
+  the normal approximation behind the z-scores and for the FDR correction to mean much.
+- **Permutation inference** (``inference="permutation"``) replaces the normal
+  approximation by esda's conditional randomisation (:func:`permutation_p_values`), for
+  small counts: its pseudo p-values equal ``esda.G_Local(y, w, transform="B", star=True,
+  permutations=k, seed=s).p_sim`` (see that function for how the draws are reproduced).
 """
 
 from __future__ import annotations
@@ -24,7 +42,14 @@ from scipy.sparse.csgraph import connected_components
 from analysis.cells import CellCounts, Shape, count_in_cells
 
 Weight = Literal["incidents", "fatalities"]
+Inference = Literal["analytic", "permutation"]
+INFERENCES = ("analytic", "permutation")
 CONFIDENCES = (0.90, 0.95, 0.99)
+MIN_INCIDENTS = 30
+"""Below this many incidents in the selection no hot or cold spot is called (the minimum of
+ArcGIS Pro's Optimized Hot Spot Analysis)."""
+DEFAULT_PERMUTATIONS = 999
+DEFAULT_SEED = 12345
 
 BIN_LABELS = {
     3: "Hot spot, 99 % confidence",
@@ -35,6 +60,11 @@ BIN_LABELS = {
     -2: "Cold spot, 95 % confidence",
     -3: "Cold spot, 99 % confidence",
 }
+NEAR_LABELS = {
+    level: f"Near a hot spot (no incident here; Gi* {c:.0%} confidence)".replace("%", " %")
+    for level, c in enumerate(CONFIDENCES, start=1)
+}
+NOT_CALLED_LABEL = "Not called: too few incidents"
 
 
 def gi_star(values: np.ndarray, neighbours: sparse.spmatrix) -> np.ndarray:
@@ -74,15 +104,90 @@ def confidence_bins(z: np.ndarray, *, fdr: bool = True) -> np.ndarray:
     cells with a z-score.
     """
     z = np.asarray(z, dtype=float)
-    p = p_values(z)
-    bins = np.zeros(len(z), dtype=np.int64)
+    return bins_of(p_values(z), np.sign(z), fdr=fdr)
+
+
+def bins_of(p: np.ndarray, sign: np.ndarray, *, fdr: bool = True) -> np.ndarray:
+    """-3..3 from two-sided p-values and the side (+1 hot, -1 cold) of each cell, as
+    :func:`confidence_bins` (NaN p-values are not tested)."""
+    p = np.asarray(p, dtype=float)
+    sign = np.nan_to_num(np.asarray(sign, dtype=float))
+    bins = np.zeros(len(p), dtype=np.int64)
     tested = np.isfinite(p)
     for level, confidence in enumerate(CONFIDENCES, start=1):
         alpha = 1 - confidence
         threshold = _bh_threshold(p[tested], alpha) if fdr else alpha
         significant = tested & (p <= threshold)
-        bins[significant] = level * np.sign(z[significant]).astype(np.int64)
+        bins[significant] = level * sign[significant].astype(np.int64)
     return bins
+
+
+def permutation_p_values(
+    values: np.ndarray,
+    neighbours: sparse.spmatrix,
+    *,
+    permutations: int = DEFAULT_PERMUTATIONS,
+    seed: int = DEFAULT_SEED,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pseudo p-values of Gi* by conditional randomisation, and the side of each cell.
+
+    Each cell keeps its own value while ``permutations`` random draws of the other cells
+    stand in for its neighbours; the pseudo p-value is esda's "directed" one
+    (``(min(larger, permutations - larger) + 1) / (permutations + 1)``, ``larger`` the
+    draws whose local sum reaches the observed one), which is what
+    ``esda.G_Local(y, w, transform="B", star=True, permutations=permutations, seed=seed)
+    .p_sim`` returns. The draws are esda's own, reproduced: ``esda.crand.vec_permutations``
+    seeds NumPy's legacy generator with ``seed`` and draws, per permutation, ``max_card``
+    indices without replacement among the ``n - 1`` other cells (``np.random.choice(n - 1,
+    max_card, replace=False)``); a cell with ``k`` neighbours takes the first ``k`` of each
+    draw, index ``j`` meaning the ``j``-th cell once the cell itself is left out. (esda runs
+    that with numba when numba is installed, whose generator differs from NumPy's; it is
+    not installed here, so esda's draws are NumPy's.) Cells without neighbours get esda's
+    island treatment (every draw sums to 0). Vectorised over cells of equal neighbour count.
+
+    Returns
+    -------
+    p_sim, side
+        The directed pseudo p-value of each cell and +1 where the observed sum lies in the
+        upper tail of the draws (hot), -1 in the lower tail (cold).
+    """
+    y = np.asarray(values, dtype=float)
+    n = len(y)
+    if n < 2 or permutations < 1:
+        return np.full(n, np.nan), np.zeros(n)
+    adjacency = sparse.csr_matrix(neighbours, dtype=float)
+    adjacency.setdiag(0)
+    adjacency.eliminate_zeros()
+    adjacency.data[:] = 1.0
+    cardinality = np.diff(adjacency.indptr)
+    observed = adjacency @ y  # the neighbours' sum; the cell's own value is in both sides
+    max_card = int(cardinality.max()) if n else 0
+    generator = np.random.RandomState(seed)
+    draws = np.empty((permutations, max(max_card, 1)), dtype=np.int64)
+    for k in range(permutations):  # esda's loop: one draw per permutation, in this order
+        draws[k, :max_card] = generator.choice(n - 1, size=max_card, replace=False)
+    larger = np.zeros(n, dtype=np.int64)
+    for k_card in np.unique(cardinality):
+        cells = np.flatnonzero(cardinality == k_card)
+        if k_card == 0:
+            # esda's islands: the self-weight is dropped too, every draw is 0.
+            larger[cells] = np.where(y[cells] <= 0, permutations, 0)
+            continue
+        picked = draws[:, :k_card]
+        chunk = max(1, 4_000_000 // (permutations * int(k_card)))
+        for start in range(0, len(cells), chunk):
+            some = cells[start : start + chunk]
+            index = picked[None, :, :] + (picked[None, :, :] >= some[:, None, None])
+            sums = y[index].sum(axis=2)
+            # esda compares (sum + y_i) / total with the observed (W y)_i / total: the
+            # same division on both sides, so comparing the sums decides alike.
+            larger[some] = (sums + y[some, None] >= observed[some, None] + y[some, None]).sum(
+                axis=1
+            )
+    low = (permutations - larger) < larger
+    side = np.where(low, -1.0, 1.0)
+    folded = np.where(low, permutations - larger, larger)
+    return (folded + 1.0) / (permutations + 1.0), side
 
 
 def _bh_threshold(p: np.ndarray, alpha: float) -> float:
@@ -95,8 +200,20 @@ def _bh_threshold(p: np.ndarray, alpha: float) -> float:
     return float(ordered[passing[-1]]) if len(passing) else -1.0
 
 
-def clusters(bins: np.ndarray, neighbours: sparse.spmatrix, *, hot: bool = True) -> np.ndarray:
-    """Number the groups of touching hot (or cold) cells 1, 2, ... by size; 0 elsewhere."""
+def clusters(
+    bins: np.ndarray,
+    neighbours: sparse.spmatrix,
+    *,
+    hot: bool = True,
+    occupied: np.ndarray | None = None,
+) -> np.ndarray:
+    """Number the groups of touching hot (or cold) cells 1, 2, ... by size; 0 elsewhere.
+
+    With ``occupied`` (a boolean per cell: it holds incidents), only groups holding an
+    occupied cell are numbered, only their occupied cells get the number, and a group's
+    size is its number of occupied cells: empty significant cells link busy ones but are
+    never part of a hot spot.
+    """
     bins = np.asarray(bins)
     chosen = np.flatnonzero(bins > 0 if hot else bins < 0)
     labels = np.zeros(len(bins), dtype=np.int64)
@@ -104,11 +221,18 @@ def clusters(bins: np.ndarray, neighbours: sparse.spmatrix, *, hot: bool = True)
         return labels
     sub = sparse.csr_matrix(neighbours)[chosen][:, chosen]
     _, component = connected_components(sub, directed=False)
-    sizes = np.bincount(component)
+    counted = np.ones(len(chosen), dtype=bool)
+    if occupied is not None:
+        counted = np.asarray(occupied, dtype=bool)[chosen]
+    sizes = np.bincount(component, weights=counted.astype(float), minlength=component.max() + 1)
+    first = np.full(len(sizes), len(chosen))
+    np.minimum.at(first, component, np.arange(len(chosen)))
     # Largest group first; ties broken by where the group first appears, so numbers are stable.
-    order = sorted(range(len(sizes)), key=lambda c: (-sizes[c], np.flatnonzero(component == c)[0]))
-    rank = {c: i + 1 for i, c in enumerate(order)}
-    labels[chosen] = [rank[c] for c in component]
+    kept = [c for c in range(len(sizes)) if sizes[c] > 0]
+    order = sorted(kept, key=lambda c: (-sizes[c], first[c]))
+    rank = np.zeros(len(sizes), dtype=np.int64)
+    rank[order] = np.arange(1, len(order) + 1)
+    labels[chosen] = np.where(counted, rank[component], 0)
     return labels
 
 
@@ -118,9 +242,42 @@ class HotSpots:
 
     counts: CellCounts
     cells: gpd.GeoDataFrame
-    """cell_id, q, r, incidents, fatalities, value, z, p, bin, label, cluster, geometry."""
+    """cell_id, q, r, incidents, fatalities, value, z, p, p_sim, gi_bin, bin, near, label,
+    cluster, geometry. ``gi_bin`` is Gi*'s confidence bin from ``p`` alone (ArcGIS's
+    ``Gi_Bin``); ``bin`` is what is called: 0 for cells near a hot spot (``near``) and
+    everywhere when the selection is too sparse (:attr:`refusal`)."""
     weight: Weight
     fdr: bool
+    inference: Inference = "analytic"
+    permutations: int = 0
+    seed: int | None = None
+    refusal: str = ""
+    """Why no hot or cold spot is called ('' when they are)."""
+
+    @property
+    def clusters(self) -> int:
+        """The number of hot-spot clusters (each holds incidents)."""
+        return int(self.cells["cluster"].max()) if len(self.cells) else 0
+
+    @property
+    def near(self) -> int:
+        """Cells significantly high only through their neighbours (no incident of their own)."""
+        return int(self.cells["near"].sum()) if len(self.cells) else 0
+
+    @property
+    def notes(self) -> list[str]:
+        """Warnings a reader needs: why nothing is called, or many cells left out as empty."""
+        notes = [self.refusal] if self.refusal else []
+        significant = int((self.cells["gi_bin"] > 0).sum()) if len(self.cells) else 0
+        # Said when it changes the picture: a tenth or more of the significantly high cells
+        # are empty (a stray empty cell beside a town is in the caption, not a warning).
+        if self.near and self.near >= 0.1 * significant:
+            notes.append(
+                f"{self.near:,} cells have a significantly high Gi* but no incident of their "
+                "own (they only neighbour busy cells): they are shown as 'near a hot spot' "
+                "and never counted as hot spots, clusters or protection gaps."
+            )
+        return notes
 
     @property
     def caption(self) -> str:
@@ -129,12 +286,24 @@ class HotSpots:
         hot = int((self.cells["bin"] > 0).sum())
         cold = int((self.cells["bin"] < 0).sum())
         what = "incidents" if self.weight == "incidents" else "fatalities"
+        if self.inference == "permutation":
+            how = (
+                f"conditional permutation pseudo p-values ({self.permutations:,} permutations, "
+                f"seed {self.seed}, as esda's)"
+            )
+        else:
+            how = "analytic z-scores"
         return (
             f"Getis-Ord Gi* on {what} per {grid.width_m / 1000:g} km {grid.shape} "
             f"({grid.area_km2:,.1f} km²; {n:,} cells; each cell with its "
-            f"{'6' if grid.shape == 'hexagon' else '8'} neighbours), analytic z-scores, "
+            f"{'6' if grid.shape == 'hexagon' else '8'} neighbours), {how}, "
             + ("Benjamini-Hochberg false-discovery-rate correction" if self.fdr else "no FDR")
-            + f": {hot:,} hot and {cold:,} cold cells at 90 % confidence or more."
+            + f": {hot:,} hot cells holding incidents in {self.clusters:,} clusters and "
+            f"{cold:,} cold cells at 90 % confidence or more. A hot spot needs incidents of "
+            f"its own: {self.near:,} cells near a hot spot (significant through their "
+            f"neighbours only) are not counted. Fewer than {MIN_INCIDENTS} incidents: no "
+            "spot is called (the minimum of ArcGIS's Optimized Hot Spot Analysis)."
+            + (f" {self.refusal}" if self.refusal else "")
             + (f" {self.counts.note}." if self.counts.left_off else "")
         )
 
@@ -148,32 +317,98 @@ def hot_spots(
     weight: Weight = "incidents",
     fdr: bool = True,
     crs: pyproj.CRS | None = None,
+    inference: Inference = "analytic",
+    permutations: int = DEFAULT_PERMUTATIONS,
+    seed: int | None = DEFAULT_SEED,
 ) -> HotSpots:
     """Hot and cold spots of ``incidents`` over ``area`` (see the module's docstring).
 
-    ``weight="fatalities"`` sums fatalities per cell instead of counting incidents.
+    ``weight="fatalities"`` sums fatalities per cell instead of counting incidents;
+    ``inference="permutation"`` uses conditional randomisation (``permutations`` draws from
+    ``seed``) instead of the normal approximation.
     """
+    _check(weight, inference, permutations)
+    counts = count_in_cells(incidents, area, shape=shape, width_m=width_m, crs=crs)
+    return hot_spots_of(
+        counts,
+        weight=weight,
+        fdr=fdr,
+        inference=inference,
+        permutations=permutations,
+        seed=seed,
+    )
+
+
+def _check(weight: str, inference: str, permutations: int) -> None:
     if weight not in ("incidents", "fatalities"):
         raise ValueError(f"weight {weight!r} is not 'incidents' or 'fatalities'")
-    counts = count_in_cells(incidents, area, shape=shape, width_m=width_m, crs=crs)
-    return hot_spots_of(counts, weight=weight, fdr=fdr)
+    if inference not in INFERENCES:
+        raise ValueError(f"inference {inference!r} is not 'analytic' or 'permutation'")
+    if inference == "permutation" and not (isinstance(permutations, int) and permutations >= 99):
+        raise ValueError(
+            f"permutations {permutations!r} is too few: give a whole number of at least 99 "
+            "(999 is usual)"
+        )
 
 
-def hot_spots_of(counts: CellCounts, *, weight: Weight = "incidents", fdr: bool = True) -> HotSpots:
+def hot_spots_of(
+    counts: CellCounts,
+    *,
+    weight: Weight = "incidents",
+    fdr: bool = True,
+    inference: Inference = "analytic",
+    permutations: int = DEFAULT_PERMUTATIONS,
+    seed: int | None = DEFAULT_SEED,
+) -> HotSpots:
     """Gi* hot and cold spots of incidents already counted in cells (the same as
     :func:`hot_spots` once counted; :func:`analysis.cells.count_totals` counts in SQL)."""
-    if weight not in ("incidents", "fatalities"):
-        raise ValueError(f"weight {weight!r} is not 'incidents' or 'fatalities'")
+    _check(weight, inference, permutations)
     cells = counts.cells.copy()
     cells["value"] = cells[weight].astype(float)
-    z = gi_star(cells["value"].to_numpy(), counts.neighbours)
-    bins = confidence_bins(z, fdr=fdr)
+    values = cells["value"].to_numpy()
+    z = gi_star(values, counts.neighbours)
     cells["z"] = z
-    cells["p"] = p_values(z)
+    if inference == "permutation":
+        if seed is None:
+            seed = int(np.random.default_rng().integers(12345, 12345000))
+        p_sim, side = permutation_p_values(
+            values, counts.neighbours, permutations=permutations, seed=seed
+        )
+        p_sim[~np.isfinite(z)] = np.nan  # nothing to test where Gi* is undefined
+        # esda's p_sim is one tail, the one the observation lies in: doubled, it is the
+        # two-sided p-value the bins' thresholds are for (as esda's own warning advises).
+        p = np.minimum(1.0, 2 * p_sim)
+        gi_bin = bins_of(p, side, fdr=fdr)
+    else:
+        permutations, seed = 0, None
+        p_sim = np.full(len(cells), np.nan)
+        p = p_values(z)
+        gi_bin = bins_of(p, np.sign(z), fdr=fdr)
+    occupied = cells["incidents"].to_numpy() > 0
+    incidents = int(cells["incidents"].sum())
+    refusal = ""
+    if incidents < MIN_INCIDENTS:
+        refusal = (
+            f"Too few incidents to call hot spots: {incidents:,} in this selection, and Gi* "
+            f"needs at least {MIN_INCIDENTS} (the minimum ArcGIS Pro's Optimized Hot Spot "
+            "Analysis accepts; below it the counts per cell are too small for the z-scores' "
+            "normal approximation). No hot or cold spot is called; widen the selection."
+        )
+    near = (gi_bin > 0) & ~occupied & (not refusal)
+    bins = np.where(near, 0, gi_bin) if not refusal else np.zeros_like(gi_bin)
+    labels = pd.Series(bins).map(BIN_LABELS).to_numpy().astype(object)
+    labels[near] = [NEAR_LABELS[b] for b in gi_bin[near]]
+    if refusal:
+        labels[gi_bin != 0] = NOT_CALLED_LABEL
+    cells["p"] = p
+    cells["p_sim"] = p_sim
+    cells["gi_bin"] = gi_bin
     cells["bin"] = bins
-    cells["label"] = pd.Series(bins).map(BIN_LABELS).to_numpy()
-    cells["cluster"] = clusters(bins, counts.neighbours)
-    return HotSpots(counts, cells, weight, fdr)
+    cells["near"] = near
+    cells["label"] = labels
+    linked = np.zeros_like(gi_bin) if refusal else gi_bin  # near cells link busy ones
+    cells["cluster"] = clusters(linked, counts.neighbours, occupied=occupied & (bins > 0))
+    return HotSpots(counts, cells, weight, fdr, inference, permutations, seed, refusal)
 
 
 def cluster_of_incident(spots: HotSpots) -> pd.Series:
