@@ -23,7 +23,15 @@ from analysis.escalation import Escalation, escalation
 from analysis.filters import filter_by_office, filter_incidents
 from analysis.friction import Friction, state_forces_friction
 from analysis.gaps import DEFAULT_WITHIN_KM, Gaps, protection_gaps
-from analysis.hotspots import HotSpots, Weight, cluster_of_incident, hot_spots
+from analysis.hotspots import (
+    DEFAULT_PERMUTATIONS,
+    DEFAULT_SEED,
+    HotSpots,
+    Inference,
+    Weight,
+    cluster_of_incident,
+    hot_spots,
+)
 from analysis.presence import CAPTION as LINKAGE_CAPTION
 from analysis.presence import field_office_linkage
 from schema.filters import IncidentFilter
@@ -45,6 +53,12 @@ class Options:
     point_radius_km: float = 5.0
     window_days: int = 60
     friction_period: str | None = "Q"
+    inference: Inference = "analytic"
+    """Gi*'s p-values: "analytic" (normal approximation) or "permutation" (conditional
+    randomisation as esda's, for small counts)."""
+    permutations: int = DEFAULT_PERMUTATIONS
+    seed: int = DEFAULT_SEED
+    """The permutations' seed: the same seed gives the same result (and esda's)."""
 
 
 @dataclass(frozen=True)
@@ -155,8 +169,17 @@ def analyse(
     width_m = None if options.width_km is None else options.width_km * 1000
     area = data.admin_boundaries if len(data.admin_boundaries) else None
     spots = hot_spots(
-        chosen, area, shape=options.shape, width_m=width_m, weight=options.weight, fdr=options.fdr
+        chosen,
+        area,
+        shape=options.shape,
+        width_m=width_m,
+        weight=options.weight,
+        fdr=options.fdr,
+        inference=options.inference,
+        permutations=options.permutations,
+        seed=options.seed,
     )
+    notes.extend(spots.notes)
     crs = spots.counts.grid.crs
     emerging = emerging_hot_spots(
         chosen,

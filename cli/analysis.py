@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING
 # Only the choices at import time: the analysis packages load geopandas, so each command
 # imports them when it runs (`pocmap --help` stays light: tests/cli/test_light_cli.py).
 from cli.choices import (
+    DEFAULT_PERMUTATIONS,
+    DEFAULT_SEED,
     INCIDENT_TYPES,
+    INFERENCES,
     MOTIVATIONS,
     PERPETRATOR_TYPES,
     SHAPES,
@@ -103,6 +106,24 @@ def _add_grid(command: argparse.ArgumentParser) -> None:
     grid.add_argument("--cell-km", type=float, help="cell width (default: ~40 across the area)")
     grid.add_argument("--weight", default="incidents", choices=("incidents", "fatalities"))
     grid.add_argument("--no-fdr", action="store_true", help="no false-discovery-rate correction")
+    grid.add_argument(
+        "--inference",
+        default="analytic",
+        choices=INFERENCES,
+        help="Gi* p-values: analytic z-scores, or conditional permutations (small counts)",
+    )
+    grid.add_argument(
+        "--permutations",
+        type=int,
+        default=DEFAULT_PERMUTATIONS,
+        help="with --inference permutation (>= 99)",
+    )
+    grid.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        help="the permutations' seed (same seed, same result)",
+    )
 
 
 def selection_of(args: argparse.Namespace) -> IncidentFilter:
@@ -133,6 +154,9 @@ def _options(args: argparse.Namespace) -> Options:
         step=getattr(args, "step", "Q"),
         gap_km=getattr(args, "gap_km", 25.0),
         window_days=getattr(args, "window_days", 60),
+        inference=args.inference,
+        permutations=args.permutations,
+        seed=args.seed,
     )
 
 
@@ -176,7 +200,7 @@ def run_hotspots(args: argparse.Namespace) -> int:
         return counted
     if counted is not None:
         counts, n = counted
-        spots = hot_spots_of(counts, weight=options.weight, fdr=options.fdr)
+        spots = hot_spots_of(counts, **_inference(options))
     else:
         data = checked(args, "hotspots")
         if isinstance(data, int):
@@ -188,16 +212,31 @@ def run_hotspots(args: argparse.Namespace) -> int:
             data.admin_boundaries if len(data.admin_boundaries) else None,
             shape=options.shape,
             width_m=width_m,
-            weight=options.weight,
-            fdr=options.fdr,
+            **_inference(options),
         )
     cells = spots.cells.to_crs(WGS84)
     out = Path(args.out)
     out.write_text(cells.to_json(drop_id=True), encoding="utf-8")
     hot = int((cells["bin"] > 0).sum())
-    print(f"{n:,} incidents; {len(cells):,} cells, {hot:,} hot; wrote {out}")
+    print(
+        f"{n:,} incidents; {len(cells):,} cells, {hot:,} hot in {spots.clusters:,} clusters, "
+        f"{spots.near:,} near a hot spot (no incident of their own); wrote {out}"
+    )
+    for note in spots.notes:
+        print(f"note: {note}")
     print(spots.caption)
     return OK
+
+
+def _inference(options: Options) -> dict:
+    """The hot-spot keywords of ``options`` (weight, FDR and inference)."""
+    return {
+        "weight": options.weight,
+        "fdr": options.fdr,
+        "inference": options.inference,
+        "permutations": options.permutations,
+        "seed": options.seed,
+    }
 
 
 def _counted_in_sql(args: argparse.Namespace, shape: Shape, width_m: float | None):
@@ -258,7 +297,7 @@ def run_analyse(args: argparse.Namespace) -> int:
     for name, (table, caption) in result.tables().items():
         print(f"\n## {name.replace('_', ' ')} ({len(table):,} rows)\n{caption}")
         if name == "hot_spot_cells":
-            table = table[table["bin"] != 0].sort_values("z", ascending=False)
+            table = table[(table["bin"] != 0) | table["near"]].sort_values("z", ascending=False)
         if len(table):
             print(table.head(10).to_string(index=False, max_colwidth=40))
     return OK

@@ -59,6 +59,10 @@ DATE_ORDERS = ("day_first", "month_first")
 # The joint analysis: cell shapes and time slices.
 SHAPES = ("hexagon", "square")
 STEPS = ("M", "Q", "Y")
+# Gi*'s inference: analytic z-scores or conditional permutations (analysis.hotspots).
+INFERENCES = ("analytic", "permutation")
+DEFAULT_PERMUTATIONS = 999
+DEFAULT_SEED = 12345
 
 # Files that leave the analysis cell: what the incidents may show, and the formats.
 LEVELS = ("points", "cells", "shareable")

@@ -1,4 +1,8 @@
-"""Hot-spot cells on the map: Gi* hot and cold cells in ArcGIS's red-blue scheme."""
+"""Hot-spot cells on the map: Gi* hot and cold cells in ArcGIS's red-blue scheme.
+
+Cells near a hot spot (significantly high Gi* but no incident of their own) are drawn as a
+dashed outline with no fill: they are not hot spots (:mod:`analysis.hotspots`).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,10 @@ BIN_COLOURS = {
     -2: "#849EBA",
     -3: "#4575B5",
 }
+NEAR_COLOUR = "#B2182B"
+NEAR_LEGEND = "Near a hot spot (no incident of its own; not counted)"
+NEAR_BIN = 9
+"""The style's code for a near cell (Gi* bins are -3..3)."""
 
 _TOOLTIP_FIELDS = ["label", "incidents", "fatalities", "z", "cluster_name"]
 _TOOLTIP_ALIASES = ["", "Incidents", "Fatalities", "Gi* z-score", "Cluster"]
@@ -25,10 +33,13 @@ def build(
 ) -> folium.FeatureGroup:
     """The significant cells of a :class:`analysis.hotspots.HotSpots` (any CRS)."""
     group = folium.FeatureGroup(name=name, show=show)
-    significant = cells[cells["bin"] != 0]
+    near = cells["near"] if "near" in cells else False
+    significant = cells[(cells["bin"] != 0) | near]
     if not len(significant):
         return group
     shown = significant.to_crs("EPSG:4326").copy()
+    # The style reads "bin"; a near cell gets its own code so it is drawn apart.
+    shown["bin"] = shown["bin"].where(~shown["near"], NEAR_BIN) if "near" in shown else shown["bin"]
     shown["z"] = shown["z"].round(2)
     shown["fatalities"] = shown["fatalities"].round(0).astype(int)
     shown["cluster_name"] = [f"hot spot {c}" if c > 0 else "-" for c in shown["cluster"]]
@@ -45,12 +56,15 @@ def build(
 
 
 def _style(feature: dict) -> dict:
-    colour = BIN_COLOURS.get(feature.get("properties", {}).get("bin"), "#999999")
+    code = feature.get("properties", {}).get("bin")
+    if code == NEAR_BIN:
+        return {"color": NEAR_COLOUR, "weight": 1, "dashArray": "3 3", "fillOpacity": 0}
+    colour = BIN_COLOURS.get(code, "#999999")
     return {"color": colour, "weight": 0.5, "fillColor": colour, "fillOpacity": 0.55}
 
 
 def legend_entries() -> list[tuple[str, str]]:
-    """``(symbol html, label)`` for each confidence bin."""
+    """``(symbol html, label)`` for each confidence bin, then cells near a hot spot."""
     from analysis.hotspots import BIN_LABELS
 
     return [
@@ -59,4 +73,9 @@ def legend_entries() -> list[tuple[str, str]]:
             BIN_LABELS[b],
         )
         for b, colour in BIN_COLOURS.items()
+    ] + [
+        (
+            f"<div style='width:12px;height:12px;border:1px dashed {NEAR_COLOUR}'></div>",
+            NEAR_LEGEND,
+        )
     ]

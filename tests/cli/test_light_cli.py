@@ -125,6 +125,7 @@ def test_the_parser_choices_are_the_vocabulary() -> None:
     """cli.choices copies what the parser offers; each copy equals what it copies."""
     from analysis.cells import SHAPES
     from analysis.emerging import STEPS
+    from analysis.hotspots import DEFAULT_PERMUTATIONS, DEFAULT_SEED, INFERENCES
     from briefing.disclosure import DEFAULT_LEVEL, LEVELS, MIN_PRECISION_KM
     from briefing.exports import FORMATS
     from briefing.render import DEFAULT_TITLE
@@ -152,6 +153,9 @@ def test_the_parser_choices_are_the_vocabulary() -> None:
         "DATE_ORDERS": tuple(DATE_ORDERS),
         "SHAPES": tuple(SHAPES),
         "STEPS": tuple(STEPS),
+        "INFERENCES": tuple(INFERENCES),
+        "DEFAULT_PERMUTATIONS": DEFAULT_PERMUTATIONS,
+        "DEFAULT_SEED": DEFAULT_SEED,
         "LEVELS": tuple(LEVELS),
         "DEFAULT_LEVEL": DEFAULT_LEVEL,
         "MIN_PRECISION_KM": MIN_PRECISION_KM,

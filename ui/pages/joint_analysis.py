@@ -11,6 +11,7 @@ from streamlit_folium import st_folium
 
 from analysis.cells import SHAPES
 from analysis.emerging import STEPS
+from analysis.hotspots import INFERENCES
 from analysis.joint import JointAnalysis, Options, analyse, table_csv
 from layers import hotspot_cells
 from layers.incidents import MOTIVATION_COLOURS
@@ -47,8 +48,22 @@ def _options() -> Options:
         )
         gap_km = st.slider("Protection gap distance (km)", 5, 100, 25, key=f"{KEY}_gap")
         window = st.slider("Days before and after a milestone", 15, 120, 60, key=f"{KEY}_win")
+        inference = st.radio(
+            "Hot-spot p-values",
+            INFERENCES,
+            horizontal=True,
+            key=f"{KEY}_inference",
+            help="analytic: Gi*'s z-scores (normal approximation). permutation: 999 "
+            "conditional permutations with a fixed seed, as esda's; better for small counts.",
+        )
     return Options(
-        shape=shape, width_km=width, weight=weight, step=step, gap_km=gap_km, window_days=window
+        shape=shape,
+        width_km=width,
+        weight=weight,
+        step=step,
+        gap_km=gap_km,
+        window_days=window,
+        inference=inference,
     )
 
 
@@ -122,7 +137,11 @@ selected = data.incidents[data.incidents.index.isin(result.hot_spots.counts.cell
 cols = st.columns(4)
 cols[0].metric("Incidents analysed", f"{result.incidents:,}")
 cells = result.hot_spots.cells
-cols[1].metric("Hot-spot clusters", f"{int(cells['cluster'].max() or 0):,}")
+cols[1].metric(
+    "Hot-spot clusters",
+    f"{result.hot_spots.clusters:,}",
+    help="Touching hot cells that hold incidents; cells only near busy ones are not counted.",
+)
 cols[2].metric("Protection gaps", f"{int(result.gaps.hot_spots['gap'].sum()):,}")
 flags = result.escalation.table
 cols[3].metric("Escalation flags", f"{int((flags['flag'] != '').sum()) if len(flags) else 0:,}")
