@@ -397,7 +397,7 @@ def hot_spots_of(
     near = (gi_bin > 0) & ~occupied & (not refusal)
     bins = np.where(near, 0, gi_bin) if not refusal else np.zeros_like(gi_bin)
     labels = pd.Series(bins).map(BIN_LABELS).to_numpy().astype(object)
-    labels[near] = [NEAR_LABELS[b] for b in gi_bin[near]]
+    labels[near] = pd.Series(gi_bin[near]).map(NEAR_LABELS).to_numpy()
     if refusal:
         labels[gi_bin != 0] = NOT_CALLED_LABEL
     cells["p"] = p
