@@ -83,3 +83,25 @@ def test_the_options_change_the_cells():
     at.number_input(key="analysis_width").set_value(25.0).run()
     assert not at.exception
     assert any("25 km hexagon" in c.value.replace("\\", "") for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    ("last_day", "said"),
+    [
+        ("2023-01-05", "Too few incidents to call hot spots"),  # under 30 incidents
+        ("2023-01-10", "near a hot spot"),  # 30 to 50: the empty significant cells
+    ],
+)
+def test_a_sparse_selection_says_why_it_has_few_hot_spots(last_day, said):
+    import datetime as dt
+
+    at = _run()
+    period = (dt.date(2023, 1, 1), dt.date.fromisoformat(last_day))
+    at.date_input(key="map_filter_period").set_value(period).run()
+    assert not at.exception, [e.message for e in at.exception]
+    incidents = int(_metrics(at)["Incidents analysed"].replace(",", ""))
+    assert incidents <= 50
+    assert any(said in i.value for i in at.info), [i.value for i in at.info]
+    if said.startswith("Too few"):
+        assert _metrics(at)["Hot-spot clusters"] == "0"
+        assert _metrics(at)["Protection gaps"] == "0"
