@@ -1,0 +1,78 @@
+"""Which incidents were committed by an agreement's parties.
+
+An agreement's ``parties`` field lists its signatories separated by ``;`` (or ``,``).
+An incident is *by a party* when its ``perpetrator_name`` and a party name match after
+both are normalised by :func:`schema.places.name_key` (case, accents and punctuation
+ignored), either exactly or with one contained in the other as whole words ("Wourou
+herders" matches "Wourou herders' militia"; "UCF" matches "Union des combattants du
+fleuve (UCF)"). A party written as a perpetrator type ("state forces", "criminal")
+matches that ``perpetrator_type``. Nothing else is guessed:
+an incident whose perpetrator is unnamed is *not attributed*, never counted as a party's.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from schema.places import name_key
+
+MATCH_WORDS = (
+    "perpetrator name and party name equal or one inside the other as whole words, "
+    "ignoring case, accents and punctuation; or the party is a perpetrator type"
+)
+
+_SPLIT = re.compile(r"[;,]")
+
+
+def party_keys(parties: Any) -> tuple[str, ...]:
+    """The normalised names in an agreement's ``parties`` text (empty when none)."""
+    if parties is None or (isinstance(parties, float) and parties != parties) or parties is pd.NA:
+        return ()
+    keys = (name_key(p) for p in _SPLIT.split(str(parties)))
+    return tuple(dict.fromkeys(k for k in keys if k))
+
+
+def _inside(short: str, long: str) -> bool:
+    return f" {short} " in f" {long} "
+
+
+def _type_key(value: Any) -> str | None:
+    return name_key(str(value).replace("_", " ")) if isinstance(value, str) else None
+
+
+def by_parties(incidents: pd.DataFrame, keys: tuple[str, ...]) -> np.ndarray:
+    """For each incident: ``True`` by a party, ``False`` by someone else, and the
+    unattributed (no perpetrator name, type unknown) ``False`` too (see :func:`attributed`)."""
+    if not keys or not len(incidents):
+        return np.zeros(len(incidents), dtype=bool)
+    names = incidents.get("perpetrator_name", pd.Series(index=incidents.index, dtype=object))
+    types = incidents.get("perpetrator_type", pd.Series(index=incidents.index, dtype=object))
+    memo: dict[Any, bool] = {}
+
+    def matches(name: Any, kind: Any) -> bool:
+        if (name, kind) not in memo:
+            key, type_key = name_key(name), _type_key(kind)
+            memo[(name, kind)] = any(
+                (key is not None and (_inside(k, key) or _inside(key, k))) or k == type_key
+                for k in keys
+            )
+        return memo[(name, kind)]
+
+    return np.fromiter(
+        (matches(n, t) for n, t in zip(names, types, strict=True)),
+        dtype=bool,
+        count=len(incidents),
+    )
+
+
+def attributed(incidents: pd.DataFrame) -> np.ndarray:
+    """Incidents with a perpetrator named, or a perpetrator type other than unidentified."""
+    names = incidents.get("perpetrator_name", pd.Series(index=incidents.index, dtype=object))
+    types = incidents.get("perpetrator_type", pd.Series(index=incidents.index, dtype=object))
+    named = names.map(name_key).notna().to_numpy()
+    typed = types.fillna("unidentified").isin(["unidentified", "unknown"]).to_numpy()
+    return named | ~typed
