@@ -1,11 +1,12 @@
 """Which incidents were committed by an agreement's parties.
 
 An agreement's ``parties`` field lists its signatories separated by ``;`` (or ``,``).
-An incident is *by a party* when its ``perpetrator_name`` and a party name match after
-both are normalised by :func:`schema.places.name_key` (case, accents and punctuation
-ignored), either exactly or with one contained in the other as whole words ("Wourou
-herders" matches "Wourou herders' militia"; "UCF" matches "Union des combattants du
-fleuve (UCF)"). A party written as a perpetrator type ("state forces", "criminal")
+An incident is *by a party* when a party's name lies inside its ``perpetrator_name`` as
+whole words after both are normalised by :func:`schema.places.name_key` (case, accents
+and punctuation ignored): "Wourou herders" matches "Wouroú herders' militia", but
+"Herders" alone does not match the party "Wourou herders". An abbreviation in brackets
+stands for the name on either side: "UCF" matches "Union des combattants du fleuve
+(UCF)" and the reverse. A party written as a perpetrator type ("state forces", "criminal")
 matches that ``perpetrator_type``. Nothing else is guessed:
 an incident whose perpetrator is unnamed is *not attributed*, never counted as a party's.
 """
@@ -21,19 +22,30 @@ import pandas as pd
 from schema.places import name_key
 
 MATCH_WORDS = (
-    "perpetrator name and party name equal or one inside the other as whole words, "
-    "ignoring case, accents and punctuation; or the party is a perpetrator type"
+    "the party's name inside the perpetrator's name as whole words, ignoring case, "
+    "accents and punctuation, an abbreviation in brackets standing for the name; or the "
+    "party is a perpetrator type"
 )
 
 _SPLIT = re.compile(r"[;,]")
+_BRACKETED = re.compile(r"\(([^()]*)\)")
+
+
+def _keys(name: Any) -> tuple[str, ...]:
+    """A name's key, and its bracketed abbreviation's ("UCF" in "Union ... (UCF)")."""
+    keys = [name_key(name)] if isinstance(name, str) else []
+    if isinstance(name, str):
+        keys += [name_key(a) for a in _BRACKETED.findall(name)]
+    return tuple(dict.fromkeys(k for k in keys if k))
 
 
 def party_keys(parties: Any) -> tuple[str, ...]:
-    """The normalised names in an agreement's ``parties`` text (empty when none)."""
-    if parties is None or (isinstance(parties, float) and parties != parties) or parties is pd.NA:
+    """The normalised names in an agreement's ``parties`` text (empty when none), each
+    party's bracketed abbreviation included."""
+    if not isinstance(parties, str):
         return ()
-    keys = (name_key(p) for p in _SPLIT.split(str(parties)))
-    return tuple(dict.fromkeys(k for k in keys if k))
+    keys = (k for p in _SPLIT.split(parties) for k in _keys(p))
+    return tuple(dict.fromkeys(keys))
 
 
 def _inside(short: str, long: str) -> bool:
@@ -55,10 +67,9 @@ def by_parties(incidents: pd.DataFrame, keys: tuple[str, ...]) -> np.ndarray:
 
     def matches(name: Any, kind: Any) -> bool:
         if (name, kind) not in memo:
-            key, type_key = name_key(name), _type_key(kind)
+            names, type_key = _keys(name), _type_key(kind)
             memo[(name, kind)] = any(
-                (key is not None and (_inside(k, key) or _inside(key, k))) or k == type_key
-                for k in keys
+                k == type_key or any(_inside(k, n) for n in names) for k in keys
             )
         return memo[(name, kind)]
 
