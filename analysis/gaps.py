@@ -9,6 +9,10 @@ Two questions are asked of each hot-spot cluster, and answered separately:
   covered by areas of responsibility can still have hot spots 100 km from any office or
   base, so the areas are listed (``covered_by``) but do not close a gap.
 
+Each cluster carries its effect in words: its incidents per cell against the rest of the
+area's, a rate ratio with its exact 95 % interval (cells stand for time in
+:func:`analysis.rates.compare_rates`), and a caution when it holds few incidents.
+
 A *protection gap* is a cluster with both: violence that neither the mission's political
 work nor its presence reaches. The reverse is a local
 process or agreement with no incident recorded within the same distance: political work
@@ -24,8 +28,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from analysis.effect_words import FEW_INCIDENTS, ratio_words
 from analysis.hotspots import HotSpots, cluster_outlines
 from analysis.metric import WGS84, to_metric
+from analysis.rates import compare_rates
 
 DEFAULT_WITHIN_KM = 25.0
 BASE_KINDS = ("field_office", "base", "temporary_operating_base")
@@ -61,6 +67,18 @@ class Gaps:
             f"are listed but are not presence on the ground). A protection gap has both: "
             f"{gaps} found. Political work with no incident recorded within "
             f"{self.within_km:g} km: {quiet}. Distances in km from the cluster's edge."
+        )
+        few = int((spots["incidents"] < FEW_INCIDENTS).sum()) if len(spots) else 0
+        text += (
+            " What this table cannot say: whether the people there are reached some other way "
+            "(patrols, partners), or whether an office or base was open all the period (all "
+            "loaded are counted)"
+        )
+        text += (
+            f"; {few} of {len(spots)} clusters hold fewer than {FEW_INCIDENTS} incidents, "
+            "too few to call a pattern (see caution)."
+            if few
+            else "."
         )
         if self.points_of_presence == 0:
             text += (
@@ -114,6 +132,8 @@ def protection_gaps(
     # counts from its edge), whatever kind of geometry the layer holds.
     bases = presence[presence["kind"].isin(BASE_KINDS)]
     centres = outlines.representative_point().to_crs(WGS84) if len(outlines) else []
+    all_cells = spots.counts.cells
+    total, total_cells = int(all_cells["incidents"].sum()), len(all_cells)
     rows = []
     for (_, cluster), centre in zip(outlines.iterrows(), centres, strict=True):
         shape = cluster.geometry
@@ -124,6 +144,8 @@ def protection_gaps(
         near_work = any(km <= within_km for km in (process_km, agreement_km) if km == km)
         # NaN (no office or base at all) is not near.
         near_presence = bool(base_km <= presence_limit)
+        inside, cells = int(cluster["incidents"]), int(cluster["cells"])
+        density = compare_rates(total - inside, total_cells - cells, inside, cells)
         rows.append(
             {
                 "cluster": int(cluster["cluster"]),
@@ -140,6 +162,14 @@ def protection_gaps(
                 "covered_by": "; ".join(covering),
                 "nearest_base": base,
                 "base_km": base_km,
+                "effect": ratio_words(
+                    density.ratio, density.low, density.high, "the rest of the area's per cell"
+                ),
+                "caution": (
+                    f"few incidents ({inside}): too few to call a pattern"
+                    if inside < FEW_INCIDENTS
+                    else ""
+                ),
                 "no_political_work_near": not near_work,
                 "no_presence_near": not near_presence,
                 "gap": not near_work and not near_presence,
@@ -169,6 +199,8 @@ _HOT_COLUMNS = [
     "covered_by",
     "nearest_base",
     "base_km",
+    "effect",
+    "caution",
     "no_political_work_near",
     "no_presence_near",
     "gap",

@@ -121,3 +121,13 @@ def test_offices_as_points_only_an_office_in_town_closes_the_gap(country):
     assert not _at(table, TOWN_WITH_OFFICE)["gap"]
     assert _at(table, TOWN_FAR_AWAY)["gap"]
     assert _at(table, TOWN_FAR_AWAY)["covered_by"] == ""
+
+
+def test_each_cluster_says_how_dense_it_is_and_what_the_table_cannot_say(country):
+    gaps = _gaps(country)
+    far = _at(gaps.hot_spots, TOWN_FAR_AWAY)
+    # 80 incidents in a few cells of a quiet country: many times the rest's density.
+    assert far["effect"].startswith("about ")
+    assert "the rest of the area's per cell, 95 % interval" in far["effect"]
+    assert far["caution"] == ""
+    assert "What this table cannot say" in gaps.caption
