@@ -22,7 +22,8 @@ agreements tested). An agreement violated or lapsed long ago is not "at risk": i
 *Who*: incidents are split into those by the agreement's parties, by others, and not
 attributed (:mod:`analysis.parties` says how names are matched).
 
-*End dates*: an agreement recorded as violated or lapsed with no ``date_ended`` is counted
+*End dates*: an agreement recorded as violated or lapsed with no ``date_ended`` (nor a
+``date_violated``, used when present and ``date_ended`` is empty) is counted
 as in force to the end of the data (its in-force rate may include days after it ended),
 has no after-end comparison and no at-risk verdict, and carries a warning.
 
@@ -250,7 +251,9 @@ def _window(dates: pd.Series, first: dt.date, days: int) -> np.ndarray:
 def _one(agreement, inside, dates: pd.Series, who: np.ndarray, period: _Period):
     start, end = period.start, period.end
     signed = _date(agreement.get("date_signed"))
-    ended = _date(agreement.get("date_ended"))
+    # The layer's date_ended is "when it was violated or lapsed"; a date_violated column
+    # (as some missions keep) stands in when date_ended is empty.
+    ended = _date(agreement.get("date_ended")) or _date(agreement.get("date_violated"))
     status = agreement.get("status")
     row = {c: agreement.get(c) for c in SUMMARY_COLUMNS[:9]}
     row.update(

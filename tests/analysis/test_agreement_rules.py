@@ -145,6 +145,10 @@ def test_an_end_date_clears_the_warning_and_a_date_without_status_is_said(templa
     dated = agreement_watch(incidents, _agreement("2020-07-01", "2021-03-01", "lapsed"))
     assert dated.summary["warning"].iloc[0] == ""
     assert dated.summary["after_end_verdict"].iloc[0] != ""
+    violated = agreement_watch(
+        incidents, _agreement("2020-07-01", status="violated", date_violated="2021-03-01")
+    ).summary.iloc[0]
+    assert violated["warning"] == "" and violated["date_ended"] == dt.date(2021, 3, 1)
     odd = agreement_watch(incidents, _agreement("2020-07-01", "2021-03-01", "implemented"))
     assert "status is implemented" in odd.summary["warning"].iloc[0]
 
