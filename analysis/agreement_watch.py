@@ -1,15 +1,36 @@
 """Agreement watch: did violence in a local agreement's area fall after it was signed?
 
-Each agreement's area is its polygon, its line buffered, or its point with a radius. The
-incidents in it are counted before signature, while the agreement is in force (from
-signature to the day before it was violated or lapsed, or to the end of the data), and
-after it ended; rates are per 30 days over the days of each stretch inside the data period,
-compared with the exact conditional binomial test (:mod:`analysis.rates`) and corrected for
-the number of agreements tested (Benjamini-Hochberg). Incidents in the area while the
-agreement is in force are listed as *possible* violations: an analyst decides. Events
-known only to the month or year (``date_precision``) are not placed in these stretches of
-days, and points known only to the country are in no agreement's area: both are left out
-and counted in the notes (:mod:`analysis.precision`).
+Each agreement's area is its polygon, its line buffered, or its point with a radius.
+
+*Whole stretches* (descriptive): incidents in the area before signature, while in force
+(signature to the day before ``date_ended``, or to the end of the data) and after it
+ended, per 30 days over the days of each stretch inside the data period.
+
+*Tests* use **symmetric windows** of the same length either side of a date, so that a
+wider selected period does not change the verdict: ``window_days`` (default 180) before
+signature against as many from signature, and as many before ``date_ended`` against as
+many from it. A window is shortened, on both sides alike, when the data or the
+agreement's time in force is shorter (the row says so). Rates are compared with the exact
+conditional binomial test (:mod:`analysis.rates`), Benjamini-Hochberg across agreements.
+Each test carries its effect in words (:func:`analysis.effect_words.ratio_words`).
+
+*At risk* means a **recent rise**: an agreement in force over the last ``2 x recent_days``
+of the data whose area's incidents in the last ``recent_days`` are significantly more
+frequent than in the ``recent_days`` before (exact test, Benjamini-Hochberg across the
+agreements tested). An agreement violated or lapsed long ago is not "at risk": it ended.
+
+*Who*: incidents are split into those by the agreement's parties, by others, and not
+attributed (:mod:`analysis.parties` says how names are matched).
+
+*End dates*: an agreement recorded as violated or lapsed with no ``date_ended`` (nor a
+``date_violated``, used when present and ``date_ended`` is empty) is counted
+as in force to the end of the data (its in-force rate may include days after it ended),
+has no after-end comparison and no at-risk verdict, and carries a warning.
+
+Incidents in the area while the agreement is in force are listed as *possible* violations:
+an analyst decides. Events known only to the month or year (``date_precision``) are not
+placed in windows of days, and points known only to the country are in no agreement's
+area: both are left out and counted in the notes (:mod:`analysis.precision`).
 """
 
 from __future__ import annotations
@@ -18,13 +39,21 @@ import datetime as dt
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
+from analysis.effect_words import FEW_INCIDENTS, few_words, ratio_words
 from analysis.metric import mission_crs, to_metric
+from analysis.parties import MATCH_WORDS, attributed, by_parties, party_keys
 from analysis.precision import in_day_windows, left_off_words, placed
 from analysis.rates import compare_rates, fdr_adjust
 
 ALPHA = 0.05
+WINDOW_DAYS = 180
+"""Days either side of signature and of the end date that are compared."""
+RECENT_DAYS = 90
+"""The last this many days of the data against as many before: a rise means at risk."""
+ENDED_STATUSES = ("violated", "lapsed")
 
 SUMMARY_COLUMNS = [
     "agreement_id",
@@ -35,26 +64,52 @@ SUMMARY_COLUMNS = [
     "date_signed",
     "date_ended",
     "area",
+    "parties",
     "before_incidents",
     "before_days",
     "before_rate_30d",
     "in_force_incidents",
     "in_force_days",
     "in_force_rate_30d",
+    "in_force_by_parties",
+    "in_force_by_others",
+    "in_force_not_attributed",
+    "window_days",
+    "window_before",
+    "window_after",
+    "window_after_by_parties",
     "rate_ratio",
     "ratio_low",
     "ratio_high",
     "p",
     "p_adjusted",
     "verdict",
+    "effect",
     "after_end_incidents",
     "after_end_days",
     "after_end_rate_30d",
+    "end_window_days",
+    "end_window_before",
+    "end_window_after",
+    "end_window_after_by_parties",
     "after_end_ratio",
+    "after_end_low",
+    "after_end_high",
     "after_end_p_adjusted",
     "after_end_verdict",
+    "after_end_effect",
+    "recent_days",
+    "previous_incidents",
+    "recent_incidents",
+    "recent_by_parties",
+    "recent_ratio",
+    "recent_p_adjusted",
+    "at_risk",
+    "recent_effect",
     "in_force_by_motivation",
     "in_force_by_perpetrator",
+    "caution",
+    "warning",
 ]
 VIOLATION_COLUMNS = [
     "agreement_id",
@@ -64,7 +119,9 @@ VIOLATION_COLUMNS = [
     "perpetrator_type",
     "incident_type",
     "fatalities",
+    "perpetrator_is",
 ]
+_PRIVATE = ["after_end_p", "recent_p"]
 
 
 @dataclass(frozen=True)
@@ -111,11 +168,18 @@ def agreement_watch(
     start: dt.date | None = None,
     end: dt.date | None = None,
     alpha: float = ALPHA,
+    window_days: int = WINDOW_DAYS,
+    recent_days: int = RECENT_DAYS,
 ) -> AgreementWatch:
-    """Rates before and after signature for each agreement (see the module's docstring).
+    """Windows around signature and end, recent rises and who (see the module's docstring).
 
     ``start``/``end`` bound the data period (default: the incidents' first and last day).
     """
+    if not (window_days >= 1 and recent_days >= 1):
+        raise ValueError(
+            f"window_days {window_days!r} and recent_days {recent_days!r} must be whole "
+            "numbers of days, 1 or more"
+        )
     by_day, left_out = in_day_windows(incidents)
     is_place, not_placed = placed(incidents)
     notes = tuple(
@@ -141,48 +205,67 @@ def agreement_watch(
         agreements, crs, line_buffer_km=line_buffer_km, point_radius_km=point_radius_km
     )
     points = to_metric(incidents.geometry, crs)
+    named = attributed(incidents)
     rows, violations = [], []
     kinds = agreements.geom_type.fillna("").to_numpy()
+    period = _Period(start, end, window_days, recent_days)
     for (_, agreement), area, kind in zip(agreements.iterrows(), areas, kinds, strict=True):
         inside = points.within(area).to_numpy()
-        row, listed = _one(agreement, incidents[inside], dates[inside], start, end)
+        who = _who(incidents[inside], named[inside], party_keys(agreement.get("parties")))
+        row, listed = _one(agreement, incidents[inside], dates[inside], who, period)
         row["area"] = _area_words(kind, line_buffer_km, point_radius_km)
         rows.append(row)
         violations.append(listed)
-    summary = pd.DataFrame(rows, columns=[*SUMMARY_COLUMNS, "after_end_p"])
+    summary = pd.DataFrame(rows, columns=[*SUMMARY_COLUMNS, *_PRIVATE])
     if len(summary):
-        summary["p_adjusted"] = fdr_adjust(summary["p"].to_numpy(dtype=float))
-        summary["after_end_p_adjusted"] = fdr_adjust(summary["after_end_p"].to_numpy(dtype=float))
-        summary["verdict"] = [
-            _verdict(r, alpha) if not r["verdict"] else r["verdict"] for _, r in summary.iterrows()
-        ]
-        summary["after_end_verdict"] = [_after_verdict(r, alpha) for _, r in summary.iterrows()]
+        _adjust(summary, alpha)
     summary = summary[SUMMARY_COLUMNS]
     listed = [v for v in violations if len(v)]
     table = (
         pd.concat(listed, ignore_index=True) if listed else pd.DataFrame(columns=VIOLATION_COLUMNS)
     )
-    caption = (
-        f"Incidents inside each agreement's area (polygon; line buffered by {line_buffer_km:g} "
-        f"km; point with a {point_radius_km:g} km radius) per 30 days before signature, while "
-        "in force, and after it was violated or lapsed, within the data period "
-        f"({start} to {end}); exact conditional binomial rate-ratio test, Benjamini-Hochberg "
-        f"across agreements, significant at {alpha:g}. Incidents in the area while in force "
-        "are possible violations, for an analyst to judge."
+    caption = _caption(summary, line_buffer_km, point_radius_km, period, alpha) + "".join(
+        f" {note}." for note in notes
     )
-    caption += "".join(f" {note}." for note in notes)
     return AgreementWatch(summary, table, caption, notes)
 
 
-def _one(agreement, inside: gpd.GeoDataFrame, dates: pd.Series, start, end):
+@dataclass(frozen=True)
+class _Period:
+    start: dt.date | None
+    end: dt.date | None
+    window_days: int
+    recent_days: int
+
+
+def _who(inside: pd.DataFrame, named: np.ndarray, keys: tuple[str, ...]) -> np.ndarray:
+    """``party``, ``other`` or ``not attributed`` for each incident in the area."""
+    party = by_parties(inside, keys)
+    return np.where(party, "party", np.where(named, "other", "not attributed"))
+
+
+def _window(dates: pd.Series, first: dt.date, days: int) -> np.ndarray:
+    return ((dates >= first) & (dates < first + dt.timedelta(days=days))).to_numpy()
+
+
+def _one(agreement, inside, dates: pd.Series, who: np.ndarray, period: _Period):
+    start, end = period.start, period.end
     signed = _date(agreement.get("date_signed"))
-    ended = _date(agreement.get("date_ended"))
-    row = {c: agreement.get(c) for c in SUMMARY_COLUMNS[:6]}
+    # The layer's date_ended is "when it was violated or lapsed"; a date_violated column
+    # (as some missions keep) stands in when date_ended is empty.
+    ended = _date(agreement.get("date_ended")) or _date(agreement.get("date_violated"))
+    status = agreement.get("status")
+    row = {c: agreement.get(c) for c in SUMMARY_COLUMNS[:9]}
     row.update(
         date_signed=signed,
         date_ended=ended,
         verdict="",
+        after_end_verdict="",
         after_end_p=float("nan"),
+        recent_p=float("nan"),
+        at_risk=False,
+        caution="",
+        warning=_end_warning(status, ended, end),
     )
     empty = pd.DataFrame(columns=VIOLATION_COLUMNS)
     if start is None:
@@ -195,26 +278,49 @@ def _one(agreement, inside: gpd.GeoDataFrame, dates: pd.Series, start, end):
     first_in_force = max(start, signed)
     before = (dates < signed).to_numpy()
     in_force = ((dates >= signed) & ((dates < ended) if ended else True)).to_numpy()
-    test = compare_rates(
-        before.sum(),
-        _days(start, min(end, signed - dt.timedelta(days=1))),
-        in_force.sum(),
-        _days(first_in_force, last_in_force),
-    )
+    whole_before = _days(start, min(end, signed - dt.timedelta(days=1)))
+    whole_in_force = _days(first_in_force, last_in_force)
+    whole = compare_rates(before.sum(), whole_before, in_force.sum(), whole_in_force)
     row.update(
-        before_incidents=test.first_count,
-        before_days=test.first_days,
-        before_rate_30d=test.first_rate,
-        in_force_incidents=test.second_count,
-        in_force_days=test.second_days,
-        in_force_rate_30d=test.second_rate,
+        before_incidents=whole.first_count,
+        before_days=whole.first_days,
+        before_rate_30d=whole.first_rate,
+        in_force_incidents=whole.second_count,
+        in_force_days=whole.second_days,
+        in_force_rate_30d=whole.second_rate,
+        in_force_by_parties=int((who[in_force] == "party").sum()),
+        in_force_by_others=int((who[in_force] == "other").sum()),
+        in_force_not_attributed=int((who[in_force] == "not attributed").sum()),
+        in_force_by_motivation=_mix(inside.loc[in_force, "motivation"]),
+        in_force_by_perpetrator=_mix(inside.loc[in_force, "perpetrator_type"]),
+    )
+    cautions = []
+    # Around signature: as many days before as after, within the data and the time in force.
+    days = min(period.window_days, whole_before, whole_in_force)
+    test = compare_rates(
+        _window(dates, signed - dt.timedelta(days=days), days).sum(),
+        days,
+        _window(dates, signed, days).sum(),
+        days,
+    )
+    after_sig = _window(dates, signed, days)
+    row.update(
+        window_days=days,
+        window_before=test.first_count,
+        window_after=test.second_count,
+        window_after_by_parties=int((who[after_sig] == "party").sum()),
         rate_ratio=test.ratio,
         ratio_low=test.low,
         ratio_high=test.high,
         p=test.p,
-        in_force_by_motivation=_mix(inside.loc[in_force, "motivation"]),
-        in_force_by_perpetrator=_mix(inside.loc[in_force, "perpetrator_type"]),
+        effect=ratio_words(test.ratio, test.low, test.high, "the rate before signature")
+        if days
+        else "",
     )
+    if 0 < days < period.window_days:
+        cautions.append(f"signature windows shortened to {days} days (data or agreement ends)")
+    if days and test.first_count + test.second_count < FEW_INCIDENTS:
+        cautions.append(few_words(test.first_count + test.second_count, "around signature"))
     if signed > end:
         row["verdict"] = "signed after the data ends"
     elif signed <= start:
@@ -223,23 +329,143 @@ def _one(agreement, inside: gpd.GeoDataFrame, dates: pd.Series, start, end):
         row["verdict"] = "no incidents in its area"
     if ended is not None:
         after = (dates >= ended).to_numpy()
+        after_days = _days(max(start, ended), end)
+        row.update(
+            after_end_incidents=int(after.sum()),
+            after_end_days=after_days,
+            after_end_rate_30d=after.sum() / after_days * 30 if after_days else float("nan"),
+        )
+        days = min(period.window_days, whole_in_force, after_days)
         later = compare_rates(
-            test.second_count,
-            test.second_days,
-            int(after.sum()),
-            _days(max(start, ended), end),
+            _window(dates, ended - dt.timedelta(days=days), days).sum(),
+            days,
+            _window(dates, ended, days).sum(),
+            days,
         )
         row.update(
-            after_end_incidents=later.second_count,
-            after_end_days=later.second_days,
-            after_end_rate_30d=later.second_rate,
+            end_window_days=days,
+            end_window_before=later.first_count,
+            end_window_after=later.second_count,
+            end_window_after_by_parties=int((who[_window(dates, ended, days)] == "party").sum()),
             after_end_ratio=later.ratio,
+            after_end_low=later.low,
+            after_end_high=later.high,
             after_end_p=later.p,
+            after_end_effect=ratio_words(
+                later.ratio, later.low, later.high, "the rate before it ended"
+            )
+            if days
+            else "",
         )
-    listed = inside.loc[in_force, VIOLATION_COLUMNS[1:]].copy()
+        if 0 < days < period.window_days:
+            cautions.append(f"end windows shortened to {days} days (data or agreement ends)")
+        if days and later.first_count + later.second_count < FEW_INCIDENTS:
+            cautions.append(few_words(later.first_count + later.second_count, "around its end"))
+    _recent(row, dates, who, signed, ended, status, period)
+    row["caution"] = "; ".join(c for c in cautions if c)
+    listed = inside.loc[in_force, VIOLATION_COLUMNS[1:-1]].copy()
     listed.insert(0, "agreement_id", agreement.get("agreement_id"))
     listed["date"] = pd.to_datetime(listed["date"]).dt.date
+    listed["perpetrator_is"] = np.where(
+        who[in_force] == "party", "a party", np.where(who[in_force] == "other", "another", "")
+    )
+    listed["perpetrator_is"] = listed["perpetrator_is"].replace("", "not attributed")
     return row, listed.sort_values(["date", "incident_id"])
+
+
+def _recent(row: dict, dates, who, signed, ended, status, period: _Period) -> None:
+    """The last ``recent_days`` of the data against as many before, for an agreement in
+    force over both (the at-risk test)."""
+    days, end = period.recent_days, period.end
+    first = end - dt.timedelta(days=2 * days - 1)
+    row["recent_days"] = days
+    in_force = (
+        signed <= first
+        and first >= period.start
+        and (ended is None or ended > end)
+        and not (ended is None and status in ENDED_STATUSES)
+    )
+    if not in_force:
+        row["recent_effect"] = "not tested: not in force over the last two windows of the data"
+        return
+    previous = _window(dates, first, days)
+    recent = _window(dates, first + dt.timedelta(days=days), days)
+    test = compare_rates(previous.sum(), days, recent.sum(), days)
+    row.update(
+        previous_incidents=test.first_count,
+        recent_incidents=test.second_count,
+        recent_by_parties=int((who[recent] == "party").sum()),
+        recent_ratio=test.ratio,
+        recent_p=test.p,
+        recent_effect=ratio_words(test.ratio, test.low, test.high, f"the previous {days} days"),
+    )
+
+
+def _end_warning(status, ended: dt.date | None, end: dt.date | None) -> str:
+    if status in ENDED_STATUSES and ended is None:
+        until = f"the end of the data ({end})" if end else "the end of the data"
+        return (
+            f"recorded as {status} with no date_ended: counted as in force until {until}, "
+            "with no after-end comparison and no at-risk test; give date_ended to fix"
+        )
+    if status not in ENDED_STATUSES and ended is not None and status is not None:
+        return f"date_ended {ended} given but status is {status}: treated as ended on that day"
+    return ""
+
+
+def _adjust(summary: pd.DataFrame, alpha: float) -> None:
+    """Benjamini-Hochberg across agreements, then the verdicts (in place)."""
+    summary["p_adjusted"] = fdr_adjust(summary["p"].to_numpy(dtype=float))
+    summary["after_end_p_adjusted"] = fdr_adjust(summary["after_end_p"].to_numpy(dtype=float))
+    summary["recent_p_adjusted"] = fdr_adjust(summary["recent_p"].to_numpy(dtype=float))
+    summary["verdict"] = [
+        _verdict(r, alpha) if not r["verdict"] else r["verdict"] for _, r in summary.iterrows()
+    ]
+    summary["after_end_verdict"] = [_after_verdict(r, alpha) for _, r in summary.iterrows()]
+    rose = summary["recent_ratio"].astype(float).to_numpy() > 1
+    summary["at_risk"] = (summary["recent_p_adjusted"].to_numpy(dtype=float) < alpha) & rose
+
+
+def _caption(
+    summary: pd.DataFrame, line_km: float, point_km: float, period: _Period, alpha: float
+) -> str:
+    window, recent = period.window_days, period.recent_days
+    text = (
+        f"Incidents inside each agreement's area (polygon; line buffered by {line_km:g} km; "
+        f"point with a {point_km:g} km radius) within the data period ({period.start} to "
+        f"{period.end}). Verdicts compare {window} days before signature with {window} days "
+        f"from it, and {window} days before the end date (violation or lapse) with {window} "
+        "days from it (shorter when the data or the agreement is, the same length both "
+        "sides); exact conditional binomial rate-ratio test, Benjamini-Hochberg across "
+        f"agreements, significant at {alpha:g}; each effect is a rate ratio with its 95 % "
+        f"exact interval. At risk means a recent rise: in force, with significantly more "
+        f"incidents in the last {recent} days of the data than in the {recent} days before "
+        "(not a violation recorded long ago). Incidents are split into those by the "
+        f"agreement's parties ({MATCH_WORDS}), by others and not attributed. Incidents in "
+        "the area while in force are possible violations, for an analyst to judge."
+    )
+    if len(summary):
+        few = int(summary["caution"].str.contains("few incidents").sum())
+        if few:
+            text += (
+                f" What this table cannot say: {few} of {len(summary)} agreements have fewer "
+                f"than {FEW_INCIDENTS} incidents in a pair of windows, too few to tell a "
+                "change from chance (see caution)."
+            )
+        undated = int(summary["warning"].str.contains("no date_ended").sum())
+        if undated:
+            text += (
+                f" {undated} recorded as violated or lapsed with no end date: counted as in "
+                "force to the end of the data, not tested after it ended (see warning)."
+            )
+        unknown = summary["in_force_not_attributed"].fillna(0).sum()
+        total = summary["in_force_incidents"].fillna(0).sum()
+        if total and unknown / total > 0.5:
+            text += (
+                f" Most incidents in force ({int(unknown):,} of {int(total):,}) have no "
+                "perpetrator named: who broke an agreement mostly cannot be said."
+            )
+    return text
 
 
 def _area_words(kind: str, line_buffer_km: float, point_radius_km: float) -> str:
@@ -258,7 +484,7 @@ def _date(value) -> dt.date | None:
 
 def _verdict(row: pd.Series, alpha: float) -> str:
     p = row["p_adjusted"]
-    if not p == p:  # NaN: a stretch without days
+    if not p == p:  # NaN: a window without days
         return "no comparison possible"
     if p >= alpha:
         return "no significant change after signature"

@@ -1,8 +1,20 @@
 """Protection gaps, and political work without a protection picture.
 
-A *protection gap* is a hot-spot cluster with no local process or local agreement within a
-chosen distance and no field office's area of responsibility over it: violence that
-neither the mission's political work nor its presence reaches. The reverse is a local
+Two questions are asked of each hot-spot cluster, and answered separately:
+
+- *no political work near*: no local process or local agreement within ``within_km``;
+- *no presence near*: no field office, base or temporary operating base (the presence
+  layer's points) within ``presence_km`` (default: the same distance), measured from the
+  cluster's edge. An area of responsibility is not presence on the ground: a country
+  covered by areas of responsibility can still have hot spots 100 km from any office or
+  base, so the areas are listed (``covered_by``) but do not close a gap.
+
+Each cluster carries its effect in words: its incidents per cell against the rest of the
+area's, a rate ratio with its exact 95 % interval (cells stand for time in
+:func:`analysis.rates.compare_rates`), and a caution when it holds few incidents.
+
+A *protection gap* is a cluster with both: violence that neither the mission's political
+work nor its presence reaches. The reverse is a local
 process or agreement with no incident recorded within the same distance: political work
 the protection picture says nothing about (no violence, or nobody reporting it).
 """
@@ -16,8 +28,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from analysis.effect_words import FEW_INCIDENTS, ratio_words
 from analysis.hotspots import HotSpots, cluster_outlines
 from analysis.metric import WGS84, to_metric
+from analysis.rates import compare_rates
 
 DEFAULT_WITHIN_KM = 25.0
 BASE_KINDS = ("field_office", "base", "temporary_operating_base")
@@ -32,18 +46,46 @@ class Gaps:
     unwatched_work: pd.DataFrame
     """One row per local process or agreement: incidents within the distance."""
     within_km: float
+    presence_km: float | None = None
+    """The distance for "no presence near" (``None``: the same as ``within_km``)."""
+    points_of_presence: int = -1
+    """How many offices and bases the distances were measured to (-1: not said)."""
 
     @property
     def caption(self) -> str:
-        gaps = int(self.hot_spots["gap"].sum()) if len(self.hot_spots) else 0
+        spots = self.hot_spots
+        presence_km = self.within_km if self.presence_km is None else self.presence_km
+        gaps = int(spots["gap"].sum()) if len(spots) else 0
+        no_work = int(spots["no_political_work_near"].sum()) if len(spots) else 0
+        no_presence = int(spots["no_presence_near"].sum()) if len(spots) else 0
         quiet = int(self.unwatched_work["no_protection_picture"].sum())
-        return (
-            f"A hot-spot cluster (touching Gi* hot cells at 90 % or more) is a protection gap "
-            f"when no local process or agreement lies within {self.within_km:g} km of it and "
-            f"no field office's area of responsibility overlaps it: {gaps} found. Political "
-            f"work with no incident recorded within {self.within_km:g} km: {quiet}. "
-            "Distances in km from the cluster's edge."
+        text = (
+            f"Of {len(spots)} hot-spot clusters (touching Gi* hot cells at 90 % or more), "
+            f"{no_work} have no political work near (no local process or agreement within "
+            f"{self.within_km:g} km) and {no_presence} no presence near (no field office, base "
+            f"or temporary operating base within {presence_km:g} km; areas of responsibility "
+            f"are listed but are not presence on the ground). A protection gap has both: "
+            f"{gaps} found. Political work with no incident recorded within "
+            f"{self.within_km:g} km: {quiet}. Distances in km from the cluster's edge."
         )
+        few = int((spots["incidents"] < FEW_INCIDENTS).sum()) if len(spots) else 0
+        text += (
+            " What this table cannot say: whether the people there are reached some other way "
+            "(patrols, partners), or whether an office or base was open all the period (all "
+            "loaded are counted)"
+        )
+        text += (
+            f"; {few} of {len(spots)} clusters hold fewer than {FEW_INCIDENTS} incidents, "
+            "too few to call a pattern (see caution)."
+            if few
+            else "."
+        )
+        if self.points_of_presence == 0:
+            text += (
+                " No office or base is loaded as a point in the presence layer: every "
+                "cluster counts as having no presence near; load offices and bases to measure."
+            )
+        return text
 
 
 def _nearest(outline, places: gpd.GeoDataFrame, id_column: str) -> tuple[object, float]:
@@ -62,21 +104,36 @@ def protection_gaps(
     mission_presence: gpd.GeoDataFrame,
     *,
     within_km: float = DEFAULT_WITHIN_KM,
+    presence_km: float | None = None,
 ) -> Gaps:
     """Protection gaps among ``spots``' clusters, and political work no incident is near.
 
-    ``incidents`` are the ones the hot spots were computed on (the same selection).
+    Parameters
+    ----------
+    spots
+        The hot spots; ``incidents`` are the ones they were computed on (the same selection).
+    within_km
+        Political work (a local process or agreement) this near a cluster is "near".
+    presence_km
+        A field office, base or temporary operating base this near is "presence near"
+        (``None``: ``within_km``).
     """
-    if not within_km >= 0:
-        raise ValueError(f"distance {within_km!r} km is not a positive number of kilometres")
+    for name, km in (("distance", within_km), ("presence distance", presence_km)):
+        if km is not None and not km >= 0:
+            raise ValueError(f"{name} {km!r} km is not a positive number of kilometres")
+    presence_limit = within_km if presence_km is None else presence_km
     crs = spots.counts.grid.crs
     outlines = cluster_outlines(spots)
     processes = to_metric(local_processes, crs)
     agreements = to_metric(local_agreements, crs)
     presence = to_metric(mission_presence, crs)
     aors = presence[presence["kind"] == "area_of_responsibility"]
+    # Offices and bases are measured as the places they are (a polygon drawn for a base
+    # counts from its edge), whatever kind of geometry the layer holds.
     bases = presence[presence["kind"].isin(BASE_KINDS)]
     centres = outlines.representative_point().to_crs(WGS84) if len(outlines) else []
+    all_cells = spots.counts.cells
+    total, total_cells = int(all_cells["incidents"].sum()), len(all_cells)
     rows = []
     for (_, cluster), centre in zip(outlines.iterrows(), centres, strict=True):
         shape = cluster.geometry
@@ -85,6 +142,10 @@ def protection_gaps(
         base, base_km = _nearest(shape, bases, "name")
         covering = sorted(aors.loc[aors.intersects(shape), "field_office"].astype(str))
         near_work = any(km <= within_km for km in (process_km, agreement_km) if km == km)
+        # NaN (no office or base at all) is not near.
+        near_presence = bool(base_km <= presence_limit)
+        inside, cells = int(cluster["incidents"]), int(cluster["cells"])
+        density = compare_rates(total - inside, total_cells - cells, inside, cells)
         rows.append(
             {
                 "cluster": int(cluster["cluster"]),
@@ -101,13 +162,25 @@ def protection_gaps(
                 "covered_by": "; ".join(covering),
                 "nearest_base": base,
                 "base_km": base_km,
-                "gap": not near_work and not covering,
+                "effect": ratio_words(
+                    density.ratio, density.low, density.high, "the rest of the area's per cell"
+                ),
+                "caution": (
+                    f"few incidents ({inside}): too few to call a pattern"
+                    if inside < FEW_INCIDENTS
+                    else ""
+                ),
+                "no_political_work_near": not near_work,
+                "no_presence_near": not near_presence,
+                "gap": not near_work and not near_presence,
             }
         )
     return Gaps(
         pd.DataFrame(rows, columns=_HOT_COLUMNS),
         _unwatched(incidents, processes, agreements, crs, within_km),
         within_km,
+        presence_km,
+        len(bases),
     )
 
 
@@ -126,6 +199,10 @@ _HOT_COLUMNS = [
     "covered_by",
     "nearest_base",
     "base_km",
+    "effect",
+    "caution",
+    "no_political_work_near",
+    "no_presence_near",
     "gap",
 ]
 

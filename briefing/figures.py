@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.agreement_watch import RECENT_DAYS
 from analysis.filters import filter_incidents
 from briefing.selection import Prepared
 from schema.filters import IncidentFilter
@@ -28,8 +29,10 @@ MARKING_ENV = "POCMAP_MARKING"
 TOP_MOTIVATIONS = 3
 NAMES_LISTED = 3
 AT_RISK_CAPTION = (
-    "An agreement is at risk when it is recorded as violated, or when incidents in its area "
-    "rose significantly after signature or resumed after it ended (agreement watch)."
+    "An agreement is at risk when it is in force and incidents in its area rose recently: "
+    f"significantly more in the last {RECENT_DAYS} days of the data than in the "
+    f"{RECENT_DAYS} days before "
+    "(agreement watch). An agreement violated or lapsed earlier is not listed: it ended."
 )
 
 
@@ -97,16 +100,12 @@ def _listed(names: Iterable[str]) -> str:
 
 
 def agreements_at_risk(prepared: Prepared) -> pd.DataFrame:
-    """The agreement-watch rows of agreements at risk (see :data:`AT_RISK_CAPTION`)."""
+    """The agreement-watch rows of agreements at risk (see :data:`AT_RISK_CAPTION`): a
+    recent rise, never a violation recorded long ago."""
     summary = prepared.analysis.agreements.summary
     if not len(summary):
         return summary
-    risk = (
-        (summary["status"] == "violated")
-        | (summary["verdict"] == "rose after signature")
-        | (summary["after_end_verdict"] == "resumed after it ended")
-    )
-    return summary[risk.to_numpy()]
+    return summary[summary["at_risk"].fillna(False).astype(bool).to_numpy()]
 
 
 def key_figures(prepared: Prepared) -> list[KeyFigure]:
@@ -148,12 +147,15 @@ def key_figures(prepared: Prepared) -> list[KeyFigure]:
         )
     )
     gaps = prepared.analysis.gaps.hot_spots
+    work_km = prepared.analysis.gaps.within_km
+    presence_km = prepared.analysis.gaps.presence_km
+    presence_km = work_km if presence_km is None else presence_km
     figures.append(
         KeyFigure(
             "Protection gaps",
             f"{int(gaps['gap'].sum()) if len(gaps) else 0:,}",
-            f"hot spots with no political work within {prepared.analysis.gaps.within_km:g} km "
-            "and no field office",
+            f"hot spots with no political work within {work_km:g} km and no office or base "
+            f"within {presence_km:g} km",
         )
     )
     risk = agreements_at_risk(prepared)

@@ -36,6 +36,17 @@ def test_revenge_along_the_corridor_falls_after_signature_and_resumes(sample, re
     assert corridor["after_end_verdict"] == "resumed after it ended"
     assert corridor["p_adjusted"] < 1e-6 and corridor["ratio_high"] < 0.5
     assert corridor["area"] == "line, 5 km either side"
+    # The verdicts rest on 180 days either side of signature and of the violation.
+    assert corridor["window_days"] == 180 and corridor["end_window_days"] == 180
+    assert corridor["window_before"] > 3 * corridor["window_after"]
+    assert corridor["end_window_after"] > 2 * corridor["end_window_before"]
+    assert corridor["effect"].startswith("about 0.2")
+    assert "the rate before signature, 95 % interval" in corridor["effect"]
+    assert corridor["after_end_effect"].startswith("about ")
+    assert "the rate before it ended, 95 % interval" in corridor["after_end_effect"]
+    assert corridor["warning"] == "" and corridor["caution"] == ""
+    # Violated in February 2025, it is not "at risk" at the end of 2025: it ended.
+    assert not corridor["at_risk"]
 
 
 @pytest.mark.parametrize("motivation", ["revenge", None])
@@ -47,6 +58,8 @@ def test_no_other_agreement_changes_significantly(sample, motivation):
     others = summary.drop(index="LA-01")
     assert not others["verdict"].isin(["fell after signature", "rose after signature"]).any()
     assert not others["after_end_verdict"].isin(["resumed after it ended"]).any()
+    # Nothing was planted as a recent rise: no agreement is at risk.
+    assert not summary["at_risk"].any()
 
 
 def test_possible_violations_are_the_incidents_in_force(sample, revenge):

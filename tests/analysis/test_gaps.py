@@ -47,12 +47,18 @@ def test_the_planted_gap_is_found_and_every_gap_is_in_uncovered_oubandi(sample):
     # from the planted centre; from the cluster's edge it is somewhat less.
     assert row["agreement_km"] > 60 and row["local_process_km"] > 100
     assert row["covered_by"] == "" and row["base_km"] > 90
+    assert row["no_political_work_near"] and row["no_presence_near"]
+    assert "the rest of the area's per cell, 95 % interval" in row["effect"]
     assert row["incidents"] >= 0.8 * len(PLANTED["protection_gap"]["incident_ids"])
     # Oubandi is the one admin1 no field office covers: towns there are gaps too, and the
     # hot spots everywhere else (the other planted places, the capital) are not.
     for _, gap in found.iterrows():
         assert _admin1_of(sample, gap["longitude"], gap["latitude"]) == "Oubandi"
     assert (~gaps.hot_spots["gap"]).sum() >= 4
+    assert (
+        gaps.hot_spots["gap"]
+        == (gaps.hot_spots["no_political_work_near"] & gaps.hot_spots["no_presence_near"])
+    ).all()
     assert "protection gap" in gaps.caption
 
 

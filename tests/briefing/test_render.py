@@ -73,7 +73,9 @@ def test_pdf_is_a4_landscape_and_carries_the_briefing(shared, sample):
         assert entry in text
     for figure in ("Incidents", "Fatalities", "Top motivations", "Hot spots", "Escalation flags"):
         assert figure in text
-    assert "Agreements at risk" in text and "3 of 12" in text
+    # At risk means a recent rise (issue 21): none of the sample's agreements, in force at
+    # the end, has one; the three recorded as violated ended long ago and are not listed.
+    assert "Agreements at risk" in text and "0 of 12" in text
     assert "Generated 4 Dec 2026 09:30 UTC" in text
     assert "Human Rights Division (synthetic)" in text  # a source, by name
     assert "not drawn" in text  # the suppressed cells are accounted for
