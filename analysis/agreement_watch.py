@@ -274,6 +274,7 @@ def _one(agreement, inside, dates: pd.Series, who: np.ndarray, period: _Period):
     if signed is None:
         row["verdict"] = "not signed yet"
         return row, empty
+    assert end is not None  # the data's last day, known once its first is
     last_in_force = min(end, ended - dt.timedelta(days=1)) if ended else end
     first_in_force = max(start, signed)
     before = (dates < signed).to_numpy()
@@ -377,6 +378,9 @@ def _recent(row: dict, dates, who, signed, ended, status, period: _Period) -> No
     """The last ``recent_days`` of the data against as many before, for an agreement in
     force over both (the at-risk test)."""
     days, end = period.recent_days, period.end
+    if end is None or period.start is None:
+        row["recent_effect"] = "not tested: no incidents in the data"
+        return
     first = end - dt.timedelta(days=2 * days - 1)
     row["recent_days"] = days
     in_force = (
