@@ -15,8 +15,10 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-ISOLATED_DAYS = 365
-"""A date further than this from all its batch's or source's other dates is isolated."""
+ISOLATED_DAYS = 180
+"""A date further than this from all its batch's or source's other dates is isolated: half
+a year with nothing reported on either side. (A year would miss the mistyped year that
+matters most: 30 November 2025 typed 2026 lies 334 days after the last true date.)"""
 
 Span = tuple[dt.date, dt.date]
 
