@@ -3,8 +3,9 @@
 The analysis period is the reporting coverage: for each source, from the first to the last
 day it reports (or the range a caller knows, e.g. a batch's own), not the min-max of all
 dates. A date more than :data:`ISOLATED_DAYS` from every other date of its source (a
-mistyped year) does not stretch that source's coverage: it is listed instead, and imports
-warn about such dates (:func:`isolated_dates`).
+mistyped year) does not stretch that source's coverage (its incident stays counted where a
+covered window holds it; none does), and imports
+warn about such dates (:func:`schema.dates.isolated_dates`, shared with the imports).
 """
 
 from __future__ import annotations
@@ -15,32 +16,13 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-ISOLATED_DAYS = 180
-"""A date further than this from all its batch's or source's other dates is isolated: half
-a year with nothing reported on either side. (A year would miss the mistyped year that
-matters most: 30 November 2025 typed 2026 lies 334 days after the last true date.)"""
+from schema.dates import ISOLATED_DAYS, isolated_dates
+
+__all__ = ["ISOLATED_DAYS", "Span", "coverage", "covered_days", "isolated_dates", "merge"]
+
 
 Span = tuple[dt.date, dt.date]
-
-
-def isolated_dates(dates: pd.Series, gap_days: int = ISOLATED_DAYS) -> np.ndarray:
-    """Per date, whether it lies more than ``gap_days`` days from every other date given
-    (missing dates are not isolated; a single date is not either)."""
-    days = pd.to_datetime(dates, errors="coerce").dt.normalize()
-    known = days.notna().to_numpy()
-    result = np.zeros(len(days), dtype=bool)
-    values = np.sort(days[known].to_numpy().astype("datetime64[D]").astype(np.int64))
-    if len(values) < 2:
-        return result
-    ordinal = days[known].to_numpy().astype("datetime64[D]").astype(np.int64)
-    at = np.searchsorted(values, ordinal)
-    # The nearest other date: the neighbour before or after in sorted order (a repeated
-    # date has a neighbour 0 days away).
-    prev_gap = np.where(at > 0, ordinal - values[np.maximum(at - 1, 0)], np.inf)
-    nxt = np.minimum(at + 1, len(values) - 1)
-    next_gap = np.where(at + 1 < len(values), values[nxt] - ordinal, np.inf)
-    result[known] = np.minimum(prev_gap, next_gap) > gap_days
-    return result
+"""A (first, last) day, both included."""
 
 
 def coverage(incidents: pd.DataFrame, dates: pd.Series | None = None) -> list[Span]:
