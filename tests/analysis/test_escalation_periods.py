@@ -220,3 +220,13 @@ def test_effect_in_words():
     assert "(quieter)" not in effect_words(0.96, 0.8, 1.1)
     assert effect_words(float("inf"), 2.5, float("inf")).startswith("incidents where the baseline")
     assert effect_words(float("nan"), float("nan"), float("nan")) == ""
+
+
+def test_few_incidents_use_the_exact_test_and_the_table_says_so(sample):
+    sparse = sample.incidents.iloc[::50]  # about 100 incidents over three years
+    result = escalation(sparse, sample.national_milestones)
+    tested = result.table[result.table["before_effect"] != ""]
+    assert len(tested) and (tested["before_test"] == EXACT).all()
+    assert (result.table["flag"] == "").all()
+    assert any("fewer than 10 incidents" in limit for limit in result.limits)
+    assert "no flag does not mean no change" in result.caption
