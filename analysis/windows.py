@@ -3,9 +3,9 @@
 The analysis period is the reporting coverage: for each source, from the first to the last
 day it reports (or the range a caller knows, e.g. a batch's own), not the min-max of all
 dates. A date more than :data:`ISOLATED_DAYS` from every other date of its source (a
-mistyped year) does not stretch that source's coverage (its incident stays counted where a
-covered window holds it; none does), and imports
-warn about such dates (:func:`schema.dates.isolated_dates`, shared with the imports).
+mistyped year) does not stretch that source's coverage: no window of days out there is
+"covered" because of it. Imports warn about such dates (:func:`schema.dates.isolated_dates`
+is the rule they share).
 """
 
 from __future__ import annotations
