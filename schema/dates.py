@@ -16,33 +16,38 @@ ISOLATED_DAYS = 180
 """A date further than this (in days) from all its file's or source's other dates."""
 
 
-def nearest_other(dates: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """Per date, the days to the nearest *other* date given, and that date (NaN / NaT for
-    a missing date or when there is no other date; a repeated date is 0 days away)."""
-    days = pd.to_datetime(pd.Series(dates), errors="coerce").dt.normalize()
-    gaps = np.full(len(days), np.nan)
-    nearest = pd.Series(pd.NaT, index=days.index, dtype="datetime64[ns]")
-    known = days.notna().to_numpy()
-    ordinal = days[known].to_numpy().astype("datetime64[D]").astype(np.int64)
+def nearest_other(dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Per date, the days to the nearest *other* date given, and that date as
+    ``datetime64[D]`` (NaN / NaT for a missing date or when there is no other date; a
+    repeated date is 0 days away). One sort: cheap on a million rows."""
+    days = pd.to_datetime(pd.Series(dates), errors="coerce")
+    raw = days.to_numpy().astype("datetime64[D]")
+    known = ~np.isnat(raw)
+    gaps = np.full(len(raw), np.nan)
+    nearest = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[D]")
+    ordinal = raw[known].astype(np.int64)
     if len(ordinal) < 2:
         return gaps, nearest
-    values = np.sort(ordinal)
-    # The first position of each date in sorted order: its neighbours are at at-1 and,
-    # past its own copies, at the next position (a copy of itself counts, 0 days away).
-    at = np.searchsorted(values, ordinal, side="left")
-    copies = np.searchsorted(values, ordinal, side="right") - at
-    prev = np.where(at > 0, ordinal - values[np.maximum(at - 1, 0)], np.inf)
-    after = np.where(
-        copies > 1,
-        0,
-        np.where(
-            at + 1 < len(values), values[np.minimum(at + 1, len(values) - 1)] - ordinal, np.inf
-        ),
+    # Dates are days over a span of decades: counting per day (no sort) finds each day's
+    # neighbouring days with dates; a day with two dates or more is 0 days from another.
+    low = ordinal.min()
+    offsets = ordinal - low
+    per_day = np.bincount(offsets)
+    days_with = np.flatnonzero(per_day)
+    step = np.diff(days_with).astype(float)
+    prev = np.concatenate([[np.inf], step])
+    after = np.concatenate([step, [np.inf]])
+    gap = np.where(per_day[days_with] > 1, 0.0, np.minimum(prev, after))
+    neighbour = np.where(
+        per_day[days_with] > 1,
+        days_with,
+        np.where(prev <= after, np.roll(days_with, 1), np.roll(days_with, -1)),
     )
-    gap = np.minimum(prev, after)
-    other = np.where(prev <= after, ordinal - prev, ordinal + after)
-    gaps[known] = gap
-    nearest[known] = pd.to_datetime(other.astype("datetime64[D]"))
+    slot = np.zeros(len(per_day), dtype=np.int64)
+    slot[days_with] = np.arange(len(days_with))
+    at = slot[offsets]
+    gaps[known] = gap[at]
+    nearest[known] = (neighbour[at] + low).astype("datetime64[D]")
     return gaps, nearest
 
 
