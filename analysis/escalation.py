@@ -1,33 +1,48 @@
 """Escalation around national milestones: is violence higher before or after them?
 
 For each milestone of the national process, the incidents in a window before it (default
-60 days, ending the day before) and after it (starting on the day) are counted and their
-rate per 30 days compared with the baseline: every other day of the data period. The
-comparison is the exact conditional binomial test (:mod:`analysis.rates`), corrected for
-the number of tests (Benjamini-Hochberg). Windows are cut to the data period. Only rises
-are flagged; a quieter window shows in its ratio and p-value. Events known only to the
-month or year (``date_precision``) are not placed in windows of days: they are left out
-and counted in the notes (:func:`analysis.precision.in_day_windows`).
+60 days, ending the day before) and after it (starting on the day) are counted and compared
+with a *local* baseline (:mod:`analysis.rate_tests`): the same number of days just before
+the first window, and the days of both windows a year earlier, where the data cover them.
+The verdict for a milestone therefore depends only on the data around it, never on the
+wider period selected (a selected period only chooses which milestones are shown).
+
+The test allows for overdispersion: quasi-Poisson on the log rate ratio, with a dispersion
+measured on the baseline's weekly counts; the exact conditional binomial test is kept when
+the window or the baseline holds fewer than :data:`analysis.rate_tests.SMALL` incidents.
+Adjusted p-values are Benjamini-Hochberg across every milestone x window tested on the data
+given (before the selected period picks the rows shown, so that they do not change with it).
+
+The days tested are the reporting coverage (:func:`analysis.windows.coverage`: per source,
+first to last day reported), not the min-max of dates: a window outside it is "not
+covered", not quiet. Only rises are flagged; a quieter window says so in its effect. Events
+known only to the month or year (``date_precision``) are not placed in windows of days:
+they are left out and counted in the notes (:func:`analysis.precision.in_day_windows`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from analysis.precision import in_day_windows
-from analysis.rates import compare_rates, fdr_adjust
+from analysis.rate_tests import SMALL, dispersion, effect_words, window_test
+from analysis.rates import fdr_adjust
+from analysis.windows import Span, coverage, covered_days
 
 ALPHA = 0.05
+YEAR = 365
 WARNING = (
     "The report behind this tool (Russo and Mamiya, IPI 2022) warns that armed groups ratchet "
     "up violence ahead of negotiations to strengthen their hand, and that agreements can "
     "trigger violence by those left out of them. A flag is a question for the joint analysis "
     "cell, not an answer: check what else happened in the window."
 )
+SIDES = ("before", "after")
 COLUMNS = [
     "milestone_id",
     "date",
@@ -42,9 +57,19 @@ COLUMNS = [
     "baseline_incidents",
     "baseline_days",
     "baseline_rate_30d",
+    "baseline",
+    "dispersion",
     "before_ratio",
+    "before_low",
+    "before_high",
+    "before_effect",
+    "before_test",
     "before_p_adjusted",
     "after_ratio",
+    "after_low",
+    "after_high",
+    "after_effect",
+    "after_test",
     "after_p_adjusted",
     "flag",
     "note",
@@ -54,12 +79,14 @@ COLUMNS = [
 @dataclass(frozen=True)
 class Escalation:
     """One row per milestone, with its flag; ``warning`` words the report's caution;
-    ``notes`` what was left out (events known only to the month), also in the caption."""
+    ``notes`` what was left out (events known only to the month); ``limits`` what the table
+    cannot say (windows not covered, few incidents). Both are also in the caption."""
 
     table: pd.DataFrame
     caption: str
     warning: str = WARNING
     notes: tuple[str, ...] = ()
+    limits: tuple[str, ...] = ()
 
 
 def escalation(
@@ -70,19 +97,38 @@ def escalation(
     start: dt.date | None = None,
     end: dt.date | None = None,
     alpha: float = ALPHA,
+    covers: list[Span] | None = None,
 ) -> Escalation:
-    """Rates before and after each milestone against the baseline (module docstring)."""
+    """Rates before and after each milestone against a local baseline (module docstring).
+
+    Parameters
+    ----------
+    incidents
+        The incidents to count (for a verdict that does not depend on the period, give
+        them unfiltered by date: the baseline may lie before the selected period).
+    milestones
+        ``milestone_id``, ``date``, ``kind``, ``title``.
+    window_days
+        Length of each window.
+    start, end
+        The selected period: only milestones with a window touching it are shown. Their
+        tests and adjustment do not change with it.
+    alpha
+        Flag level for the adjusted p-values.
+    covers
+        The days the data cover, as (first, last) spans (e.g. the batches' own ranges);
+        by default each source's first to last date (:func:`analysis.windows.coverage`).
+    """
     if window_days < 1:
         raise ValueError(f"window of {window_days!r} days: give at least 1 day")
     placeable, left_out = in_day_windows(incidents)
     dates = pd.to_datetime(incidents["date"]).dt.normalize()[placeable]
-    start = start or (dates.min().date() if len(dates) else None)
-    end = end or (dates.max().date() if len(dates) else None)
-    if start is not None and end is not None:
-        dates = dates[(dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))]
+    spans = covers if covers is not None else coverage(incidents[placeable], dates)
+    counter = _DailyCounts(dates, spans)
+    ordered = milestones.sort_values("date")
     rows, p_values = [], []
-    for _, milestone in milestones.sort_values("date").iterrows():
-        row, tests = _one(milestone, dates, start, end, window_days)
+    for _, milestone in ordered.iterrows():
+        row, tests = _one(milestone, counter, window_days)
         rows.append(row)
         p_values.extend(tests)
     adjusted: np.ndarray | list[float] = fdr_adjust(p_values) if p_values else []
@@ -91,72 +137,160 @@ def escalation(
         table["before_p_adjusted"] = adjusted[0::2]
         table["after_p_adjusted"] = adjusted[1::2]
         table["flag"] = [_flag(r, alpha) for _, r in table.iterrows()]
+        table = table[_shown(table, window_days, start, end)].reset_index(drop=True)
+    notes = (left_out,) if left_out else ()
+    limits = tuple(_cannot_say(table))
     caption = (
         f"Incidents per 30 days in the {window_days} days before each milestone (to the day "
-        f"before) and the {window_days} days from it, against every other day from {start} to "
-        f"{end}; exact conditional binomial rate-ratio test, Benjamini-Hochberg across all "
-        f"windows, flagged at {alpha:g}."
+        f"before) and the {window_days} days from it, against a local baseline: the "
+        f"{window_days} days before the first window and the same days a year earlier, "
+        "where the data cover them (each source's first to last reported day). Quasi-Poisson "
+        "test with the baseline's weekly dispersion (the exact conditional binomial test "
+        f"below {SMALL} incidents), Benjamini-Hochberg across every milestone and window "
+        f"tested, flagged at {alpha:g}; the verdicts do not change with the period selected."
     )
-    notes = (left_out,) if left_out else ()
-    if left_out:
-        caption += f" {left_out}."
-    return Escalation(table[COLUMNS], caption, notes=notes)
+    if notes or limits:
+        caption += " " + " ".join(f"{n}." for n in (*notes, *limits))
+    return Escalation(table[COLUMNS], caption, notes=notes, limits=limits)
 
 
-def _one(milestone: pd.Series, dates: pd.Series, start, end, window_days: int):
-    day = pd.Timestamp(milestone["date"]).normalize()
-    window = pd.Timedelta(days=window_days)
+class _DailyCounts:
+    """Incidents per day over the coverage, and which days are covered."""
+
+    def __init__(self, dates: pd.Series, spans: list[Span]) -> None:
+        self.spans = spans
+        if not spans:
+            self.first = None
+            return
+        self.first = spans[0][0]
+        last = spans[-1][1]
+        n = (last - self.first).days + 1
+        offsets = ((dates - pd.Timestamp(self.first)).dt.days).to_numpy()
+        offsets = offsets[(offsets >= 0) & (offsets < n)]
+        self.daily = np.bincount(offsets.astype(np.int64), minlength=n)
+        self.covered = covered_days(self.first, last, spans)
+
+    def days(self, lo: dt.date, hi: dt.date) -> np.ndarray:
+        """Offsets of the covered days from ``lo`` to ``hi`` (inclusive)."""
+        if self.first is None or hi < lo:
+            return np.zeros(0, dtype=np.int64)
+        a, b = (lo - self.first).days, (hi - self.first).days
+        a, b = max(a, 0), min(b, len(self.daily) - 1)
+        if a > b:
+            return np.zeros(0, dtype=np.int64)
+        span = np.arange(a, b + 1)
+        return span[self.covered[span]]
+
+
+def _one(milestone: pd.Series, counter: _DailyCounts, w: int):
+    day = pd.Timestamp(milestone["date"]).normalize().date()
+    step = dt.timedelta
     row = {c: milestone.get(c) for c in ("milestone_id", "kind", "title")}
-    row["date"] = day.date()
-    if start is None:
-        row["note"] = "no incidents in the selection"
-        return row, [float("nan")] * 2
-    first, last = pd.Timestamp(start), pd.Timestamp(end)
-    before = (max(day - window, first), min(day - pd.Timedelta(days=1), last))
-    after = (max(day, first), min(day + window - pd.Timedelta(days=1), last))
-    counts, days = {}, {}
-    for name, (lo, hi) in (("before", before), ("after", after)):
-        days[name] = max(0, (hi - lo).days + 1)
-        counts[name] = int(((dates >= lo) & (dates <= hi)).sum()) if days[name] else 0
-    covered = (dates >= day - window) & (dates < day + window)
-    total_days = (last - first).days + 1
-    overlap = max(
-        0, (min(day + window, last + pd.Timedelta(days=1)) - max(day - window, first)).days
-    )
-    base_days = total_days - overlap
-    base_count = int((~covered).sum())
-    before_test = compare_rates(base_count, base_days, counts["before"], days["before"])
-    after_test = compare_rates(base_count, base_days, counts["after"], days["after"])
-    notes = [f"{n} window outside the data" for n in ("before", "after") if not days[n]]
-    notes += [
-        f"{n} window cut to {days[n]} days by the data period"
-        for n in ("before", "after")
-        if 0 < days[n] < window_days
-    ]
+    row["date"] = day
+    nothing = [math.nan, math.nan]
+    if counter.first is None:
+        row.update(note="no incidents in the selection", flag="")
+        return row, nothing
+    windows = {
+        "before": counter.days(day - step(days=w), day - step(days=1)),
+        "after": counter.days(day, day + step(days=w - 1)),
+    }
+    inside = np.concatenate(list(windows.values()))
+    pre = counter.days(day - step(days=2 * w), day - step(days=w + 1))
+    earlier = counter.days(day - step(days=w + YEAR), day + step(days=w - 1 - YEAR))
+    base = np.setdiff1d(np.union1d(pre, earlier), inside)  # sorted: days in order
+    phi = dispersion(counter.daily[base])
+    base_count = int(counter.daily[base].sum())
+    notes, tests = [], []
+    for side in SIDES:
+        n_days = len(windows[side])
+        count = int(counter.daily[windows[side]].sum())
+        row[f"{side}_incidents"], row[f"{side}_days"] = count, n_days
+        if not n_days:
+            notes.append(f"{side} window outside the data's coverage: not covered")
+        elif n_days < w:
+            notes.append(f"{side} window cut to {n_days} days by the data's coverage")
+        if not n_days or len(base) < max(1, w // 2):
+            row.update({f"{side}_rate_30d": count / n_days * 30 if n_days else math.nan})
+            row.update({f"{side}_{k}": math.nan for k in ("ratio", "low", "high", "p")})
+            row[f"{side}_effect"] = row[f"{side}_test"] = ""
+            tests.append(math.nan)
+            continue
+        result = window_test(count, n_days, base_count, len(base), phi)
+        row.update(
+            {
+                f"{side}_rate_30d": result.rate_30d,
+                f"{side}_ratio": result.ratio,
+                f"{side}_low": result.low,
+                f"{side}_high": result.high,
+                f"{side}_p": result.p,
+                f"{side}_effect": effect_words(result.ratio, result.low, result.high),
+                f"{side}_test": result.method,
+            }
+        )
+        tests.append(result.p)
+    if len(base) < max(1, w // 2):
+        notes.append(
+            f"no local baseline: the data cover {len(base)} of the days before and a year "
+            "earlier (not covered, not tested)"
+        )
     row.update(
-        before_incidents=counts["before"],
-        before_days=days["before"],
-        before_rate_30d=before_test.second_rate,
-        after_incidents=counts["after"],
-        after_days=days["after"],
-        after_rate_30d=after_test.second_rate,
         baseline_incidents=base_count,
-        baseline_days=base_days,
-        baseline_rate_30d=before_test.first_rate,
-        before_ratio=before_test.ratio,
-        after_ratio=after_test.ratio,
-        before_p=before_test.p,
-        after_p=after_test.p,
+        baseline_days=len(base),
+        baseline_rate_30d=base_count / len(base) * 30 if len(base) else math.nan,
+        baseline=_baseline_words(len(pre), len(np.setdiff1d(earlier, pre)), w),
+        dispersion=1.0 if phi != phi else phi,
         note="; ".join(notes),
     )
-    return row, [before_test.p, after_test.p]
+    return row, tests
+
+
+def _baseline_words(pre: int, earlier: int, w: int) -> str:
+    parts = [f"{pre} of the {w} days before the first window"] if pre else []
+    if earlier:
+        parts.append(f"{earlier} days of the same season a year earlier")
+    return " and ".join(parts) or "none covered"
+
+
+def _shown(table: pd.DataFrame, w: int, start, end) -> np.ndarray:
+    """Milestones with a window touching the selected period."""
+    days = pd.to_datetime(table["date"])
+    keep = np.ones(len(table), dtype=bool)
+    if start is not None:
+        keep &= (days + pd.Timedelta(days=w - 1) >= pd.Timestamp(start)).to_numpy()
+    if end is not None:
+        keep &= (days - pd.Timedelta(days=w) <= pd.Timestamp(end)).to_numpy()
+    return keep
 
 
 def _flag(row: pd.Series, alpha: float) -> str:
     flags = []
-    for side in ("before", "after"):
+    for side in SIDES:
         p, ratio = row[f"{side}_p_adjusted"], row[f"{side}_ratio"]
-        if p == p and p < alpha:
-            if ratio > 1:
-                flags.append(f"escalation {side}")
+        if p == p and p < alpha and ratio > 1:
+            flags.append(f"escalation {side}")
     return "; ".join(flags)
+
+
+def _cannot_say(table: pd.DataFrame) -> list[str]:
+    """What the table cannot say: windows not covered, verdicts resting on few incidents."""
+    if not len(table):
+        return []
+    said = []
+    untested = int(table[[f"{s}_p" for s in SIDES]].isna().to_numpy().sum())
+    if untested:
+        said.append(
+            f"{untested} window{'s' if untested != 1 else ''} could not be tested (outside "
+            "the data's coverage or without a local baseline): not covered, not quiet"
+        )
+    few = 0
+    for side in SIDES:
+        tested = table[f"{side}_p"].notna()
+        small = (table[f"{side}_incidents"] < SMALL) | (table["baseline_incidents"] < SMALL)
+        few += int((tested & small).sum())
+    if few:
+        said.append(
+            f"{few} window{'s' if few != 1 else ''} rest on fewer than {SMALL} incidents: "
+            "only a large change could be seen there, and no flag does not mean no change"
+        )
+    return said

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -214,8 +214,15 @@ def analyse(
             start=start,
             end=end,
         ),
+        # The escalation baseline lies before the windows, perhaps before the selected
+        # period: it is given the selection's incidents whatever their date, so that its
+        # verdicts do not change with the period (the period picks the milestones shown).
         escalation=escalation(
-            chosen, data.national_milestones, window_days=options.window_days, start=start, end=end
+            filter_incidents(data.incidents, replace(selection, start=None, end=None)),
+            data.national_milestones,
+            window_days=options.window_days,
+            start=start,
+            end=end,
         ),
         friction=state_forces_friction(chosen, by="admin1", period=options.friction_period),
         linkage=field_office_linkage(chosen, processes, agreements, data.mission_presence),

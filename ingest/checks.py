@@ -38,6 +38,7 @@ from ingest.findings import (
 )
 from schema import arrow_strings
 from schema.catalogue import LAYER_SPECS, id_field
+from schema.dates import ISOLATED_DAYS, nearest_other
 from schema.fields import WGS84, Field, LayerSpec, empty_frame, split_codes
 from schema.ids import id_keys
 
@@ -140,7 +141,10 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
         for name in list(read):
             typed[name] = read.pop(name)
         _check_ids(typed, spec, context, part("ids"))
-        judged = ["unmapped", *typed.columns, "places", "ids"]
+        lone = part("isolated")
+        if layer == "incidents" and "date" in typed:
+            _isolated_dates(typed["date"], lone)
+        judged = ["unmapped", *typed.columns, "places", "ids", "isolated"]
         guarded = Findings()
 
         def guard() -> Any:
@@ -243,6 +247,29 @@ def _unmapped(frame: pd.DataFrame, spec: LayerSpec, findings: Findings) -> None:
                 "is required but no column of the file is mapped to it",
                 f"map a column of the file to {spec_field.name} ({spec_field.allowed()})",
             )
+
+
+def _isolated_dates(dates: pd.Series, findings: Findings) -> None:
+    """Warn (not refuse) each date more than :data:`schema.dates.ISOLATED_DAYS` days from
+    every other date of the file: a mistyped year would stretch the reporting period."""
+    gaps, nearest = nearest_other(dates)
+    lone = np.nan_to_num(gaps, nan=0.0) > ISOLATED_DAYS
+    if not lone.any():
+        return
+    others = pd.to_datetime(dates[~lone]).dropna()
+    if not len(others):
+        return
+    within = f"{others.min():%d %B %Y} to {others.max():%d %B %Y}"
+    for i in np.flatnonzero(lone):
+        findings.warn(
+            dates.index[i],
+            "date",
+            f"{pd.Timestamp(dates.iloc[i]):%Y-%m-%d}",
+            f"is {int(gaps[i])} days from the file's nearest other date "
+            f"({pd.Timestamp(nearest[i]):%d %B %Y}): a mistyped year?",
+            f"a date within the file's own range, {within}; the row is imported as it is "
+            "(correct the date and import again if it is a typing error)",
+        )
 
 
 def _placed(

@@ -24,9 +24,16 @@ def table(sample):
 def test_the_surge_before_the_third_round_is_flagged(table):
     row = table.loc["NM-06"]
     assert row["before_incidents"] == 423  # README: 423 in the 60 days before 22 July 2024
-    assert row["before_ratio"] == pytest.approx(1.6, abs=0.15)
+    # Against its local baseline (the 60 days before the window and the same days of 2023)
+    # the planted doubling shows as 1.8x; the old whole-period baseline, which held the
+    # busier months of the collateral operation, gave 1.6x.
+    assert row["before_ratio"] == pytest.approx(1.8, abs=0.15)
     assert row["before_p_adjusted"] < 1e-6
     assert "escalation before" in row["flag"]
+    assert row["before_effect"].startswith("about 1.8x the usual rate, 95 % interval 1.")
+    assert row["before_low"] > 1.4 and row["before_high"] < 2.3
+    assert row["before_test"].startswith("quasi-Poisson")
+    assert row["dispersion"] >= 1
 
 
 def test_the_first_two_rounds_are_not_flagged(table):
@@ -72,7 +79,10 @@ def test_no_incidents_and_one_incident(sample):
     assert (one["flag"] == "").all()
 
 
-def test_a_given_period_bounds_the_baseline(sample):
+def test_the_baseline_is_local_not_the_period(sample):
+    # Replaces the old test that the selected period bounded the baseline (every other day
+    # of the period): the baseline is now the 60 days before the first window and the
+    # same days a year earlier, so a given period only picks the milestones shown.
     whole = escalation(sample.incidents, sample.national_milestones).table
     year = escalation(
         sample.incidents,
@@ -80,14 +90,17 @@ def test_a_given_period_bounds_the_baseline(sample):
         start=dt.date(2024, 1, 1),
         end=dt.date(2024, 12, 31),
     ).table.set_index("milestone_id")
-    in_2024 = sample.incidents["date"].dt.year == 2024
+    # NM-03's after window ends on 7 December 2023; NM-08 (1 March 2025) has its before
+    # window from 31 December 2024: it touches the year.
+    assert list(year.index) == [f"NM-0{i}" for i in range(4, 9)]
     row = year.loc["NM-06"]
-    assert (
-        row["before_incidents"] + row["after_incidents"] + row["baseline_incidents"]
-        == in_2024.sum()
-    )
-    assert row["baseline_days"] + row["before_days"] + row["after_days"] == 366
-    assert whole["baseline_incidents"].max() > year["baseline_incidents"].max()
+    day = sample.incidents["date"].dt.normalize()
+    pre = (day >= "2024-03-24") & (day <= "2024-05-22")
+    earlier = (day >= "2023-05-24") & (day <= "2023-09-20")
+    assert row["baseline_incidents"] == int((pre | earlier).sum())
+    assert row["baseline_days"] == 60 + 120
+    assert "60 of the 60 days before" in row["baseline"] and "a year earlier" in row["baseline"]
+    assert whole.set_index("milestone_id").loc["NM-06"].equals(row)
 
 
 def test_the_caption_and_the_warning(sample):
