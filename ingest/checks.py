@@ -260,7 +260,7 @@ def _isolated_dates(dates: pd.Series, findings: Findings) -> None:
     if not len(others):
         return
     within = f"{others.min():%d %B %Y} to {others.max():%d %B %Y}"
-    for i in np.flatnonzero(lone):
+    for i in np.flatnonzero(lone).tolist():
         findings.warn(
             dates.index[i],
             "date",
