@@ -55,7 +55,7 @@ def test_the_page_shows_every_planted_finding():
     ):
         assert heading in headings
     # Every table has a caption saying how it was computed, and a download.
-    assert len(at.dataframe) == 10  # the hot-spot cells are on the map, and downloadable
+    assert len(at.dataframe) == 11  # hot-spot cells on the map; cell widths in an expander
     assert len(at.get("download_button")) == 11
     captions = " ".join(c.value for c in at.caption).replace("\\", "")  # markdown-escaped
     assert "Getis-Ord Gi*" in captions and "Mann-Kendall" in captions
