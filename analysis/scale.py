@@ -18,8 +18,8 @@ enough for Gi*'s normal approximation, and fine enough to keep a town's incident
 from the next town's. Places, not incidents: many reports share a town's coordinates,
 which would make the median distance zero. The distance follows the data (denser data,
 finer cells), and a sparse selection gets wide cells. Incremental spatial autocorrelation
-(the distance at which the Moran's I z-score of the cell counts first peaks, as ArcGIS's
-Optimized Hot Spot Analysis does for points) was tried on the sample and on real Central
+(the distance at which the Moran's I z-score of the cell counts first peaks, which ArcGIS's
+Optimized Hot Spot Analysis uses to choose a scale) was tried on the sample and on real Central
 African Republic data: over cell grids the z-score mostly falls as cells widen (fewer
 cells), so its "first peak" was the finest width tried, and it costs one Gi*-sized pass
 per candidate width.
