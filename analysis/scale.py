@@ -198,7 +198,9 @@ def sensitivity(spots, incidents, area=None, *, factors: tuple[float, ...] = FAC
     rows = []
     seen: set[float] = set()
     for factor in factors:
-        width = grid.width_m if factor == 1 else readable_width(grid.width_m * factor)
+        width = grid.width_m * factor
+        if _readable_at_least(width) != width:  # 2.5 km stays 2.5 km; 7.5 km reads as 10
+            width = readable_width(width)
         if width in seen:
             continue
         seen.add(width)

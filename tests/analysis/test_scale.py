@@ -108,6 +108,14 @@ def test_sensitivity_on_the_sample(sample):
     assert "still in hot cells" in caption
 
 
+def test_sensitivity_widths_are_readable(sample):
+    incidents, area = sample.incidents, sample.admin_boundaries
+    spots = hot_spots(incidents, area, width_m=5_000)
+    table, _ = sensitivity(spots, incidents, area, factors=(0.5, 1, 1.5, 2))
+    assert table["width_km"].tolist() == [2.5, 5, 10]  # 7.5 km reads as 10 km, once
+    assert table["times_chosen"].tolist() == [0.5, 1, 2]
+
+
 def test_sensitivity_without_hot_cells():
     """A flat selection: no hot cell at any width, and the share is missing, not 0 or 1."""
     area = gpd.GeoDataFrame(geometry=[box(20.0, 5.0, 22.0, 7.0)], crs="EPSG:4326")
