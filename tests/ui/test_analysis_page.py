@@ -56,8 +56,11 @@ def test_the_page_shows_every_planted_finding():
         assert heading in headings
     # Every table has a caption saying how it was computed, and a download.
     assert len(at.dataframe) == 11  # hot-spot cells on the map; cell widths in an expander
-    assert len(at.get("download_button")) == 11
+    assert len(at.get("download_button")) == 12
     captions = " ".join(c.value for c in at.caption).replace("\\", "")  # markdown-escaped
+    assert "Cell width 10 km, chosen from the data" in captions
+    assert "How the hot spots change with the cell width" in captions
+    assert any(e.label == "How the hot spots change with the cell width" for e in at.expander)
     assert "Getis-Ord Gi*" in captions and "Mann-Kendall" in captions
     assert "conditional binomial" in captions
     assert any("ratchet up violence" in w.value for w in at.warning)
