@@ -173,18 +173,23 @@ def count_in_cells(
     shape: Shape = "hexagon",
     width_m: float | None = None,
     crs: pyproj.CRS | None = None,
+    default: Literal["data", "area"] = "data",
 ) -> CellCounts:
     """Count ``incidents`` (points, any CRS) in cells covering ``area`` (the mission area).
 
     ``width_m`` defaults to :func:`analysis.scale.choose_width`: from the distances
     between the incidents' places, within bounds set by the area (or the incidents);
+    ``default="area"``: :func:`default_width_m` of the area alone (the map's cells, whose
+    number should not grow with the data);
     ``crs`` defaults to :func:`analysis.metric.mission_crs` of the area and incidents.
     """
     is_place, left_off = placed(incidents)
     points = incidents[is_place] if left_off else incidents
     crs = crs or mission_crs(area, points)
     x, y = metric_xy(points, crs)
-    grid, bounds, region, choice = _grid(area, crs, shape, width_m, x, y, from_points=True)
+    grid, bounds, region, choice = _grid(
+        area, crs, shape, width_m, x, y, from_points=default == "data"
+    )
     q_pts, r_pts = grid.keys(x, y)
     cells, placed_rows = _tally(grid, bounds, region, q_pts, r_pts, None, _fatalities(points))
     if left_off:  # -1 (and no cell_id) for each incident known only to the country

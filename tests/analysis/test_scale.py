@@ -131,3 +131,20 @@ def test_sensitivity_without_hot_cells():
     assert (table["hot_cells"] == 0).all()
     assert table["share_of_chosen_hot_incidents_still_hot"].map(math.isnan).all()
     assert "Cell width 20 km, as chosen." in caption
+
+
+def test_the_map_cells_keep_the_area_width():
+    """Dense incidents give finer hot-spot cells; the map's cells (``default="area"``) keep
+    the area-based width, so their number does not grow with the data."""
+    area = gpd.GeoDataFrame(geometry=[box(20.0, 5.0, 22.0, 7.0)], crs="EPSG:4326")
+    rng = np.random.default_rng(5)
+    points = gpd.GeoDataFrame(
+        {"fatalities": np.zeros(60_000)},
+        geometry=gpd.points_from_xy(rng.uniform(20, 22, 60_000), rng.uniform(5, 7, 60_000)),
+        crs="EPSG:4326",
+    )
+    by_data = count_in_cells(points, area)
+    by_area = count_in_cells(points, area, default="area", crs=by_data.grid.crs)
+    assert by_data.width_choice is not None and by_area.width_choice is None
+    assert by_area.grid.width_m == 5_000  # about 40 across ~220 km
+    assert by_data.grid.width_m == by_data.width_choice.width_m < by_area.grid.width_m
