@@ -24,6 +24,7 @@ from scipy import sparse
 
 from analysis.metric import WGS84, mission_crs, to_metric
 from analysis.precision import left_off_words, placed
+from analysis.scale import WidthChoice, choose_width
 
 Shape = Literal["hexagon", "square"]
 SHAPES: tuple[Shape, ...] = ("hexagon", "square")
@@ -155,6 +156,9 @@ class CellCounts:
     """The row in ``cells`` of each incident, in the incidents' order (-1: left off)."""
     left_off: int = 0
     """Incidents known only to the country: counted, in no cell."""
+    width_choice: WidthChoice | None = None
+    """How the default width was chosen from the incidents (None: a width was given, or
+    the cells were counted elsewhere)."""
 
     @property
     def note(self) -> str:
@@ -169,17 +173,23 @@ def count_in_cells(
     shape: Shape = "hexagon",
     width_m: float | None = None,
     crs: pyproj.CRS | None = None,
+    default: Literal["data", "area"] = "data",
 ) -> CellCounts:
     """Count ``incidents`` (points, any CRS) in cells covering ``area`` (the mission area).
 
-    ``width_m`` defaults to :func:`default_width_m` of the area (or of the incidents);
+    ``width_m`` defaults to :func:`analysis.scale.choose_width`: from the distances
+    between the incidents' places, within bounds set by the area (or the incidents);
+    ``default="area"``: :func:`default_width_m` of the area alone (the map's cells, whose
+    number should not grow with the data);
     ``crs`` defaults to :func:`analysis.metric.mission_crs` of the area and incidents.
     """
     is_place, left_off = placed(incidents)
     points = incidents[is_place] if left_off else incidents
     crs = crs or mission_crs(area, points)
     x, y = metric_xy(points, crs)
-    grid, bounds, region = _grid(area, crs, shape, width_m, x, y)
+    grid, bounds, region, choice = _grid(
+        area, crs, shape, width_m, x, y, from_points=default == "data"
+    )
     q_pts, r_pts = grid.keys(x, y)
     cells, placed_rows = _tally(grid, bounds, region, q_pts, r_pts, None, _fatalities(points))
     if left_off:  # -1 (and no cell_id) for each incident known only to the country
@@ -191,7 +201,8 @@ def count_in_cells(
         [cells["cell_id"].to_numpy(dtype=object), np.array([None], dtype=object)]
     )
     of_incident = pd.Series(cell_ids[rows], index=incidents.index, name="cell_id")
-    return CellCounts(grid, cells, of_incident, _neighbours(grid, cells), rows, left_off)
+    neighbours = _neighbours(grid, cells)
+    return CellCounts(grid, cells, of_incident, neighbours, rows, left_off, choice)
 
 
 def count_totals(
@@ -210,7 +221,7 @@ def count_totals(
     """
     x = np.array([] if incident_bounds is None else incident_bounds[::2], dtype=float)
     y = np.array([] if incident_bounds is None else incident_bounds[1::2], dtype=float)
-    grid, bounds, region = _grid(area, crs, shape, width_m, x, y)
+    grid, bounds, region, _ = _grid(area, crs, shape, width_m, x, y)
     q = totals["q"].to_numpy(dtype=np.int64)
     r = totals["r"].to_numpy(dtype=np.int64)
     weights = totals["incidents"].to_numpy(dtype=float)
@@ -224,8 +235,10 @@ def _neighbours(grid: Grid, cells: pd.DataFrame) -> sparse.csr_matrix:
     return grid.neighbours(cells["q"].to_numpy(), cells["r"].to_numpy())
 
 
-def _grid(area, crs, shape, width_m, x, y) -> tuple[Grid, tuple, object]:
-    """The grid, the study area's bounds (metres) and its region (or ``None``)."""
+def _grid(area, crs, shape, width_m, x, y, *, from_points: bool = False) -> tuple:
+    """The grid, the study area's bounds (metres), its region (or ``None``) and how the
+    width was chosen (``None`` when given): from the points ``x, y`` with ``from_points``,
+    else from the area alone (:func:`default_width_m`)."""
     region = None
     if area is not None and len(area):
         region = shapely.union_all(
@@ -236,8 +249,11 @@ def _grid(area, crs, shape, width_m, x, y) -> tuple[Grid, tuple, object]:
         bounds = (x.min(), y.min(), x.max(), y.max())
     else:
         bounds = (0.0, 0.0, 0.0, 0.0)
-    grid = Grid(shape, float(width_m) if width_m is not None else default_width_m(bounds), crs)
-    return grid, bounds, region
+    choice = None
+    if width_m is None:
+        choice = choose_width(x, y, bounds) if from_points else None
+        width_m = choice.width_m if choice else default_width_m(bounds)
+    return Grid(shape, float(width_m), crs), bounds, region, choice
 
 
 def _tally(

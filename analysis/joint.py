@@ -34,6 +34,7 @@ from analysis.hotspots import (
 )
 from analysis.presence import CAPTION as LINKAGE_CAPTION
 from analysis.presence import field_office_linkage
+from analysis.scale import sensitivity
 from schema.filters import IncidentFilter
 from schema.mission import MissionData
 
@@ -44,7 +45,8 @@ class Options:
 
     shape: Shape = "hexagon"
     width_km: float | None = None
-    """None: a round width giving about 40 cells across the mission area."""
+    """None: chosen from the data (:mod:`analysis.scale`: 6 times the median distance between
+    neighbouring places with incidents, rounded, within bounds set by the mission area)."""
     weight: Weight = "incidents"
     fdr: bool = True
     step: str = "Q"
@@ -85,6 +87,9 @@ class JointAnalysis:
     escalation: Escalation
     friction: Friction
     linkage: pd.DataFrame
+    cell_sizes: tuple[pd.DataFrame, str] = (pd.DataFrame(), "")
+    """How the hot spots change with the cell width (:func:`analysis.scale.sensitivity`):
+    the table and its caption."""
     notes: list[str] = field(default_factory=list)
 
     def tables(self) -> dict[str, tuple[pd.DataFrame, str]]:
@@ -95,6 +100,7 @@ class JointAnalysis:
                 pd.DataFrame(cells.drop(columns="geometry")),
                 self.hot_spots.caption,
             ),
+            "hot_spots_by_cell_width": self.cell_sizes,
             "emerging_hot_spots": (
                 pd.DataFrame(self.emerging.cells.drop(columns="geometry")).query("category != ''"),
                 self.emerging.caption,
@@ -226,6 +232,7 @@ def analyse(
         ),
         friction=state_forces_friction(chosen, by="admin1", period=options.friction_period),
         linkage=field_office_linkage(chosen, processes, agreements, data.mission_presence),
+        cell_sizes=sensitivity(spots, chosen, area),
         notes=notes,
     )
 

@@ -197,6 +197,8 @@ def index_cells(
     shape: Shape = "hexagon",
 ) -> CellIndex:
     """Put every incident of ``incidents`` (indexed by ``index``) in its map cell."""
-    counts = count_in_cells(incidents, area, shape=shape, width_m=width_m)
+    # The map's cells keep the area-based width: their number must not grow with the data
+    # (the hot spots' width, from the data, is finer where incidents are dense).
+    counts = count_in_cells(incidents, area, shape=shape, width_m=width_m, default="area")
     shapes = counts.cells[["cell_id", "geometry"]].to_crs(WGS84).reset_index(drop=True)
     return CellIndex(counts, index.motivation, shapes)

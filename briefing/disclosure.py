@@ -64,7 +64,7 @@ class Disclosure:
     ----------
     level : one of :data:`LEVELS`.
     cell_km : cell width for ``cells`` and ``shareable``. None: for ``cells``, the
-        analysis default (about 40 cells across the mission); for ``shareable``, the
+        analysis default (:mod:`analysis.scale`, from the data); for ``shareable``, the
         narrowest round width of 5 km or more whose shown cells hold 80 % of the
         selected incidents (see :func:`briefing.selection.prepare`).
     precision_km : for ``points``, the side of the square each point is moved into.

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pyproj
 
-from analysis.cells import count_in_cells, default_width_m
+from analysis.cells import count_in_cells, metric_xy
 from analysis.filters import filter_by_office, filter_incidents
 from analysis.hotspots import HotSpots, hot_spots
 from analysis.joint import JointAnalysis, Options, analyse
 from analysis.metric import to_metric
+from analysis.precision import placed
+from analysis.scale import choose_width
 from briefing.disclosure import (
     SHAREABLE_MIN_COUNT,
     Disclosure,
@@ -107,7 +109,7 @@ def _display_spots(
     area = data.admin_boundaries if len(data.admin_boundaries) else None
     crs = result.hot_spots.counts.grid.crs
     bounds = _bounds(area, chosen, crs)
-    width_m = disclosure.width_m(default_width_m(bounds))
+    width_m = disclosure.width_m(_default_width(result, chosen, crs, bounds))
     if disclosure.level == "shareable" and disclosure.cell_km is None:
         width_m = _shareable_width(chosen, area, crs, width_m, bounds)
     grid = result.hot_spots.counts.grid
@@ -117,6 +119,18 @@ def _display_spots(
     return hot_spots(
         chosen, area, shape=disclosure.shape, width_m=width_m, fdr=result.options.fdr, crs=crs
     )
+
+
+def _default_width(
+    result: JointAnalysis, chosen: gpd.GeoDataFrame, crs: pyproj.CRS, bounds: tuple
+) -> float:
+    """The analysis' default width (:mod:`analysis.scale`): the one it chose, or, when the
+    analyst set one, the one it would have chosen for ``chosen``."""
+    choice = result.hot_spots.counts.width_choice
+    if choice is not None:
+        return choice.width_m
+    is_place, _ = placed(chosen)
+    return choose_width(*metric_xy(chosen[is_place], crs), bounds).width_m
 
 
 def _bounds(area, incidents, crs) -> tuple[float, float, float, float]:

@@ -103,7 +103,7 @@ def add_filters(command: argparse.ArgumentParser) -> None:
 def _add_grid(command: argparse.ArgumentParser) -> None:
     grid = command.add_argument_group("cells")
     grid.add_argument("--shape", default="hexagon", choices=SHAPES)
-    grid.add_argument("--cell-km", type=float, help="cell width (default: ~40 across the area)")
+    grid.add_argument("--cell-km", type=float, help="cell width (default: from the data, see docs)")
     grid.add_argument("--weight", default="incidents", choices=("incidents", "fatalities"))
     grid.add_argument("--no-fdr", action="store_true", help="no false-discovery-rate correction")
     grid.add_argument(
@@ -264,8 +264,9 @@ def _counted_in_sql(args: argparse.Namespace, shape: Shape, width_m: float | Non
     extent, n = session.incident_extent(selection)
     frames = [area] if extent is None else [area, gpd.GeoSeries([box(*extent)], crs=WGS84)]
     crs = mission_crs(*frames)
+    width_m = width_m or _width(session, selection, area, crs, shape)
     counts = count_totals(
-        session.cell_totals(selection, crs=crs, shape=shape, width_m=width_m or _width(area, crs)),
+        session.cell_totals(selection, crs=crs, shape=shape, width_m=width_m),
         area,
         crs=crs,
         shape=shape,
@@ -274,10 +275,21 @@ def _counted_in_sql(args: argparse.Namespace, shape: Shape, width_m: float | Non
     return counts, n
 
 
-def _width(area: gpd.GeoDataFrame, crs) -> float:
-    from analysis.cells import default_width_m
+FINE_M = 500.0
+"""The database's places: the occupied cells of this width (the in-memory path snaps
+coordinates to 10 m, but 500 m cells keep the tally small at a million incidents)."""
 
-    return default_width_m(tuple(area.to_crs(crs).total_bounds))
+
+def _width(session, selection, area: gpd.GeoDataFrame, crs, shape: Shape) -> float:
+    """The default width of :mod:`analysis.scale` with the database counting: the places
+    are the occupied :data:`FINE_M` cells (their centres), tallied by PostGIS."""
+    from analysis.cells import Grid
+    from analysis.scale import choose_width
+
+    bounds = tuple(area.to_crs(crs).total_bounds)
+    fine = session.cell_totals(selection, crs=crs, shape=shape, width_m=FINE_M)
+    x, y = Grid(shape, FINE_M, crs).centres(fine["q"].to_numpy(), fine["r"].to_numpy())
+    return choose_width(x, y, bounds).width_m
 
 
 def run_analyse(args: argparse.Namespace) -> int:

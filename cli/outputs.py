@@ -99,7 +99,7 @@ def add_disclosure_arguments(parser: argparse.ArgumentParser) -> None:
         f"shareable: cells of 5 km or more, none under 5 incidents (default: {DEFAULT_LEVEL})",
     )
     shown.add_argument(
-        "--cell-km", type=float, help="cell width (default: ~40 across the area, 5 km or more)"
+        "--cell-km", type=float, help="cell width (default: the analysis' own, 5 km or more)"
     )
     shown.add_argument(
         "--precision-km",

@@ -79,7 +79,7 @@ def _options(key: str, analysis: Options) -> BriefingOptions:
         disclosure = Disclosure(level, precision_km=precision)
     else:
         low = SHAREABLE_MIN_CELL_KM if level == "shareable" else MIN_PRECISION_KM
-        automatic = st.toggle("Cell width from the area", value=True, key=f"{key}_auto")
+        automatic = st.toggle("Cell width from the data", value=True, key=f"{key}_auto")
         width = (
             None
             if automatic

@@ -55,9 +55,12 @@ def test_the_page_shows_every_planted_finding():
     ):
         assert heading in headings
     # Every table has a caption saying how it was computed, and a download.
-    assert len(at.dataframe) == 10  # the hot-spot cells are on the map, and downloadable
-    assert len(at.get("download_button")) == 11
+    assert len(at.dataframe) == 11  # hot-spot cells on the map; cell widths in an expander
+    assert len(at.get("download_button")) == 12
     captions = " ".join(c.value for c in at.caption).replace("\\", "")  # markdown-escaped
+    assert "Cell width 10 km, chosen from the data" in captions
+    assert "How the hot spots change with the cell width" in captions
+    assert any(e.label == "How the hot spots change with the cell width" for e in at.expander)
     assert "Getis-Ord Gi*" in captions and "Mann-Kendall" in captions
     assert "conditional binomial" in captions
     assert any("ratchet up violence" in w.value for w in at.warning)

@@ -34,7 +34,7 @@ def _options() -> Options:
     with st.sidebar:
         st.header("Analysis")
         shape = st.selectbox("Cell shape", SHAPES, key=f"{KEY}_shape")
-        automatic = st.toggle("Cell width from the area", value=True, key=f"{KEY}_auto")
+        automatic = st.toggle("Cell width from the data", value=True, key=f"{KEY}_auto")
         width = (
             None
             if automatic
@@ -180,6 +180,12 @@ with map_column:
         render=False,
     )
 _download("hot_spot_cells", result.tables()["hot_spot_cells"][0])
+with st.expander("How the hot spots change with the cell width"):
+    widths, widths_caption = result.tables()["hot_spots_by_cell_width"]
+    st.caption(md(widths_caption))
+    if len(widths):
+        st.dataframe(widths, hide_index=True, width="stretch")
+    _download("hot_spots_by_cell_width", widths)
 
 st.subheader("Trends by motivation")
 st.caption("Incidents per calendar month in the selection, one line per motivation.")
