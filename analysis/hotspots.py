@@ -236,6 +236,7 @@ class HotSpots:
             "spot is called (the minimum of ArcGIS's Optimized Hot Spot Analysis)."
             + (f" {self.refusal}" if self.refusal else "")
             + (f" {self.counts.note}." if self.counts.left_off else "")
+            + (f" {choice.words}" if (choice := self.counts.width_choice) is not None else "")
         )
 
 

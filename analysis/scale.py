@@ -254,7 +254,7 @@ def sensitivity_caption(table: pd.DataFrame, spots) -> str:
     for row in table.itertuples(index=False):
         if row.times_chosen == 1:
             continue
-        share = row.share_of_chosen_hot_incidents_still_hot
+        share = float(row.share_of_chosen_hot_incidents_still_hot)  # type: ignore[arg-type]
         kept = (
             ""
             if share != share

@@ -130,7 +130,8 @@ def _default_width(
     if choice is not None:
         return choice.width_m
     is_place, _ = placed(chosen)
-    return choose_width(*metric_xy(chosen[is_place], crs), bounds).width_m
+    x, y = metric_xy(chosen[is_place], crs)
+    return choose_width(x, y, bounds).width_m
 
 
 def _bounds(area, incidents, crs) -> tuple[float, float, float, float]:
