@@ -10,14 +10,20 @@ ended, per 30 days over the days of each stretch inside the data period.
 wider selected period does not change the verdict: ``window_days`` (default 180) before
 signature against as many from signature, and as many before ``date_ended`` against as
 many from it. A window is shortened, on both sides alike, when the data or the
-agreement's time in force is shorter (the row says so). Rates are compared with the exact
-conditional binomial test (:mod:`analysis.rates`), Benjamini-Hochberg across agreements.
+agreement's time in force is shorter (the row says so). Rates are compared with the same
+test as escalation (:func:`analysis.rate_tests.window_test`): quasi-Poisson on the log rate
+ratio, allowing for bursty counts, with the exact conditional binomial test when either
+window holds fewer than :data:`analysis.rate_tests.SMALL` incidents; the row names the test.
+The dispersion is measured in the area's own weekly counts over the two windows compared,
+each window about its own mean (:func:`_dispersion`), so that the change being tested does
+not count as noise. Benjamini-Hochberg runs across every comparison of the run (agreements x
+signature, end and recent windows) and the verdicts use the adjusted p-values.
 Each test carries its effect in words (:func:`analysis.effect_words.ratio_words`).
 
 *At risk* means a **recent rise**: an agreement in force over the last ``2 x recent_days``
 of the data whose area's incidents in the last ``recent_days`` are significantly more
-frequent than in the ``recent_days`` before (exact test, Benjamini-Hochberg across the
-agreements tested). An agreement violated or lapsed long ago is not "at risk": it ended.
+frequent than in the ``recent_days`` before (the same test, in the same
+Benjamini-Hochberg family). An agreement violated or lapsed long ago is not "at risk": it ended.
 
 *Who*: incidents are split into those by the agreement's parties, by others, and not
 attributed (:mod:`analysis.parties` says how names are matched).
@@ -46,6 +52,7 @@ from analysis.effect_words import FEW_INCIDENTS, few_words, ratio_words
 from analysis.metric import mission_crs, to_metric
 from analysis.parties import MATCH_WORDS, attributed, by_parties, party_keys
 from analysis.precision import in_day_windows, left_off_words, placed
+from analysis.rate_tests import BLOCK_DAYS, SMALL, WindowTest, dispersion, window_test
 from analysis.rates import compare_rates, fdr_adjust
 
 ALPHA = 0.05
@@ -83,6 +90,8 @@ SUMMARY_COLUMNS = [
     "ratio_high",
     "p",
     "p_adjusted",
+    "dispersion",
+    "test",
     "verdict",
     "effect",
     "after_end_incidents",
@@ -95,7 +104,10 @@ SUMMARY_COLUMNS = [
     "after_end_ratio",
     "after_end_low",
     "after_end_high",
+    "after_end_p",
     "after_end_p_adjusted",
+    "after_end_dispersion",
+    "after_end_test",
     "after_end_verdict",
     "after_end_effect",
     "recent_days",
@@ -103,7 +115,12 @@ SUMMARY_COLUMNS = [
     "recent_incidents",
     "recent_by_parties",
     "recent_ratio",
+    "recent_low",
+    "recent_high",
+    "recent_p",
     "recent_p_adjusted",
+    "recent_dispersion",
+    "recent_test",
     "at_risk",
     "recent_effect",
     "in_force_by_motivation",
@@ -121,7 +138,6 @@ VIOLATION_COLUMNS = [
     "fatalities",
     "perpetrator_is",
 ]
-_PRIVATE = ["after_end_p", "recent_p"]
 
 
 @dataclass(frozen=True)
@@ -216,10 +232,9 @@ def agreement_watch(
         row["area"] = _area_words(kind, line_buffer_km, point_radius_km)
         rows.append(row)
         violations.append(listed)
-    summary = pd.DataFrame(rows, columns=[*SUMMARY_COLUMNS, *_PRIVATE])
+    summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     if len(summary):
         _adjust(summary, alpha)
-    summary = summary[SUMMARY_COLUMNS]
     listed = [v for v in violations if len(v)]
     table = (
         pd.concat(listed, ignore_index=True) if listed else pd.DataFrame(columns=VIOLATION_COLUMNS)
@@ -246,6 +261,33 @@ def _who(inside: pd.DataFrame, named: np.ndarray, keys: tuple[str, ...]) -> np.n
 
 def _window(dates: pd.Series, first: dt.date, days: int) -> np.ndarray:
     return ((dates >= first) & (dates < first + dt.timedelta(days=days))).to_numpy()
+
+
+def _daily(dates: pd.Series, first: dt.date, days: int) -> np.ndarray:
+    """Incidents per day over ``days`` days from ``first``."""
+    offsets = np.array([(d - first).days for d in dates[_window(dates, first, days)]], dtype=int)
+    return np.bincount(offsets, minlength=days)[:days] if days > 0 else np.zeros(0, dtype=int)
+
+
+def _dispersion(before: np.ndarray, after: np.ndarray) -> float:
+    """The two windows' weekly dispersions (:func:`analysis.rate_tests.dispersion`), pooled
+    with their weeks' degrees of freedom as weights (a Pearson estimate): each window about
+    its own mean, as a change between them is what is tested, not noise. NaN when neither
+    window can give one (then the test takes 1)."""
+    values, weights = [], []
+    for daily in (before, after):
+        phi = dispersion(daily)
+        if phi == phi:
+            values.append(phi)
+            weights.append(len(daily) // BLOCK_DAYS - 1)
+    return float(np.average(values, weights=weights)) if values else float("nan")
+
+
+def _compare(dates: pd.Series, before_first: dt.date, after_first: dt.date, days: int):
+    """The window from ``after_first`` against the one from ``before_first`` (as many days)."""
+    before, after = _daily(dates, before_first, days), _daily(dates, after_first, days)
+    phi = _dispersion(before, after)
+    return window_test(int(after.sum()), days, int(before.sum()), days, phi)
 
 
 def _one(agreement, inside, dates: pd.Series, who: np.ndarray, period: _Period):
@@ -298,30 +340,26 @@ def _one(agreement, inside, dates: pd.Series, who: np.ndarray, period: _Period):
     cautions = []
     # Around signature: as many days before as after, within the data and the time in force.
     days = min(period.window_days, whole_before, whole_in_force)
-    test = compare_rates(
-        _window(dates, signed - dt.timedelta(days=days), days).sum(),
-        days,
-        _window(dates, signed, days).sum(),
-        days,
-    )
+    test = _compare(dates, signed - dt.timedelta(days=days), signed, days)
     after_sig = _window(dates, signed, days)
     row.update(
         window_days=days,
-        window_before=test.first_count,
-        window_after=test.second_count,
+        window_before=test.base_count,
+        window_after=test.count,
         window_after_by_parties=int((who[after_sig] == "party").sum()),
         rate_ratio=test.ratio,
         ratio_low=test.low,
         ratio_high=test.high,
         p=test.p,
+        **_how(test, days, ""),
         effect=ratio_words(test.ratio, test.low, test.high, "the rate before signature")
         if days
         else "",
     )
     if 0 < days < period.window_days:
         cautions.append(f"signature windows shortened to {days} days (data or agreement ends)")
-    if days and test.first_count + test.second_count < FEW_INCIDENTS:
-        cautions.append(few_words(test.first_count + test.second_count, "around signature"))
+    if days and test.base_count + test.count < FEW_INCIDENTS:
+        cautions.append(few_words(test.base_count + test.count, "around signature"))
     if signed > end:
         row["verdict"] = "signed after the data ends"
     elif signed <= start:
@@ -337,21 +375,17 @@ def _one(agreement, inside, dates: pd.Series, who: np.ndarray, period: _Period):
             after_end_rate_30d=after.sum() / after_days * 30 if after_days else float("nan"),
         )
         days = min(period.window_days, whole_in_force, after_days)
-        later = compare_rates(
-            _window(dates, ended - dt.timedelta(days=days), days).sum(),
-            days,
-            _window(dates, ended, days).sum(),
-            days,
-        )
+        later = _compare(dates, ended - dt.timedelta(days=days), ended, days)
         row.update(
             end_window_days=days,
-            end_window_before=later.first_count,
-            end_window_after=later.second_count,
+            end_window_before=later.base_count,
+            end_window_after=later.count,
             end_window_after_by_parties=int((who[_window(dates, ended, days)] == "party").sum()),
             after_end_ratio=later.ratio,
             after_end_low=later.low,
             after_end_high=later.high,
             after_end_p=later.p,
+            **_how(later, days, "after_end_"),
             after_end_effect=ratio_words(
                 later.ratio, later.low, later.high, "the rate before it ended"
             )
@@ -360,8 +394,8 @@ def _one(agreement, inside, dates: pd.Series, who: np.ndarray, period: _Period):
         )
         if 0 < days < period.window_days:
             cautions.append(f"end windows shortened to {days} days (data or agreement ends)")
-        if days and later.first_count + later.second_count < FEW_INCIDENTS:
-            cautions.append(few_words(later.first_count + later.second_count, "around its end"))
+        if days and later.base_count + later.count < FEW_INCIDENTS:
+            cautions.append(few_words(later.base_count + later.count, "around its end"))
     _recent(row, dates, who, signed, ended, status, period)
     row["caution"] = "; ".join(c for c in cautions if c)
     listed = inside.loc[in_force, VIOLATION_COLUMNS[1:-1]].copy()
@@ -392,17 +426,26 @@ def _recent(row: dict, dates, who, signed, ended, status, period: _Period) -> No
     if not in_force:
         row["recent_effect"] = "not tested: not in force over the last two windows of the data"
         return
-    previous = _window(dates, first, days)
     recent = _window(dates, first + dt.timedelta(days=days), days)
-    test = compare_rates(previous.sum(), days, recent.sum(), days)
+    test = _compare(dates, first, first + dt.timedelta(days=days), days)
     row.update(
-        previous_incidents=test.first_count,
-        recent_incidents=test.second_count,
+        previous_incidents=test.base_count,
+        recent_incidents=test.count,
         recent_by_parties=int((who[recent] == "party").sum()),
         recent_ratio=test.ratio,
+        recent_low=test.low,
+        recent_high=test.high,
         recent_p=test.p,
+        **_how(test, days, "recent_"),
         recent_effect=ratio_words(test.ratio, test.low, test.high, f"the previous {days} days"),
     )
+
+
+def _how(test: WindowTest, days: int, prefix: str) -> dict:
+    """The dispersion used and the test's name (none for a window without days)."""
+    if not days:
+        return {f"{prefix}dispersion": float("nan"), f"{prefix}test": ""}
+    return {f"{prefix}dispersion": test.dispersion, f"{prefix}test": test.method}
 
 
 def _end_warning(status, ended: dt.date | None, end: dt.date | None) -> str:
@@ -418,10 +461,13 @@ def _end_warning(status, ended: dt.date | None, end: dt.date | None) -> str:
 
 
 def _adjust(summary: pd.DataFrame, alpha: float) -> None:
-    """Benjamini-Hochberg across agreements, then the verdicts (in place)."""
-    summary["p_adjusted"] = fdr_adjust(summary["p"].to_numpy(dtype=float))
-    summary["after_end_p_adjusted"] = fdr_adjust(summary["after_end_p"].to_numpy(dtype=float))
-    summary["recent_p_adjusted"] = fdr_adjust(summary["recent_p"].to_numpy(dtype=float))
+    """Benjamini-Hochberg across every comparison of the run (agreements x signature, end
+    and recent windows), then the verdicts (in place)."""
+    families = ("p", "after_end_p", "recent_p")
+    p = np.concatenate([summary[f].to_numpy(dtype=float) for f in families])
+    adjusted = fdr_adjust(p).reshape(len(families), len(summary))
+    for family, values in zip(families, adjusted, strict=True):
+        summary[f"{family}_adjusted"] = values
     summary["verdict"] = [
         _verdict(r, alpha) if not r["verdict"] else r["verdict"] for _, r in summary.iterrows()
     ]
@@ -440,9 +486,13 @@ def _caption(
         f"{period.end}). Verdicts compare {window} days before signature with {window} days "
         f"from it, and {window} days before the end date (violation or lapse) with {window} "
         "days from it (shorter when the data or the agreement is, the same length both "
-        "sides); exact conditional binomial rate-ratio test, Benjamini-Hochberg across "
-        f"agreements, significant at {alpha:g}; each effect is a rate ratio with its 95 % "
-        f"exact interval. At risk means a recent rise: in force, with significantly more "
+        "sides). Rate ratios are tested as escalation's are: quasi-Poisson with the "
+        "dispersion of the area's weekly counts in the two windows (bursty counts widen "
+        f"the interval), the exact conditional binomial test below {SMALL} incidents in a "
+        "window (each row names its test); Benjamini-Hochberg across all the comparisons "
+        "of this table (agreements x signature, end and recent windows), verdicts on the "
+        f"adjusted p-values, significant at {alpha:g}; each effect is a rate ratio with its "
+        "95 % interval. At risk means a recent rise: in force, with significantly more "
         f"incidents in the last {recent} days of the data than in the {recent} days before "
         "(not a violation recorded long ago). Incidents are split into those by the "
         f"agreement's parties ({MATCH_WORDS}), by others and not attributed. Incidents in "
