@@ -52,7 +52,7 @@ from analysis.effect_words import FEW_INCIDENTS, few_words, ratio_words
 from analysis.metric import mission_crs, to_metric
 from analysis.parties import MATCH_WORDS, attributed, by_parties, party_keys
 from analysis.precision import in_day_windows, left_off_words, placed
-from analysis.rate_tests import BLOCK_DAYS, SMALL, WindowTest, dispersion, window_test
+from analysis.rate_tests import BLOCK_DAYS, QUASI, SMALL, WindowTest, dispersion, window_test
 from analysis.rates import compare_rates, fdr_adjust
 
 ALPHA = 0.05
@@ -61,6 +61,9 @@ WINDOW_DAYS = 180
 RECENT_DAYS = 90
 """The last this many days of the data against as many before: a rise means at risk."""
 ENDED_STATUSES = ("violated", "lapsed")
+QUASI_WINDOWS = "quasi-Poisson (dispersion from the two windows' weeks)"
+"""The row's name for escalation's quasi-Poisson test, whose dispersion here comes from the
+windows compared (escalation's from its baseline)."""
 
 SUMMARY_COLUMNS = [
     "agreement_id",
@@ -445,7 +448,8 @@ def _how(test: WindowTest, days: int, prefix: str) -> dict:
     """The dispersion used and the test's name (none for a window without days)."""
     if not days:
         return {f"{prefix}dispersion": float("nan"), f"{prefix}test": ""}
-    return {f"{prefix}dispersion": test.dispersion, f"{prefix}test": test.method}
+    name = QUASI_WINDOWS if test.method == QUASI else test.method
+    return {f"{prefix}dispersion": test.dispersion, f"{prefix}test": name}
 
 
 def _end_warning(status, ended: dt.date | None, end: dt.date | None) -> str:

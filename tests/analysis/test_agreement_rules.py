@@ -182,7 +182,7 @@ def test_windows_are_the_same_length_either_side_and_ignore_the_rest(template):
     wider = agreement_watch(
         incidents, agreement, start=dt.date(2015, 1, 1), end=dt.date(2024, 12, 31)
     ).summary.iloc[0]
-    for column in ("window_days", "window_before", "window_after", "rate_ratio", "p"):
+    for column in ("window_days", "window_before", "window_after", "rate_ratio", "p", "verdict"):
         assert wider[column] == row[column], column
     assert wider["before_days"] > row["before_days"]
 
