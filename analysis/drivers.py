@@ -4,12 +4,19 @@ For each group (a hot-spot cluster, an admin area): the motivation mix, the domi
 *assessed* motivation and how sure its coding is, the perpetrators, the victim groups, and
 the levers the motivation codebook (``docs/codebook.md``) associates with the dominant
 motivation, worded as suggestions for the joint analysis cell, never as orders.
+
+Each row says how sure it is: the dominant motivation's share of the *assessed* incidents
+with its 95 % Wilson interval in words (:mod:`analysis.share_words`), and a ``caution`` when
+the row rests on few incidents or when most of its incidents are not yet assessed. The
+caption (:func:`drivers_caption`) states what the table cannot say.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from analysis.effect_words import FEW_INCIDENTS
+from analysis.share_words import few_caution, percent, share_interval, share_words
 from schema.fields import split_codes
 from schema.incidents import CONFIDENCES, MOTIVATIONS, PERPETRATOR_TYPES, VICTIM_GROUPS
 
@@ -45,6 +52,11 @@ COLUMNS = [
     *(f"share_{m}" for m in MOTIVATIONS),
     "dominant_motivation",
     "dominant_share",
+    "assessed",
+    "dominant_low",
+    "dominant_high",
+    "effect",
+    "caution",
     *(f"share_{c}" for c in CONFIDENCES),
     "coding_certainty",
     *(f"perpetrator_{p}" for p in PERPETRATOR_TYPES),
@@ -92,13 +104,19 @@ def _profile(label, chosen: pd.DataFrame) -> dict:
         dominant, dominant_n = ranked[0]
         row["dominant_motivation"] = dominant
         row["dominant_share"] = dominant_n / n_assessed
+        row["dominant_low"], row["dominant_high"] = share_interval(dominant_n, n_assessed)
+        row["effect"] = dominance_words(dominant, dominant_n, n_assessed)
         levers = [LEVERS[dominant]]
         if len(ranked) > 1 and ranked[1][1] / n_assessed >= SECOND_MOTIVATION_SHARE:
             levers.append(LEVERS[ranked[1][0]])
     else:
         row["dominant_motivation"] = "unknown"
         row["dominant_share"] = float("nan")
+        row["dominant_low"] = row["dominant_high"] = float("nan")
+        row["effect"] = f"no incident assessed yet: the motivation is not known ({n} incidents)"
         levers = [LEVERS["unknown"]]
+    row["assessed"] = n_assessed
+    row["caution"] = _caution(n, n_assessed)
     confidence = chosen.loc[motivations != "unknown", "motivation_confidence"]
     shares = confidence.value_counts()
     for c in CONFIDENCES:
@@ -114,6 +132,73 @@ def _profile(label, chosen: pd.DataFrame) -> dict:
         row[f"victims_{g}"] = int(counted.get(g, 0))
     row["levers"] = " ".join(levers)
     return row
+
+
+def dominance_words(motivation: str, k: int, n_assessed: int) -> str:
+    """ "predation 40 % of the assessed incidents (95 % interval 30-50 %)" (an en dash)."""
+    words = share_words(k, n_assessed)
+    return f"{motivation} {words.replace(' (', ' of the assessed incidents (', 1)}"
+
+
+def unknown_words(n: int, n_assessed: int) -> str:
+    """ "coding mostly unknown: 80 % not yet assessed" when more than half of ``n`` are not
+    assessed, else ``""``."""
+    unknown = n - n_assessed
+    if not n or unknown * 2 <= n:
+        return ""
+    return f"coding mostly unknown: {percent(unknown / n)} not yet assessed"
+
+
+def _caution(n: int, n_assessed: int) -> str:
+    cautions = [few_caution(n), unknown_words(n, n_assessed)]
+    if n >= FEW_INCIDENTS and 0 < n_assessed < FEW_INCIDENTS:
+        cautions.append(
+            f"only {n_assessed} incidents assessed: the dominant share's interval is wide"
+        )
+    return "; ".join(c for c in cautions if c)
+
+
+CAPTION = (
+    "Motivation mix of the incidents in each place, the dominant assessed motivation and how "
+    "sure its coding is, perpetrators, victim groups, and the levers the motivation codebook "
+    "(docs/codebook.md) associates with the dominant motivation (suggestions for discussion, "
+    "never orders). Each row's effect is the dominant motivation's share of the assessed "
+    "incidents with its 95 % Wilson interval."
+)
+"""The drivers tables' caption before what they cannot say (:func:`drivers_caption`)."""
+
+
+def drivers_caption(table: pd.DataFrame, place: str = "place") -> str:
+    """:data:`CAPTION` and what ``table`` (a :func:`motivation_profile`) cannot say: rows
+    resting on few incidents, and coding mostly unknown (per row and overall).
+
+    Parameters
+    ----------
+    table
+        The profiles, one row per ``place``.
+    place
+        What a row is ("hot spot", "admin1 area"), for the sentence.
+    """
+    parts = [
+        "motivations are the analysts' coding, so a share describes what was assessed, not "
+        "every incident"
+    ]
+    if not len(table):
+        return f"{CAPTION} No {place} to profile in this selection."
+    few = int((table["incidents"] < FEW_INCIDENTS).sum())
+    if few:
+        parts.append(
+            f"{few} of {len(table)} rows rest on fewer than {FEW_INCIDENTS} incidents: their "
+            "intervals are wide and their shares may be chance (see caution)"
+        )
+    total, assessed = int(table["incidents"].sum()), int(table["assessed"].sum())
+    overall = unknown_words(total, assessed)
+    mostly = int(table["caution"].str.contains("coding mostly unknown", regex=False).sum())
+    if overall:
+        parts.append(f"{overall} ({total - assessed} of {total} incidents)")
+    elif mostly:
+        parts.append(f"coding mostly unknown in {mostly} of {len(table)} rows (see caution)")
+    return f"{CAPTION} What it cannot say: " + "; ".join(parts) + "."
 
 
 def _certainty(row: dict, n_assessed: int) -> str:

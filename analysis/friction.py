@@ -8,6 +8,12 @@ apart. For each area (and period), the share of incidents by state and allied fo
 tested against their share everywhere else in the selection with a one-sided exact
 binomial test, Benjamini-Hochberg corrected across rows; a row is flagged when the share
 is significantly higher, at least ``min_share``, over at least ``min_incidents`` incidents.
+
+Each row says its effect in words: the share with its 95 % Wilson interval
+(:mod:`analysis.share_words`) and its multiple of the share elsewhere; a ``caution`` when it
+rests on few incidents or when most of its perpetrators are unidentified (a share of the
+identified would then say more than the data do). The caption states what the table
+cannot say.
 """
 
 from __future__ import annotations
@@ -17,11 +23,14 @@ from dataclasses import dataclass
 import pandas as pd
 from scipy import stats
 
+from analysis.effect_words import FEW_INCIDENTS
 from analysis.rates import fdr_adjust
+from analysis.share_words import few_caution, multiple, percent, share_interval, share_words
 
 STATE = "state_forces"
 ALLIED = "allied_forces"
 UN_MISSION = "un_mission"
+UNIDENTIFIED = "unidentified"
 STATE_AND_ALLIED = (STATE, ALLIED)
 """The perpetrator types whose share is tested: the state's forces and those beside it."""
 COLUMNS = [
@@ -33,7 +42,12 @@ COLUMNS = [
     "allied_forces_incidents",
     "un_mission_incidents",
     "share",
+    "share_low",
+    "share_high",
     "share_elsewhere",
+    "effect",
+    "caution",
+    "unidentified_incidents",
     "p",
     "p_adjusted",
     "flag",
@@ -41,7 +55,9 @@ COLUMNS = [
     "state_forces_by_motivation",
 ]
 """``share`` is state and allied forces' share of the area's incidents (every perpetrator,
-the UN mission's included, in the denominator)."""
+the UN mission's and the unidentified included, in the denominator); ``share_low`` and
+``share_high`` its 95 % Wilson interval; ``effect`` the share and its multiple of
+``share_elsewhere`` in words; ``caution`` what the row cannot say ("" when nothing)."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +105,8 @@ def state_forces_friction(
         else:
             p = float("nan")  # one area only: nothing to compare with
         kinds = group["perpetrator"]
+        low, high = share_interval(k, n)
+        unidentified = int((kinds == UNIDENTIFIED).sum())
         rows.append(
             {
                 "area": name,
@@ -99,7 +117,12 @@ def state_forces_friction(
                 "allied_forces_incidents": int((kinds == ALLIED).sum()),
                 "un_mission_incidents": int((kinds == UN_MISSION).sum()),
                 "share": k / n,
+                "share_low": low,
+                "share_high": high,
                 "share_elsewhere": elsewhere,
+                "effect": friction_words(k, n, elsewhere),
+                "caution": _caution(n, unidentified),
+                "unidentified_incidents": unidentified,
                 "p": p,
                 "state_and_allied_by_motivation": _mix(group.loc[group["state"], "motivation"]),
                 "state_forces_by_motivation": _mix(group.loc[kinds == STATE, "motivation"]),
@@ -125,9 +148,59 @@ def state_forces_friction(
         f"test, Benjamini-Hochberg); flagged when significant at {alpha:g}, at least "
         f"{min_share:.0%} of perpetrators and {min_incidents} incidents."
     )
+    caption += (
+        " Each row's effect is the share with its 95 % Wilson interval and its multiple of the "
+        "share elsewhere."
+    )
+    caption += _cannot_say(table, total, int((frame["perpetrator"] == UNIDENTIFIED).sum()))
     if len(table) == 1:
         caption += " Only one area and period: nothing to compare it with."
     return Friction(table, caption)
+
+
+def friction_words(k: int, n: int, elsewhere: float) -> str:
+    """State and allied forces' ``k`` of ``n`` incidents here against ``elsewhere`` (their
+    share in the rest of the selection), e.g. "state and allied forces 42 % of perpetrators
+    here (95 % interval 35-50 %), about 1.9x their share elsewhere (22 %)"."""
+    head = (
+        f"state and allied forces {share_words(k, n).replace(' (', ' of perpetrators here (', 1)}"
+    )
+    if elsewhere != elsewhere:
+        return f"{head}; nothing elsewhere to compare with"
+    if elsewhere == 0:
+        return f"{head}; none elsewhere"
+    ratio = (k / n) / elsewhere
+    return f"{head}, about {multiple(ratio)} their share elsewhere ({percent(elsewhere)})"
+
+
+def _caution(n: int, unidentified: int) -> str:
+    cautions = [few_caution(n)]
+    if unidentified * 2 > n:
+        cautions.append(
+            f"perpetrators mostly unidentified: {unidentified} of {n} incidents "
+            f"({percent(unidentified / n)})"
+        )
+    return "; ".join(c for c in cautions if c)
+
+
+def _cannot_say(table: pd.DataFrame, total: int, unidentified: int) -> str:
+    """The caption's sentence on what the table cannot say."""
+    parts = [
+        "a share is not a rate (a high share can also mean that other perpetrators were few there)"
+    ]
+    few = int((table["incidents"] < FEW_INCIDENTS).sum())
+    if few:
+        parts.append(
+            f"{few} of {len(table)} rows rest on fewer than {FEW_INCIDENTS} incidents: their "
+            "intervals are wide and their shares may be chance (see caution)"
+        )
+    if unidentified * 2 > total:
+        parts.append(
+            f"perpetrators mostly unidentified: {unidentified} of {total} incidents "
+            f"({percent(unidentified / total)}), so the shares of state and allied forces are "
+            "lower bounds"
+        )
+    return " What it cannot say: " + "; ".join(parts) + "."
 
 
 def _mix(motivations: pd.Series) -> str:

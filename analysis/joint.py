@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis.agreement_watch import AgreementWatch, agreement_watch
 from analysis.cells import Shape
-from analysis.drivers import motivation_profile, profile_by_admin
+from analysis.drivers import drivers_caption, motivation_profile, profile_by_admin
 from analysis.emerging import EmergingHotSpots, emerging_hot_spots
 from analysis.escalation import Escalation, escalation
 from analysis.filters import filter_by_office, filter_incidents
@@ -105,8 +105,14 @@ class JointAnalysis:
                 pd.DataFrame(self.emerging.cells.drop(columns="geometry")).query("category != ''"),
                 self.emerging.caption,
             ),
-            "drivers_by_hot_spot": (self.drivers_by_hot_spot, DRIVERS_CAPTION),
-            "drivers_by_admin1": (self.drivers_by_admin1, DRIVERS_CAPTION),
+            "drivers_by_hot_spot": (
+                self.drivers_by_hot_spot,
+                drivers_caption(self.drivers_by_hot_spot, "hot spot"),
+            ),
+            "drivers_by_admin1": (
+                self.drivers_by_admin1,
+                drivers_caption(self.drivers_by_admin1, "admin1 area"),
+            ),
             "protection_gaps": (self.gaps.hot_spots, self.gaps.caption),
             "political_work_without_protection_picture": (
                 self.gaps.unwatched_work,
@@ -139,14 +145,6 @@ class JointAnalysis:
                 for name, (table, caption) in self.tables().items()
             },
         }
-
-
-DRIVERS_CAPTION = (
-    "Motivation mix of the incidents in each place, the dominant assessed motivation and how "
-    "sure its coding is, perpetrators, victim groups, and the levers the motivation codebook "
-    "(docs/codebook.md) associates with the dominant motivation (suggestions for discussion, "
-    "never orders)."
-)
 
 
 def analyse(
