@@ -54,6 +54,7 @@ from analysis.parties import MATCH_WORDS, attributed, by_parties, party_keys
 from analysis.precision import in_day_windows, left_off_words, placed
 from analysis.rate_tests import BLOCK_DAYS, QUASI, SMALL, WindowTest, dispersion, window_test
 from analysis.rates import compare_rates, fdr_adjust
+from analysis.windows import coverage
 
 ALPHA = 0.05
 WINDOW_DAYS = 180
@@ -212,10 +213,13 @@ def agreement_watch(
     if not_placed or left_out:
         incidents = incidents[by_day & is_place]
     dates = pd.to_datetime(incidents["date"]).dt.date
+    # The reporting coverage, not the first and last date: a mistyped year far from every
+    # other date of its source neither stretches nor empties the windows.
+    spans = coverage(incidents) if len(incidents) else []
     if start is None:
-        start = dates.min() if len(dates) else None
+        start = spans[0][0] if spans else None
     if end is None:
-        end = dates.max() if len(dates) else None
+        end = spans[-1][1] if spans else None
     if start is not None:
         within = ((dates >= start) & (dates <= end)).to_numpy()
         incidents, dates = incidents[within], dates[within]

@@ -35,6 +35,7 @@ from analysis.hotspots import (
 from analysis.presence import CAPTION as LINKAGE_CAPTION
 from analysis.presence import field_office_linkage
 from analysis.scale import sensitivity
+from analysis.windows import coverage
 from schema.filters import IncidentFilter
 from schema.mission import MissionData
 
@@ -263,10 +264,12 @@ def _cluster_name(value: float) -> Any:
 def _period(data: MissionData, selection: IncidentFilter) -> tuple[dt.date | None, dt.date | None]:
     """The days the selection covers: the filter's dates within the data's, whatever else
     the filters keep (a quiet month is part of the period, not missing from it)."""
-    dates = data.incidents["date"]
-    if not len(dates):
+    spans = coverage(data.incidents) if len(data.incidents) else []
+    if not spans:
         return selection.start, selection.end
-    first, last = dates.min().date(), dates.max().date()
+    # The reporting coverage (each source's first to last date, isolated dates left out),
+    # not the first and last date: one mistyped year does not stretch the period.
+    first, last = spans[0][0], spans[-1][1]
     start = max(first, selection.start) if selection.start else first
     end = min(last, selection.end) if selection.end else last
     return start, end
