@@ -150,7 +150,10 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
         def guard() -> Any:
             geometry = placing.result()  # done: the task before this one on that core
             guarded.rejected = set().union(*(parts[name].rejected for name in judged))
-            return _accepted(typed, geometry, spec, guarded)
+            accepted = _accepted(typed, geometry, spec, guarded)
+            if context.then is not None and len(accepted):
+                context.then(accepted)
+            return accepted
 
         accepting = other_core.submit(guard)
         if keys is not None:

@@ -61,6 +61,9 @@ class CheckContext:
     stored_incidents : incidents already stored (date, incident_type, geometry),
         for near-duplicate warnings against the store.
     upload_sha256 : the file's hash, used to make ids for rows that have none.
+    then : run on the accepted rows (changing them in place) as soon as they are known, on
+        the other core while this one looks for possible duplicates (placing incidents
+        from the map: ``ingest.pipeline``).
     """
 
     office: str
@@ -70,6 +73,7 @@ class CheckContext:
     existing_ids: Callable[[Iterable[str]], Mapping[str, int | None]] | None = None
     stored_incidents: gpd.GeoDataFrame | None = None
     upload_sha256: str = ""
+    then: Callable[[Any], None] | None = None
 
 
 class Findings:

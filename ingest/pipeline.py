@@ -184,9 +184,13 @@ def preview_import(store: StoreLike, upload: Upload, options: ImportOptions) -> 
                 asked = boundaries.without(context.existing_ids, replaces)
                 context = dataclasses.replace(context, existing_ids=asked)
             plan = boundaries.Plan(replaces=replaces, notes=notes)
-        result = check_rows(mapped, context)
+        placing: list[str] = []
         if options.layer == "incidents":
-            _place(store, result)
+            # Placed from the map on the other core while this one looks for duplicates.
+            context = dataclasses.replace(context, then=_placer(store, placing))
+        result = check_rows(mapped, context)
+        result.notes.extend(placing)
+        if options.layer == "incidents":
             note = already_stored(store, context.stored_incidents, result.accepted, options.office)
             result.notes.extend([note] if note else [])
         if plan is not None:
@@ -209,19 +213,22 @@ def preview_import(store: StoreLike, upload: Upload, options: ImportOptions) -> 
     return preview
 
 
-def _place(store: StoreLike, result: CheckResult) -> None:
-    """Give the accepted incidents their places from the map (admin areas from the
+def _placer(store: StoreLike, notes: list[str]) -> Any:
+    """What gives accepted incidents their places from the map (admin areas from the
     boundaries, field office from the areas of responsibility, in analysis), once per
     preview; the source's names are kept beside them, disagreements noted per row and
-    counted in the notes. With neither loaded, the rows stay as read."""
-    accepted = result.accepted
+    counted in ``notes``. ``None`` with neither loaded: the rows stay as read."""
     areas = loaded_areas(store)
-    if areas.empty or not len(accepted):
-        return
-    placement = placements(accepted, areas)
-    for column in DERIVED_COLUMNS:
-        accepted[column] = placement.values[column]
-    result.notes.append(placement.summary())
+    if areas.empty:
+        return None
+
+    def place(accepted: Any) -> None:
+        placement = placements(accepted, areas)
+        for column in DERIVED_COLUMNS:
+            accepted[column] = placement.values[column]
+        notes.append(placement.summary())
+
+    return place
 
 
 def _context(store: StoreLike, upload: Upload, options: ImportOptions) -> CheckContext:
