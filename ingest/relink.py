@@ -24,7 +24,7 @@ from ingest import linking
 from store.links import IN_FORCE
 from store.protocol import StoreLike
 
-LINK_COLUMNS = ("event_group", "counted", "linked_fatalities_low", "linked_fatalities_high")
+DERIVED_FROM_LINKS = ("event_group", "counted", "linked_fatalities_low", "linked_fatalities_high")
 """The incidents' columns :func:`relink` derives."""
 DEFAULT_PRIORITY = ("office", "UCDP GED", "ACLED")
 """A mission's own reports first (it checked them), then UCDP GED (curated, with
@@ -113,7 +113,7 @@ def as_events(incidents: pd.DataFrame, offices: pd.Series | str) -> pd.DataFrame
     ]
     events["longitude"] = incidents.geometry.x.to_numpy()
     events["latitude"] = incidents.geometry.y.to_numpy()
-    for column in LINK_COLUMNS:
+    for column in DERIVED_FROM_LINKS:
         events[f"stored_{column}"] = incidents[column].to_numpy() if column in incidents else None
     return events.reset_index(drop=True)
 
@@ -183,7 +183,7 @@ def relink(
     grouped = (
         linking.groups(events, in_force[["a", "b"]], priority)
         if len(in_force)
-        else pd.DataFrame(columns=[*LINK_COLUMNS[:2], "fatalities_low", "fatalities_high"])
+        else pd.DataFrame(columns=[*DERIVED_FROM_LINKS[:2], "fatalities_low", "fatalities_high"])
     )
     derived = _derived(events, grouped)
     changed = _changed(events, derived)
@@ -191,14 +191,14 @@ def relink(
         store.set_derived(
             "incidents", changed, by=by, reason="reports of one event linked across sources"
         )
-    counted = derived["counted"]
+    hidden = int(derived["counted"].eq(False).sum())
     return Relinked(
         reports=len(events),
         families=int(events["family"].nunique()) if len(events) else 0,
         linked=int((in_force["status"] != "queued").sum()),
         queued=len(store.links("queued")),
-        groups=int(derived["event_group"].notna().sum() - (counted == False).sum()),  # noqa: E712
-        hidden=int((counted == False).sum()),  # noqa: E712
+        groups=int(derived["event_group"].notna().sum()) - hidden,
+        hidden=hidden,
         changed=len(changed),
     )
 
@@ -228,7 +228,7 @@ def _derived(events: pd.DataFrame, grouped: pd.DataFrame) -> pd.DataFrame:
 def _changed(events: pd.DataFrame, derived: pd.DataFrame) -> pd.DataFrame:
     """The rows of ``derived`` that differ from what is stored."""
     differs = np.zeros(len(derived), dtype=bool)
-    for column in LINK_COLUMNS:
+    for column in DERIVED_FROM_LINKS:
         stored = pd.Series(events[f"stored_{column}"].to_numpy(), index=derived.index)
         new = derived[column]
         both_missing = stored.isna().to_numpy() & new.isna().to_numpy()
