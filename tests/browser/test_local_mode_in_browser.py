@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from schema.mission import save_folder
 from tests.browser.conftest import (
@@ -326,6 +326,12 @@ def _get(url: str, cookie: str | None = None) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
+def _first_download_button(page: Page) -> Locator:
+    """The page's first table download (st.download_button), never a chart toolbar's
+    "Download as PNG", which a substring match on "Download" also finds."""
+    return page.get_by_test_id("stDownloadButton").first.get_by_role("button")
+
+
 def _held_download(watched: Watched, served: int) -> tuple[str, str]:
     """Click a download on the Joint analysis page of a page opened with ``hold=True``;
     the file's URL (the browser never fetches it) and the browser's Cookie header."""
@@ -336,7 +342,7 @@ def _held_download(watched: Watched, served: int) -> tuple[str, str]:
         lambda route: route.fulfill(status=200, body=b"checked", content_type="text/csv"),
     )
     page.goto(f"http://localhost:{served}/joint_analysis", timeout=FIRST_LOAD_MS)
-    button = page.get_by_role("button", name="Download").first
+    button = _first_download_button(page)
     expect(button).to_be_visible(timeout=FIRST_LOAD_MS)
     button.click()
     page.wait_for_function("() => (window.__held || []).length > 0", timeout=20_000)
@@ -383,7 +389,7 @@ def test_a_download_dies_with_its_session_and_expires(
 def test_the_browser_downloads_the_file(open_page: Callable[..., Watched], served: int) -> None:
     page = open_page().page
     page.goto(f"http://localhost:{served}/joint_analysis", timeout=FIRST_LOAD_MS)
-    button = page.get_by_role("button", name="Download").first
+    button = _first_download_button(page)
     expect(button).to_be_visible(timeout=FIRST_LOAD_MS)
     with page.expect_download() as info:
         button.click()
@@ -430,7 +436,7 @@ def test_with_users_the_guard_lets_sign_in_and_downloads_through(
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar).to_contain_text(f"Signed in as {ANALYST[0]}", timeout=FIRST_LOAD_MS)
     sidebar.get_by_role("link", name="Joint analysis").click()
-    button = page.get_by_role("button", name="Download").first
+    button = _first_download_button(page)
     expect(button).to_be_visible(timeout=FIRST_LOAD_MS)
     with page.expect_download() as info:
         button.click()
