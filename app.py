@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from languages import _
 from ui import data
 
 ROOT = Path(__file__).resolve().parent
@@ -14,7 +15,7 @@ PAGES = ROOT / "ui" / "pages"
 FAVICON = ROOT / "static" / "favicon.png"
 
 st.set_page_config(
-    page_title="pocmap: joint POC and political map",
+    page_title=_("pocmap: joint POC and political map"),
     page_icon=str(FAVICON),
     layout="wide",
 )
@@ -22,16 +23,16 @@ st.set_page_config(
 # Signs the person in first (or stops here); the pages each role sees.
 session = data.session()
 pages = [
-    st.Page(PAGES / "joint_map.py", title="Joint map", icon=":material/map:", default=True),
-    st.Page(PAGES / "joint_analysis.py", title="Joint analysis", icon=":material/insights:"),
+    st.Page(PAGES / "joint_map.py", title=_("Joint map"), icon=":material/map:", default=True),
+    st.Page(PAGES / "joint_analysis.py", title=_("Joint analysis"), icon=":material/insights:"),
 ]
 if session.may("upload", session.caller.office):
-    pages.append(st.Page(PAGES / "upload.py", title="Upload", icon=":material/upload_file:"))
+    pages.append(st.Page(PAGES / "upload.py", title=_("Upload"), icon=":material/upload_file:"))
 if session.may("review"):
-    pages.append(st.Page(PAGES / "review.py", title="Review", icon=":material/fact_check:"))
+    pages.append(st.Page(PAGES / "review.py", title=_("Review"), icon=":material/fact_check:"))
 pages.append(
-    st.Page(PAGES / "layers_and_codes.py", title="Layers and codes", icon=":material/list_alt:")
+    st.Page(PAGES / "layers_and_codes.py", title=_("Layers and codes"), icon=":material/list_alt:")
 )
 if session.may("view_audit"):
-    pages.append(st.Page(PAGES / "admin.py", title="Admin", icon=":material/shield_person:"))
+    pages.append(st.Page(PAGES / "admin.py", title=_("Admin"), icon=":material/shield_person:"))
 st.navigation(pages).run()

@@ -1,0 +1,109 @@
+"""Is there English left in text shown in French? Words of pocmap's English strings that
+its French catalogue never uses: one of them in a French page, report or output is a
+string that escaped translation.
+
+The vocabulary comes from the catalogues themselves (``languages/pocmap.pot`` against
+``fr``), so it grows with the code; data shown on a page (place names, narratives, file
+names) is removed from the text first by the caller (``ignoring``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+from babel.messages.pofile import read_po
+
+from languages import LOCALE_DIR
+from languages.extract import TEMPLATE
+
+WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+
+# Written the same in both languages, or names and codes that are never translated.
+SHARED = {
+    "acled",
+    "ucdp",
+    "ged",
+    "cod",
+    "ab",
+    "gi",
+    "fdr",
+    "kml",
+    "csv",
+    "xlsx",
+    "gpkg",
+    "geojson",
+    "pdf",
+    "png",
+    "html",
+    "json",
+    "url",
+    "id",
+    "ids",
+    "ok",
+    "minusca",
+    "monusco",
+    "minusma",
+    "osm",
+    "wgs",
+    "epsg",
+    "pocmap",
+    "h",
+    "km",
+    "z",
+    "p",
+    "n",
+    "x",
+    "kobo",
+    "odk",
+    "excel",
+    "postgis",
+    "geopackage",
+    "shapefile",
+    "streamlit",
+    "openid",
+    "connect",
+    "oidc",
+    "hdx",
+    "ocha",
+    "p-code",
+    "pcode",
+    "bh",
+    "meltt",
+    "jmac",
+    "poc",
+    "un",
+    "wagner",
+}
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in WORD.findall(text)}
+
+
+@functools.cache
+def english_only() -> frozenset[str]:
+    """Words of the English strings that no French translation uses."""
+    with TEMPLATE.open("rb") as handle:
+        template = read_po(handle)
+    english: set[str] = set()
+    for message in template:
+        for text in message.id if isinstance(message.id, tuple) else (message.id,):
+            english |= _words(re.sub(r"\{[^}]*\}", " ", text or ""))
+    french: set[str] = set()
+    for path in (LOCALE_DIR / "fr" / "LC_MESSAGES").glob("*.po"):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale="fr"):
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                for text in strings:
+                    french |= _words(text or "")
+    return frozenset(english - french - SHARED)
+
+
+def english_left(text: str, ignoring: Iterable[str] = ()) -> set[str]:
+    """The English-only words in ``text`` once every string of ``ignoring`` (data the
+    page shows as it was written: names, narratives, codes) is taken out."""
+    for value in sorted({v for v in ignoring if v}, key=len, reverse=True):
+        text = text.replace(value, " ")
+    return _words(text) & english_only()
