@@ -241,8 +241,8 @@ def translated_everywhere(message: str) -> dict[str, str]:
 
 __all__ = [
     "ENGLISH",
-    "Labels",
     "N_",
+    "Labels",
     "_",
     "available",
     "carried",

@@ -90,7 +90,7 @@ def _read(path: Path, language: str) -> Catalog:
         return read_po(handle, locale=language)
 
 
-_STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+_STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 """Written in every header instead of today: running the extraction changes a file only
 when its strings change."""
 _HEADER = "# pocmap's strings in {language}: fill each empty msgstr (docs/translating.md)."
