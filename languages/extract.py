@@ -143,7 +143,7 @@ def update(check: bool = False) -> list[str]:
         parts = {p.stem: _read(p, language) for p in sorted(folder.glob("*.po"))}
         known: set[str] = set()
         for name, part in parts.items():
-            gone = [m.id for m in part if m.id and _key(m.id) not in code]
+            gone = [_key(m.id) for m in part if m.id and _key(m.id) not in code]
             for message_id in gone:
                 del part[message_id]
             if gone:
@@ -151,8 +151,6 @@ def update(check: bool = False) -> list[str]:
             for message in part:
                 if message.id:
                     known.add(_key(message.id))
-                    places = code[_key(message.id)].places
-                    message.locations = places
         added: dict[str, int] = {}
         for message_id, entry in code.items():
             if message_id in known:
@@ -172,7 +170,7 @@ def update(check: bool = False) -> list[str]:
     return said
 
 
-def _key(message_id: str | tuple[str, ...]) -> str:
+def _key(message_id: str | tuple[str, ...] | list[str]) -> str:
     return message_id if isinstance(message_id, str) else message_id[0]
 
 
