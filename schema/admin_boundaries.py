@@ -12,8 +12,8 @@ ADMIN_LEVELS = ("1", "2")
 
 ADMIN_LEVEL_LABELS = Labels(
     {
-        "1": N_("First level (admin1)"),
-        "2": N_("Second level (admin2)"),
+        "1": N_("First level"),
+        "2": N_("Second level"),
     }
 )
 

@@ -115,8 +115,8 @@ LOCATION_PRECISION_LABELS = Labels(
     {
         "exact": N_("Exact spot"),
         "approximate": N_("Approximate (within about 5 km)"),
-        "admin2": N_("Second-level area only (admin2)"),
-        "admin1": N_("First-level area only (admin1)"),
+        "admin2": N_("Second-level area only"),
+        "admin1": N_("First-level area only"),
         "country": N_("Country only"),
     }
 )
