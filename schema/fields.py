@@ -180,6 +180,13 @@ def header_words(spec_field: Field) -> set[str]:
     return words
 
 
+def field_for_header(spec: LayerSpec, header: Any) -> Field | None:
+    """The field of ``spec`` a header names, in any language (:func:`header_words`);
+    ``None`` when it names none."""
+    key = word_key(header)
+    return next((f for f in spec.fields if key in header_words(f)), None)
+
+
 def _either(items: Sequence[str]) -> str:
     """``A or B or C``, in the current language."""
     text = items[0] if items else ""
