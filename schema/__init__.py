@@ -8,7 +8,6 @@ upload value and its limits and errors (:mod:`schema.upload`) and id comparison
 
 Nothing here imports another pocmap package but :mod:`languages` (labels and messages are
 written in English, marked, and said in the current language), nor a map, page or plotting
-library (folium,
-branca, streamlit, matplotlib): ``docs/architecture.md`` says why, and
+library (folium, branca, streamlit, matplotlib): ``docs/architecture.md`` says why, and
 ``tests/test_architecture.py`` checks it.
 """
