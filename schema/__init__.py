@@ -6,7 +6,8 @@ layers together (:mod:`schema.mission`), the filter value (:mod:`schema.filters`
 upload value and its limits and errors (:mod:`schema.upload`) and id comparison
 (:mod:`schema.ids`).
 
-Nothing here imports another pocmap package, a map, page or plotting library (folium,
-branca, streamlit, matplotlib): ``docs/architecture.md`` says why, and
+Nothing here imports another pocmap package but :mod:`languages` (labels and messages are
+written in English, marked, and said in the current language), nor a map, page or plotting
+library (folium, branca, streamlit, matplotlib): ``docs/architecture.md`` says why, and
 ``tests/test_architecture.py`` checks it.
 """

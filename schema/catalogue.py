@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from languages import N_, Labels
 from schema import (
     admin_boundaries,
     basemap,
@@ -22,15 +23,17 @@ LAYER_SPECS: dict[str, LayerSpec] = {
     "basemap": basemap.SPEC,
 }
 
-LAYER_LABELS = {
-    "incidents": "Incidents",
-    "national_milestones": "National process milestones",
-    "local_processes": "Local political processes",
-    "local_agreements": "Local agreements",
-    "mission_presence": "Mission presence (offices, bases, areas)",
-    "admin_boundaries": "Administrative boundaries",
-    "basemap": "Basemap features (towns, roads, rivers)",
-}
+LAYER_LABELS = Labels(
+    {
+        "incidents": N_("Incidents"),
+        "national_milestones": N_("National process milestones"),
+        "local_processes": N_("Local political processes"),
+        "local_agreements": N_("Local agreements"),
+        "mission_presence": N_("Mission presence (offices, bases, areas)"),
+        "admin_boundaries": N_("Administrative boundaries"),
+        "basemap": N_("Basemap features (towns, roads, rivers)"),
+    }
+)
 
 
 def id_field(spec: LayerSpec) -> Field | None:

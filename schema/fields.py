@@ -9,8 +9,11 @@ need shapely, not pandas.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, Literal
 
 import geopandas as gpd
@@ -18,6 +21,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import shapely
+
+from languages import ENGLISH, N_, _, current, translated_everywhere
 
 WGS84 = "EPSG:4326"
 LIST_SEPARATOR = ";"
@@ -28,13 +33,34 @@ Kind = Literal["text", "code", "codes", "date", "count", "number", "flag"]
 _MAX_PROBLEMS_IN_MESSAGE = 20
 
 
+_KIND_WORDS: dict[str, str] = {
+    "text": N_("any text"),
+    "date": N_("a date such as 2024-03-15"),
+    "count": N_("a whole number, 0 or more"),
+    "number": N_("a number"),
+    "flag": N_("true or false (yes/no, oui/non, 1/0 are read too)"),
+}
+"""What a column of each kind accepts (``code`` and ``codes`` list their codes)."""
+
+_UNREADABLE: dict[str, str] = {
+    "text": N_("cannot be read as text"),
+    "code": N_("cannot be read as code"),
+    "codes": N_("cannot be read as codes"),
+    "date": N_("cannot be read as date"),
+    "count": N_("cannot be read as count"),
+    "number": N_("cannot be read as number"),
+    "flag": N_("cannot be read as flag"),
+}
+"""A value that does not convert to its column's kind: one whole sentence per kind."""
+
+
 @dataclass(frozen=True)
 class Field:
     """One column of a layer.
 
     Parameters
     ----------
-    name : column name.
+    name : column name: the identifier files, the store and the code use.
     kind : ``text`` (free text), ``code`` (one value of ``codes``), ``codes``
         (``;``-separated values of ``codes``), ``date``, ``count`` (integer >= 0),
         ``number`` (float), ``flag`` (boolean).
@@ -42,8 +68,14 @@ class Field:
     codes : the accepted values for ``code`` and ``codes`` columns.
     unique : whether values must not repeat.
     sensitive : free text that must never reach a shareable output.
+    description : what the column holds, in English, marked with ``N_`` (shown
+        translated by :attr:`help`).
     derived : set by pocmap from other layers (places from the boundaries, links between
         sources' reports), never read from an uploaded file.
+    label : the column's short name for people ("Incident type"), in English, marked with
+        ``N_`` (shown translated by :attr:`title`); empty: derived from ``name``.
+    code_labels : each code's label (a :class:`languages.Labels`), for ``code`` and
+        ``codes`` columns.
     """
 
     name: str
@@ -54,20 +86,113 @@ class Field:
     sensitive: bool = False
     description: str = ""
     derived: bool = False
+    label: str = ""
+    code_labels: Mapping[str, str] | None = dataclass_field(default=None, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            # A field declared without a label still reads as words ("field_office" ->
+            # "Field office"); pocmap's own fields all have an N_-marked one.
+            object.__setattr__(self, "label", self.name.replace("_", " ").capitalize())
+
+    @property
+    def title(self) -> str:
+        """The column's label in the current language ("Type d'incident")."""
+        return _(self.label)
+
+    @property
+    def help(self) -> str:
+        """The column's description in the current language ("" when it has none)."""
+        return _(self.description) if self.description else ""
+
+    def code_label(self, code: str) -> str:
+        """``code``'s label in the current language; the code itself when it has none."""
+        if self.code_labels is not None and code in self.code_labels:
+            return self.code_labels[code]
+        return code
+
+    def listed_codes(self) -> str:
+        """The codes, for a person to choose from: the codes alone in English (as typed in a
+        file); ``label (code)`` in other languages, so the meaning reads in the language and
+        the code to type is there."""
+        if current() == ENGLISH or self.code_labels is None:
+            return ", ".join(self.codes)
+        return ", ".join(
+            _("{label} ({code})", label=self.code_label(code), code=code) for code in self.codes
+        )
 
     def allowed(self) -> str:
         """What would be accepted, in words a person sending data can act on."""
         if self.kind == "code":
-            return "one of " + ", ".join(self.codes)
+            return _("one of {codes}", codes=self.listed_codes())
         if self.kind == "codes":
-            return f"zero or more of {', '.join(self.codes)}, separated by '{LIST_SEPARATOR}'"
-        return {
-            "text": "any text",
-            "date": "a date such as 2024-03-15",
-            "count": "a whole number, 0 or more",
-            "number": "a number",
-            "flag": "true or false (yes/no, oui/non, 1/0 are read too)",
-        }[self.kind]
+            return _(
+                "zero or more of {codes}, separated by '{separator}'",
+                codes=self.listed_codes(),
+                separator=LIST_SEPARATOR,
+            )
+        return _(_KIND_WORDS[self.kind])
+
+    def unreadable(self) -> str:
+        """The problem of a value that cannot be read as this column's kind."""
+        return _(_UNREADABLE[self.kind])
+
+
+def word_key(text: Any) -> str:
+    """``text`` as words are compared: no accents, case folded, punctuation and
+    underscores as single spaces ("Zone sans armes" and "zone_sans_armes" -> "zone sans
+    armes"; "Signé" -> "signe"; "N° de fiche" -> "n de fiche")."""
+    plain = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[\W_]+", " ", plain).split())
+
+
+def code_words(spec_field: Field) -> dict[str, str]:
+    """Every way pocmap knows of writing each code of a ``code``/``codes`` field, as
+    :func:`word_key` forms, to the code: the code itself and its label in every language
+    pocmap speaks ("killing", "Killing", "meurtre" -> ``killing``; "zone sans armes" ->
+    ``weapon_free_zone``; "signé" -> ``signed``). Look a value up with
+    ``code_words(field).get(word_key(value))``.
+
+    A code's own spelling wins over any label; an English label over another language's.
+    """
+    words: dict[str, str] = {}
+    labels = spec_field.code_labels or {}
+    english = labels.english if hasattr(labels, "english") else dict(labels)
+    for code in spec_field.codes:
+        words.setdefault(word_key(code), code)
+    for code in spec_field.codes:
+        if code in english:
+            words.setdefault(word_key(english[code]), code)
+    for code in spec_field.codes:
+        if code in english:
+            for text in translated_everywhere(english[code]).values():
+                words.setdefault(word_key(text), code)
+    return words
+
+
+def header_words(spec_field: Field) -> set[str]:
+    """Every header that names ``spec_field``, as :func:`word_key` forms: its name and its
+    label in every language pocmap speaks ("incident_type", "Incident type", "Type
+    d'incident"). A French template's headers are the French labels."""
+    words = {word_key(spec_field.name), word_key(spec_field.label)}
+    words |= {word_key(text) for text in translated_everywhere(spec_field.label).values()}
+    return words
+
+
+def field_for_header(spec: LayerSpec, header: Any) -> Field | None:
+    """The field of ``spec`` a header names, in any language (:func:`header_words`);
+    ``None`` when it names none."""
+    key = word_key(header)
+    return next((f for f in spec.fields if key in header_words(f)), None)
+
+
+def _either(items: Sequence[str]) -> str:
+    """``A or B or C``, in the current language."""
+    text = items[0] if items else ""
+    for item in items[1:]:
+        text = _("{first} or {second}", first=text, second=item)
+    return text
 
 
 @dataclass(frozen=True)
@@ -81,9 +206,21 @@ class Problem:
     allowed: str
 
     def __str__(self) -> str:
-        return (
-            f"row {self.row}, column '{self.column}': {self.value!r} {self.problem}; "
-            f"expected {self.allowed}"
+        if isinstance(self.row, str) and self.row == "all":
+            return _(
+                "row all, column '{column}': {value} {problem}; expected {allowed}",
+                column=self.column,
+                value=repr(self.value),
+                problem=self.problem,
+                allowed=self.allowed,
+            )
+        return _(
+            "row {row}, column '{column}': {value} {problem}; expected {allowed}",
+            row=self.row,
+            column=self.column,
+            value=repr(self.value),
+            problem=self.problem,
+            allowed=self.allowed,
         )
 
 
@@ -94,13 +231,20 @@ class LayerValidationError(ValueError):
         self.layer = layer
         self.problems = list(problems)
         self.source = source
-        where = f" in {source}" if source else ""
+        count = len(self.problems)
+        if source:
+            head = _(
+                "{count} problem(s) in layer '{layer}' in {source}:",
+                count=count,
+                layer=layer,
+                source=source,
+            )
+        else:
+            head = _("{count} problem(s) in layer '{layer}':", count=count, layer=layer)
         shown = "\n".join(f"  - {p}" for p in self.problems[:_MAX_PROBLEMS_IN_MESSAGE])
-        more = len(self.problems) - _MAX_PROBLEMS_IN_MESSAGE
-        tail = f"\n  ... and {more} more" if more > 0 else ""
-        super().__init__(
-            f"{len(self.problems)} problem(s) in layer '{layer}'{where}:\n{shown}{tail}"
-        )
+        more = count - _MAX_PROBLEMS_IN_MESSAGE
+        tail = "\n  " + _("... and {more} more", more=more) if more > 0 else ""
+        super().__init__(f"{head}\n{shown}{tail}")
 
 
 @dataclass(frozen=True)
@@ -180,20 +324,26 @@ def _read_flag(value: Any) -> Any:
     return value
 
 
+_NOT_A_CODE = N_("is not a known code")
+_UNKNOWN_CODE = N_("contains an unknown code")
+_NEGATIVE = N_("is negative")
+_CHECK_ERRORS = frozenset({_NOT_A_CODE, _UNKNOWN_CODE, _NEGATIVE})
+
+
 def _check_for(field: Field) -> list[pa.Check]:
     if field.kind == "code":
-        return [pa.Check.isin(list(field.codes), error="is not a known code")]
+        return [pa.Check.isin(list(field.codes), error=_NOT_A_CODE)]
     if field.kind == "codes":
         allowed = set(field.codes)
         return [
             pa.Check(
                 lambda v: all(code in allowed for code in split_codes(v)),
                 element_wise=True,
-                error="contains an unknown code",
+                error=_UNKNOWN_CODE,
             )
         ]
     if field.kind == "count":
-        return [pa.Check.ge(0, error="is negative")]
+        return [pa.Check.ge(0, error=_NEGATIVE)]
     return []
 
 
@@ -227,14 +377,17 @@ def _pandera_schema(spec: LayerSpec) -> pa.DataFrameSchema:
 
 def _problem_text(check: str, field: Field) -> str:
     if check == "not_nullable":
-        return "is missing"
+        return _("is missing")
     if check == "field_uniqueness":
-        return "repeats a value used in another row"
+        return _("repeats a value used in another row")
     if check.startswith("coerce_dtype") or check.startswith("dtype"):
-        return f"cannot be read as {field.kind}"
+        return field.unreadable()
     if check == "column_in_dataframe":
-        return "column is missing"
-    return check if " " in check else f"fails check {check}"
+        return _("column is missing")
+    if check in _CHECK_ERRORS:
+        # The checks carry their error in English (pandera's name for them): said here.
+        return _(check)
+    return check if " " in check else _("fails check {check}", check=check)
 
 
 def _read_values(frame: pd.DataFrame, spec: LayerSpec) -> tuple[pd.DataFrame, list[Problem]]:
@@ -264,7 +417,7 @@ def _read_values(frame: pd.DataFrame, spec: LayerSpec) -> tuple[pd.DataFrame, li
                     row,
                     field.name,
                     original.loc[row],
-                    f"cannot be read as {field.kind}",
+                    field.unreadable(),
                     field.allowed(),
                 )
             )
@@ -304,11 +457,15 @@ def _column_problems(frame: pd.DataFrame, spec: LayerSpec) -> tuple[pd.DataFrame
 
 
 def _geometry_problems(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Problem]:
-    allowed = "a " + " or ".join(spec.geometry_types) + f" in {WGS84} (longitude, latitude)"
+    allowed = _(
+        "a {types} in {crs} (longitude, latitude)",
+        types=_either(spec.geometry_types),
+        crs=WGS84,
+    )
     if gdf.crs is None:
-        return [Problem("all", "geometry", None, "has no coordinate reference system", allowed)]
+        return [Problem("all", "geometry", None, _("has no coordinate reference system"), allowed)]
     if not gdf.crs.equals(WGS84):
-        return [Problem("all", "geometry", gdf.crs.to_string(), "is not WGS84", allowed)]
+        return [Problem("all", "geometry", gdf.crs.to_string(), _("is not WGS84"), allowed)]
     problems = []
     geoms = gdf.geometry.array
     missing = shapely.is_missing(np.asarray(geoms))
@@ -318,14 +475,16 @@ def _geometry_problems(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Problem]:
     bounds = shapely.bounds(np.asarray(geoms))
     for pos, row in enumerate(gdf.index):
         if missing[pos]:
-            problems.append(Problem(row, "geometry", None, "is missing", allowed))
+            problems.append(Problem(row, "geometry", None, _("is missing"), allowed))
             continue
         if empty[pos]:
-            problems.append(Problem(row, "geometry", "EMPTY", "is empty", allowed))
+            problems.append(Problem(row, "geometry", "EMPTY", _("is empty"), allowed))
             continue
         name = type_names[types[pos]]
         if name not in spec.geometry_types:
-            problems.append(Problem(row, "geometry", name, "is the wrong geometry type", allowed))
+            problems.append(
+                Problem(row, "geometry", name, _("is the wrong geometry type"), allowed)
+            )
             continue
         minx, miny, maxx, maxy = bounds[pos]
         if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
@@ -334,7 +493,7 @@ def _geometry_problems(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Problem]:
                     row,
                     "geometry",
                     geoms[pos].wkt[:80],
-                    "is outside longitude/latitude range",
+                    _("is outside longitude/latitude range"),
                     allowed,
                 )
             )
@@ -344,8 +503,8 @@ def _geometry_problems(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Problem]:
                     row,
                     "geometry",
                     shapely.is_valid_reason(geoms[pos]),
-                    "is invalid",
-                    "a valid geometry (no self-intersections)",
+                    _("is invalid"),
+                    _("a valid geometry (no self-intersections)"),
                 )
             )
     return problems
@@ -368,8 +527,8 @@ def validate(frame: pd.DataFrame, spec: LayerSpec, *, source: str = "") -> pd.Da
                     "all",
                     "geometry",
                     None,
-                    "is missing: this layer needs geometries",
-                    " or ".join(spec.geometry_types),
+                    _("is missing: this layer needs geometries"),
+                    _either(spec.geometry_types),
                 )
             )
         else:

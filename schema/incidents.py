@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from languages import N_, Labels
 from schema.fields import Field, LayerSpec
 from schema.fields import validate as _validate
 
@@ -18,17 +19,28 @@ MOTIVATIONS = (
 )
 """Why the violence happened: the analyst's judgement (``docs/codebook.md``)."""
 
-MOTIVATION_LABELS = {
-    "predation": "Predation",
-    "extraction": "Extraction",
-    "revenge": "Revenge",
-    "collateral": "Collateral harm",
-    "political": "Political",
-    "punitive": "Punitive",
-    "unknown": "Not yet assessed",
-}
+MOTIVATION_LABELS = Labels(
+    {
+        "predation": N_("Predation"),
+        "extraction": N_("Extraction"),
+        "revenge": N_("Revenge"),
+        "collateral": N_("Collateral harm"),
+        "political": N_("Political"),
+        "punitive": N_("Punitive"),
+        "unknown": N_("Not yet assessed"),
+    }
+)
 
 CONFIDENCES = ("confirmed", "probable", "possible")
+"""How sure the motivation's coding is (``docs/codebook.md``)."""
+
+CONFIDENCE_LABELS = Labels(
+    {
+        "confirmed": N_("Confirmed"),
+        "probable": N_("Probable"),
+        "possible": N_("Possible"),
+    }
+)
 
 PERPETRATOR_TYPES = (
     "state_forces",
@@ -43,15 +55,17 @@ PERPETRATOR_TYPES = (
 (bilateral forces, private military companies), counted beside state forces in the friction
 view; ``un_mission``: the peacekeeping mission itself, kept apart."""
 
-PERPETRATOR_LABELS = {
-    "state_forces": "State forces",
-    "non_state_armed_group": "Non-state armed group",
-    "community_militia": "Community militia",
-    "criminal": "Criminal",
-    "allied_forces": "Forces allied to the state",
-    "un_mission": "UN mission",
-    "unidentified": "Unidentified",
-}
+PERPETRATOR_LABELS = Labels(
+    {
+        "state_forces": N_("State forces"),
+        "non_state_armed_group": N_("Non-state armed group"),
+        "community_militia": N_("Community militia"),
+        "criminal": N_("Criminal"),
+        "allied_forces": N_("Forces allied to the state"),
+        "un_mission": N_("UN mission"),
+        "unidentified": N_("Unidentified"),
+    }
+)
 
 INCIDENT_TYPES = (
     "killing",
@@ -67,95 +81,208 @@ INCIDENT_TYPES = (
 """``attack``: violence against civilians with no death reported and no other harm named
 (the source does not say; an attack with no death is not an injury)."""
 
-INCIDENT_TYPE_LABELS = {
-    "killing": "Killing",
-    "injury": "Injury",
-    "abduction": "Abduction",
-    "sexual_violence": "Sexual violence (CRSV/SGBV)",
-    "looting_destruction": "Looting / destruction",
-    "forced_displacement": "Forced displacement",
-    "attack_on_idp_site": "Attack on a site of displaced people",
-    "threat": "Threat",
-    "attack": "Attack, no death reported",
-}
+INCIDENT_TYPE_LABELS = Labels(
+    {
+        "killing": N_("Killing"),
+        "injury": N_("Injury"),
+        "abduction": N_("Abduction"),
+        "sexual_violence": N_("Sexual violence (CRSV/SGBV)"),
+        "looting_destruction": N_("Looting / destruction"),
+        "forced_displacement": N_("Forced displacement"),
+        "attack_on_idp_site": N_("Attack on a site of displaced people"),
+        "threat": N_("Threat"),
+        "attack": N_("Attack, no death reported"),
+    }
+)
 
 VICTIM_GROUPS = ("women", "children", "elderly", "displaced", "disabled")
 
-VICTIM_GROUP_LABELS = {
-    "women": "Women",
-    "children": "Children",
-    "elderly": "Elderly",
-    "displaced": "Displaced people",
-    "disabled": "Persons with disabilities",
-}
+VICTIM_GROUP_LABELS = Labels(
+    {
+        "women": N_("Women"),
+        "children": N_("Children"),
+        "elderly": N_("Elderly"),
+        "displaced": N_("Displaced people"),
+        "disabled": N_("Persons with disabilities"),
+    }
+)
 
 LOCATION_PRECISIONS = ("exact", "approximate", "admin2", "admin1", "country")
 """exact: the spot; approximate: within ~5 km; admin2/admin1: only the area is known;
 country: only the country (such points are counted, never drawn as places)."""
 
+LOCATION_PRECISION_LABELS = Labels(
+    {
+        "exact": N_("Exact spot"),
+        "approximate": N_("Approximate (within about 5 km)"),
+        "admin2": N_("Second-level area only"),
+        "admin1": N_("First-level area only"),
+        "country": N_("Country only"),
+    }
+)
+
 DATE_PRECISIONS = ("day", "week", "month", "year")
 """How exactly the date is known: the day, or only the week, month or year it falls in
 (the date given is then a day inside it, as the source placed it)."""
 
+DATE_PRECISION_LABELS = Labels(
+    {
+        "day": N_("Day"),
+        "week": N_("Week"),
+        "month": N_("Month"),
+        "year": N_("Year"),
+    }
+)
+
 SPEC = LayerSpec(
     name="incidents",
     fields=(
-        Field("incident_id", "text", required=True, unique=True),
-        Field("date", "date", required=True),
-        Field("incident_type", "code", required=True, codes=INCIDENT_TYPES),
-        Field("motivation", "code", required=True, codes=MOTIVATIONS),
-        Field("motivation_raw", "text", description="the motivation as the source wrote it"),
-        Field("motivation_confidence", "code", codes=CONFIDENCES),
-        Field("perpetrator_type", "code", required=True, codes=PERPETRATOR_TYPES),
-        Field("perpetrator_name", "text"),
-        Field("fatalities", "count", required=True),
-        Field("injured", "count"),
-        Field("abducted", "count"),
-        Field("victim_groups", "codes", codes=VICTIM_GROUPS),
-        Field("location_precision", "code", required=True, codes=LOCATION_PRECISIONS),
+        Field("incident_id", "text", required=True, unique=True, label=N_("Incident ID")),
+        Field("date", "date", required=True, label=N_("Date")),
         Field(
-            "admin1", "text", description="from the loaded boundaries where they cover the point"
+            "incident_type",
+            "code",
+            required=True,
+            codes=INCIDENT_TYPES,
+            label=N_("Incident type"),
+            code_labels=INCIDENT_TYPE_LABELS,
         ),
         Field(
-            "admin2", "text", description="from the loaded boundaries where they cover the point"
+            "motivation",
+            "code",
+            required=True,
+            codes=MOTIVATIONS,
+            label=N_("Motivation"),
+            code_labels=MOTIVATION_LABELS,
         ),
-        Field("field_office", "text", description="the office whose area holds the point"),
-        Field("source", "text", required=True),
-        Field("narrative", "text", sensitive=True),
-        Field("date_precision", "code", codes=DATE_PRECISIONS, description="empty: the day"),
-        Field("admin1_reported", "text", description="admin1 as the source wrote it", derived=True),
-        Field("admin2_reported", "text", description="admin2 as the source wrote it", derived=True),
+        Field(
+            "motivation_raw",
+            "text",
+            description=N_("the motivation as the source wrote it"),
+            label=N_("Motivation as written"),
+        ),
+        Field(
+            "motivation_confidence",
+            "code",
+            codes=CONFIDENCES,
+            label=N_("Confidence"),
+            code_labels=CONFIDENCE_LABELS,
+        ),
+        Field(
+            "perpetrator_type",
+            "code",
+            required=True,
+            codes=PERPETRATOR_TYPES,
+            label=N_("Perpetrator type"),
+            code_labels=PERPETRATOR_LABELS,
+        ),
+        Field("perpetrator_name", "text", label=N_("Perpetrator name")),
+        Field("fatalities", "count", required=True, label=N_("Fatalities")),
+        Field("injured", "count", label=N_("Injured")),
+        Field("abducted", "count", label=N_("Abducted")),
+        Field(
+            "victim_groups",
+            "codes",
+            codes=VICTIM_GROUPS,
+            label=N_("Victim groups"),
+            code_labels=VICTIM_GROUP_LABELS,
+        ),
+        Field(
+            "location_precision",
+            "code",
+            required=True,
+            codes=LOCATION_PRECISIONS,
+            label=N_("Location precision"),
+            code_labels=LOCATION_PRECISION_LABELS,
+        ),
+        Field(
+            "admin1",
+            "text",
+            description=N_("from the loaded boundaries where they cover the point"),
+            label=N_("First-level area (admin1)"),
+        ),
+        Field(
+            "admin2",
+            "text",
+            description=N_("from the loaded boundaries where they cover the point"),
+            label=N_("Second-level area (admin2)"),
+        ),
+        Field(
+            "field_office",
+            "text",
+            description=N_("the office whose area holds the point"),
+            label=N_("Field office"),
+        ),
+        Field("source", "text", required=True, label=N_("Source")),
+        Field("narrative", "text", sensitive=True, label=N_("Narrative")),
+        Field(
+            "date_precision",
+            "code",
+            codes=DATE_PRECISIONS,
+            description=N_("empty: the day"),
+            label=N_("Date precision"),
+            code_labels=DATE_PRECISION_LABELS,
+        ),
+        Field(
+            "admin1_reported",
+            "text",
+            description=N_("admin1 as the source wrote it"),
+            derived=True,
+            label=N_("First-level area as reported"),
+        ),
+        Field(
+            "admin2_reported",
+            "text",
+            description=N_("admin2 as the source wrote it"),
+            derived=True,
+            label=N_("Second-level area as reported"),
+        ),
         Field(
             "place_note",
             "text",
-            description="where the point and the named places disagree",
+            description=N_("where the point and the named places disagree"),
             derived=True,
+            label=N_("Place note"),
         ),
-        Field("fatalities_low", "count", description="the source's own low estimate (UCDP low)"),
-        Field("fatalities_high", "count", description="the source's own high estimate (UCDP high)"),
+        Field(
+            "fatalities_low",
+            "count",
+            description=N_("the source's own low estimate (UCDP low)"),
+            label=N_("Fatalities, low estimate"),
+        ),
+        Field(
+            "fatalities_high",
+            "count",
+            description=N_("the source's own high estimate (UCDP high)"),
+            label=N_("Fatalities, high estimate"),
+        ),
         Field(
             "linked_fatalities_low",
             "count",
-            description="the lowest figure among the linked reports of this event",
+            description=N_("the lowest figure among the linked reports of this event"),
             derived=True,
+            label=N_("Fatalities, lowest of the linked reports"),
         ),
         Field(
             "linked_fatalities_high",
             "count",
-            description="the highest figure among the linked reports of this event",
+            description=N_("the highest figure among the linked reports of this event"),
             derived=True,
+            label=N_("Fatalities, highest of the linked reports"),
         ),
         Field(
             "event_group",
             "text",
-            description="the linked event this report belongs to",
+            description=N_("the linked event this report belongs to"),
             derived=True,
+            label=N_("Same event"),
         ),
         Field(
             "counted",
             "flag",
-            description="false: another source's report of it is counted",
+            description=N_("false: another source's report of it is counted"),
             derived=True,
+            label=N_("Counted"),
         ),
     ),
     geometry_types=("Point",),

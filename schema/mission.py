@@ -14,6 +14,7 @@ from typing import TypeVar
 import geopandas as gpd
 import pandas as pd
 
+from languages import N_, _
 from schema import (
     admin_boundaries,
     basemap,
@@ -25,7 +26,8 @@ from schema import (
 from schema.fields import WGS84, LayerValidationError, Problem
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
-SAMPLE_LABEL = "Carana: synthetic sample data, not a real country"
+SAMPLE_LABEL = N_("Carana: synthetic sample data, not a real country")
+"""English, marked: shown with ``_(data.label)`` (a folder's name passes through as it is)."""
 
 FILES = {
     "incidents": "incidents.csv",
@@ -72,19 +74,21 @@ def incidents_from_csv(path: Path) -> gpd.GeoDataFrame:
     coords = {}
     for column in ("longitude", "latitude"):
         if column not in frame:
-            problems.append(Problem("all", column, None, "column is missing", "decimal degrees"))
+            problems.append(
+                Problem("all", column, None, _("column is missing"), _("decimal degrees"))
+            )
             continue
         coords[column] = pd.to_numeric(frame[column], errors="coerce")
         for line in frame.index[frame[column].isna()]:
-            problems.append(Problem(line, column, None, "is missing", "decimal degrees"))
+            problems.append(Problem(line, column, None, _("is missing"), _("decimal degrees")))
         for line in frame.index[coords[column].isna() & frame[column].notna()]:
             problems.append(
                 Problem(
                     line,
                     column,
                     frame.at[line, column],
-                    "is not a number",
-                    "decimal degrees, such as -3.2415",
+                    _("is not a number"),
+                    _("decimal degrees, such as -3.2415"),
                 )
             )
     if problems:
@@ -112,7 +116,14 @@ def load_folder(folder: Path, label: str = "") -> MissionData:
     folder = Path(folder)
     missing = [name for name in FILES.values() if not (folder / name).is_file()]
     if missing:
-        raise FileNotFoundError(f"{folder} lacks {', '.join(missing)} (expected {FILES})")
+        raise FileNotFoundError(
+            _(
+                "{folder} lacks {missing} (expected {expected})",
+                folder=folder,
+                missing=", ".join(missing),
+                expected=FILES,
+            )
+        )
     milestones = political_processes.validate_milestones(
         _read_csv(folder / FILES["national_milestones"]),
         source=str(folder / FILES["national_milestones"]),

@@ -17,6 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from languages import N_, _
+
 MAX_UPLOAD_MB_ENV = "POCMAP_MAX_UPLOAD_MB"
 DEFAULT_MAX_UPLOAD_MB = 100
 READ_SECONDS_ENV = "POCMAP_READ_SECONDS"
@@ -94,29 +96,44 @@ class Limits:
         environment: ``POCMAP_MAX_UPLOAD_MB``, ``POCMAP_READ_SECONDS`` and
         ``POCMAP_READ_MEMORY_MB``."""
         changes: dict[str, Any] = {}
-        upload_mb = _env_number(MAX_UPLOAD_MB_ENV, "a number of megabytes")
+        upload_mb = _env_number(MAX_UPLOAD_MB_ENV, N_("a number of megabytes"))
         if upload_mb is not None:
             changes["max_bytes"] = int(upload_mb * MB)
-        seconds = _env_number(READ_SECONDS_ENV, "a number of seconds")
+        seconds = _env_number(READ_SECONDS_ENV, N_("a number of seconds"))
         if seconds is not None:
             changes["read_seconds"] = seconds
-        memory_mb = _env_number(READ_MEMORY_MB_ENV, "a number of megabytes")
+        memory_mb = _env_number(READ_MEMORY_MB_ENV, N_("a number of megabytes"))
         if memory_mb is not None:
             changes["read_memory_bytes"] = int(memory_mb * MB)
         return cls(**changes)
 
 
 def _env_number(name: str, expected: str) -> float | None:
-    """The positive number in environment variable ``name``; None when unset or empty."""
+    """The positive number in environment variable ``name``; None when unset or empty.
+    ``expected`` is English, marked with ``N_``: said in the current language."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return None
     try:
         value = float(raw)
     except ValueError:
-        raise ValueError(f"{name} was {raw!r} but is expected to be {expected}") from None
+        raise ValueError(
+            _(
+                "{name} was {raw} but is expected to be {expected}",
+                name=name,
+                raw=repr(raw),
+                expected=_(expected),
+            )
+        ) from None
     if not value > 0:
-        raise ValueError(f"{name} was {raw!r} but is expected to be {expected} above 0")
+        raise ValueError(
+            _(
+                "{name} was {raw} but is expected to be {expected} above 0",
+                name=name,
+                raw=repr(raw),
+                expected=_(expected),
+            )
+        )
     return value
 
 

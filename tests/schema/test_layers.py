@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -528,6 +529,13 @@ LABELLED = [
     (local_agreements.AGREEMENT_STATUSES, local_agreements.STATUS_LABELS),
     (local_agreements.POC_PROVISIONS, local_agreements.POC_PROVISION_LABELS),
     (mission_presence.PRESENCE_KINDS, mission_presence.PRESENCE_LABELS),
+    (incidents.CONFIDENCES, incidents.CONFIDENCE_LABELS),
+    (incidents.LOCATION_PRECISIONS, incidents.LOCATION_PRECISION_LABELS),
+    (incidents.DATE_PRECISIONS, incidents.DATE_PRECISION_LABELS),
+    (local_agreements.MISSION_ROLES, local_agreements.MISSION_ROLE_LABELS),
+    (political_processes.PROCESS_STATUSES, political_processes.PROCESS_STATUS_LABELS),
+    (admin_boundaries.ADMIN_LEVELS, admin_boundaries.ADMIN_LEVEL_LABELS),
+    (basemap.FEATURE_KINDS, basemap.FEATURE_KIND_LABELS),
 ]
 
 
@@ -543,7 +551,7 @@ def test_every_labels_dict_is_checked():
         id(value)
         for module in LAYER_MODULES
         for name, value in vars(module).items()
-        if name.endswith("_LABELS") and isinstance(value, dict)
+        if name.endswith("_LABELS") and isinstance(value, Mapping)
     }
     assert found == {id(labels) for _, labels in LABELLED}
 
