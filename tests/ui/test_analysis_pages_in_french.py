@@ -18,6 +18,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -36,6 +37,7 @@ from schema.local_agreements import AGREEMENT_TYPE_LABELS, STATUS_LABELS
 from schema.mission import SAMPLE_DIR, load_sample
 from schema.political_processes import MILESTONE_LABELS
 from tests.languages.english import english_left
+from ui.text import md
 
 ROOT = Path(__file__).resolve().parents[2]
 JOINT_MAP = str(ROOT / "ui" / "pages" / "joint_map.py")
@@ -67,15 +69,17 @@ def data_values() -> set[str]:
     """What the sample's data says as written: places, offices, names, its label."""
     data = load_sample()
     values = {data.label}
-    for frame in (data.incidents, data.local_processes, data.local_agreements):
-        for column in ("admin1", "admin2", "field_office", "name", "parties"):
+    layers = (data.incidents, data.local_processes, data.local_agreements, data.national_milestones)
+    for frame in layers:
+        for column in ("admin1", "admin2", "field_office", "name", "parties", "title"):
             if column in frame.columns:
                 values |= {str(v) for v in frame[column].dropna().unique()}
     presence = data.mission_presence
     for column in ("name", "field_office", "place"):
         if column in presence.columns:
             values |= {str(v) for v in presence[column].dropna().unique()}
-    return {v for v in values if v}
+    # and as the pages write it through md() (markdown-escaped)
+    return {v for v in values if v} | {md(v) for v in values if v}
 
 
 @pytest.fixture(autouse=True)
@@ -168,6 +172,12 @@ def _own_texts(at: AppTest) -> list[str]:
     texts += [c.value for c in at.caption if WIDEN or "\\" not in c.value]
     if WIDEN:
         texts += [e.value for kind in ("info", "warning") for e in at.get(kind)]
+        texts += [caption for image in at.get("image") for caption in image.captions]
+        for frame in at.dataframe:
+            table = frame.value
+            for column in table.columns:
+                if pd.api.types.is_string_dtype(table[column]) or table[column].dtype == object:
+                    texts += [str(v) for v in table[column].dropna().unique()]
     return [t for t in texts if t]
 
 
