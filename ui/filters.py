@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import pandas as pd
 import streamlit as st
 
 from analysis.filters import month_bounds, months
 from analysis.selection_index import IncidentIndex
+from languages import _, format_date
 from schema.filters import IncidentFilter
 from schema.incidents import (
     INCIDENT_TYPE_LABELS,
@@ -25,13 +27,15 @@ from schema.mission import MissionData
 KEY = "map_filter"
 
 
-def _choices(label: str, options: list[str], names: dict[str, str], key: str) -> frozenset[str]:
+def _choices(label: str, options: list[str], names: Mapping[str, str], key: str) -> frozenset[str]:
+    """A multiselect of ``options``; codes shown by their ``names`` in the current
+    language, other values (offices, places) as they are."""
     chosen = st.multiselect(
         label,
         options,
-        format_func=lambda v: names.get(v, v),
+        format_func=lambda v: _(names[v]) if v in names else v,
         key=f"{KEY}_{key}",
-        placeholder="All",
+        placeholder=_("All"),
     )
     return frozenset(chosen)
 
@@ -42,7 +46,7 @@ def _sorted_values(series: pd.Series) -> list[str]:
 
 def _period(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     picked = st.date_input(
-        "Period",
+        _("Period"),
         value=(first, last),
         min_value=first,
         max_value=last,
@@ -54,13 +58,13 @@ def _period(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
         start, end = picked
     else:
         start, end = (picked[0] if isinstance(picked, tuple) and picked else first), last
-    if st.toggle("Step through months", key=f"{KEY}_step"):
+    if st.toggle(_("Step through months"), key=f"{KEY}_step"):
         steps = months(start, end)
         month = st.select_slider(
-            "Month",
+            _("Month"),
             options=steps,
             value=steps[-1],
-            format_func=lambda p: p.strftime("%b %Y"),
+            format_func=lambda p: format_date(p.start_time, "LLL y"),
             key=f"{KEY}_month",
         )
         month_start, month_end = month_bounds(month)
@@ -86,7 +90,7 @@ def show(data: MissionData, index: IncidentIndex | None = None) -> IncidentFilte
         last = dt.date.today()
         first = last.replace(day=1)
     with st.sidebar:
-        st.header("Filters")
+        st.header(_("Filters"))
         start, end = _period(first, last)
         admin1_names = values("admin1")
         admin2_names = values("admin2")
@@ -96,17 +100,19 @@ def show(data: MissionData, index: IncidentIndex | None = None) -> IncidentFilte
         return IncidentFilter(
             start=start,
             end=end,
-            motivations=_choices("Motivation", list(MOTIVATIONS), MOTIVATION_LABELS, "motivation"),
+            motivations=_choices(
+                _("Motivation"), list(MOTIVATIONS), MOTIVATION_LABELS, "motivation"
+            ),
             perpetrator_types=_choices(
-                "Perpetrator type", list(PERPETRATOR_TYPES), PERPETRATOR_LABELS, "perpetrator"
+                _("Perpetrator type"), list(PERPETRATOR_TYPES), PERPETRATOR_LABELS, "perpetrator"
             ),
             incident_types=_choices(
-                "Incident type", list(INCIDENT_TYPES), INCIDENT_TYPE_LABELS, "incident_type"
+                _("Incident type"), list(INCIDENT_TYPES), INCIDENT_TYPE_LABELS, "incident_type"
             ),
             victim_groups=_choices(
-                "Victim group", list(VICTIM_GROUPS), VICTIM_GROUP_LABELS, "victim_group"
+                _("Victim group"), list(VICTIM_GROUPS), VICTIM_GROUP_LABELS, "victim_group"
             ),
-            field_offices=_choices("Field office", offices, {}, "office"),
-            admin1=_choices("Admin1 area", admin1_names, {}, "admin1"),
-            admin2=_choices("Admin2 area", admin2_names, {}, "admin2"),
+            field_offices=_choices(_("Field office"), offices, {}, "office"),
+            admin1=_choices(_("Admin1 area"), admin1_names, {}, "admin1"),
+            admin2=_choices(_("Admin2 area"), admin2_names, {}, "admin2"),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
+from languages import N_, _, format_date, format_number, ngettext
 from layers import incident_cells
 from layers.incidents import MOTIVATION_COLOURS
 from layers.joint_map import (
@@ -27,30 +28,44 @@ from ui.data import indexes, mission_data, session
 MAP_HEIGHT = 680
 _VIEW_NOTES = {
     POINTS: "",
-    POINTS_WHEN_CLOSE: " Many incidents: the map shows them per cell, and one by one once "
-    "you zoom in.",
-    CELLS: " Too many to draw one by one: the map shows them per cell. Narrow the filters "
-    f"to {POINTS_WHEN_CLOSE_UP_TO:,} or fewer to see each incident when you zoom in.",
+    POINTS_WHEN_CLOSE: N_(
+        "Many incidents: the map shows them per cell, and one by one once you zoom in."
+    ),
+    CELLS: N_(
+        "Too many to draw one by one: the map shows them per cell. Narrow the filters "
+        "to {limit} or fewer to see each incident when you zoom in."
+    ),
 }
+DAY = "dd MMM y"  # a day as people read it on the page: 05 Jan 2024, 05 janv. 2024
+
+
+def _view_note(view: str) -> str:
+    note = _VIEW_NOTES[view]
+    return " " + _(note, limit=format_number(POINTS_WHEN_CLOSE_UP_TO)) if note else ""
+
 
 auth.show(session())
 data = mission_data()
 if data is None:
-    st.title("Joint POC and political map")
+    st.title(_("Joint POC and political map"))
     st.info(
-        "Nothing to map yet: the store holds no administrative boundaries. Import them "
-        "on the **Upload** page (then the other layers), or load the synthetic sample "
-        "with `pocmap load-sample`."
+        _(
+            "Nothing to map yet: the store holds no administrative boundaries. Import them "
+            "on the **Upload** page (then the other layers), or load the synthetic sample "
+            "with `pocmap load-sample`."
+        )
     )
     st.stop()
 selection = filters.show(data, indexes(data)[0])
 tile_server = tile_server_from_env()
 
 with st.sidebar:
-    st.header("Map")
+    st.header(_("Map"))
     bases = [OFFLINE, OPENSTREETMAP] + ([CUSTOM] if tile_server else [])
-    base = st.selectbox("Basemap", bases, format_func=BASEMAP_LABELS.get, key="map_base")
-    show_density = st.toggle("Show incident density", key="map_density")
+    base = st.selectbox(
+        _("Basemap"), bases, format_func=lambda b: _(BASEMAP_LABELS[b]), key="map_base"
+    )
+    show_density = st.toggle(_("Show incident density"), key="map_density")
 
 # Integer masks, not string filters: a filter change stays quick at a million incidents.
 shown = joint_map_for(
@@ -65,31 +80,38 @@ shown = joint_map_for(
 summary, view, cells = shown.summary, shown.view, shown.cells
 processes, agreements = shown.local_processes, shown.agreements
 
-st.title("Joint POC and political map")
+st.title(_("Joint POC and political map"))
 if data.label:
     st.caption(data.label)
 
 cols = st.columns(4)
 cols[0].metric(
-    "Incidents shown",
-    f"{summary.incidents:,}",
-    help=f"of {summary.total_incidents:,} incidents loaded",
+    _("Incidents shown"),
+    format_number(summary.incidents),
+    help=ngettext("of {n} incident loaded", "of {n} incidents loaded", summary.total_incidents),
 )
-cols[1].metric("Fatalities", f"{summary.fatalities:,}")
-cols[2].metric("Local processes", f"{len(processes):,}")
-cols[3].metric("Local agreements", f"{len(agreements):,}")
+cols[1].metric(_("Fatalities"), format_number(summary.fatalities))
+cols[2].metric(_("Local processes"), format_number(len(processes)))
+cols[3].metric(_("Local agreements"), format_number(len(agreements)))
+# Markdown markup around data: the labels are translated, the markup is not text.
+counts = " · ".join(
+    f":gray[{_(MOTIVATION_LABELS[m])}] **{format_number(n)}**"
+    for m, n in summary.by_motivation.items()
+)
+colours = ", ".join(f"{_(MOTIVATION_LABELS[m])} {c}" for m, c in MOTIVATION_COLOURS.items())
 st.markdown(
-    " · ".join(
-        f":gray[{MOTIVATION_LABELS[m]}] **{n:,}**" for m, n in summary.by_motivation.items()
-    ),
-    help="Incidents shown, by motivation. Colours on the map: "
-    + ", ".join(f"{MOTIVATION_LABELS[m]} {c}" for m, c in MOTIVATION_COLOURS.items()),
+    counts,
+    help=_("Incidents shown, by motivation. Colours on the map: {colours}", colours=colours),
 )
-period = f"{selection.start:%d %b %Y} to {selection.end:%d %b %Y}"
-st.caption(
-    f"Showing {summary.incidents:,} of {summary.total_incidents:,} incidents, {period}."
-    + _VIEW_NOTES[view]
+showing = ngettext(
+    "Showing {shown} of {n} incident, {start} to {end}.",
+    "Showing {shown} of {n} incidents, {start} to {end}.",
+    summary.total_incidents,
+    shown=format_number(summary.incidents),
+    start=format_date(selection.start, DAY),
+    end=format_date(selection.end, DAY),
 )
+st.caption(showing + _view_note(view))
 briefing.show(data, selection, key="map")
 
 # returned_objects=[]: panning and zooming send nothing back, so they never rerun the script.
