@@ -17,7 +17,13 @@ import pandas as pd
 
 from analysis.agreement_watch import AgreementWatch, agreement_watch
 from analysis.cells import Shape
-from analysis.drivers import drivers_caption, motivation_profile, profile_by_admin
+from analysis.drivers import (
+    ADMIN1_AREA,
+    HOT_SPOT,
+    drivers_caption,
+    motivation_profile,
+    profile_by_admin,
+)
 from analysis.emerging import EmergingHotSpots, emerging_hot_spots
 from analysis.escalation import Escalation, escalation
 from analysis.filters import filter_by_office, filter_incidents
@@ -36,6 +42,8 @@ from analysis.presence import CAPTION as LINKAGE_CAPTION
 from analysis.presence import field_office_linkage
 from analysis.scale import sensitivity
 from analysis.windows import coverage
+from analysis.words import count
+from languages import _
 from schema.filters import IncidentFilter
 from schema.mission import MissionData
 
@@ -108,11 +116,11 @@ class JointAnalysis:
             ),
             "drivers_by_hot_spot": (
                 self.drivers_by_hot_spot,
-                drivers_caption(self.drivers_by_hot_spot, "hot spot"),
+                drivers_caption(self.drivers_by_hot_spot, HOT_SPOT),
             ),
             "drivers_by_admin1": (
                 self.drivers_by_admin1,
-                drivers_caption(self.drivers_by_admin1, "admin1 area"),
+                drivers_caption(self.drivers_by_admin1, ADMIN1_AREA),
             ),
             "protection_gaps": (self.gaps.hot_spots, self.gaps.caption),
             "political_work_without_protection_picture": (
@@ -123,7 +131,7 @@ class JointAnalysis:
             "possible_violations": (self.agreements.violations, self.agreements.caption),
             "escalation_around_milestones": (self.escalation.table, self.escalation.caption),
             "state_forces_friction": (self.friction.table, self.friction.caption),
-            "field_office_linkage": (self.linkage, LINKAGE_CAPTION),
+            "field_office_linkage": (self.linkage, _(LINKAGE_CAPTION)),
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -161,15 +169,20 @@ def analyse(
     notes = []
     if data.not_counted:
         notes.append(
-            f"Events reported by several sources are counted once: {data.not_counted:,} "
-            "reports were left out because another source's report of the same event is "
-            "counted (`pocmap links` lists the links)."
+            _(
+                "Events reported by several sources are counted once: {reports} reports were "
+                "left out because another source's report of the same event is counted "
+                "(`pocmap links` lists the links).",
+                reports=count(data.not_counted),
+            )
         )
     if len(chosen) and (chosen["motivation"] == "unknown").all():
         notes.append(
-            "No incident in this selection has an assessed motivation (as after an ACLED or "
-            "UCDP import): the hot spots and rates stand, the motivation profiles say "
-            "'not yet assessed'."
+            _(
+                "No incident in this selection has an assessed motivation (as after an ACLED "
+                "or UCDP import): the hot spots and rates stand, the motivation profiles say "
+                "'not yet assessed'."
+            )
         )
     width_m = None if options.width_km is None else options.width_km * 1000
     area = data.admin_boundaries if len(data.admin_boundaries) else None
@@ -258,7 +271,7 @@ def fatality_range(incidents: pd.DataFrame) -> tuple[int, int]:
 
 
 def _cluster_name(value: float) -> Any:
-    return np.nan if value != value else f"hot spot {int(value)}"
+    return np.nan if value != value else _("hot spot {number}", number=int(value))
 
 
 def _period(data: MissionData, selection: IncidentFilter) -> tuple[dt.date | None, dt.date | None]:
