@@ -55,7 +55,7 @@ from analysis.precision import IN_ANY_AGREEMENTS_AREA, in_day_windows, left_off_
 from analysis.rate_tests import BLOCK_DAYS, QUASI, SMALL, WindowTest, dispersion, window_test
 from analysis.rates import compare_rates, fdr_adjust
 from analysis.windows import coverage
-from analysis.words import code_label, count, g
+from analysis.words import code_label, count, g, joined
 from languages import N_, _, format_date
 from schema.incidents import MOTIVATION_LABELS, PERPETRATOR_LABELS
 
@@ -423,7 +423,7 @@ def _one(agreement, inside, dates: pd.Series, who: np.ndarray, period: _Period):
         if days and later.base_count + later.count < FEW_INCIDENTS:
             cautions.append(few_words(later.base_count + later.count, N_("around its end")))
     _recent(row, dates, who, signed, ended, status, period)
-    row["caution"] = "; ".join(c for c in cautions if c)
+    row["caution"] = joined(cautions)
     listed = inside.loc[in_force, VIOLATION_COLUMNS[1:-1]].copy()
     listed.insert(0, "agreement_id", agreement.get("agreement_id"))
     listed["date"] = pd.to_datetime(listed["date"]).dt.date

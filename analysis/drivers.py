@@ -17,8 +17,8 @@ import pandas as pd
 
 from analysis.effect_words import FEW_INCIDENTS
 from analysis.share_words import few_caution, interval_words, percent, share_interval
-from analysis.words import code_label
-from languages import N_, Labels, _, format_percent
+from analysis.words import code_label, joined, whole_percent
+from languages import N_, Labels, _
 from schema.fields import split_codes
 from schema.incidents import (
     CONFIDENCES,
@@ -178,7 +178,7 @@ def _caution(n: int, n_assessed: int) -> str:
                 assessed=n_assessed,
             )
         )
-    return "; ".join(c for c in cautions if c)
+    return joined(cautions)
 
 
 CAPTION = N_(
@@ -251,7 +251,7 @@ def drivers_caption(table: pd.DataFrame, place: str = PLACE) -> str:
                 rows=len(table),
             )
         )
-    return _("{caption} What it cannot say: {limits}.", caption=caption, limits="; ".join(parts))
+    return _("{caption} What it cannot say: {limits}.", caption=caption, limits=joined(parts))
 
 
 def _certainty(row: dict, n_assessed: int) -> str:
@@ -266,5 +266,5 @@ def _certainty(row: dict, n_assessed: int) -> str:
         else _("mostly possible")
     )
     if row["share_unknown"] >= 0.25:
-        words += _("; {share} not yet assessed", share=format_percent(row["share_unknown"]))
+        words += _("; {share} not yet assessed", share=whole_percent(row["share_unknown"]))
     return words

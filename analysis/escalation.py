@@ -33,7 +33,7 @@ from analysis.precision import in_day_windows
 from analysis.rate_tests import SMALL, dispersion, effect_words, window_test
 from analysis.rates import fdr_adjust
 from analysis.windows import Span, coverage, covered_days
-from analysis.words import g
+from analysis.words import g, joined
 from languages import N_, _, ngettext
 
 ALPHA = 0.05
@@ -252,7 +252,7 @@ def _one(milestone: pd.Series, counter: _DailyCounts, w: int):
         baseline_rate_30d=base_count / len(base) * 30 if len(base) else math.nan,
         baseline=_baseline_words(len(pre), len(np.setdiff1d(earlier, pre)), w),
         dispersion=1.0 if phi != phi else phi,
-        note="; ".join(notes),
+        note=joined(notes),
     )
     return row, tests
 
@@ -303,7 +303,7 @@ def _flag(row: pd.Series, alpha: float) -> str:
         p, ratio = row[f"{side}_p_adjusted"], row[f"{side}_ratio"]
         if p == p and p < alpha and ratio > 1:
             flags.append(_(_ESCALATION[side]))
-    return "; ".join(flags)
+    return joined(flags)
 
 
 def _cannot_say(table: pd.DataFrame) -> list[str]:

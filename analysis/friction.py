@@ -26,8 +26,8 @@ from scipy import stats
 from analysis.effect_words import FEW_INCIDENTS
 from analysis.rates import fdr_adjust
 from analysis.share_words import few_caution, interval_words, multiple, percent, share_interval
-from analysis.words import code_label, g
-from languages import N_, _, format_percent
+from analysis.words import code_label, g, joined, whole_percent
+from languages import N_, _
 from schema.incidents import MOTIVATION_LABELS
 
 STATE = "state_forces"
@@ -144,7 +144,7 @@ def state_forces_friction(
     values = {
         "by": by,
         "alpha": g(alpha),
-        "share": format_percent(min_share),
+        "share": whole_percent(min_share),
         "minimum": min_incidents,
     }
     if period in _PERIOD_CAPTIONS:
@@ -243,7 +243,7 @@ def _caution(n: int, unidentified: int) -> str:
                 share=percent(unidentified / n),
             )
         )
-    return "; ".join(c for c in cautions if c)
+    return joined(cautions)
 
 
 def _cannot_say(table: pd.DataFrame, total: int, unidentified: int) -> str:
@@ -275,7 +275,7 @@ def _cannot_say(table: pd.DataFrame, total: int, unidentified: int) -> str:
                 share=percent(unidentified / total),
             )
         )
-    return _(" What it cannot say: {limits}.", limits="; ".join(parts))
+    return _(" What it cannot say: {limits}.", limits=joined(parts))
 
 
 def _mix(motivations: pd.Series) -> str:

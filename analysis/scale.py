@@ -39,8 +39,8 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from analysis.words import count, g, significant
-from languages import _, format_percent
+from analysis.words import count, g, joined, significant, whole_percent
+from languages import _
 
 NN_MULTIPLE = 6.0
 """The width is this many times the median nearest-neighbour distance between places."""
@@ -291,7 +291,7 @@ def sensitivity_caption(table: pd.DataFrame, spots) -> str:
                 _(
                     "at {km} km, {clusters} hot clusters of {cells} hot cells, {share} of the "
                     "incidents hot at the chosen width still in hot cells",
-                    share=format_percent(share),
+                    share=whole_percent(share),
                     **values,
                 )
             )
@@ -310,7 +310,7 @@ def sensitivity_caption(table: pd.DataFrame, spots) -> str:
     )
     text = _("{how} How the hot spots change with the cell width: {base}", how=how, base=base)
     if parts:
-        text += "; " + "; ".join(parts)
+        text += _("; ") + joined(parts)
     return text + _(
         ". A cluster found at every width is robust; one found at a single width depends on "
         "where the cell edges fall."

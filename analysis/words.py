@@ -8,7 +8,7 @@ decimal comma and its thin-space thousands (``2.5`` -> ``2,5``; ``1,234`` -> ``1
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from languages import _, format_number
 
@@ -36,6 +36,17 @@ def g(value: float) -> str:
 def significant(value: float, figures: int = 2) -> str:
     """``value`` to ``figures`` significant figures as ``f"{value:.2g}"`` (then ``:g``)."""
     return g(float(f"{value:.{figures}g}"))
+
+
+def whole_percent(share: float) -> str:
+    """``0.25`` as ``f"{share:.0%}"`` writes it ("25%"), in the language ("25 %")."""
+    number = f"{share:.0%}".removesuffix("%")
+    return _("{number}%", number=format_number(int(number)))
+
+
+def joined(parts: Iterable[str]) -> str:
+    """Clauses of one cell or sentence, one after the other: "a; b" ("a ; b" in French)."""
+    return _("; ").join(part for part in parts if part)
 
 
 def code_label(code: object, labels: Mapping[str, str]) -> str:
