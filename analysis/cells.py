@@ -332,7 +332,7 @@ def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: pyproj.CRS) -> tupl
     geometry = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
     coords = shapely.get_coordinates(geometry.to_numpy())
     if len(coords) != len(geometry):
-        raise ValueError("incidents must be single points, one per row, none empty")
+        raise ValueError(_("incidents must be single points, one per row, none empty"))
     source = geometry.crs or WGS84
     x, y = pyproj.Transformer.from_crs(source, crs, always_xy=True).transform(
         coords[:, 0], coords[:, 1]

@@ -92,7 +92,7 @@ def motivation_profile(incidents: pd.DataFrame, groups: pd.Series) -> pd.DataFra
 def profile_by_admin(incidents: pd.DataFrame, level: str = "admin1") -> pd.DataFrame:
     """:func:`motivation_profile` by admin1 or admin2 name."""
     if level not in ("admin1", "admin2"):
-        raise ValueError(f"level {level!r} is not 'admin1' or 'admin2'")
+        raise ValueError(_("level {level!r} is not 'admin1' or 'admin2'", level=level))
     return motivation_profile(incidents, incidents[level])
 
 
