@@ -74,7 +74,13 @@ class Options:
 
 @dataclass(frozen=True)
 class JointAnalysis:
-    """Every result of :func:`analyse`."""
+    """Every result of :func:`analyse`.
+
+    Its words (notes, table cells such as effects, cautions and verdicts, most captions)
+    are in the language of the run that computed it; the captions of the hot spots, the
+    emerging hot spots, the protection gaps, the drivers and the field offices are worded
+    when read. A cache of results must therefore be keyed by the language too.
+    """
 
     selection: IncidentFilter
     options: Options
@@ -132,6 +138,18 @@ class JointAnalysis:
             "escalation_around_milestones": (self.escalation.table, self.escalation.caption),
             "state_forces_friction": (self.friction.table, self.friction.caption),
             "field_office_linkage": (self.linkage, _(LINKAGE_CAPTION)),
+        }
+
+    def shown_tables(self) -> dict[str, tuple[str, pd.DataFrame, str]]:
+        """Each table as a person reads it, keyed as :meth:`tables`: its title, the table
+        with coded values as labels and translated headers (:func:`analysis.columns.shown`)
+        and its caption, in the current language. The ids stay in :meth:`tables` (CSV,
+        JSON)."""
+        from analysis.columns import TABLE_TITLES, shown
+
+        return {
+            name: (TABLE_TITLES[name], shown(table), caption)
+            for name, (table, caption) in self.tables().items()
         }
 
     def to_json(self) -> dict[str, Any]:

@@ -200,6 +200,17 @@ def test_every_column_has_a_french_header_and_every_table_a_title(french):
     assert BIN_LABELS[3] == "Hot spot, 99 % confidence"
 
 
+def test_shown_tables_are_what_a_page_shows(french):
+    with use("fr"):
+        shown_tables = french.shown_tables()
+    assert list(shown_tables) == list(french.tables())
+    title, table, caption = shown_tables["agreement_watch"]
+    assert title == "Suivi des accords"
+    assert {"Conclusion", "Effet", "Mise en garde", "À risque"} <= set(table.columns)
+    assert caption.startswith("Incidents dans la zone de chaque accord")
+    assert len(table) == len(french.tables()["agreement_watch"][0])
+
+
 def test_shown_gives_labels_and_keeps_the_table(french):
     table = french.tables()["emerging_hot_spots"][0]
     with use("fr"):
