@@ -51,10 +51,13 @@ import pandas as pd
 from analysis.effect_words import FEW_INCIDENTS, few_words, ratio_words
 from analysis.metric import mission_crs, to_metric
 from analysis.parties import MATCH_WORDS, attributed, by_parties, party_keys
-from analysis.precision import in_day_windows, left_off_words, placed
+from analysis.precision import IN_ANY_AGREEMENTS_AREA, in_day_windows, left_off_words, placed
 from analysis.rate_tests import BLOCK_DAYS, QUASI, SMALL, WindowTest, dispersion, window_test
 from analysis.rates import compare_rates, fdr_adjust
 from analysis.windows import coverage
+from analysis.words import code_label, count, g, joined
+from languages import N_, _, format_date
+from schema.incidents import MOTIVATION_LABELS, PERPETRATOR_LABELS
 
 ALPHA = 0.05
 WINDOW_DAYS = 180
@@ -62,7 +65,7 @@ WINDOW_DAYS = 180
 RECENT_DAYS = 90
 """The last this many days of the data against as many before: a rise means at risk."""
 ENDED_STATUSES = ("violated", "lapsed")
-QUASI_WINDOWS = "quasi-Poisson (dispersion from the two windows' weeks)"
+QUASI_WINDOWS = N_("quasi-Poisson (dispersion from the two windows' weeks)")
 """The row's name for escalation's quasi-Poisson test, whose dispersion here comes from the
 windows compared (escalation's from its baseline)."""
 
@@ -174,9 +177,17 @@ def _days(first: dt.date, last: dt.date) -> int:
     return max(0, (last - first).days + 1)
 
 
-def _mix(values: pd.Series) -> str:
-    counts = values.fillna("not given").value_counts()
-    return ", ".join(f"{k} {v}" for k, v in counts.items())
+def _mix(values: pd.Series, labels: dict[str, str]) -> str:
+    """``"revenge 3, predation 1"``: the codes (their labels where the language translates
+    them), most frequent first."""
+    counts = values.fillna(NOT_GIVEN).value_counts()
+    return ", ".join(
+        f"{_(NOT_GIVEN) if k == NOT_GIVEN else code_label(k, labels)} {v}"
+        for k, v in counts.items()
+    )
+
+
+NOT_GIVEN = N_("not given")
 
 
 def agreement_watch(
@@ -197,8 +208,12 @@ def agreement_watch(
     """
     if not (window_days >= 1 and recent_days >= 1):
         raise ValueError(
-            f"window_days {window_days!r} and recent_days {recent_days!r} must be whole "
-            "numbers of days, 1 or more"
+            _(
+                "window_days {window_days!r} and recent_days {recent_days!r} must be whole "
+                "numbers of days, 1 or more",
+                window_days=window_days,
+                recent_days=recent_days,
+            )
         )
     by_day, left_out = in_day_windows(incidents)
     is_place, not_placed = placed(incidents)
@@ -206,7 +221,7 @@ def agreement_watch(
         n
         for n in (
             left_out,
-            left_off_words(int((~is_place & by_day).sum()), "in any agreement's area"),
+            left_off_words(int((~is_place & by_day).sum()), IN_ANY_AGREEMENTS_AREA),
         )
         if n
     )
@@ -232,7 +247,7 @@ def agreement_watch(
     rows, violations = [], []
     kinds = agreements.geom_type.fillna("").to_numpy()
     period = _Period(start, end, window_days, recent_days)
-    for (_, agreement), area, kind in zip(agreements.iterrows(), areas, kinds, strict=True):
+    for (_row, agreement), area, kind in zip(agreements.iterrows(), areas, kinds, strict=True):
         inside = points.within(area).to_numpy()
         who = _who(incidents[inside], named[inside], party_keys(agreement.get("parties")))
         row, listed = _one(agreement, incidents[inside], dates[inside], who, period)
@@ -261,7 +276,7 @@ class _Period:
 
 
 def _who(inside: pd.DataFrame, named: np.ndarray, keys: tuple[str, ...]) -> np.ndarray:
-    """``party``, ``other`` or ``not attributed`` for each incident in the area."""
+    """``party``, ``other`` or ``not attributed`` (codes) for each incident in the area."""
     party = by_parties(inside, keys)
     return np.where(party, "party", np.where(named, "other", "not attributed"))
 
@@ -318,10 +333,10 @@ def _one(agreement, inside, dates: pd.Series, who: np.ndarray, period: _Period):
     )
     empty = pd.DataFrame(columns=VIOLATION_COLUMNS)
     if start is None:
-        row["verdict"] = "no incidents in the data"
+        row["verdict"] = _("no incidents in the data")
         return row, empty
     if signed is None:
-        row["verdict"] = "not signed yet"
+        row["verdict"] = _("not signed yet")
         return row, empty
     assert end is not None  # the data's last day, known once its first is
     last_in_force = min(end, ended - dt.timedelta(days=1)) if ended else end
@@ -341,8 +356,8 @@ def _one(agreement, inside, dates: pd.Series, who: np.ndarray, period: _Period):
         in_force_by_parties=int((who[in_force] == "party").sum()),
         in_force_by_others=int((who[in_force] == "other").sum()),
         in_force_not_attributed=int((who[in_force] == "not attributed").sum()),
-        in_force_by_motivation=_mix(inside.loc[in_force, "motivation"]),
-        in_force_by_perpetrator=_mix(inside.loc[in_force, "perpetrator_type"]),
+        in_force_by_motivation=_mix(inside.loc[in_force, "motivation"], MOTIVATION_LABELS),
+        in_force_by_perpetrator=_mix(inside.loc[in_force, "perpetrator_type"], PERPETRATOR_LABELS),
     )
     cautions = []
     # Around signature: as many days before as after, within the data and the time in force.
@@ -359,20 +374,22 @@ def _one(agreement, inside, dates: pd.Series, who: np.ndarray, period: _Period):
         ratio_high=test.high,
         p=test.p,
         **_how(test, days, ""),
-        effect=ratio_words(test.ratio, test.low, test.high, "the rate before signature")
+        effect=ratio_words(test.ratio, test.low, test.high, N_("the rate before signature"))
         if days
         else "",
     )
     if 0 < days < period.window_days:
-        cautions.append(f"signature windows shortened to {days} days (data or agreement ends)")
+        cautions.append(
+            _("signature windows shortened to {days} days (data or agreement ends)", days=days)
+        )
     if days and test.base_count + test.count < FEW_INCIDENTS:
-        cautions.append(few_words(test.base_count + test.count, "around signature"))
+        cautions.append(few_words(test.base_count + test.count, N_("around signature")))
     if signed > end:
-        row["verdict"] = "signed after the data ends"
+        row["verdict"] = _("signed after the data ends")
     elif signed <= start:
-        row["verdict"] = "signed before the data starts: no before period"
+        row["verdict"] = _("signed before the data starts: no before period")
     elif len(inside) == 0:
-        row["verdict"] = "no incidents in its area"
+        row["verdict"] = _("no incidents in its area")
     if ended is not None:
         after = (dates >= ended).to_numpy()
         after_days = _days(max(start, ended), end)
@@ -394,24 +411,27 @@ def _one(agreement, inside, dates: pd.Series, who: np.ndarray, period: _Period):
             after_end_p=later.p,
             **_how(later, days, "after_end_"),
             after_end_effect=ratio_words(
-                later.ratio, later.low, later.high, "the rate before it ended"
+                later.ratio, later.low, later.high, N_("the rate before it ended")
             )
             if days
             else "",
         )
         if 0 < days < period.window_days:
-            cautions.append(f"end windows shortened to {days} days (data or agreement ends)")
+            cautions.append(
+                _("end windows shortened to {days} days (data or agreement ends)", days=days)
+            )
         if days and later.base_count + later.count < FEW_INCIDENTS:
-            cautions.append(few_words(later.base_count + later.count, "around its end"))
+            cautions.append(few_words(later.base_count + later.count, N_("around its end")))
     _recent(row, dates, who, signed, ended, status, period)
-    row["caution"] = "; ".join(c for c in cautions if c)
+    row["caution"] = joined(cautions)
     listed = inside.loc[in_force, VIOLATION_COLUMNS[1:-1]].copy()
     listed.insert(0, "agreement_id", agreement.get("agreement_id"))
     listed["date"] = pd.to_datetime(listed["date"]).dt.date
     listed["perpetrator_is"] = np.where(
-        who[in_force] == "party", "a party", np.where(who[in_force] == "other", "another", "")
+        who[in_force] == "party",
+        _("a party"),
+        np.where(who[in_force] == "other", _("another"), _("not attributed")),
     )
-    listed["perpetrator_is"] = listed["perpetrator_is"].replace("", "not attributed")
     return row, listed.sort_values(["date", "incident_id"])
 
 
@@ -420,7 +440,7 @@ def _recent(row: dict, dates, who, signed, ended, status, period: _Period) -> No
     force over both (the at-risk test)."""
     days, end = period.recent_days, period.end
     if end is None or period.start is None:
-        row["recent_effect"] = "not tested: no incidents in the data"
+        row["recent_effect"] = _("not tested: no incidents in the data")
         return
     first = end - dt.timedelta(days=2 * days - 1)
     row["recent_days"] = days
@@ -431,7 +451,7 @@ def _recent(row: dict, dates, who, signed, ended, status, period: _Period) -> No
         and not (ended is None and status in ENDED_STATUSES)
     )
     if not in_force:
-        row["recent_effect"] = "not tested: not in force over the last two windows of the data"
+        row["recent_effect"] = _("not tested: not in force over the last two windows of the data")
         return
     recent = _window(dates, first + dt.timedelta(days=days), days)
     test = _compare(dates, first, first + dt.timedelta(days=days), days)
@@ -444,7 +464,9 @@ def _recent(row: dict, dates, who, signed, ended, status, period: _Period) -> No
         recent_high=test.high,
         recent_p=test.p,
         **_how(test, days, "recent_"),
-        recent_effect=ratio_words(test.ratio, test.low, test.high, f"the previous {days} days"),
+        recent_effect=ratio_words(
+            test.ratio, test.low, test.high, _("the previous {days} days", days=days)
+        ),
     )
 
 
@@ -453,18 +475,31 @@ def _how(test: WindowTest, days: int, prefix: str) -> dict:
     if not days:
         return {f"{prefix}dispersion": float("nan"), f"{prefix}test": ""}
     name = QUASI_WINDOWS if test.method == QUASI else test.method
-    return {f"{prefix}dispersion": test.dispersion, f"{prefix}test": name}
+    return {f"{prefix}dispersion": test.dispersion, f"{prefix}test": _(name)}
 
 
 def _end_warning(status, ended: dt.date | None, end: dt.date | None) -> str:
     if status in ENDED_STATUSES and ended is None:
-        until = f"the end of the data ({end})" if end else "the end of the data"
-        return (
-            f"recorded as {status} with no date_ended: counted as in force until {until}, "
-            "with no after-end comparison and no at-risk test; give date_ended to fix"
+        # The status code as the file holds it (the person fixes the file): a data value.
+        if end:
+            return _(
+                "recorded as {status} with no date_ended: counted as in force until the end "
+                "of the data ({end}), with no after-end comparison and no at-risk test; give "
+                "date_ended to fix",
+                status=status,
+                end=end,
+            )
+        return _(
+            "recorded as {status} with no date_ended: counted as in force until the end of "
+            "the data, with no after-end comparison and no at-risk test; give date_ended to fix",
+            status=status,
         )
     if status not in ENDED_STATUSES and ended is not None and status is not None:
-        return f"date_ended {ended} given but status is {status}: treated as ended on that day"
+        return _(
+            "date_ended {ended} given but status is {status}: treated as ended on that day",
+            ended=ended,
+            status=status,
+        )
     return ""
 
 
@@ -477,9 +512,9 @@ def _adjust(summary: pd.DataFrame, alpha: float) -> None:
     for family, values in zip(families, adjusted, strict=True):
         summary[f"{family}_adjusted"] = values
     summary["verdict"] = [
-        _verdict(r, alpha) if not r["verdict"] else r["verdict"] for _, r in summary.iterrows()
+        _verdict(r, alpha) if not r["verdict"] else r["verdict"] for _row, r in summary.iterrows()
     ]
-    summary["after_end_verdict"] = [_after_verdict(r, alpha) for _, r in summary.iterrows()]
+    summary["after_end_verdict"] = [_after_verdict(r, alpha) for _row, r in summary.iterrows()]
     rose = summary["recent_ratio"].astype(float).to_numpy() > 1
     summary["at_risk"] = (summary["recent_p_adjusted"].to_numpy(dtype=float) < alpha) & rose
 
@@ -488,54 +523,91 @@ def _caption(
     summary: pd.DataFrame, line_km: float, point_km: float, period: _Period, alpha: float
 ) -> str:
     window, recent = period.window_days, period.recent_days
-    text = (
-        f"Incidents inside each agreement's area (polygon; line buffered by {line_km:g} km; "
-        f"point with a {point_km:g} km radius) within the data period ({period.start} to "
-        f"{period.end}). Verdicts compare {window} days before signature with {window} days "
-        f"from it, and {window} days before the end date (violation or lapse) with {window} "
-        "days from it (shorter when the data or the agreement is, the same length both "
-        "sides). Rate ratios are tested as escalation's are: quasi-Poisson with the "
-        "dispersion of the area's weekly counts in the two windows (bursty counts widen "
-        f"the interval), the exact conditional binomial test below {SMALL} incidents in a "
-        "window (each row names its test); Benjamini-Hochberg across all the comparisons "
-        "of this table (agreements x signature, end and recent windows), verdicts on the "
-        f"adjusted p-values, significant at {alpha:g}; each effect is a rate ratio with its "
-        "95 % interval. At risk means a recent rise: in force, with significantly more "
-        f"incidents in the last {recent} days of the data than in the {recent} days before "
-        "(not a violation recorded long ago). Incidents are split into those by the "
-        f"agreement's parties ({MATCH_WORDS}), by others and not attributed. Incidents in "
-        "the area while in force are possible violations, for an analyst to judge."
+    text = _(
+        "Incidents inside each agreement's area (polygon; line buffered by {line_km} km; "
+        "point with a {point_km} km radius) within the data period ({start} to {end}). "
+        "Verdicts compare {window} days before signature with {window} days from it, and "
+        "{window} days before the end date (violation or lapse) with {window} days from it "
+        "(shorter when the data or the agreement is, the same length both sides). Rate "
+        "ratios are tested as escalation's are: quasi-Poisson with the dispersion of the "
+        "area's weekly counts in the two windows (bursty counts widen the interval), the "
+        "exact conditional binomial test below {small} incidents in a window (each row names "
+        "its test); Benjamini-Hochberg across all the comparisons of this table (agreements "
+        "x signature, end and recent windows), verdicts on the adjusted p-values, significant "
+        "at {alpha}; each effect is a rate ratio with its 95 % interval. At risk means a "
+        "recent rise: in force, with significantly more incidents in the last {recent} days "
+        "of the data than in the {recent} days before (not a violation recorded long ago). "
+        "Incidents are split into those by the agreement's parties ({match}), by others and "
+        "not attributed. Incidents in the area while in force are possible violations, for "
+        "an analyst to judge.",
+        line_km=g(line_km),
+        point_km=g(point_km),
+        start=_day(period.start),
+        end=_day(period.end),
+        window=window,
+        small=SMALL,
+        alpha=g(alpha),
+        recent=recent,
+        match=_(MATCH_WORDS),
     )
     if len(summary):
-        few = int(summary["caution"].str.contains("few incidents").sum())
+        # Counted from the figures, not from the cautions' words (they are in the
+        # reader's language): a pair of windows with days and fewer than FEW_INCIDENTS.
+        few = int(
+            (
+                _few(summary, "window_days", "window_before", "window_after")
+                | _few(summary, "end_window_days", "end_window_before", "end_window_after")
+            ).sum()
+        )
         if few:
-            text += (
-                f" What this table cannot say: {few} of {len(summary)} agreements have fewer "
-                f"than {FEW_INCIDENTS} incidents in a pair of windows, too few to tell a "
-                "change from chance (see caution)."
+            text += _(
+                " What this table cannot say: {few} of {agreements} agreements have fewer "
+                "than {minimum} incidents in a pair of windows, too few to tell a change from "
+                "chance (see caution).",
+                few=few,
+                agreements=len(summary),
+                minimum=FEW_INCIDENTS,
             )
-        undated = int(summary["warning"].str.contains("no date_ended").sum())
+        undated = int((summary["status"].isin(ENDED_STATUSES) & summary["date_ended"].isna()).sum())
         if undated:
-            text += (
-                f" {undated} recorded as violated or lapsed with no end date: counted as in "
-                "force to the end of the data, not tested after it ended (see warning)."
+            text += _(
+                " {undated} recorded as violated or lapsed with no end date: counted as in "
+                "force to the end of the data, not tested after it ended (see warning).",
+                undated=undated,
             )
         unknown = summary["in_force_not_attributed"].fillna(0).sum()
         total = summary["in_force_incidents"].fillna(0).sum()
         if total and unknown / total > 0.5:
-            text += (
-                f" Most incidents in force ({int(unknown):,} of {int(total):,}) have no "
-                "perpetrator named: who broke an agreement mostly cannot be said."
+            text += _(
+                " Most incidents in force ({unknown} of {total}) have no perpetrator named: "
+                "who broke an agreement mostly cannot be said.",
+                unknown=count(int(unknown)),
+                total=count(int(total)),
             )
     return text
 
 
+def _few(summary: pd.DataFrame, days: str, before: str, after: str) -> pd.Series:
+    """Rows whose pair of windows has days and fewer than FEW_INCIDENTS incidents."""
+    tested = pd.to_numeric(summary[days], errors="coerce").fillna(0) > 0
+    total = pd.to_numeric(summary[before], errors="coerce").fillna(0) + pd.to_numeric(
+        summary[after], errors="coerce"
+    ).fillna(0)
+    return tested & (total < FEW_INCIDENTS)
+
+
+def _day(day: dt.date | None) -> str:
+    """A day of the caption as the language writes it ("None" when the data have none,
+    as the caption has always said)."""
+    return format_date(day) if day is not None else str(day)
+
+
 def _area_words(kind: str, line_buffer_km: float, point_radius_km: float) -> str:
     if "LineString" in kind:
-        return f"line, {line_buffer_km:g} km either side"
+        return _("line, {km} km either side", km=g(line_buffer_km))
     if "Point" in kind:
-        return f"point, {point_radius_km:g} km around"
-    return "polygon"
+        return _("point, {km} km around", km=g(point_radius_km))
+    return _("polygon")
 
 
 def _date(value) -> dt.date | None:
@@ -547,10 +619,10 @@ def _date(value) -> dt.date | None:
 def _verdict(row: pd.Series, alpha: float) -> str:
     p = row["p_adjusted"]
     if not p == p:  # NaN: a window without days
-        return "no comparison possible"
+        return _("no comparison possible")
     if p >= alpha:
-        return "no significant change after signature"
-    return "fell after signature" if row["rate_ratio"] < 1 else "rose after signature"
+        return _("no significant change after signature")
+    return _("fell after signature") if row["rate_ratio"] < 1 else _("rose after signature")
 
 
 def _after_verdict(row: pd.Series, alpha: float) -> str:
@@ -558,7 +630,7 @@ def _after_verdict(row: pd.Series, alpha: float) -> str:
         return ""
     p = row["after_end_p_adjusted"]
     if not p == p:
-        return "no comparison possible"
+        return _("no comparison possible")
     if p >= alpha:
-        return "no significant change after it ended"
-    return "resumed after it ended" if row["after_end_ratio"] > 1 else "fell after it ended"
+        return _("no significant change after it ended")
+    return _("resumed after it ended") if row["after_end_ratio"] > 1 else _("fell after it ended")

@@ -23,8 +23,10 @@ import shapely
 from scipy import sparse
 
 from analysis.metric import WGS84, mission_crs, to_metric
-from analysis.precision import left_off_words, placed
+from analysis.precision import IN_CELLS, left_off_words, placed
 from analysis.scale import WidthChoice, choose_width
+from analysis.words import count
+from languages import _
 
 Shape = Literal["hexagon", "square"]
 SHAPES: tuple[Shape, ...] = ("hexagon", "square")
@@ -54,9 +56,20 @@ class Grid:
 
     def __post_init__(self) -> None:
         if self.shape not in SHAPES:
-            raise ValueError(f"cell shape {self.shape!r} is not one of {', '.join(SHAPES)}")
+            raise ValueError(
+                _(
+                    "cell shape {shape!r} is not one of {shapes}",
+                    shape=self.shape,
+                    shapes=", ".join(SHAPES),
+                )
+            )
         if not (self.width_m > 0 and math.isfinite(self.width_m)):
-            raise ValueError(f"cell width {self.width_m!r} m is not a positive number of metres")
+            raise ValueError(
+                _(
+                    "cell width {width!r} m is not a positive number of metres",
+                    width=self.width_m,
+                )
+            )
 
     @property
     def area_km2(self) -> float:
@@ -163,7 +176,7 @@ class CellCounts:
     @property
     def note(self) -> str:
         """How many incidents were left off the cells, in words ("" for none)."""
-        return left_off_words(self.left_off, "in cells")
+        return left_off_words(self.left_off, IN_CELLS)
 
 
 def count_in_cells(
@@ -319,7 +332,7 @@ def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: pyproj.CRS) -> tupl
     geometry = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
     coords = shapely.get_coordinates(geometry.to_numpy())
     if len(coords) != len(geometry):
-        raise ValueError("incidents must be single points, one per row, none empty")
+        raise ValueError(_("incidents must be single points, one per row, none empty"))
     source = geometry.crs or WGS84
     x, y = pyproj.Transformer.from_crs(source, crs, always_xy=True).transform(
         coords[:, 0], coords[:, 1]
@@ -349,8 +362,11 @@ def _lattice(grid: Grid, bounds, region) -> tuple[np.ndarray, np.ndarray]:
         q_range = np.arange(q0.min() - 1, q0.max() + 2)
     if len(q_range) * len(r_range) > MAX_CELLS * 2:
         raise ValueError(
-            f"{grid.width_m:,.0f} m cells would make over {MAX_CELLS:,} cells over this area; "
-            "choose wider cells"
+            _(
+                "{width} m cells would make over {most} cells over this area; choose wider cells",
+                width=count(round(grid.width_m)),
+                most=count(MAX_CELLS),
+            )
         )
     qq, rr = (axis.ravel() for axis in np.meshgrid(q_range, r_range))
     cx, cy = grid.centres(qq, rr)
@@ -368,8 +384,13 @@ def _lattice(grid: Grid, bounds, region) -> tuple[np.ndarray, np.ndarray]:
         )
     if inside.sum() > MAX_CELLS:
         raise ValueError(
-            f"{grid.width_m:,.0f} m cells would make {int(inside.sum()):,} cells over this area "
-            f"(at most {MAX_CELLS:,}); choose wider cells"
+            _(
+                "{width} m cells would make {cells} cells over this area (at most {most}); "
+                "choose wider cells",
+                width=count(round(grid.width_m)),
+                cells=count(int(inside.sum())),
+                most=count(MAX_CELLS),
+            )
         )
     return qq[inside], rr[inside]
 

@@ -16,34 +16,47 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.effect_words import FEW_INCIDENTS
-from analysis.share_words import few_caution, percent, share_interval, share_words
+from analysis.share_words import few_caution, interval_words, percent, share_interval
+from analysis.words import code_label, joined, whole_percent
+from languages import N_, Labels, _
 from schema.fields import split_codes
-from schema.incidents import CONFIDENCES, MOTIVATIONS, PERPETRATOR_TYPES, VICTIM_GROUPS
+from schema.incidents import (
+    CONFIDENCES,
+    MOTIVATION_LABELS,
+    MOTIVATIONS,
+    PERPETRATOR_TYPES,
+    VICTIM_GROUPS,
+)
 
 SECOND_MOTIVATION_SHARE = 0.25
 """A second motivation gets its lever too when it has at least this share of the assessed."""
 
-LEVERS = {
-    "predation": "Consider cutting the economic incentive: patrols of markets and roads.",
-    "extraction": (
-        "Consider separating armed groups from their revenue (checkpoints, illegal taxation, "
-        "mines), which can also be leverage for talks."
-    ),
-    "revenge": (
-        "Consider intercommunal dialogue, local agreements and a mechanism to respond to "
-        "violations."
-    ),
-    "collateral": (
-        "Consider conduct-of-operations advocacy and harm mitigation, and tying military "
-        "operations to the political process."
-    ),
-    "political": ("Consider advocacy in the national process and POC language in its agreements."),
-    "punitive": "Consider accountability and engagement with the perpetrators' command.",
-    "unknown": (
-        "Consider assessing these incidents' motivations first: they are the analysis cell's "
-        "coding to-do."
-    ),
-}
+LEVERS = Labels(
+    {
+        "predation": N_("Consider cutting the economic incentive: patrols of markets and roads."),
+        "extraction": N_(
+            "Consider separating armed groups from their revenue (checkpoints, illegal "
+            "taxation, mines), which can also be leverage for talks."
+        ),
+        "revenge": N_(
+            "Consider intercommunal dialogue, local agreements and a mechanism to respond to "
+            "violations."
+        ),
+        "collateral": N_(
+            "Consider conduct-of-operations advocacy and harm mitigation, and tying military "
+            "operations to the political process."
+        ),
+        "political": N_(
+            "Consider advocacy in the national process and POC language in its agreements."
+        ),
+        "punitive": N_("Consider accountability and engagement with the perpetrators' command."),
+        "unknown": N_(
+            "Consider assessing these incidents' motivations first: they are the analysis "
+            "cell's coding to-do."
+        ),
+    }
+)
+"""The levers the codebook associates with each motivation, in the reader's language."""
 
 COLUMNS = [
     "group",
@@ -79,7 +92,7 @@ def motivation_profile(incidents: pd.DataFrame, groups: pd.Series) -> pd.DataFra
 def profile_by_admin(incidents: pd.DataFrame, level: str = "admin1") -> pd.DataFrame:
     """:func:`motivation_profile` by admin1 or admin2 name."""
     if level not in ("admin1", "admin2"):
-        raise ValueError(f"level {level!r} is not 'admin1' or 'admin2'")
+        raise ValueError(_("level {level!r} is not 'admin1' or 'admin2'", level=level))
     return motivation_profile(incidents, incidents[level])
 
 
@@ -113,8 +126,10 @@ def _profile(label, chosen: pd.DataFrame) -> dict:
         row["dominant_motivation"] = "unknown"
         row["dominant_share"] = float("nan")
         row["dominant_low"] = row["dominant_high"] = float("nan")
-        row["effect"] = f"no incident assessed yet: the motivation is not known ({n} incidents)"
-        levers = [LEVERS["unknown"]]
+        row["effect"] = _(
+            "no incident assessed yet: the motivation is not known ({n} incidents)", n=n
+        )
+        levers = [LEVERS["unknown"]]  # LEVERS translates on lookup
     row["assessed"] = n_assessed
     row["caution"] = _caution(n, n_assessed)
     confidence = chosen.loc[motivations != "unknown", "motivation_confidence"]
@@ -130,14 +145,19 @@ def _profile(label, chosen: pd.DataFrame) -> dict:
     counted = victims.value_counts()
     for g in VICTIM_GROUPS:
         row[f"victims_{g}"] = int(counted.get(g, 0))
-    row["levers"] = " ".join(levers)
+    row["levers"] = " ".join(levers)  # each already in the reader's language
     return row
 
 
 def dominance_words(motivation: str, k: int, n_assessed: int) -> str:
-    """ "predation 40 % of the assessed incidents (95 % interval 30-50 %)" (an en dash)."""
-    words = share_words(k, n_assessed)
-    return f"{motivation} {words.replace(' (', ' of the assessed incidents (', 1)}"
+    """ "predation 40 % of the assessed incidents (95 % interval 30-50 %)" (an en dash; the
+    motivation's label where the language translates it)."""
+    return _(
+        "{motivation} {share} of the assessed incidents ({interval})",
+        motivation=code_label(motivation, MOTIVATION_LABELS),
+        share=percent(k / n_assessed),
+        interval=interval_words(k, n_assessed),
+    )
 
 
 def unknown_words(n: int, n_assessed: int) -> str:
@@ -146,29 +166,36 @@ def unknown_words(n: int, n_assessed: int) -> str:
     unknown = n - n_assessed
     if not n or unknown * 2 <= n:
         return ""
-    return f"coding mostly unknown: {percent(unknown / n)} not yet assessed"
+    return _("coding mostly unknown: {share} not yet assessed", share=percent(unknown / n))
 
 
 def _caution(n: int, n_assessed: int) -> str:
     cautions = [few_caution(n), unknown_words(n, n_assessed)]
     if n >= FEW_INCIDENTS and 0 < n_assessed < FEW_INCIDENTS:
         cautions.append(
-            f"only {n_assessed} incidents assessed: the dominant share's interval is wide"
+            _(
+                "only {assessed} incidents assessed: the dominant share's interval is wide",
+                assessed=n_assessed,
+            )
         )
-    return "; ".join(c for c in cautions if c)
+    return joined(cautions)
 
 
-CAPTION = (
+CAPTION = N_(
     "Motivation mix of the incidents in each place, the dominant assessed motivation and how "
     "sure its coding is, perpetrators, victim groups, and the levers the motivation codebook "
     "(docs/codebook.md) associates with the dominant motivation (suggestions for discussion, "
     "never orders). Each row's effect is the dominant motivation's share of the assessed "
     "incidents with its 95 % Wilson interval."
 )
-"""The drivers tables' caption before what they cannot say (:func:`drivers_caption`)."""
+"""The drivers tables' caption before what they cannot say (:func:`drivers_caption`),
+in English: shown through ``_``."""
+HOT_SPOT = N_("hot spot")
+ADMIN1_AREA = N_("admin1 area")
+PLACE = N_("place")
 
 
-def drivers_caption(table: pd.DataFrame, place: str = "place") -> str:
+def drivers_caption(table: pd.DataFrame, place: str = PLACE) -> str:
     """:data:`CAPTION` and what ``table`` (a :func:`motivation_profile`) cannot say: rows
     resting on few incidents, and coding mostly unknown (per row and overall).
 
@@ -177,41 +204,67 @@ def drivers_caption(table: pd.DataFrame, place: str = "place") -> str:
     table
         The profiles, one row per ``place``.
     place
-        What a row is ("hot spot", "admin1 area"), for the sentence.
+        What a row is (:data:`HOT_SPOT`, :data:`ADMIN1_AREA`: English marked with ``N_``,
+        translated here), for the sentence.
     """
+    caption = _(CAPTION)
     parts = [
-        "motivations are the analysts' coding, so a share describes what was assessed, not "
-        "every incident"
+        _(
+            "motivations are the analysts' coding, so a share describes what was assessed, "
+            "not every incident"
+        )
     ]
     if not len(table):
-        return f"{CAPTION} No {place} to profile in this selection."
+        return _(
+            "{caption} No {place} to profile in this selection.", caption=caption, place=_(place)
+        )
     few = int((table["incidents"] < FEW_INCIDENTS).sum())
     if few:
         parts.append(
-            f"{few} of {len(table)} rows rest on fewer than {FEW_INCIDENTS} incidents: their "
-            "intervals are wide and their shares may be chance (see caution)"
+            _(
+                "{few} of {rows} rows rest on fewer than {minimum} incidents: their intervals "
+                "are wide and their shares may be chance (see caution)",
+                few=few,
+                rows=len(table),
+                minimum=FEW_INCIDENTS,
+            )
         )
     total, assessed = int(table["incidents"].sum()), int(table["assessed"].sum())
     overall = unknown_words(total, assessed)
-    mostly = int(table["caution"].str.contains("coding mostly unknown", regex=False).sum())
+    # The rows whose caution says the coding is mostly unknown (unknown_words' rule).
+    unknown = table["incidents"] - table["assessed"]
+    mostly = int(((table["incidents"] > 0) & (unknown * 2 > table["incidents"])).sum())
     if overall:
-        parts.append(f"{overall} ({total - assessed} of {total} incidents)")
+        parts.append(
+            _(
+                "{overall} ({unknown} of {total} incidents)",
+                overall=overall,
+                unknown=total - assessed,
+                total=total,
+            )
+        )
     elif mostly:
-        parts.append(f"coding mostly unknown in {mostly} of {len(table)} rows (see caution)")
-    return f"{CAPTION} What it cannot say: " + "; ".join(parts) + "."
+        parts.append(
+            _(
+                "coding mostly unknown in {mostly} of {rows} rows (see caution)",
+                mostly=mostly,
+                rows=len(table),
+            )
+        )
+    return _("{caption} What it cannot say: {limits}.", caption=caption, limits=joined(parts))
 
 
 def _certainty(row: dict, n_assessed: int) -> str:
     if not n_assessed:
-        return "not yet assessed"
+        return _("not yet assessed")
     firm = row["share_confirmed"] + row["share_probable"]
     words = (
-        "mostly confirmed"
+        _("mostly confirmed")
         if row["share_confirmed"] >= 0.5
-        else "mostly confirmed or probable"
+        else _("mostly confirmed or probable")
         if firm >= 0.5
-        else "mostly possible"
+        else _("mostly possible")
     )
     if row["share_unknown"] >= 0.25:
-        words += f"; {row['share_unknown']:.0%} not yet assessed"
+        words += _("; {share} not yet assessed", share=whole_percent(row["share_unknown"]))
     return words

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import math
 
+from analysis.words import g, significant
+from languages import N_, _
+
 TIMES = "\u00d7"
 DASH = "\u2013"
 
@@ -24,11 +27,14 @@ def _fmt(value: float) -> str:
     if value == 0:
         return "0"
     if value >= 3:
-        return f"{value:.0f}" if value >= 10 else f"{value:.1f}".removesuffix(".0")
-    return f"{float(f'{value:.2g}'):g}"
+        return g(round(value)) if value >= 10 else g(float(f"{value:.1f}"))
+    return significant(value)
 
 
-def ratio_words(ratio: float, low: float, high: float, baseline: str = "the rate before") -> str:
+THE_RATE_BEFORE = N_("the rate before")
+
+
+def ratio_words(ratio: float, low: float, high: float, baseline: str = THE_RATE_BEFORE) -> str:
     """``ratio`` (second rate / first) with its 95 % interval, in words.
 
     Parameters
@@ -36,7 +42,8 @@ def ratio_words(ratio: float, low: float, high: float, baseline: str = "the rate
     ratio, low, high
         The rate ratio and its 95 % interval (NaN when nothing can be compared).
     baseline
-        What the ratio is relative to ("the rate before", "the previous 90 days").
+        What the ratio is relative to ("the rate before", "the previous 90 days"), in
+        the reader's language (an English one marked with ``N_`` is translated here).
 
     Returns
     -------
@@ -44,22 +51,44 @@ def ratio_words(ratio: float, low: float, high: float, baseline: str = "the rate
         E.g. "about 3x the rate before, 95 % interval 2-4x" (with the signs);
         "no comparison possible" when the ratio is NaN and there is no interval.
     """
+    baseline = _(baseline)
     if not (ratio == ratio) and not (high == high):
-        return "no comparison possible"
+        return _("no comparison possible")
     if not (ratio == ratio):  # nothing in either window: only the interval is known
-        return f"no incidents in either window (95 % interval 0{DASH}{_fmt(high)}{TIMES})"
+        return _(
+            "no incidents in either window (95 % interval 0{dash}{high}{times})",
+            dash=DASH,
+            high=_fmt(high),
+            times=TIMES,
+        )
+    interval = {"low": _fmt(low), "high": _fmt(high), "dash": DASH, "times": TIMES}
     if ratio == math.inf:
-        head = f"from none to some: no finite multiple of {baseline}"
-    else:
-        head = f"about {_fmt(ratio)}{TIMES} {baseline}"
-    return f"{head}, 95 % interval {_fmt(low)}{DASH}{_fmt(high)}{TIMES}"
+        return _(
+            "from none to some: no finite multiple of {baseline}, "
+            "95 % interval {low}{dash}{high}{times}",
+            baseline=baseline,
+            **interval,
+        )
+    return _(
+        "about {ratio}{times} {baseline}, 95 % interval {low}{dash}{high}{times}",
+        ratio=_fmt(ratio),
+        baseline=baseline,
+        **interval,
+    )
 
 
-def few_words(n: int, what: str = "in the two windows") -> str:
-    """The caution for a row with fewer than :data:`FEW_INCIDENTS` incidents, else ``""``."""
+IN_THE_TWO_WINDOWS = N_("in the two windows")
+
+
+def few_words(n: int, what: str = IN_THE_TWO_WINDOWS) -> str:
+    """The caution for a row with fewer than :data:`FEW_INCIDENTS` incidents, else ``""``.
+
+    ``what`` says where they were counted ("around signature"), marked with ``N_``."""
     if n >= FEW_INCIDENTS:
         return ""
-    return (
-        f"few incidents ({n} {what}): the interval is wide and the test cannot tell a "
-        "change from chance"
+    return _(
+        "few incidents ({n} {what}): the interval is wide and the test cannot tell a "
+        "change from chance",
+        n=n,
+        what=_(what),
     )

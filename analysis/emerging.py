@@ -21,8 +21,11 @@ from scipy import stats
 
 from analysis.cells import CellCounts, Shape, count_in_cells
 from analysis.hotspots import confidence_bins, gi_star
+from analysis.words import count, g
+from languages import N_, Labels, _
 
-STEPS = {"M": "month", "Q": "quarter", "Y": "year"}
+STEPS = Labels({"M": N_("month"), "Q": N_("quarter"), "Y": N_("year")})
+"""Each time step's name, in the reader's language."""
 MOST = 0.9
 """A cell hot in at least this share of slices is "persistent" (ArcGIS's 90 %)."""
 TREND_ALPHA = 0.05
@@ -37,16 +40,40 @@ CATEGORIES = (
     "oscillating",
     "historical",
 )
-CATEGORY_MEANINGS = {
-    "new": "hot in the last slice only",
-    "consecutive": "hot in an unbroken run of recent slices, never before",
-    "intensifying": "hot in at least 90 % of slices, getting hotter",
-    "persistent": "hot in at least 90 % of slices, no trend",
-    "diminishing": "hot in at least 90 % of slices, cooling",
-    "sporadic": "hot now, on and off before, never cold",
-    "oscillating": "hot now, cold at some point before",
-    "historical": "hot in at least 90 % of slices, but not now",
-}
+CATEGORY_MEANINGS = Labels(
+    {
+        "new": N_("hot in the last slice only"),
+        "consecutive": N_("hot in an unbroken run of recent slices, never before"),
+        "intensifying": N_("hot in at least 90 % of slices, getting hotter"),
+        "persistent": N_("hot in at least 90 % of slices, no trend"),
+        "diminishing": N_("hot in at least 90 % of slices, cooling"),
+        "sporadic": N_("hot now, on and off before, never cold"),
+        "oscillating": N_("hot now, cold at some point before"),
+        "historical": N_("hot in at least 90 % of slices, but not now"),
+    }
+)
+CATEGORY_LABELS = Labels(
+    {
+        "new hot spot": N_("new hot spot"),
+        "consecutive hot spot": N_("consecutive hot spot"),
+        "intensifying hot spot": N_("intensifying hot spot"),
+        "persistent hot spot": N_("persistent hot spot"),
+        "diminishing hot spot": N_("diminishing hot spot"),
+        "sporadic hot spot": N_("sporadic hot spot"),
+        "oscillating hot spot": N_("oscillating hot spot"),
+        "historical hot spot": N_("historical hot spot"),
+        "new cold spot": N_("new cold spot"),
+        "consecutive cold spot": N_("consecutive cold spot"),
+        "intensifying cold spot": N_("intensifying cold spot"),
+        "persistent cold spot": N_("persistent cold spot"),
+        "diminishing cold spot": N_("diminishing cold spot"),
+        "sporadic cold spot": N_("sporadic cold spot"),
+        "oscillating cold spot": N_("oscillating cold spot"),
+        "historical cold spot": N_("historical cold spot"),
+    }
+)
+"""The ``category`` column holds ArcGIS's names in English (identifiers, as in the JSON and
+the CSV); this is how a page shows them, in the reader's language."""
 
 
 def mann_kendall(series: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -126,16 +153,27 @@ class EmergingHotSpots:
         grid = self.counts.grid
         named = (self.cells["category"] != "").sum()
         few = (
-            f" Only {len(self.slices)} slices: ArcGIS asks for at least 10; "
-            "read the categories with care."
+            _(
+                " Only {slices} slices: ArcGIS asks for at least 10; read the categories "
+                "with care.",
+                slices=len(self.slices),
+            )
             if len(self.slices) < 10
             else ""
         )
+        shape = {"hexagon": N_("hexagons"), "square": N_("squares")}.get(grid.shape)
         return (
-            f"Gi* per {STEPS.get(self.step, self.step)} ({len(self.slices)} slices) on "
-            f"{grid.width_m / 1000:g} km {grid.shape}s, FDR-corrected, then a Mann-Kendall "
-            f"trend test on each cell's z-scores; categories as in ArcGIS Pro's Emerging Hot "
-            f"Spot Analysis: {named:,} cells named.{few}"
+            _(
+                "Gi* per {step} ({slices} slices) on {km} km {shape}, FDR-corrected, then a "
+                "Mann-Kendall trend test on each cell's z-scores; categories as in ArcGIS "
+                "Pro's Emerging Hot Spot Analysis: {named} cells named.",
+                step=STEPS.get(self.step, self.step),
+                slices=len(self.slices),
+                km=g(grid.width_m / 1000),
+                shape=_(shape) if shape else f"{grid.shape}s",
+                named=count(named),
+            )
+            + few
             + (f" {self.counts.note}." if self.counts.left_off else "")
         )
 
@@ -152,7 +190,9 @@ def emerging_hot_spots(
 ) -> EmergingHotSpots:
     """Emerging hot spots of ``incidents`` by ``step`` ("M", "Q" or "Y")."""
     if step not in STEPS:
-        raise ValueError(f"time step {step!r} is not one of {', '.join(STEPS)}")
+        raise ValueError(
+            _("time step {step!r} is not one of {steps}", step=step, steps=", ".join(STEPS))
+        )
     counts = count_in_cells(incidents, area, shape=shape, width_m=width_m, crs=crs)
     cells = counts.cells.copy()
     dates = pd.to_datetime(incidents["date"])

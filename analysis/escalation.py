@@ -33,10 +33,12 @@ from analysis.precision import in_day_windows
 from analysis.rate_tests import SMALL, dispersion, effect_words, window_test
 from analysis.rates import fdr_adjust
 from analysis.windows import Span, coverage, covered_days
+from analysis.words import g, joined
+from languages import N_, _, ngettext
 
 ALPHA = 0.05
 YEAR = 365
-WARNING = (
+WARNING = N_(
     "The report behind this tool (Russo and Mamiya, IPI 2022) warns that armed groups ratchet "
     "up violence ahead of negotiations to strengthen their hand, and that agreements can "
     "trigger violence by those left out of them. A flag is a question for the joint analysis "
@@ -84,9 +86,13 @@ class Escalation:
 
     table: pd.DataFrame
     caption: str
-    warning: str = WARNING
+    warning: str = ""
     notes: tuple[str, ...] = ()
     limits: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.warning:  # the report's caution, in the language of the run
+            object.__setattr__(self, "warning", _(WARNING))
 
 
 def escalation(
@@ -120,14 +126,14 @@ def escalation(
         by default each source's first to last date (:func:`analysis.windows.coverage`).
     """
     if window_days < 1:
-        raise ValueError(f"window of {window_days!r} days: give at least 1 day")
+        raise ValueError(_("window of {days!r} days: give at least 1 day", days=window_days))
     placeable, left_out = in_day_windows(incidents)
     dates = pd.to_datetime(incidents["date"]).dt.normalize()[placeable]
     spans = covers if covers is not None else coverage(incidents[placeable], dates)
     counter = _DailyCounts(dates, spans)
     ordered = milestones.sort_values("date")
     rows, p_values = [], []
-    for _, milestone in ordered.iterrows():
+    for _row, milestone in ordered.iterrows():
         row, tests = _one(milestone, counter, window_days)
         rows.append(row)
         p_values.extend(tests)
@@ -136,18 +142,21 @@ def escalation(
     if len(table):
         table["before_p_adjusted"] = adjusted[0::2]
         table["after_p_adjusted"] = adjusted[1::2]
-        table["flag"] = [_flag(r, alpha) for _, r in table.iterrows()]
+        table["flag"] = [_flag(r, alpha) for _row, r in table.iterrows()]
         table = table[_shown(table, window_days, start, end)].reset_index(drop=True)
     notes = (left_out,) if left_out else ()
     limits = tuple(_cannot_say(table))
-    caption = (
-        f"Incidents per 30 days in the {window_days} days before each milestone (to the day "
-        f"before) and the {window_days} days from it, against a local baseline: the "
-        f"{window_days} days before the first window and the same days a year earlier, "
-        "where the data cover them (each source's first to last reported day). Quasi-Poisson "
-        "test with the baseline's weekly dispersion (the exact conditional binomial test "
-        f"below {SMALL} incidents), Benjamini-Hochberg across every milestone and window "
-        f"tested, flagged at {alpha:g}; the verdicts do not change with the period selected."
+    caption = _(
+        "Incidents per 30 days in the {days} days before each milestone (to the day before) "
+        "and the {days} days from it, against a local baseline: the {days} days before the "
+        "first window and the same days a year earlier, where the data cover them (each "
+        "source's first to last reported day). Quasi-Poisson test with the baseline's weekly "
+        "dispersion (the exact conditional binomial test below {small} incidents), "
+        "Benjamini-Hochberg across every milestone and window tested, flagged at {alpha}; "
+        "the verdicts do not change with the period selected.",
+        days=window_days,
+        small=SMALL,
+        alpha=g(alpha),
     )
     if notes or limits:
         caption += " " + " ".join(f"{n}." for n in (*notes, *limits))
@@ -189,7 +198,7 @@ def _one(milestone: pd.Series, counter: _DailyCounts, w: int):
     row["date"] = day
     nothing = [math.nan, math.nan]
     if counter.first is None:
-        row.update(note="no incidents in the selection", flag="")
+        row.update(note=_("no incidents in the selection"), flag="")
         return row, nothing
     windows = {
         "before": counter.days(day - step(days=w), day - step(days=1)),
@@ -207,9 +216,9 @@ def _one(milestone: pd.Series, counter: _DailyCounts, w: int):
         count = int(counter.daily[windows[side]].sum())
         row[f"{side}_incidents"], row[f"{side}_days"] = count, n_days
         if not n_days:
-            notes.append(f"{side} window outside the data's coverage: not covered")
+            notes.append(_(_OUTSIDE[side]))
         elif n_days < w:
-            notes.append(f"{side} window cut to {n_days} days by the data's coverage")
+            notes.append(_(_CUT[side], days=n_days))
         if not n_days or len(base) < max(1, w // 2):
             row.update({f"{side}_rate_30d": count / n_days * 30 if n_days else math.nan})
             row.update({f"{side}_{k}": math.nan for k in ("ratio", "low", "high", "p")})
@@ -225,14 +234,17 @@ def _one(milestone: pd.Series, counter: _DailyCounts, w: int):
                 f"{side}_high": result.high,
                 f"{side}_p": result.p,
                 f"{side}_effect": effect_words(result.ratio, result.low, result.high),
-                f"{side}_test": result.method,
+                f"{side}_test": _(result.method),
             }
         )
         tests.append(result.p)
     if len(base) < max(1, w // 2):
         notes.append(
-            f"no local baseline: the data cover {len(base)} of the days before and a year "
-            "earlier (not covered, not tested)"
+            _(
+                "no local baseline: the data cover {days} of the days before and a year "
+                "earlier (not covered, not tested)",
+                days=len(base),
+            )
         )
     row.update(
         baseline_incidents=base_count,
@@ -240,16 +252,35 @@ def _one(milestone: pd.Series, counter: _DailyCounts, w: int):
         baseline_rate_30d=base_count / len(base) * 30 if len(base) else math.nan,
         baseline=_baseline_words(len(pre), len(np.setdiff1d(earlier, pre)), w),
         dispersion=1.0 if phi != phi else phi,
-        note="; ".join(notes),
+        note=joined(notes),
     )
     return row, tests
 
 
+_OUTSIDE = {
+    "before": N_("before window outside the data's coverage: not covered"),
+    "after": N_("after window outside the data's coverage: not covered"),
+}
+_CUT = {
+    "before": N_("before window cut to {days} days by the data's coverage"),
+    "after": N_("after window cut to {days} days by the data's coverage"),
+}
+
+
 def _baseline_words(pre: int, earlier: int, w: int) -> str:
-    parts = [f"{pre} of the {w} days before the first window"] if pre else []
+    if pre and earlier:
+        return _(
+            "{pre} of the {w} days before the first window and {earlier} days of the same "
+            "season a year earlier",
+            pre=pre,
+            w=w,
+            earlier=earlier,
+        )
+    if pre:
+        return _("{pre} of the {w} days before the first window", pre=pre, w=w)
     if earlier:
-        parts.append(f"{earlier} days of the same season a year earlier")
-    return " and ".join(parts) or "none covered"
+        return _("{earlier} days of the same season a year earlier", earlier=earlier)
+    return _("none covered")
 
 
 def _shown(table: pd.DataFrame, w: int, start, end) -> np.ndarray:
@@ -263,13 +294,16 @@ def _shown(table: pd.DataFrame, w: int, start, end) -> np.ndarray:
     return keep
 
 
+_ESCALATION = {"before": N_("escalation before"), "after": N_("escalation after")}
+
+
 def _flag(row: pd.Series, alpha: float) -> str:
     flags = []
     for side in SIDES:
         p, ratio = row[f"{side}_p_adjusted"], row[f"{side}_ratio"]
         if p == p and p < alpha and ratio > 1:
-            flags.append(f"escalation {side}")
-    return "; ".join(flags)
+            flags.append(_(_ESCALATION[side]))
+    return joined(flags)
 
 
 def _cannot_say(table: pd.DataFrame) -> list[str]:
@@ -280,8 +314,13 @@ def _cannot_say(table: pd.DataFrame) -> list[str]:
     untested = int(table[[f"{s}_p" for s in SIDES]].isna().to_numpy().sum())
     if untested:
         said.append(
-            f"{untested} window{'s' if untested != 1 else ''} could not be tested (outside "
-            "the data's coverage or without a local baseline): not covered, not quiet"
+            ngettext(
+                "{n} window could not be tested (outside the data's coverage or without a "
+                "local baseline): not covered, not quiet",
+                "{n} windows could not be tested (outside the data's coverage or without a "
+                "local baseline): not covered, not quiet",
+                untested,
+            )
         )
     few = 0
     for side in SIDES:
@@ -290,7 +329,13 @@ def _cannot_say(table: pd.DataFrame) -> list[str]:
         few += int((tested & small).sum())
     if few:
         said.append(
-            f"{few} window{'s' if few != 1 else ''} rest on fewer than {SMALL} incidents: "
-            "only a large change could be seen there, and no flag does not mean no change"
+            ngettext(
+                "{n} window rest on fewer than {small} incidents: only a large change could "
+                "be seen there, and no flag does not mean no change",
+                "{n} windows rest on fewer than {small} incidents: only a large change could "
+                "be seen there, and no flag does not mean no change",
+                few,
+                small=SMALL,
+            )
         )
     return said

@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from languages import _
 from schema.fields import split_codes
 from schema.filters import IncidentFilter
 from schema.incidents import MOTIVATIONS
@@ -80,7 +81,7 @@ def filter_by_office(frame: gpd.GeoDataFrame, offices: Iterable[str]) -> gpd.Geo
 def months(start: dt.date, end: dt.date) -> list[pd.Period]:
     """Every calendar month from ``start``'s to ``end``'s, for the month slider."""
     if end < start:
-        raise ValueError(f"`end` ({end}) is before `start` ({start})")
+        raise ValueError(_("`end` ({end}) is before `start` ({start})", end=end, start=start))
     return list(pd.period_range(pd.Period(start, "M"), pd.Period(end, "M"), freq="M"))
 
 

@@ -25,7 +25,10 @@ from scipy import stats
 
 from analysis.effect_words import FEW_INCIDENTS
 from analysis.rates import fdr_adjust
-from analysis.share_words import few_caution, multiple, percent, share_interval, share_words
+from analysis.share_words import few_caution, interval_words, multiple, percent, share_interval
+from analysis.words import code_label, g, joined, whole_percent
+from languages import N_, _
+from schema.incidents import MOTIVATION_LABELS
 
 STATE = "state_forces"
 ALLIED = "allied_forces"
@@ -80,14 +83,14 @@ def state_forces_friction(
     """State and allied forces' share of perpetrators per ``by`` area and ``period``
     (None: the whole selection)."""
     if by not in incidents:
-        raise ValueError(f"no column {by!r} to group incidents by")
+        raise ValueError(_("no column {by!r} to group incidents by", by=by))
     perpetrator = incidents["perpetrator_type"]
     state = perpetrator.isin(STATE_AND_ALLIED).to_numpy(dtype=bool)
-    area = incidents[by].fillna("(no area given)").astype(str).to_numpy()
+    area = incidents[by].fillna(_("(no area given)")).astype(str).to_numpy()
     when = (
         pd.to_datetime(incidents["date"]).dt.to_period(period).astype(str).to_numpy()
         if period
-        else ["whole selection"] * len(incidents)
+        else [_("whole selection")] * len(incidents)
     )
     frame = pd.DataFrame({"area": area, "period": when, "state": state})
     frame["perpetrator"] = perpetrator.to_numpy(dtype=object)
@@ -138,71 +141,146 @@ def state_forces_friction(
         )
         table = table.sort_values(["flag", "share"], ascending=[False, False], kind="stable")
         table = table.reset_index(drop=True)
-    slices = {"M": "month", "Q": "quarter", "Y": "year"}.get(period or "", period)
-    caption = (
-        f"Share of incidents by state and allied forces (foreign or private forces "
-        f"fighting beside the state; each also shown apart, the UN mission's own "
-        f"incidents counted apart) per {by}"
-        + (f" and {slices}" if period else "")
-        + ", against their share in the rest of the selection (one-sided exact binomial "
-        f"test, Benjamini-Hochberg); flagged when significant at {alpha:g}, at least "
-        f"{min_share:.0%} of perpetrators and {min_incidents} incidents."
-    )
-    caption += (
+    values = {
+        "by": by,
+        "alpha": g(alpha),
+        "share": whole_percent(min_share),
+        "minimum": min_incidents,
+    }
+    if period in _PERIOD_CAPTIONS:
+        caption = _(_PERIOD_CAPTIONS[period], **values)
+    elif period:
+        caption = _(_PERIOD_CAPTION, period=period, **values)
+    else:
+        caption = _(_WHOLE_CAPTION, **values)
+    caption += _(
         " Each row's effect is the share with its 95 % Wilson interval and its multiple of the "
         "share elsewhere."
     )
     caption += _cannot_say(table, total, int((frame["perpetrator"] == UNIDENTIFIED).sum()))
     if len(table) == 1:
-        caption += " Only one area and period: nothing to compare it with."
+        caption += _(" Only one area and period: nothing to compare it with.")
     return Friction(table, caption)
+
+
+# The caption's first sentence, whole for each kind of period (the rest is the same).
+_PERIOD_CAPTIONS = {
+    "M": N_(
+        "Share of incidents by state and allied forces (foreign or private forces fighting "
+        "beside the state; each also shown apart, the UN mission's own incidents counted "
+        "apart) per {by} and month, against their share in the rest of the selection "
+        "(one-sided exact binomial test, Benjamini-Hochberg); flagged when significant at "
+        "{alpha}, at least {share} of perpetrators and {minimum} incidents."
+    ),
+    "Q": N_(
+        "Share of incidents by state and allied forces (foreign or private forces fighting "
+        "beside the state; each also shown apart, the UN mission's own incidents counted "
+        "apart) per {by} and quarter, against their share in the rest of the selection "
+        "(one-sided exact binomial test, Benjamini-Hochberg); flagged when significant at "
+        "{alpha}, at least {share} of perpetrators and {minimum} incidents."
+    ),
+    "Y": N_(
+        "Share of incidents by state and allied forces (foreign or private forces fighting "
+        "beside the state; each also shown apart, the UN mission's own incidents counted "
+        "apart) per {by} and year, against their share in the rest of the selection "
+        "(one-sided exact binomial test, Benjamini-Hochberg); flagged when significant at "
+        "{alpha}, at least {share} of perpetrators and {minimum} incidents."
+    ),
+}
+_PERIOD_CAPTION = N_(
+    "Share of incidents by state and allied forces (foreign or private forces fighting "
+    "beside the state; each also shown apart, the UN mission's own incidents counted "
+    "apart) per {by} and {period}, against their share in the rest of the selection "
+    "(one-sided exact binomial test, Benjamini-Hochberg); flagged when significant at "
+    "{alpha}, at least {share} of perpetrators and {minimum} incidents."
+)
+_WHOLE_CAPTION = N_(
+    "Share of incidents by state and allied forces (foreign or private forces fighting "
+    "beside the state; each also shown apart, the UN mission's own incidents counted "
+    "apart) per {by}, against their share in the rest of the selection (one-sided exact "
+    "binomial test, Benjamini-Hochberg); flagged when significant at {alpha}, at least "
+    "{share} of perpetrators and {minimum} incidents."
+)
 
 
 def friction_words(k: int, n: int, elsewhere: float) -> str:
     """State and allied forces' ``k`` of ``n`` incidents here against ``elsewhere`` (their
     share in the rest of the selection), e.g. "state and allied forces 42 % of perpetrators
     here (95 % interval 35-50 %), about 1.9x their share elsewhere (22 %)"."""
-    head = (
-        f"state and allied forces {share_words(k, n).replace(' (', ' of perpetrators here (', 1)}"
-    )
+    share, interval = percent(k / n), interval_words(k, n)
     if elsewhere != elsewhere:
-        return f"{head}; nothing elsewhere to compare with"
+        return _(
+            "state and allied forces {share} of perpetrators here ({interval}); nothing "
+            "elsewhere to compare with",
+            share=share,
+            interval=interval,
+        )
     if elsewhere == 0:
-        return f"{head}; none elsewhere"
+        return _(
+            "state and allied forces {share} of perpetrators here ({interval}); none elsewhere",
+            share=share,
+            interval=interval,
+        )
     ratio = (k / n) / elsewhere
-    return f"{head}, about {multiple(ratio)} their share elsewhere ({percent(elsewhere)})"
+    return _(
+        "state and allied forces {share} of perpetrators here ({interval}), about {multiple} "
+        "their share elsewhere ({elsewhere})",
+        share=share,
+        interval=interval,
+        multiple=multiple(ratio),
+        elsewhere=percent(elsewhere),
+    )
 
 
 def _caution(n: int, unidentified: int) -> str:
     cautions = [few_caution(n)]
     if unidentified * 2 > n:
         cautions.append(
-            f"perpetrators mostly unidentified: {unidentified} of {n} incidents "
-            f"({percent(unidentified / n)})"
+            _(
+                "perpetrators mostly unidentified: {unidentified} of {n} incidents ({share})",
+                unidentified=unidentified,
+                n=n,
+                share=percent(unidentified / n),
+            )
         )
-    return "; ".join(c for c in cautions if c)
+    return joined(cautions)
 
 
 def _cannot_say(table: pd.DataFrame, total: int, unidentified: int) -> str:
     """The caption's sentence on what the table cannot say."""
     parts = [
-        "a share is not a rate (a high share can also mean that other perpetrators were few there)"
+        _(
+            "a share is not a rate (a high share can also mean that other perpetrators were "
+            "few there)"
+        )
     ]
     few = int((table["incidents"] < FEW_INCIDENTS).sum())
     if few:
         parts.append(
-            f"{few} of {len(table)} rows rest on fewer than {FEW_INCIDENTS} incidents: their "
-            "intervals are wide and their shares may be chance (see caution)"
+            _(
+                "{few} of {rows} rows rest on fewer than {minimum} incidents: their intervals "
+                "are wide and their shares may be chance (see caution)",
+                few=few,
+                rows=len(table),
+                minimum=FEW_INCIDENTS,
+            )
         )
     if unidentified * 2 > total:
         parts.append(
-            f"perpetrators mostly unidentified: {unidentified} of {total} incidents "
-            f"({percent(unidentified / total)}), so the shares of state and allied forces are "
-            "lower bounds"
+            _(
+                "perpetrators mostly unidentified: {unidentified} of {total} incidents "
+                "({share}), so the shares of state and allied forces are lower bounds",
+                unidentified=unidentified,
+                total=total,
+                share=percent(unidentified / total),
+            )
         )
-    return " What it cannot say: " + "; ".join(parts) + "."
+    return _(" What it cannot say: {limits}.", limits=joined(parts))
 
 
 def _mix(motivations: pd.Series) -> str:
-    """``"collateral 5, revenge 2"``: the motivations, most frequent first."""
-    return ", ".join(f"{m} {c}" for m, c in motivations.value_counts().items())
+    """``"collateral 5, revenge 2"``: the motivations, most frequent first (their labels
+    where the language translates them)."""
+    return ", ".join(
+        f"{code_label(m, MOTIVATION_LABELS)} {c}" for m, c in motivations.value_counts().items()
+    )

@@ -32,6 +32,8 @@ from analysis.effect_words import FEW_INCIDENTS, ratio_words
 from analysis.hotspots import HotSpots, cluster_outlines
 from analysis.metric import WGS84, to_metric
 from analysis.rates import compare_rates
+from analysis.words import g
+from languages import N_, _
 
 DEFAULT_WITHIN_KM = 25.0
 BASE_KINDS = ("field_office", "base", "temporary_operating_base")
@@ -59,29 +61,41 @@ class Gaps:
         no_work = int(spots["no_political_work_near"].sum()) if len(spots) else 0
         no_presence = int(spots["no_presence_near"].sum()) if len(spots) else 0
         quiet = int(self.unwatched_work["no_protection_picture"].sum())
-        text = (
-            f"Of {len(spots)} hot-spot clusters (touching Gi* hot cells at 90 % or more), "
-            f"{no_work} have no political work near (no local process or agreement within "
-            f"{self.within_km:g} km) and {no_presence} no presence near (no field office, base "
-            f"or temporary operating base within {presence_km:g} km; areas of responsibility "
-            f"are listed but are not presence on the ground). A protection gap has both: "
-            f"{gaps} found. Political work with no incident recorded within "
-            f"{self.within_km:g} km: {quiet}. Distances in km from the cluster's edge."
+        text = _(
+            "Of {clusters} hot-spot clusters (touching Gi* hot cells at 90 % or more), "
+            "{no_work} have no political work near (no local process or agreement within "
+            "{within_km} km) and {no_presence} no presence near (no field office, base or "
+            "temporary operating base within {presence_km} km; areas of responsibility are "
+            "listed but are not presence on the ground). A protection gap has both: {gaps} "
+            "found. Political work with no incident recorded within {within_km} km: {quiet}. "
+            "Distances in km from the cluster's edge.",
+            clusters=len(spots),
+            no_work=no_work,
+            within_km=g(self.within_km),
+            no_presence=no_presence,
+            presence_km=g(presence_km),
+            gaps=gaps,
+            quiet=quiet,
         )
         few = int((spots["incidents"] < FEW_INCIDENTS).sum()) if len(spots) else 0
-        text += (
-            " What this table cannot say: whether the people there are reached some other way "
-            "(patrols, partners), or whether an office or base was open all the period (all "
-            "loaded are counted)"
-        )
-        text += (
-            f"; {few} of {len(spots)} clusters hold fewer than {FEW_INCIDENTS} incidents, "
-            "too few to call a pattern (see caution)."
-            if few
-            else "."
-        )
+        if few:
+            text += _(
+                " What this table cannot say: whether the people there are reached some other "
+                "way (patrols, partners), or whether an office or base was open all the period "
+                "(all loaded are counted); {few} of {clusters} clusters hold fewer than "
+                "{minimum} incidents, too few to call a pattern (see caution).",
+                few=few,
+                clusters=len(spots),
+                minimum=FEW_INCIDENTS,
+            )
+        else:
+            text += _(
+                " What this table cannot say: whether the people there are reached some other "
+                "way (patrols, partners), or whether an office or base was open all the period "
+                "(all loaded are counted)."
+            )
         if self.points_of_presence == 0:
-            text += (
+            text += _(
                 " No office or base is loaded as a point in the presence layer: every "
                 "cluster counts as having no presence near; load offices and bases to measure."
             )
@@ -118,9 +132,11 @@ def protection_gaps(
         A field office, base or temporary operating base this near is "presence near"
         (``None``: ``within_km``).
     """
-    for name, km in (("distance", within_km), ("presence distance", presence_km)):
+    for name, km in ((N_("distance"), within_km), (N_("presence distance"), presence_km)):
         if km is not None and not km >= 0:
-            raise ValueError(f"{name} {km!r} km is not a positive number of kilometres")
+            raise ValueError(
+                _("{name} {km!r} km is not a positive number of kilometres", name=_(name), km=km)
+            )
     presence_limit = within_km if presence_km is None else presence_km
     crs = spots.counts.grid.crs
     outlines = cluster_outlines(spots)
@@ -135,7 +151,7 @@ def protection_gaps(
     all_cells = spots.counts.cells
     total, total_cells = int(all_cells["incidents"].sum()), len(all_cells)
     rows = []
-    for (_, cluster), centre in zip(outlines.iterrows(), centres, strict=True):
+    for (_row, cluster), centre in zip(outlines.iterrows(), centres, strict=True):
         shape = cluster.geometry
         process, process_km = _nearest(shape, processes, "process_id")
         agreement, agreement_km = _nearest(shape, agreements, "agreement_id")
@@ -163,10 +179,10 @@ def protection_gaps(
                 "nearest_base": base,
                 "base_km": base_km,
                 "effect": ratio_words(
-                    density.ratio, density.low, density.high, "the rest of the area's per cell"
+                    density.ratio, density.low, density.high, N_("the rest of the area's per cell")
                 ),
                 "caution": (
-                    f"few incidents ({inside}): too few to call a pattern"
+                    _("few incidents ({n}): too few to call a pattern", n=inside)
                     if inside < FEW_INCIDENTS
                     else ""
                 ),
@@ -212,10 +228,10 @@ def _unwatched(incidents, processes, agreements, crs, within_km: float) -> pd.Da
     tree = shapely.STRtree(points.to_numpy())
     rows = []
     for kind, frame, id_column in (
-        ("local process", processes, "process_id"),
-        ("local agreement", agreements, "agreement_id"),
+        (_("local process"), processes, "process_id"),
+        (_("local agreement"), agreements, "agreement_id"),
     ):
-        for _, item in frame.iterrows():
+        for _row, item in frame.iterrows():
             near = tree.query(item.geometry, predicate="dwithin", distance=within_km * 1000)
             rows.append(
                 {

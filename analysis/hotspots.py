@@ -41,6 +41,8 @@ from scipy.sparse.csgraph import connected_components
 
 from analysis.cells import CellCounts, Shape, count_in_cells
 from analysis.permutation import DEFAULT_PERMUTATIONS, DEFAULT_SEED, permutation_p_values
+from analysis.words import NumberLabels, count, fixed, g
+from languages import N_, _
 
 Weight = Literal["incidents", "fatalities"]
 Inference = Literal["analytic", "permutation"]
@@ -50,20 +52,26 @@ MIN_INCIDENTS = 30
 """Below this many incidents in the selection no hot or cold spot is called (the minimum of
 ArcGIS Pro's Optimized Hot Spot Analysis)."""
 
-BIN_LABELS = {
-    3: "Hot spot, 99 % confidence",
-    2: "Hot spot, 95 % confidence",
-    1: "Hot spot, 90 % confidence",
-    0: "Not significant",
-    -1: "Cold spot, 90 % confidence",
-    -2: "Cold spot, 95 % confidence",
-    -3: "Cold spot, 99 % confidence",
-}
-NEAR_LABELS = {
-    level: f"Near a hot spot (no incident here; Gi* {c:.0%} confidence)".replace("%", " %")
-    for level, c in enumerate(CONFIDENCES, start=1)
-}
-NOT_CALLED_LABEL = "Not called: too few incidents"
+BIN_LABELS = NumberLabels(
+    {
+        3: N_("Hot spot, 99 % confidence"),
+        2: N_("Hot spot, 95 % confidence"),
+        1: N_("Hot spot, 90 % confidence"),
+        0: N_("Not significant"),
+        -1: N_("Cold spot, 90 % confidence"),
+        -2: N_("Cold spot, 95 % confidence"),
+        -3: N_("Cold spot, 99 % confidence"),
+    }
+)
+"""Each Gi* bin's label, in the reader's language at each lookup."""
+NEAR_LABELS = NumberLabels(
+    {
+        1: N_("Near a hot spot (no incident here; Gi* 90 % confidence)"),
+        2: N_("Near a hot spot (no incident here; Gi* 95 % confidence)"),
+        3: N_("Near a hot spot (no incident here; Gi* 99 % confidence)"),
+    }
+)
+NOT_CALLED_LABEL = N_("Not called: too few incidents")
 
 
 def gi_star(values: np.ndarray, neighbours: sparse.spmatrix) -> np.ndarray:
@@ -204,9 +212,12 @@ class HotSpots:
         # are empty (a stray empty cell beside a town is in the caption, not a warning).
         if self.near and self.near >= 0.1 * significant:
             notes.append(
-                f"{self.near:,} cells have a significantly high Gi* but no incident of their "
-                "own (they only neighbour busy cells): they are shown as 'near a hot spot' "
-                "and never counted as hot spots, clusters or protection gaps."
+                _(
+                    "{near} cells have a significantly high Gi* but no incident of their own "
+                    "(they only neighbour busy cells): they are shown as 'near a hot spot' and "
+                    "never counted as hot spots, clusters or protection gaps.",
+                    near=count(self.near),
+                )
             )
         return notes
 
@@ -216,24 +227,60 @@ class HotSpots:
         n = len(self.cells)
         hot = int((self.cells["bin"] > 0).sum())
         cold = int((self.cells["bin"] < 0).sum())
-        what = "incidents" if self.weight == "incidents" else "fatalities"
         if self.inference == "permutation":
-            how = (
-                f"conditional permutation pseudo p-values ({self.permutations:,} permutations, "
-                f"seed {self.seed}, as esda's)"
+            how = _(
+                "conditional permutation pseudo p-values ({permutations} permutations, "
+                "seed {seed}, as esda's)",
+                permutations=count(self.permutations),
+                seed=self.seed,
             )
         else:
-            how = "analytic z-scores"
+            how = _("analytic z-scores")
+        values = {
+            "km": g(grid.width_m / 1000),
+            "area": fixed(grid.area_km2, 1),
+            "cells": count(n),
+            "neighbours": "6" if grid.shape == "hexagon" else "8",
+            "how": how,
+            "hot": count(hot),
+            "clusters": count(self.clusters),
+            "cold": count(cold),
+            "near": count(self.near),
+            "minimum": MIN_INCIDENTS,
+        }
+        # One sentence per choice of weight, shape and correction, each translated whole.
+        head = {
+            ("incidents", "hexagon"): N_(
+                "Getis-Ord Gi* on incidents per {km} km hexagon ({area} km²; {cells} cells; "
+                "each cell with its {neighbours} neighbours), {how}, "
+            ),
+            ("incidents", "square"): N_(
+                "Getis-Ord Gi* on incidents per {km} km square ({area} km²; {cells} cells; "
+                "each cell with its {neighbours} neighbours), {how}, "
+            ),
+            ("fatalities", "hexagon"): N_(
+                "Getis-Ord Gi* on fatalities per {km} km hexagon ({area} km²; {cells} cells; "
+                "each cell with its {neighbours} neighbours), {how}, "
+            ),
+            ("fatalities", "square"): N_(
+                "Getis-Ord Gi* on fatalities per {km} km square ({area} km²; {cells} cells; "
+                "each cell with its {neighbours} neighbours), {how}, "
+            ),
+        }[("incidents" if self.weight == "incidents" else "fatalities", grid.shape)]
+        correction = (
+            _("Benjamini-Hochberg false-discovery-rate correction") if self.fdr else _("no FDR")
+        )
         return (
-            f"Getis-Ord Gi* on {what} per {grid.width_m / 1000:g} km {grid.shape} "
-            f"({grid.area_km2:,.1f} km²; {n:,} cells; each cell with its "
-            f"{'6' if grid.shape == 'hexagon' else '8'} neighbours), {how}, "
-            + ("Benjamini-Hochberg false-discovery-rate correction" if self.fdr else "no FDR")
-            + f": {hot:,} hot cells holding incidents in {self.clusters:,} clusters and "
-            f"{cold:,} cold cells at 90 % confidence or more. A hot spot needs incidents of "
-            f"its own: {self.near:,} cells near a hot spot (significant through their "
-            f"neighbours only) are not counted. Fewer than {MIN_INCIDENTS} incidents: no "
-            "spot is called (the minimum of ArcGIS's Optimized Hot Spot Analysis)."
+            _(head, **values)
+            + correction
+            + _(
+                ": {hot} hot cells holding incidents in {clusters} clusters and {cold} cold "
+                "cells at 90 % confidence or more. A hot spot needs incidents of its own: "
+                "{near} cells near a hot spot (significant through their neighbours only) "
+                "are not counted. Fewer than {minimum} incidents: no spot is called (the "
+                "minimum of ArcGIS's Optimized Hot Spot Analysis).",
+                **values,
+            )
             + (f" {self.refusal}" if self.refusal else "")
             + (f" {self.counts.note}." if self.counts.left_off else "")
             + (f" {choice.words}" if (choice := self.counts.width_choice) is not None else "")
@@ -273,13 +320,18 @@ def hot_spots(
 
 def _check(weight: str, inference: str, permutations: int) -> None:
     if weight not in ("incidents", "fatalities"):
-        raise ValueError(f"weight {weight!r} is not 'incidents' or 'fatalities'")
+        raise ValueError(_("weight {weight!r} is not 'incidents' or 'fatalities'", weight=weight))
     if inference not in INFERENCES:
-        raise ValueError(f"inference {inference!r} is not 'analytic' or 'permutation'")
+        raise ValueError(
+            _("inference {inference!r} is not 'analytic' or 'permutation'", inference=inference)
+        )
     if inference == "permutation" and not (isinstance(permutations, int) and permutations >= 99):
         raise ValueError(
-            f"permutations {permutations!r} is too few: give a whole number of at least 99 "
-            "(999 is usual)"
+            _(
+                "permutations {permutations!r} is too few: give a whole number of at least 99 "
+                "(999 is usual)",
+                permutations=permutations,
+            )
         )
 
 
@@ -320,18 +372,21 @@ def hot_spots_of(
     incidents = int(cells["incidents"].sum())
     refusal = ""
     if incidents < MIN_INCIDENTS:
-        refusal = (
-            f"Too few incidents to call hot spots: {incidents:,} in this selection, and Gi* "
-            f"needs at least {MIN_INCIDENTS} (the minimum ArcGIS Pro's Optimized Hot Spot "
-            "Analysis accepts; below it the counts per cell are too small for the z-scores' "
-            "normal approximation). No hot or cold spot is called; widen the selection."
+        refusal = _(
+            "Too few incidents to call hot spots: {incidents} in this selection, and Gi* "
+            "needs at least {minimum} (the minimum ArcGIS Pro's Optimized Hot Spot Analysis "
+            "accepts; below it the counts per cell are too small for the z-scores' normal "
+            "approximation). No hot or cold spot is called; widen the selection.",
+            incidents=count(incidents),
+            minimum=MIN_INCIDENTS,
         )
     near = (gi_bin > 0) & ~occupied & (not refusal)
     bins = np.where(near, 0, gi_bin) if not refusal else np.zeros_like(gi_bin)
-    labels = pd.Series(bins).map(BIN_LABELS).to_numpy().astype(object)
-    labels[near] = pd.Series(gi_bin[near]).map(NEAR_LABELS).to_numpy()
+    # Mapped through plain dicts: each label translated once, not once per cell.
+    labels = pd.Series(bins).map(dict(BIN_LABELS)).to_numpy().astype(object)
+    labels[near] = pd.Series(gi_bin[near]).map(dict(NEAR_LABELS)).to_numpy()
     if refusal:
-        labels[gi_bin != 0] = NOT_CALLED_LABEL
+        labels[gi_bin != 0] = _(NOT_CALLED_LABEL)
     cells["p"] = p
     cells["p_sim"] = p_sim
     cells["gi_bin"] = gi_bin

@@ -17,7 +17,13 @@ import pandas as pd
 
 from analysis.agreement_watch import AgreementWatch, agreement_watch
 from analysis.cells import Shape
-from analysis.drivers import drivers_caption, motivation_profile, profile_by_admin
+from analysis.drivers import (
+    ADMIN1_AREA,
+    HOT_SPOT,
+    drivers_caption,
+    motivation_profile,
+    profile_by_admin,
+)
 from analysis.emerging import EmergingHotSpots, emerging_hot_spots
 from analysis.escalation import Escalation, escalation
 from analysis.filters import filter_by_office, filter_incidents
@@ -36,6 +42,8 @@ from analysis.presence import CAPTION as LINKAGE_CAPTION
 from analysis.presence import field_office_linkage
 from analysis.scale import sensitivity
 from analysis.windows import coverage
+from analysis.words import count
+from languages import _
 from schema.filters import IncidentFilter
 from schema.mission import MissionData
 
@@ -66,7 +74,13 @@ class Options:
 
 @dataclass(frozen=True)
 class JointAnalysis:
-    """Every result of :func:`analyse`."""
+    """Every result of :func:`analyse`.
+
+    Its words (notes, table cells such as effects, cautions and verdicts, most captions)
+    are in the language of the run that computed it; the captions of the hot spots, the
+    emerging hot spots, the protection gaps, the drivers and the field offices are worded
+    when read. A cache of results must therefore be keyed by the language too.
+    """
 
     selection: IncidentFilter
     options: Options
@@ -108,11 +122,11 @@ class JointAnalysis:
             ),
             "drivers_by_hot_spot": (
                 self.drivers_by_hot_spot,
-                drivers_caption(self.drivers_by_hot_spot, "hot spot"),
+                drivers_caption(self.drivers_by_hot_spot, HOT_SPOT),
             ),
             "drivers_by_admin1": (
                 self.drivers_by_admin1,
-                drivers_caption(self.drivers_by_admin1, "admin1 area"),
+                drivers_caption(self.drivers_by_admin1, ADMIN1_AREA),
             ),
             "protection_gaps": (self.gaps.hot_spots, self.gaps.caption),
             "political_work_without_protection_picture": (
@@ -123,7 +137,19 @@ class JointAnalysis:
             "possible_violations": (self.agreements.violations, self.agreements.caption),
             "escalation_around_milestones": (self.escalation.table, self.escalation.caption),
             "state_forces_friction": (self.friction.table, self.friction.caption),
-            "field_office_linkage": (self.linkage, LINKAGE_CAPTION),
+            "field_office_linkage": (self.linkage, _(LINKAGE_CAPTION)),
+        }
+
+    def shown_tables(self) -> dict[str, tuple[str, pd.DataFrame, str]]:
+        """Each table as a person reads it, keyed as :meth:`tables`: its title, the table
+        with coded values as labels and translated headers (:func:`analysis.columns.shown`)
+        and its caption, in the current language. The ids stay in :meth:`tables` (CSV,
+        JSON)."""
+        from analysis.columns import TABLE_TITLES, shown
+
+        return {
+            name: (TABLE_TITLES[name], shown(table), caption)
+            for name, (table, caption) in self.tables().items()
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -161,15 +187,20 @@ def analyse(
     notes = []
     if data.not_counted:
         notes.append(
-            f"Events reported by several sources are counted once: {data.not_counted:,} "
-            "reports were left out because another source's report of the same event is "
-            "counted (`pocmap links` lists the links)."
+            _(
+                "Events reported by several sources are counted once: {reports} reports were "
+                "left out because another source's report of the same event is counted "
+                "(`pocmap links` lists the links).",
+                reports=count(data.not_counted),
+            )
         )
     if len(chosen) and (chosen["motivation"] == "unknown").all():
         notes.append(
-            "No incident in this selection has an assessed motivation (as after an ACLED or "
-            "UCDP import): the hot spots and rates stand, the motivation profiles say "
-            "'not yet assessed'."
+            _(
+                "No incident in this selection has an assessed motivation (as after an ACLED "
+                "or UCDP import): the hot spots and rates stand, the motivation profiles say "
+                "'not yet assessed'."
+            )
         )
     width_m = None if options.width_km is None else options.width_km * 1000
     area = data.admin_boundaries if len(data.admin_boundaries) else None
@@ -258,7 +289,7 @@ def fatality_range(incidents: pd.DataFrame) -> tuple[int, int]:
 
 
 def _cluster_name(value: float) -> Any:
-    return np.nan if value != value else f"hot spot {int(value)}"
+    return np.nan if value != value else _("hot spot {number}", number=int(value))
 
 
 def _period(data: MissionData, selection: IncidentFilter) -> tuple[dt.date | None, dt.date | None]:

@@ -19,9 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from languages import N_
 from schema.places import name_key
 
-MATCH_WORDS = (
+MATCH_WORDS = N_(
     "the party's name inside the perpetrator's name as whole words, ignoring case, "
     "accents and punctuation, an abbreviation in brackets standing for the name; or the "
     "party is a perpetrator type"

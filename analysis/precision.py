@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from languages import N_, _, ngettext
+
 COARSE_DATES = ("month", "year")
 """Date precisions too coarse for windows of days (``schema.incidents.DATE_PRECISIONS``)."""
 
@@ -36,11 +38,26 @@ def in_day_windows(incidents: pd.DataFrame) -> tuple[np.ndarray, str]:
         return ~coarse, ""
     months = int((precision == "month").sum())
     years = int(coarse.sum()) - months
-    known = " or ".join(part for part, n in (("the month", months), ("the year", years)) if n)
     n = int(coarse.sum())
-    what = "event known only to " if n == 1 else "events known only to "
-    verb = "was" if n == 1 else "were"
-    return ~coarse, f"{n} {what}{known} {verb} not placed in day windows"
+    if months and years:
+        note = ngettext(
+            "{n} event known only to the month or the year was not placed in day windows",
+            "{n} events known only to the month or the year were not placed in day windows",
+            n,
+        )
+    elif months:
+        note = ngettext(
+            "{n} event known only to the month was not placed in day windows",
+            "{n} events known only to the month were not placed in day windows",
+            n,
+        )
+    else:
+        note = ngettext(
+            "{n} event known only to the year was not placed in day windows",
+            "{n} events known only to the year were not placed in day windows",
+            n,
+        )
+    return ~coarse, note
 
 
 def placed(incidents: pd.DataFrame) -> tuple[np.ndarray, int]:
@@ -52,11 +69,19 @@ def placed(incidents: pd.DataFrame) -> tuple[np.ndarray, int]:
     return ~country, int(country.sum())
 
 
-def left_off_words(n: int, where: str = "on the map or in cells") -> str:
-    """The note for ``n`` incidents known only to the country ("" for none)."""
+ON_THE_MAP_OR_IN_CELLS = N_("on the map or in cells")
+IN_CELLS = N_("in cells")
+IN_ANY_AGREEMENTS_AREA = N_("in any agreement's area")
+
+
+def left_off_words(n: int, where: str = ON_THE_MAP_OR_IN_CELLS) -> str:
+    """The note for ``n`` incidents known only to the country ("" for none); ``where``
+    they were not placed (one of the ``N_`` phrases above)."""
     if not n:
         return ""
-    return (
-        f"{n} incident{'' if n == 1 else 's'} known only to the country "
-        f"{'was' if n == 1 else 'were'} left off (not placed {where})"
+    return ngettext(
+        "{n} incident known only to the country was left off (not placed {where})",
+        "{n} incidents known only to the country were left off (not placed {where})",
+        n,
+        where=_(where),
     )

@@ -11,11 +11,14 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-CAPTION = (
+from languages import N_
+
+CAPTION = N_(
     "Per field office: incidents it reports in the selection; local processes it runs and how "
     "many feed the national strategy (linked_to_national); local agreements it follows and how "
     "many come from a linked process; bases and temporary operating bases."
 )
+"""In English: shown through ``languages._``."""
 
 COLUMNS = [
     "field_office",

@@ -20,6 +20,8 @@ import numpy as np
 from scipy import stats
 
 from analysis.rates import compare_rates, rate
+from analysis.words import fixed
+from languages import N_, _
 
 BLOCK_DAYS = 7
 """The baseline's days are cut into blocks this long to measure its dispersion."""
@@ -27,8 +29,10 @@ MIN_BLOCKS = 4
 """Fewer blocks than this: the dispersion is not estimated (taken as 1, and said)."""
 SMALL = 10
 """Below this many incidents in the window or the baseline the exact test is used."""
-EXACT = "exact conditional (binomial)"
-QUASI = "quasi-Poisson (dispersion from the baseline's weeks)"
+EXACT = N_("exact conditional (binomial)")
+QUASI = N_("quasi-Poisson (dispersion from the baseline's weeks)")
+"""The tests' names: :attr:`WindowTest.method` holds them in English (compared in the
+code); a table shows ``_(method)``."""
 
 
 @dataclass(frozen=True)
@@ -114,16 +118,23 @@ def effect_words(ratio: float, low: float, high: float) -> str:
     if not ratio == ratio:
         return ""
     if math.isinf(ratio):
-        return f"incidents where the baseline had none (95 % interval from {_x(low)} up)"
+        return _(
+            "incidents where the baseline had none (95 % interval from {low}x up)",
+            low=_number(low),
+        )
     # "quieter" only when the whole interval is below 1: a ratio of 0.96 is no change.
-    where = " (quieter)" if high < 1 else ""
-    top = "no upper bound" if math.isinf(high) else _x(high)
-    return f"about {_x(ratio)} the usual rate{where}, 95 % interval {_x(low)[:-1]}-{top}"
+    values = {"ratio": _number(ratio), "low": _number(low), "high": _number(high)}
+    if math.isinf(high):
+        return _("about {ratio}x the usual rate, 95 % interval {low}-no upper bound", **values)
+    if high < 1:
+        return _("about {ratio}x the usual rate (quieter), 95 % interval {low}-{high}x", **values)
+    return _("about {ratio}x the usual rate, 95 % interval {low}-{high}x", **values)
 
 
-def _x(value: float) -> str:
+def _number(value: float) -> str:
+    """The multiple's number: whole from 10, one decimal from 0.095, else two."""
     if value >= 10:
-        return f"{value:.0f}x"
+        return fixed(value, 0)
     if value >= 0.095:
-        return f"{value:.1f}x"
-    return f"{value:.2f}x"
+        return fixed(value, 1)
+    return fixed(value, 2)

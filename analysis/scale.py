@@ -39,6 +39,9 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from analysis.words import count, g, joined, significant, whole_percent
+from languages import _
+
 NN_MULTIPLE = 6.0
 """The width is this many times the median nearest-neighbour distance between places."""
 MAX_CELLS = 20_000
@@ -72,23 +75,44 @@ class WidthChoice:
         """How the width was chosen, in a sentence."""
         km = self.width_m / 1000
         if self.median_nn_m is None:
-            return (
-                f"Cell width {km:g} km: fewer than two places with incidents, so the width "
-                "giving about 40 cells across the area."
+            return _(
+                "Cell width {km} km: fewer than two places with incidents, so the width "
+                "giving about 40 cells across the area.",
+                km=g(km),
             )
         raw = NN_MULTIPLE * self.median_nn_m / 1000
         bound = ""
         rounded = readable_width(NN_MULTIPLE * self.median_nn_m) / 1000
         if rounded > km:
-            bound = " (capped at about 40 cells across the area)"
+            bound = _(" (capped at about 40 cells across the area)")
         elif rounded < km:
-            bound = f" (no finer: at most about {MAX_CELLS:,} cells over the area)"
-        sample = f", measured on {self.sampled:,} of them" if self.sampled < self.places else ""
-        return (
-            f"Cell width {km:g} km, chosen from the data: {NN_MULTIPLE:g} times the median "
-            f"distance between neighbouring places with incidents ({self.median_nn_m / 1000:.2g}"
-            f" km over {self.places:,} places{sample}) = {raw:.3g} km, rounded to a readable "
-            f"width{bound}."
+            bound = _(
+                " (no finer: at most about {most} cells over the area)", most=count(MAX_CELLS)
+            )
+        if self.sampled < self.places:
+            return _(
+                "Cell width {km} km, chosen from the data: {multiple} times the median "
+                "distance between neighbouring places with incidents ({median} km over "
+                "{places} places, measured on {sampled} of them) = {raw} km, rounded to a "
+                "readable width{bound}.",
+                km=g(km),
+                multiple=g(NN_MULTIPLE),
+                median=significant(self.median_nn_m / 1000),
+                places=count(self.places),
+                sampled=count(self.sampled),
+                raw=significant(raw, 3),
+                bound=bound,
+            )
+        return _(
+            "Cell width {km} km, chosen from the data: {multiple} times the median "
+            "distance between neighbouring places with incidents ({median} km over "
+            "{places} places) = {raw} km, rounded to a readable width{bound}.",
+            km=g(km),
+            multiple=g(NN_MULTIPLE),
+            median=significant(self.median_nn_m / 1000),
+            places=count(self.places),
+            raw=significant(raw, 3),
+            bound=bound,
         )
 
 
@@ -248,35 +272,46 @@ def sensitivity_caption(table: pd.DataFrame, spots) -> str:
     how = (
         choice.words
         if choice is not None
-        else (f"Cell width {spots.counts.grid.width_m / 1000:g} km, as chosen.")
+        else _("Cell width {km} km, as chosen.", km=g(spots.counts.grid.width_m / 1000))
     )
     parts = []
     for row in table.itertuples(index=False):
         if row.times_chosen == 1:
             continue
         share = float(row.share_of_chosen_hot_incidents_still_hot)  # type: ignore[arg-type]
-        kept = (
-            ""
-            if share != share
-            else f", {share:.0%} of the incidents hot at the chosen width still in hot cells"
-        )
-        parts.append(
-            f"at {row.width_km:g} km, {row.hot_clusters:,} hot clusters of "
-            f"{row.hot_cells:,} hot cells{kept}"
-        )
+        values = {
+            "km": g(float(row.width_km)),  # type: ignore[arg-type]
+            "clusters": count(row.hot_clusters),  # type: ignore[arg-type]
+            "cells": count(row.hot_cells),  # type: ignore[arg-type]
+        }
+        if share != share:
+            parts.append(_("at {km} km, {clusters} hot clusters of {cells} hot cells", **values))
+        else:
+            parts.append(
+                _(
+                    "at {km} km, {clusters} hot clusters of {cells} hot cells, {share} of the "
+                    "incidents hot at the chosen width still in hot cells",
+                    share=whole_percent(share),
+                    **values,
+                )
+            )
     chosen = table[table["times_chosen"] == 1]
     base = (
-        f"At the chosen {spots.counts.grid.width_m / 1000:g} km: "
-        f"{int(chosen['hot_clusters'].iloc[0]):,} hot clusters of "
-        f"{int(chosen['hot_cells'].iloc[0]):,} hot cells holding "
-        f"{int(chosen['incidents_in_hot_cells'].iloc[0]):,} incidents"
+        _(
+            "At the chosen {km} km: {clusters} hot clusters of {cells} hot cells holding "
+            "{incidents} incidents",
+            km=g(spots.counts.grid.width_m / 1000),
+            clusters=count(int(chosen["hot_clusters"].iloc[0])),
+            cells=count(int(chosen["hot_cells"].iloc[0])),
+            incidents=count(int(chosen["incidents_in_hot_cells"].iloc[0])),
+        )
         if len(chosen)
         else ""
     )
-    text = f"{how} How the hot spots change with the cell width: {base}"
+    text = _("{how} How the hot spots change with the cell width: {base}", how=how, base=base)
     if parts:
-        text += "; " + "; ".join(parts)
-    return text + (
+        text += _("; ") + joined(parts)
+    return text + _(
         ". A cluster found at every width is robust; one found at a single width depends on "
         "where the cell edges fall."
     )

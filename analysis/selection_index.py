@@ -19,6 +19,7 @@ import pandas as pd
 from analysis.cells import CellCounts, Shape, count_in_cells
 from analysis.filters import SelectionSummary
 from analysis.metric import WGS84
+from languages import _
 from schema.fields import split_codes
 from schema.filters import IncidentFilter
 from schema.incidents import MOTIVATIONS, VICTIM_GROUPS
@@ -174,7 +175,7 @@ class CellIndex:
         ``dominant_motivation``, one ``n_<motivation>`` per motivation, geometry (WGS84)."""
         m = len(MOTIVATIONS)
         if self.counts.rows is None:
-            raise ValueError("the counts hold no cell per incident (counted from cell totals)")
+            raise ValueError(_("the counts hold no cell per incident (counted from cell totals)"))
         mask = mask & (self.counts.rows >= 0)  # an incident known only to the country: no cell
         rows, motivation = self.counts.rows[mask], self.motivation[mask]
         table = np.bincount(rows * m + motivation, minlength=len(self.shapes) * m).reshape(-1, m)

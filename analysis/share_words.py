@@ -11,6 +11,8 @@ from __future__ import annotations
 from scipy import stats
 
 from analysis.effect_words import DASH, FEW_INCIDENTS, TIMES
+from analysis.words import fixed, g, significant
+from languages import N_, _
 
 LEVEL = 0.95
 
@@ -38,34 +40,51 @@ def share_interval(k: int, n: int, level: float = LEVEL) -> tuple[float, float]:
 
 def percent(share: float) -> str:
     """``0.423`` -> "42 %"; a share above 0 that rounds to 0 keeps one decimal ("0.4 %")."""
+    return _("{number} %", number=_percent_number(share))
+
+
+def _percent_number(share: float) -> str:
     value = 100 * share
     if 0 < value < 0.5:
-        return f"{value:.1f} %"
+        return fixed(value, 1)
     if 99.5 <= value < 100:  # "100 %" would claim all
-        return f"{min(value, 99.9):.1f} %"
-    return f"{value:.0f} %"
+        return fixed(min(value, 99.9), 1)
+    return fixed(value, 0)
 
 
 def share_words(k: int, n: int, level: float = LEVEL) -> str:
     """``k`` of ``n`` as a percentage with its interval: "67 % (95 % interval 39-86 %)"."""
     if n <= 0:
-        return "no incidents"
+        return _("no incidents")
+    return _("{share} ({interval})", share=percent(k / n), interval=interval_words(k, n, level))
+
+
+def interval_words(k: int, n: int, level: float = LEVEL) -> str:
+    """The interval alone, "95 % interval 39-86 %" (an en dash), for a sentence that
+    places the share itself."""
     low, high = share_interval(k, n, level)
-    return (
-        f"{percent(k / n)} ({level * 100:g} % interval "
-        f"{percent(low).removesuffix(' %')}{DASH}{percent(high)})"
+    return _(
+        "{level} % interval {low}{dash}{high}",
+        level=g(level * 100),
+        low=_percent_number(low),
+        dash=DASH,
+        high=percent(high),
     )
 
 
 def multiple(value: float) -> str:
     """A multiple as "1.9x", with a multiplication sign: two significant figures, whole from 10."""
     if value >= 10:
-        return f"{value:.0f}{TIMES}"
-    return f"{float(f'{value:.2g}'):g}{TIMES}"
+        return fixed(value, 0) + TIMES
+    return significant(value) + TIMES
 
 
-def few_caution(n: int, what: str = "incidents") -> str:
-    """The caution for a share resting on fewer than ``FEW_INCIDENTS``, else ``""``."""
+INCIDENTS = N_("incidents")
+
+
+def few_caution(n: int, what: str = INCIDENTS) -> str:
+    """The caution for a share resting on fewer than ``FEW_INCIDENTS``, else ``""``
+    (``what``: what was counted, marked with ``N_``)."""
     if n >= FEW_INCIDENTS:
         return ""
-    return f"few {what} ({n}): the interval is wide; the share may be chance"
+    return _("few {what} ({n}): the interval is wide; the share may be chance", what=_(what), n=n)
