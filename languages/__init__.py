@@ -212,8 +212,10 @@ def format_number(value: float | int, digits: int | None = None) -> str:
 
 
 def format_percent(share: float, digits: int = 0) -> str:
-    """``0.25`` as ``25%`` / ``25 %``."""
-    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
+    """``0.25`` as ``25%`` / ``25 %`` (the language's own pattern), ``digits`` decimals."""
+    pattern = Locale.parse(_locale()).percent_formats[None].pattern
+    if digits > 0:
+        pattern = pattern.replace("#,##0", "#,##0." + "0" * digits, 1)
     return babel_numbers.format_percent(share, format=pattern, locale=_locale())
 
 
