@@ -16,7 +16,7 @@ from analysis.cells import SHAPES
 from analysis.emerging import STEPS
 from analysis.hotspots import INFERENCES
 from analysis.joint import JointAnalysis, Options, analyse, table_csv
-from languages import N_, _, format_date, format_number
+from languages import N_, _, current, format_date, format_number
 from layers import hotspot_cells
 from layers.incidents import MOTIVATION_COLOURS
 from layers.joint_map import build_joint_map, legend_html
@@ -54,7 +54,9 @@ def _label(labels: dict[str, str]):
 
 
 @st.cache_resource(max_entries=8, show_spinner=_("Running the joint analysis…"))
-def _analyse(_data, data_key: int, selection, options: Options) -> JointAnalysis:
+def _analyse(_data, data_key: int, selection, options: Options, language: str) -> JointAnalysis:
+    # The result's captions and notes are written in the language of the run that computed
+    # it: the language is part of the key, so a French reader never gets an English result.
     return analyse(_data, selection, options)
 
 
@@ -196,7 +198,7 @@ if data.label:
 
 selection = filters.show(data)
 options = _options()
-result = _analyse(data, data_key(data), selection, options)
+result = _analyse(data, data_key(data), selection, options, current())
 selected = data.incidents[data.incidents.index.isin(result.hot_spots.counts.cell_of_incident.index)]
 
 cols = st.columns(4)
