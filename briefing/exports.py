@@ -27,6 +27,7 @@ from analysis.metric import WGS84
 from briefing.disclosure import without_withheld
 from briefing.figures import default_marking, filters_text, period_text
 from briefing.selection import Prepared
+from languages import _
 from layers import incident_cells
 from layers.assets import LOCAL_CSS, LOCAL_JS, VENDOR_DIR
 from layers.escaping import escape
@@ -166,7 +167,7 @@ def to_html(prepared: Prepared) -> str:
         analysis_layers=analysis_layers,
         legend_sections=sections,
     )
-    title = f"{data.label or 'pocmap'}: {period_text(prepared)}"
+    title = _("{data}: {period}", data=data.label or "pocmap", period=period_text(prepared))
     # A map's root is a branca Figure, which has a header; folium types it as an Element.
     header = m.get_root().header  # type: ignore[attr-defined]
     header.add_child(Raw(f"<title>{escape(title)}</title>"), name="title")

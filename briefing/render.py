@@ -21,19 +21,22 @@ from briefing import fit
 from briefing.cartography import LegendEntry, draw_map
 from briefing.disclosure import Disclosure
 from briefing.figures import (
+    day,
     default_marking,
     filter_items,
-    generated_text,
     key_figures,
+    no_filter_text,
     period_text,
     source_lists,
 )
 from briefing.selection import Prepared, prepare
+from languages import N_, _, format_number, ngettext
 from layers.joint_map import TileServer
 from schema.filters import IncidentFilter
 from schema.mission import MissionData
 
-DEFAULT_TITLE = "Protection of civilians and political processes"
+DEFAULT_TITLE = N_("Protection of civilians and political processes")
+"""The title when none is given, in English: drawn in the language of the page."""
 MARKING_COLOUR = "#B2182B"
 
 PNG_SIZE_IN = (16.0, 10.0)
@@ -127,7 +130,13 @@ def page(
 ) -> Figure:
     """The briefing page as a matplotlib figure (16 x 10 in for PNG, A4 for PDF)."""
     if fmt not in FORMATS:
-        raise ValueError(f"`fmt` was {fmt!r} but is expected to be in {FORMATS}")
+        raise ValueError(
+            _(
+                "`fmt` was {value} but is expected to be in {allowed}",
+                value=repr(fmt),
+                allowed=repr(FORMATS),
+            )
+        )
     size = PNG_SIZE_IN if fmt == "png" else A4_LANDSCAPE_IN
     scale = size[0] / PNG_SIZE_IN[0]
     # A Figure without pyplot: no global state, safe in a server's threads, no screen.
@@ -135,9 +144,11 @@ def page(
     text = _Text(figure, scale)
 
     text.marking(options.marking, 0.982)
-    text.title(options.title, 0.02, 0.935)
+    # The default title is drawn in the page's language; a title someone typed, as typed.
+    title = _(DEFAULT_TITLE) if options.title == DEFAULT_TITLE else options.title
+    text.title(title, 0.02, 0.935)
     subtitle = f"{period_text(prepared)}  ·  "
-    filters = filter_items(prepared.selection) or [("All incidents (no filter)", "")]
+    filters = filter_items(prepared.selection) or [(no_filter_text(), "")]
     (line,) = fit.fit_list(subtitle, filters, text.room(0.96), 12 * scale, 1, sep="")
     text.put(0.02, 0.902, line, 12)
 
@@ -175,13 +186,19 @@ def _footer(
     lines left, each at least one, and say how many of their items do not fit.
     """
     size, room = FOOTER_SIZE * text.scale, text.room(0.96)
-    fixed = [
-        fit.wrap(
-            f"Incidents shown as {prepared.disclosure.describe()}. {_accounting(prepared)}",
-            room, size, 2,
-        ),
-        fit.wrap(f"{basemap_note} {generated_text(generated_at)} by pocmap.", room, size, 2),
-    ]  # fmt: skip
+    when = generated_at.astimezone(dt.UTC)
+    shown_as = _(
+        "Incidents shown as {level}. {accounting}",
+        level=prepared.disclosure.describe(),
+        accounting=_accounting(prepared),
+    )
+    made = _(
+        "{basemap} Generated {date} {time} UTC by pocmap.",
+        basemap=basemap_note,
+        date=day(when),
+        time=when.strftime("%H:%M"),
+    )
+    fixed = [fit.wrap(shown_as, room, size, 2), fit.wrap(made, room, size, 2)]
     # Lines whose bottom stays above the bottom marking's box (and a gap).
     line_height = fit.height(size) / text.page_points[1]
     lowest = text.marking_top(0.016) + 0.004
@@ -204,16 +221,31 @@ def _accounting(prepared: Prepared) -> str:
     count = prepared.disclosure.count
     n = prepared.incident_count
     if prepared.cells is None:
-        return f"All {count(n)} selected incidents are drawn."
+        return _("All {count} selected incidents are drawn.", count=count(n))
     cells = prepared.cells
-    shown = f"{count(cells.shown_incidents)} of {count(n)} incidents drawn in {len(cells.cells):,} "
-    shown += f"cells of {cells.width_m / 1000:g} km"
-    if cells.suppressed_cells:
-        shown += (
-            f"; {count(cells.suppressed_incidents)} in {cells.suppressed_cells:,} cells with "
-            f"fewer than {prepared.disclosure.min_count} incidents are not drawn"
+    values = {
+        "shown": count(cells.shown_incidents),
+        "total": count(n),
+        "width": format_number(cells.width_m / 1000),
+    }
+    if not cells.suppressed_cells:
+        return ngettext(
+            "{shown} of {total} incidents drawn in {n} cell of {width} km.",
+            "{shown} of {total} incidents drawn in {n} cells of {width} km.",
+            len(cells.cells),
+            **values,
         )
-    return shown + "."
+    return ngettext(
+        "{shown} of {total} incidents drawn in {n} cell of {width} km; {hidden} in "
+        "{hidden_cells} cells with fewer than {least} incidents are not drawn.",
+        "{shown} of {total} incidents drawn in {n} cells of {width} km; {hidden} in "
+        "{hidden_cells} cells with fewer than {least} incidents are not drawn.",
+        len(cells.cells),
+        hidden=count(cells.suppressed_incidents),
+        hidden_cells=format_number(cells.suppressed_cells),
+        least=format_number(prepared.disclosure.min_count),
+        **values,
+    )
 
 
 class _Text:
@@ -315,7 +347,7 @@ def _symbol(panel, handle, x: float, y: float) -> None:
 
 
 def _key_figures(panel, prepared: Prepared, scale: float, *, top: float) -> None:
-    _panel_text(panel, 0, top, "Key figures", 12 * scale, weight="bold")
+    _panel_text(panel, 0, top, _("Key figures"), 12 * scale, weight="bold")
     y = top - 0.032
     # The panel's width in points: labels take its first 36 %, values and details the rest.
     panel_points = panel.get_position().width * panel.figure.get_size_inches()[0] * 72.0
