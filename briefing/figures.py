@@ -240,7 +240,7 @@ def sources_text(prepared: Prepared, batches: Iterable | None = None) -> list[st
     the store); file names are left out, as they can name people or places.
     """
     return [
-        prefix + "; ".join(text + end for text, end in items)
+        prefix + semicolon().join(text + end for text, end in items)
         for prefix, items in source_lists(prepared, batches)
     ]
 

@@ -21,12 +21,14 @@ from briefing import fit
 from briefing.cartography import LegendEntry, draw_map
 from briefing.disclosure import Disclosure
 from briefing.figures import (
+    DEFAULT_MARKING,
     day,
     default_marking,
     filter_items,
     key_figures,
     no_filter_text,
     period_text,
+    semicolon,
     source_lists,
 )
 from briefing.selection import Prepared, prepare
@@ -143,7 +145,10 @@ def page(
     figure = Figure(figsize=size, facecolor="white")
     text = _Text(figure, scale)
 
-    text.marking(options.marking, 0.982)
+    # The default marking is drawn in the page's language; one the deployment or a person
+    # wrote, as written.
+    marking = _(DEFAULT_MARKING) if options.marking == DEFAULT_MARKING else options.marking
+    text.marking(marking, 0.982)
     # The default title is drawn in the page's language; a title someone typed, as typed.
     title = _(DEFAULT_TITLE) if options.title == DEFAULT_TITLE else options.title
     text.title(title, 0.02, 0.935)
@@ -163,7 +168,7 @@ def page(
     for line in _footer(prepared, batches, basemap_note, generated_at, text):
         text.put(0.02, y, line, FOOTER_SIZE, colour="#333333", va="top")
         y -= FOOTER_STEP
-    text.marking(options.marking, 0.016)
+    text.marking(marking, 0.016)
     return figure
 
 
@@ -210,7 +215,8 @@ def _footer(
         if left < 1:
             break  # the last lists (batches, the data's name) give way to the first
         # Each list after this one keeps a line while there are lines for them.
-        shown = fit.fit_list(prefix, items, room, size, max(1, left - (len(lists) - i - 1)))
+        most = max(1, left - (len(lists) - i - 1))
+        shown = fit.fit_list(prefix, items, room, size, most, sep=semicolon())
         lines += shown
         left -= len(shown)
     return [*lines, *fixed[0], *fixed[1]]
@@ -291,20 +297,39 @@ class _Text:
 MARKING_SIZE = 13
 
 
+LEGEND_STEP = 0.023
+"""A legend row of one line, in panel heights..."""
+LEGEND_LINE = 0.019
+"""...and each further line of a label too long for one (French runs a fifth longer)."""
+
+
 def _legend(panel, legend: dict[str, list[LegendEntry]], scale: float) -> float:
-    """Draw the legend from the panel's top in two columns; return where it ends."""
+    """Draw the legend from the panel's top in two columns; return where it ends.
+
+    A label wider than its column is wrapped on two lines (cut after them), and its row
+    grows to hold them, so no label runs into the next column or off the page."""
+    panel_points = panel.get_position().width * panel.figure.get_size_inches()[0] * 72.0
+    size = 8.5 * scale
+    room = (0.5 - 0.06 - 0.01) * panel_points
     y = 1.0
-    step = 0.023
     for title, entries in legend.items():
-        _panel_text(panel, 0, y, title, 10.5 * scale, weight="bold")
-        y -= step
+        heading = fit.shorten(title, panel_points, 10.5 * scale, "bold")
+        _panel_text(panel, 0, y, heading, 10.5 * scale, weight="bold")
+        y -= LEGEND_STEP
         rows = (len(entries) + 1) // 2
+        labels = [fit.wrap(entry.label, room, size, 2) or [""] for entry in entries]
+        lines = [
+            max(len(labels[i]) for i in (row, row + rows) if i < len(entries))
+            for row in range(rows)
+        ]
+        tops = [y - row * LEGEND_STEP - sum(lines[:row]) * LEGEND_LINE + row * LEGEND_LINE
+                for row in range(rows)]  # fmt: skip
         for i, entry in enumerate(entries):
             column, row = divmod(i, rows)
-            x, ey = 0.5 * column, y - row * step
+            x, ey = 0.5 * column, tops[row]
             _symbol(panel, entry.handle, x, ey)
-            _panel_text(panel, x + 0.06, ey, entry.label, 8.5 * scale)
-        y -= rows * step + 0.008
+            _panel_text(panel, x + 0.06, ey, "\n".join(labels[i]), size)
+        y -= rows * LEGEND_STEP + (sum(lines) - rows) * LEGEND_LINE + 0.008
     return y
 
 

@@ -51,8 +51,8 @@ def _details(row: Any) -> list[tuple[str, object]]:  # a row of itertuples()
     return [
         (_("Type"), AGREEMENT_TYPE_LABELS.get(row.agreement_type, row.agreement_type)),
         (_("Status"), STATUS_LABELS.get(row.status, row.status)),
-        (_("Signed"), row.date_signed),
-        (_("Ended"), row.date_ended),
+        (_("Signed on"), row.date_signed),
+        (_("Ended on"), row.date_ended),
         (_("Parties"), row.parties),
         (_("Mission role"), MISSION_ROLE_LABELS.get(row.mission_role, row.mission_role)),
         (_("Field office"), row.field_office),

@@ -51,8 +51,8 @@ def build(
         details = [
             (_("Kind"), PRESENCE_LABELS[row.kind]),
             (_("Field office"), row.field_office),
-            (_("Opened"), row.opened),
-            (_("Closed"), row.closed),
+            (_("Opened on"), row.opened),
+            (_("Closed on"), row.closed),
         ]
         folium.Marker(
             (row.geometry.y, row.geometry.x),
