@@ -1,14 +1,13 @@
 """What the French briefing and map tests leave out of their English check: the data
-as it was written, and, until their own catalogues translate them, the labels of the
-vocabulary (``schema``) and the analysis' words, which other parts of pocmap translate.
+as it was written, and, until they are translated, the labels of the vocabulary
+(``schema``) and the analysis' words, which other parts of pocmap translate.
 
-A label is left out only while the French catalogue has no translation of it: once the
-vocabulary's catalogue is merged, nothing of it is left out and the check covers it too.
+A label map is left out only while it is a plain dict: once the vocabulary's labels are
+``Labels`` (translated on each lookup), nothing of it is left out and the check covers
+its words too.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -32,17 +31,17 @@ _VOCABULARY = (
 _ANALYSIS = ("escalation before", "escalation after")
 
 
-def _english(labels: Mapping[str, str]) -> Iterable[str]:
-    """The English labels: a plain dict's values, or a ``Labels``' English."""
-    return getattr(labels, "english", labels).values()
-
-
 def not_yet_translated() -> list[str]:
-    """The vocabulary's and the analysis' English words that the French catalogue does
-    not translate yet (as written, and lower-cased as a legend writes a status)."""
+    """The vocabulary's English labels while it is not translated (its label maps are
+    still plain dicts, not ``Labels``), and the analysis' words the French catalogue does
+    not translate yet; as written, and lower-cased as a legend writes a status."""
     french = catalogue("fr")
-    words = [w for labels in _VOCABULARY for w in _english(labels)] + list(_ANALYSIS)
-    pending = [w for w in words if french.gettext(w) == w]
+    pending = [
+        label
+        for labels in _VOCABULARY
+        if not hasattr(labels, "english")  # a Labels translates on each lookup
+        for label in labels.values()
+    ] + [w for w in _ANALYSIS if french.gettext(w) == w]
     return pending + [w.lower() for w in pending]
 
 
