@@ -186,7 +186,7 @@ def export(prepared: Prepared, fmt: str, path: str | Path) -> Path:
         if ``fmt`` is not one of :data:`FORMATS`.
     """
     if fmt not in FORMATS:
-        raise ValueError(f"`fmt` was {fmt!r} but is expected to be in {FORMATS}")
+        raise ValueError(_unknown_format(fmt))
     path = Path(path)
     if fmt == "gpkg":
         return write_gpkg({**export_layers(prepared), "about": about(prepared)}, path)
@@ -203,10 +203,18 @@ def to_bytes(prepared: Prepared, fmt: str) -> bytes:
         with tempfile.TemporaryDirectory(prefix="pocmap-export-") as folder:
             return export(prepared, fmt, Path(folder) / "export.gpkg").read_bytes()
     if fmt not in FORMATS:
-        raise ValueError(f"`fmt` was {fmt!r} but is expected to be in {FORMATS}")
+        raise ValueError(_unknown_format(fmt))
     if fmt == "html":
         return to_html(prepared).encode("utf-8")
     return to_geojson(prepared) if fmt == "geojson" else to_csv(prepared)
+
+
+def _unknown_format(fmt: str) -> str:
+    return _(
+        "`fmt` was {value} but is expected to be in {allowed}",
+        value=repr(fmt),
+        allowed=repr(FORMATS),
+    )
 
 
 def _incident_layer(prepared: Prepared) -> tuple[str, gpd.GeoDataFrame]:

@@ -282,9 +282,20 @@ def build_joint_map(
     """
     install_render_once()  # each text rendered once, never read as a template
     if base not in BASEMAPS:
-        raise ValueError(f"`base` was {base!r} but is expected to be in {BASEMAPS}")
+        raise ValueError(
+            _(
+                "`base` was {value} but is expected to be in {allowed}",
+                value=repr(base),
+                allowed=repr(BASEMAPS),
+            )
+        )
     if base == CUSTOM and tile_server is None:
-        raise ValueError(f"`base` was 'custom' but no tile server is set ({TILE_URL_ENV})")
+        raise ValueError(
+            _(
+                "`base` was 'custom' but no tile server is set ({variable})",
+                variable=TILE_URL_ENV,
+            )
+        )
     minx, miny, maxx, maxy = data.admin_boundaries.total_bounds
     # Without a tile layer Leaflet knows no maximum zoom, which marker clustering needs.
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, maxZoom=MAX_ZOOM)
