@@ -26,6 +26,7 @@ from matplotlib_scalebar.scalebar import ScaleBar
 from analysis.metric import WGS84, to_metric
 from briefing import fit
 from briefing.selection import Prepared
+from languages import N_, Labels, _, format_number
 from layers import basemap as basemap_layer
 from layers.admin_boundaries import ADMIN1_COLOUR, ADMIN2_COLOUR
 from layers.incidents import MOTIVATION_COLOURS
@@ -49,6 +50,16 @@ _PRESENCE_MARKERS = {
 }
 
 
+_PRESENCE_LEGEND = Labels(
+    {
+        "field_office": N_("Field office"),
+        "base": N_("Base"),
+        "temporary_operating_base": N_("TOB"),
+    }
+)
+"""The briefing's short names of the presence symbols (the map's legend is narrow)."""
+
+
 @dataclass(frozen=True)
 class LegendEntry:
     """A symbol (a matplotlib legend handle) and its label."""
@@ -68,8 +79,8 @@ def draw_map(
     data = prepared.data
     ax.set_facecolor(basemap_layer.SEA_COLOUR)
     _extent(ax, to_metric(data.admin_boundaries.geometry, crs))
-    basemap_note = add_tiles(ax, crs, tiles) if tiles is not None else OFFLINE_NOTE
-    tiled = basemap_note.startswith("Tiles")
+    tiled, basemap_note = _add_tiles(ax, crs, tiles) if tiles is not None else (False, "")
+    basemap_note = basemap_note or _(OFFLINE_NOTE)
     base = to_metric(data.basemap, crs)
     land = base[base["kind"] == "land"]
     if len(land):
@@ -90,17 +101,17 @@ def draw_map(
             areas.boundary.plot(ax=ax, color=colour, lw=width, zorder=3)
 
     incidents_title = (
-        "Incidents" if prepared.points is not None else "Incident cells, by main motivation"
+        _("Incidents") if prepared.points is not None else _("Incident cells, by main motivation")
     )
     legend = {incidents_title: _draw_incidents(ax, prepared)}
-    legend["Political work"] = _draw_political(ax, prepared)
-    legend["Mission presence"] = _draw_presence(ax, to_metric(data.mission_presence, crs))
-    legend["Base map"] = [
+    legend[_("Political work")] = _draw_political(ax, prepared)
+    legend[_("Mission presence")] = _draw_presence(ax, to_metric(data.mission_presence, crs))
+    legend[_("Base map")] = [
         *_draw_towns(ax, base),
-        LegendEntry(Line2D([], [], color=ADMIN1_COLOUR, lw=1.3), "Admin1 boundary"),
-        LegendEntry(Line2D([], [], color=ADMIN2_COLOUR, lw=0.5), "Admin2 boundary"),
-        LegendEntry(Line2D([], [], color=basemap_layer.ROAD_COLOUR, lw=1.1), "Road"),
-        LegendEntry(Line2D([], [], color=basemap_layer.RIVER_COLOUR, lw=1.6), "River"),
+        LegendEntry(Line2D([], [], color=ADMIN1_COLOUR, lw=1.3), _("Admin1 boundary")),
+        LegendEntry(Line2D([], [], color=ADMIN2_COLOUR, lw=0.5), _("Admin2 boundary")),
+        LegendEntry(Line2D([], [], color=basemap_layer.ROAD_COLOUR, lw=1.1), _("Road")),
+        LegendEntry(Line2D([], [], color=basemap_layer.RIVER_COLOUR, lw=1.6), _("River")),
     ]
     ax.set_xticks([])
     ax.set_yticks([])
@@ -108,40 +119,67 @@ def draw_map(
     ax.set_ylabel("")
     for spine in ax.spines.values():
         spine.set_color("#777777")
-    scale = ScaleBar(1, "m", location="lower left", box_alpha=0.8, font_properties={"size": 9})
+    scale = ScaleBar(
+        1, "m", location="lower left", box_alpha=0.8, font_properties={"size": 9},
+        scale_formatter=_scale_label,
+    )  # fmt: skip
     ax.add_artist(scale)
     north_arrow(ax, crs)
     return legend, basemap_note
 
 
-OFFLINE_NOTE = "Basemap drawn from the mission's own data (offline)."
+OFFLINE_NOTE = N_("Basemap drawn from the mission's own data (offline).")
+"""The footer's note when no tiles are drawn, in English (drawn with :func:`_`)."""
+
+
+def _scale_label(value: float, unit: str) -> str:
+    """The scale bar's label, its number written as the language writes it."""
+    return f"{format_number(value)} {unit}"
 
 
 def add_tiles(ax: Axes, crs: pyproj.CRS, tiles: TileServer) -> str:
     """Draw ``tiles`` under the map if the server answers within :data:`TILE_TIMEOUT_S`;
     return the footer's note on the basemap. The server's address is never printed (it
     can hold a key)."""
+    return _add_tiles(ax, crs, tiles)[1]
+
+
+def _add_tiles(ax: Axes, crs: pyproj.CRS, tiles: TileServer) -> tuple[bool, str]:
+    """:func:`add_tiles`, and whether the tiles were drawn."""
     try:
         import contextily
     except ImportError:
-        return f"{OFFLINE_NOTE} Tiles need contextily: pip install 'pocmap[tiles]'."
+        return False, _(
+            "Basemap drawn from the mission's own data (offline). Tiles need contextily: "
+            "pip install 'pocmap[tiles]'."
+        )
     west, east = ax.get_xlim()
     south, north = ax.get_ylim()
     lon, lat = pyproj.Transformer.from_crs(crs, WGS84, always_xy=True).transform(
         (west + east) / 2, (south + north) / 2
     )
     if not _answers(tiles.url, lon, lat):
-        return f"{OFFLINE_NOTE} The tile server did not answer; no tiles drawn."
+        return False, _(
+            "Basemap drawn from the mission's own data (offline). The tile server did not "
+            "answer; no tiles drawn."
+        )
     try:
         contextily.add_basemap(
             ax, source=tiles.url, crs=crs.to_wkt(), attribution=False, zorder=0.5,
             timeout=TILE_TIMEOUT_S,
         )  # fmt: skip
     except Exception as error:  # any failure of a remote server must not stop the briefing
-        return f"{OFFLINE_NOTE} Tiles failed ({type(error).__name__}); none drawn."
+        return False, _(
+            "Basemap drawn from the mission's own data (offline). Tiles failed ({error}); "
+            "none drawn.",
+            error=type(error).__name__,
+        )
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
-    return f"Tiles: {tiles.attribution}; boundaries and places from the mission's data."
+    return True, _(
+        "Tiles: {attribution}; boundaries and places from the mission's data.",
+        attribution=tiles.attribution,
+    )
 
 
 def _answers(template: str, lon: float, lat: float, zoom: int = 6) -> bool:
@@ -204,8 +242,11 @@ def _draw_incidents(ax: Axes, prepared: Prepared) -> list[LegendEntry]:
                 alpha=0.85,
                 zorder=6,
             )
-        where = f"moved to {prepared.disclosure.precision_km:g} km squares"
-        return [*_motivation_entries(), LegendEntry(Patch(alpha=0), f"Incidents {where}")]
+        where = _(
+            "Incidents moved to {km} km squares",
+            km=format_number(prepared.disclosure.precision_km),
+        )
+        return [*_motivation_entries(), LegendEntry(Patch(alpha=0), where)]
     cells = prepared.cells.cells if prepared.cells is not None else None
     entries = [
         LegendEntry(Patch(fc=MOTIVATION_COLOURS[m], ec="none"), MOTIVATION_LABELS[m])
@@ -225,10 +266,11 @@ def _draw_incidents(ax: Axes, prepared: Prepared) -> list[LegendEntry]:
     if len(hot):
         hot.boundary.plot(ax=ax, color=HOT_SPOT_EDGE, lw=1.4, zorder=5.5)
     outline = Patch(fc="none", ec=HOT_SPOT_EDGE, lw=1.4)
-    entries.append(LegendEntry(outline, "Hot spot on these cells (Gi*, 95 %+)"))
+    entries.append(LegendEntry(outline, _("Hot spot on these cells (Gi*, 95 %+)")))
     for (low, high), alpha in zip(ranges, alphas, strict=True):
-        text = f"{low:,}" if low == high else f"{low:,}-{high:,}"
-        entries.append(LegendEntry(Patch(fc="#555555", alpha=alpha, ec="none"), f"{text} a cell"))
+        text = format_number(low) if low == high else f"{format_number(low)}-{format_number(high)}"
+        patch = Patch(fc="#555555", alpha=alpha, ec="none")
+        entries.append(LegendEntry(patch, _("{count} a cell", count=text)))
     return entries
 
 
@@ -283,17 +325,17 @@ def _draw_political(ax: Axes, prepared: Prepared) -> list[LegendEntry]:
     entries = [
         LegendEntry(
             Line2D([], [], marker="*", ls="", ms=12, mfc=NATIONAL_PROCESS_COLOUR, mec="white"),
-            "National political process",
+            _("National political process"),
         ),
         LegendEntry(
             Line2D([], [], marker="D", ls="", ms=7, mfc=LOCAL_PROCESS_COLOUR, mec="white"),
-            "Local political process",
+            _("Local political process"),
         ),
     ]
     entries += [
         LegendEntry(
             Line2D([], [], marker="s", ls="", ms=7, mfc=STATUS_COLOURS[s], mec="white"),
-            f"Agreement {STATUS_LABELS[s].lower()}",
+            _("Agreement {status}", status=STATUS_LABELS[s].lower()),
         )
         for s in AGREEMENT_STATUSES
     ]
@@ -314,8 +356,8 @@ def _draw_presence(ax: Axes, presence: gpd.GeoDataFrame) -> list[LegendEntry]:
     areas = presence[presence["kind"] == "area_of_responsibility"]
     if len(areas):
         areas.boundary.plot(ax=ax, color=UN_BLUE, lw=1.4, ls="--", zorder=4)
-    entries = [LegendEntry(Patch(fc="none", ec=UN_BLUE, ls="--", lw=1.4), "Field office area")]
-    labels = {"field_office": "Field office", "base": "Base", "temporary_operating_base": "TOB"}
+    area = Patch(fc="none", ec=UN_BLUE, ls="--", lw=1.4)
+    entries = [LegendEntry(area, _("Field office area"))]
     for kind, (marker, size) in _PRESENCE_MARKERS.items():
         sites = presence[presence["kind"] == kind]
         filled = kind != "temporary_operating_base"
@@ -326,7 +368,7 @@ def _draw_presence(ax: Axes, presence: gpd.GeoDataFrame) -> list[LegendEntry]:
         if len(sites):
             ax.plot(sites.geometry.x, sites.geometry.y, marker, ms=size, mew=1.2, zorder=8, **style)
         symbol = Line2D([], [], marker=marker, ls="", ms=size, mew=1.2, **style)
-        entries.append(LegendEntry(symbol, labels[kind]))
+        entries.append(LegendEntry(symbol, _PRESENCE_LEGEND[kind]))
     return entries
 
 
@@ -350,7 +392,7 @@ def _draw_towns(ax: Axes, base: gpd.GeoDataFrame) -> list[LegendEntry]:
                 clip_on=True,
                 parse_math=False,
             )
-    return [LegendEntry(Line2D([], [], marker="o", ls="", ms=3, color="#333333"), "Town")]
+    return [LegendEntry(Line2D([], [], marker="o", ls="", ms=3, color="#333333"), _("Town"))]
 
 
 def north_arrow(ax: Axes, crs: pyproj.CRS) -> None:
@@ -372,6 +414,6 @@ def north_arrow(ax: Axes, crs: pyproj.CRS) -> None:
         )
     )  # fmt: skip
     ax.annotate(
-        "N", (x + dx, y + dy), xytext=(0, 4), textcoords="offset points", ha="center",
+        _("N"), (x + dx, y + dy), xytext=(0, 4), textcoords="offset points", ha="center",
         va="bottom", fontsize=11, fontweight="bold", zorder=11,
     )  # fmt: skip

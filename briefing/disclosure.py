@@ -31,15 +31,18 @@ from analysis.cells import SHAPES, Shape
 from analysis.hotspots import HotSpots
 from analysis.metric import WGS84, to_metric
 from analysis.selection_index import dominant_motivations
+from languages import N_, Labels, _, format_number
 from schema.incidents import MOTIVATIONS, SPEC
 
 Level = Literal["points", "cells", "shareable"]
 LEVELS: tuple[Level, ...] = ("points", "cells", "shareable")
-LEVEL_LABELS = {
-    "points": "Points moved to a grid (internal)",
-    "cells": "Counts per cell (internal)",
-    "shareable": "Shareable: cells of 5 km or more, none under 5 incidents",
-}
+LEVEL_LABELS = Labels(
+    {
+        "points": N_("Points moved to a grid (internal)"),
+        "cells": N_("Counts per cell (internal)"),
+        "shareable": N_("Shareable: cells of 5 km or more, none under 5 incidents"),
+    }
+)
 DEFAULT_LEVEL: Level = "shareable"
 
 MIN_PRECISION_KM = 1.0
@@ -78,26 +81,48 @@ class Disclosure:
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
-            raise ValueError(f"`level` was {self.level!r} but is expected to be in {LEVELS}")
+            raise ValueError(
+                _(
+                    "`level` was {value} but is expected to be in {allowed}",
+                    value=repr(self.level),
+                    allowed=repr(LEVELS),
+                )
+            )
         if self.shape not in SHAPES:
-            raise ValueError(f"`shape` was {self.shape!r} but is expected to be in {SHAPES}")
+            raise ValueError(
+                _(
+                    "`shape` was {value} but is expected to be in {allowed}",
+                    value=repr(self.shape),
+                    allowed=repr(SHAPES),
+                )
+            )
         if self.cell_km is not None and not (
             self.cell_km >= MIN_PRECISION_KM and math.isfinite(self.cell_km)
         ):
             raise ValueError(
-                f"`cell_km` was {self.cell_km!r} but is expected to be at least "
-                f"{MIN_PRECISION_KM:g} km"
+                _(
+                    "`cell_km` was {value} but is expected to be at least {least} km",
+                    value=repr(self.cell_km),
+                    least=format_number(MIN_PRECISION_KM),
+                )
             )
         if self.level == "shareable" and self.cell_km is not None:
             if self.cell_km < SHAREABLE_MIN_CELL_KM:
                 raise ValueError(
-                    f"`cell_km` was {self.cell_km:g} but the shareable level needs cells of "
-                    f"at least {SHAREABLE_MIN_CELL_KM:g} km"
+                    _(
+                        "`cell_km` was {value} but the shareable level needs cells of at "
+                        "least {least} km",
+                        value=format_number(self.cell_km),
+                        least=format_number(SHAREABLE_MIN_CELL_KM),
+                    )
                 )
         if not (self.precision_km >= MIN_PRECISION_KM and math.isfinite(self.precision_km)):
             raise ValueError(
-                f"`precision_km` was {self.precision_km!r} but is expected to be at least "
-                f"{MIN_PRECISION_KM:g} km"
+                _(
+                    "`precision_km` was {value} but is expected to be at least {least} km",
+                    value=repr(self.precision_km),
+                    least=format_number(MIN_PRECISION_KM),
+                )
             )
 
     @property
@@ -120,24 +145,27 @@ class Disclosure:
     def describe(self) -> str:
         """The level in words, for a briefing's footer and an export's read-me."""
         if self.level == "points":
-            return (
-                f"incidents moved to the centre of {self.precision_km:g} km squares; "
-                "no narratives, names or ids"
+            return _(
+                "incidents moved to the centre of {km} km squares; no narratives, names or ids",
+                km=format_number(self.precision_km),
             )
         if self.level == "cells":
-            return "incidents counted per cell; no points, narratives, names or ids"
-        return (
-            f"shareable: cells of at least {SHAREABLE_MIN_CELL_KM:g} km, no cell with fewer "
-            f"than {SHAREABLE_MIN_COUNT} incidents shown, small totals written "
-            f"'fewer than {SHAREABLE_MIN_COUNT}'; no points, narratives, names or ids"
+            return _("incidents counted per cell; no points, narratives, names or ids")
+        return _(
+            "shareable: cells of at least {km} km, no cell with fewer than {least} incidents "
+            "shown, small totals written 'fewer than {least}'; no points, narratives, names "
+            "or ids",
+            km=format_number(SHAREABLE_MIN_CELL_KM),
+            least=format_number(SHAREABLE_MIN_COUNT),
         )
 
     def count(self, n: int | float) -> str:
-        """A total as a briefing may print it (``fewer than 5`` when shareable)."""
+        """A total as a briefing may print it (``fewer than 5`` when shareable), its
+        digits grouped as the language writes them."""
         n = int(n)
         if self.level == "shareable" and 0 < n < SHAREABLE_MIN_COUNT:
-            return f"fewer than {SHAREABLE_MIN_COUNT}"
-        return f"{n:,}"
+            return _("fewer than {least}", least=format_number(SHAREABLE_MIN_COUNT))
+        return format_number(n)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from analysis.metric import WGS84
 from briefing.disclosure import without_withheld
 from briefing.figures import default_marking, filters_text, period_text
 from briefing.selection import Prepared
+from languages import _
 from layers import incident_cells
 from layers.assets import LOCAL_CSS, LOCAL_JS, VENDOR_DIR
 from layers.escaping import escape
@@ -166,7 +167,7 @@ def to_html(prepared: Prepared) -> str:
         analysis_layers=analysis_layers,
         legend_sections=sections,
     )
-    title = f"{data.label or 'pocmap'}: {period_text(prepared)}"
+    title = _("{data}: {period}", data=data.label or "pocmap", period=period_text(prepared))
     # A map's root is a branca Figure, which has a header; folium types it as an Element.
     header = m.get_root().header  # type: ignore[attr-defined]
     header.add_child(Raw(f"<title>{escape(title)}</title>"), name="title")
@@ -185,7 +186,7 @@ def export(prepared: Prepared, fmt: str, path: str | Path) -> Path:
         if ``fmt`` is not one of :data:`FORMATS`.
     """
     if fmt not in FORMATS:
-        raise ValueError(f"`fmt` was {fmt!r} but is expected to be in {FORMATS}")
+        raise ValueError(_unknown_format(fmt))
     path = Path(path)
     if fmt == "gpkg":
         return write_gpkg({**export_layers(prepared), "about": about(prepared)}, path)
@@ -202,10 +203,18 @@ def to_bytes(prepared: Prepared, fmt: str) -> bytes:
         with tempfile.TemporaryDirectory(prefix="pocmap-export-") as folder:
             return export(prepared, fmt, Path(folder) / "export.gpkg").read_bytes()
     if fmt not in FORMATS:
-        raise ValueError(f"`fmt` was {fmt!r} but is expected to be in {FORMATS}")
+        raise ValueError(_unknown_format(fmt))
     if fmt == "html":
         return to_html(prepared).encode("utf-8")
     return to_geojson(prepared) if fmt == "geojson" else to_csv(prepared)
+
+
+def _unknown_format(fmt: str) -> str:
+    return _(
+        "`fmt` was {value} but is expected to be in {allowed}",
+        value=repr(fmt),
+        allowed=repr(FORMATS),
+    )
 
 
 def _incident_layer(prepared: Prepared) -> tuple[str, gpd.GeoDataFrame]:

@@ -16,6 +16,16 @@ import pandas as pd
 from analysis.agreement_watch import RECENT_DAYS
 from analysis.filters import filter_incidents
 from briefing.selection import Prepared
+from languages import (
+    ENGLISH,
+    N_,
+    _,
+    format_date,
+    format_number,
+    format_percent,
+    ngettext,
+    use,
+)
 from schema.filters import IncidentFilter
 from schema.incidents import (
     INCIDENT_TYPE_LABELS,
@@ -24,21 +34,45 @@ from schema.incidents import (
     VICTIM_GROUP_LABELS,
 )
 
-DEFAULT_MARKING = "UN CONFIDENTIAL"
+DEFAULT_MARKING = N_("UN CONFIDENTIAL")
 MARKING_ENV = "POCMAP_MARKING"
 TOP_MOTIVATIONS = 3
 NAMES_LISTED = 3
-AT_RISK_CAPTION = (
-    "An agreement is at risk when it is in force and incidents in its area rose recently: "
-    f"significantly more in the last {RECENT_DAYS} days of the data than in the "
-    f"{RECENT_DAYS} days before "
-    "(agreement watch). An agreement violated or lapsed earlier is not listed: it ended."
-)
+DAY_MONTH_YEAR = "d MMM y"
+"""How a briefing writes a day (CLDR pattern): ``1 Jan 2024``, ``1 janv. 2024``."""
+
+
+def at_risk_caption() -> str:
+    """What "at risk" means, in the current language."""
+    return _(
+        "An agreement is at risk when it is in force and incidents in its area rose recently: "
+        "significantly more in the last {days} days of the data than in the {days} days "
+        "before (agreement watch). An agreement violated or lapsed earlier is not listed: "
+        "it ended.",
+        days=format_number(RECENT_DAYS),
+    )
+
+
+with use(ENGLISH):
+    AT_RISK_CAPTION = at_risk_caption()
+"""The caption in English (:func:`at_risk_caption` speaks the current language)."""
 
 
 def default_marking() -> str:
-    """The classification marking: ``POCMAP_MARKING``, else ``UN CONFIDENTIAL``."""
-    return os.environ.get(MARKING_ENV, "").strip() or DEFAULT_MARKING
+    """The classification marking: ``POCMAP_MARKING`` (as the deployment wrote it), else
+    ``UN CONFIDENTIAL`` in the current language."""
+    return os.environ.get(MARKING_ENV, "").strip() or _(DEFAULT_MARKING)
+
+
+def semicolon() -> str:
+    """The separator between the items of a list, as the language writes it (``; `` in
+    English, `` ; `` in French)."""
+    return _("; ")
+
+
+def day(value: dt.date | dt.datetime | pd.Timestamp) -> str:
+    """``1 Jan 2024`` as the current language writes it."""
+    return format_date(value, DAY_MONTH_YEAR)
 
 
 @dataclass(frozen=True)
@@ -54,35 +88,41 @@ def period_text(prepared: Prepared) -> str:
     """``1 Jan 2024 to 31 Dec 2024`` (the days the selection covers)."""
     start, end = prepared.analysis.start, prepared.analysis.end
     if start is None or end is None:
-        return "no incidents loaded"
-    return f"{start:%-d %b %Y} to {end:%-d %b %Y}"
+        return _("no incidents loaded")
+    return _("{start} to {end}", start=day(start), end=day(end))
+
+
+def no_filter_text() -> str:
+    """What the filters say when there are none."""
+    return _("All incidents (no filter)")
 
 
 def filters_text(selection: IncidentFilter) -> str:
     """The filters in words (``all incidents`` when there are none)."""
     items = filter_items(selection)
-    return "".join(text + end for text, end in items).strip() or "All incidents (no filter)"
+    return "".join(text + end for text, end in items).strip() or no_filter_text()
 
 
 def filter_items(selection: IncidentFilter) -> list[tuple[str, str]]:
     """The filters' values, each ``(text, separator after it)``, the first of each filter
     with its title (``Motivation: Revenge``): a briefing can show as many as fit."""
     items: list[tuple[str, str]] = []
+    no_labels: dict[str, str] = {}
     for title, values, labels in (
-        ("Motivation", selection.motivations, MOTIVATION_LABELS),
-        ("Perpetrator", selection.perpetrator_types, PERPETRATOR_LABELS),
-        ("Incident type", selection.incident_types, INCIDENT_TYPE_LABELS),
-        ("Victim group", selection.victim_groups, VICTIM_GROUP_LABELS),
-        ("Field office", selection.field_offices, {}),
-        ("Admin1", selection.admin1, {}),
-        ("Admin2", selection.admin2, {}),
+        (_("Motivation"), selection.motivations, MOTIVATION_LABELS),
+        (_("Perpetrator"), selection.perpetrator_types, PERPETRATOR_LABELS),
+        (_("Incident type"), selection.incident_types, INCIDENT_TYPE_LABELS),
+        (_("Victim group"), selection.victim_groups, VICTIM_GROUP_LABELS),
+        (_("Field office"), selection.field_offices, no_labels),
+        (_("Admin1"), selection.admin1, no_labels),
+        (_("Admin2"), selection.admin2, no_labels),
     ):
         words = sorted(labels.get(v, v) for v in values or ())
         if words:
             if items:
-                items[-1] = (items[-1][0], "; ")
+                items[-1] = (items[-1][0], semicolon())
             items += [(w, ", ") for w in words]
-            items[-len(words)] = (f"{title}: {words[0]}", ", ")
+            items[-len(words)] = (_("{title}: {value}", title=title, value=words[0]), ", ")
     if items:
         items[-1] = (items[-1][0], "")
     return items
@@ -95,8 +135,11 @@ that "and 3 more" is still read when the names are long."""
 
 def _listed(names: Iterable[str]) -> str:
     names = [n if len(n) <= NAME_CHARS else n[: NAME_CHARS - 1].rstrip() + "…" for n in names]
-    more = f" and {len(names) - NAMES_LISTED} more" if len(names) > NAMES_LISTED else ""
-    return ", ".join(names[:NAMES_LISTED]) + more
+    listed = ", ".join(names[:NAMES_LISTED])
+    if len(names) <= NAMES_LISTED:
+        return listed
+    more = len(names) - NAMES_LISTED
+    return ngettext("{names} and {n} more", "{names} and {n} more", more, names=listed)
 
 
 def agreements_at_risk(prepared: Prepared) -> pd.DataFrame:
@@ -115,23 +158,23 @@ def key_figures(prepared: Prepared) -> list[KeyFigure]:
     chosen = filter_incidents(prepared.data.incidents, prepared.selection)
     figures = [
         KeyFigure(
-            "Incidents",
+            _("Incidents"),
             count(len(chosen)),
-            f"of {prepared.data.incidents.shape[0]:,} loaded",
+            _("of {total} loaded", total=format_number(prepared.data.incidents.shape[0])),
         ),
-        KeyFigure("Fatalities", count(chosen["fatalities"].fillna(0).sum())),
+        KeyFigure(_("Fatalities"), count(chosen["fatalities"].fillna(0).sum())),
     ]
     assessed = chosen.loc[chosen["motivation"] != "unknown", "motivation"].value_counts()
     top = [
-        f"{MOTIVATION_LABELS[m]} {count(n)} ({n / len(chosen):.0%})"
+        f"{MOTIVATION_LABELS[m]} {count(n)} ({format_percent(n / len(chosen))})"
         for m, n in assessed.head(TOP_MOTIVATIONS).items()
     ]
     unknown = int((chosen["motivation"] == "unknown").sum())
     figures.append(
         KeyFigure(
-            "Top motivations",
-            "; ".join(top) if top else "none assessed",
-            f"not yet assessed: {count(unknown)}" if unknown else "",
+            _("Top motivations"),
+            semicolon().join(top) if top else _("none assessed"),
+            _("not yet assessed: {count}", count=count(unknown)) if unknown else "",
         )
     )
     spots = prepared.analysis.hot_spots
@@ -140,10 +183,14 @@ def key_figures(prepared: Prepared) -> list[KeyFigure]:
     hot_cells = int((cells["bin"] >= 2).sum()) if len(cells) else 0
     figures.append(
         KeyFigure(
-            "Hot spots",
-            f"{clusters:,}",
-            f"clusters of Gi* hot cells of the analysis ({grid.width_m / 1000:g} km); "
-            f"{hot_cells:,} cells hot at 95 % or more",
+            _("Hot spots"),
+            format_number(clusters),
+            _(
+                "clusters of Gi* hot cells of the analysis ({width} km); {hot} cells hot at "
+                "95 % or more",
+                width=format_number(grid.width_m / 1000),
+                hot=format_number(hot_cells),
+            ),
         )
     )
     gaps = prepared.analysis.gaps.hot_spots
@@ -152,17 +199,25 @@ def key_figures(prepared: Prepared) -> list[KeyFigure]:
     presence_km = work_km if presence_km is None else presence_km
     figures.append(
         KeyFigure(
-            "Protection gaps",
-            f"{int(gaps['gap'].sum()) if len(gaps) else 0:,}",
-            f"hot spots with no political work within {work_km:g} km and no office or base "
-            f"within {presence_km:g} km",
+            _("Protection gaps"),
+            format_number(int(gaps["gap"].sum()) if len(gaps) else 0),
+            _(
+                "hot spots with no political work within {work} km and no office or base "
+                "within {presence} km",
+                work=format_number(work_km),
+                presence=format_number(presence_km),
+            ),
         )
     )
     risk = agreements_at_risk(prepared)
     figures.append(
         KeyFigure(
-            "Agreements at risk",
-            f"{len(risk):,} of {len(prepared.agreements):,}",
+            _("Agreements at risk"),
+            _(
+                "{at_risk} of {total}",
+                at_risk=format_number(len(risk)),
+                total=format_number(len(prepared.agreements)),
+            ),
             _listed(risk["name"].astype(str)) if len(risk) else "",
         )
     )
@@ -170,8 +225,8 @@ def key_figures(prepared: Prepared) -> list[KeyFigure]:
     flagged = flags[flags["flag"] != ""] if len(flags) else flags
     figures.append(
         KeyFigure(
-            "Escalation flags",
-            f"{len(flagged):,}",
+            _("Escalation flags"),
+            format_number(len(flagged)),
             _listed(f"{r.title} ({r.flag})" for r in flagged.itertuples()) if len(flagged) else "",
         )
     )
@@ -185,7 +240,7 @@ def sources_text(prepared: Prepared, batches: Iterable | None = None) -> list[st
     the store); file names are left out, as they can name people or places.
     """
     return [
-        prefix + "; ".join(text + end for text, end in items)
+        prefix + semicolon().join(text + end for text, end in items)
         for prefix, items in source_lists(prepared, batches)
     ]
 
@@ -200,11 +255,16 @@ def source_lists(
     lists = []
     by_source = chosen["source"].value_counts()
     if len(by_source):
-        lists.append(("Sources: ", [(str(s), f" ({count(n)})") for s, n in by_source.items()]))
+        lists.append(
+            (_("Sources:") + " ", [(str(s), f" ({count(n)})") for s, n in by_source.items()])
+        )
     offices = chosen["field_office"].dropna().value_counts()
     if len(offices):
         lists.append(
-            ("Reporting field offices: ", [(str(o), f" ({count(n)})") for o, n in offices.items()])
+            (
+                _("Reporting field offices:") + " ",
+                [(str(o), f" ({count(n)})") for o, n in offices.items()],
+            )
         )
     if batches is not None and "batch_id" in chosen:
         used = set(pd.to_numeric(chosen["batch_id"], errors="coerce").dropna().astype(int))
@@ -212,7 +272,7 @@ def source_lists(
         if shown:
             lists.append(
                 (
-                    "Store batches: ",
+                    _("Store batches:") + " ",
                     [
                         (f"{b.batch_id} ({b.office}", f", {b.profile}, {b.imported_at[:10]})")
                         for b in shown
@@ -220,10 +280,11 @@ def source_lists(
                 )
             )
     if prepared.data.label:
-        lists.append(("Data: ", [(str(prepared.data.label), "")]))
+        lists.append((_("Data:") + " ", [(str(prepared.data.label), "")]))
     return lists
 
 
 def generated_text(when: dt.datetime) -> str:
     """``Generated 4 Dec 2026 09:14 UTC``."""
-    return f"Generated {when.astimezone(dt.UTC):%-d %b %Y %H:%M} UTC"
+    moment = when.astimezone(dt.UTC)
+    return _("Generated {date} {time} UTC", date=day(moment), time=moment.strftime("%H:%M"))

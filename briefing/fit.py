@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.font_manager import FontProperties
 
+from languages import ngettext
+
 ELLIPSIS = "…"
 SAFETY = 0.97
 """Lines are cut to this share of their width: hinting and kerning differ slightly
@@ -72,6 +74,19 @@ def shorten(text: str, room: float, size: float, weight: str = "normal", *, end:
 
 
 _BREAKS = re.compile("[\n\r\t\v\f\x1c-\x1e\x85\u2028\u2029]+")
+_SPACES = re.compile("[^\\S\u00a0\u2007\u202f]+")
+"""Where a line may break: any white space but the no-break ones, which French puts
+inside numbers (``1 234``) and before ``: ; %`` (never at a line's start)."""
+
+
+def _words_of(text: str) -> list[str]:
+    """``text``'s words, split where a line may break (no-break spaces kept inside)."""
+    return [word for word in _SPACES.split(text) if word]
+
+
+def _more(count: int) -> str:
+    """``… (3 more)``: how many items of a list are left out."""
+    return ELLIPSIS + " " + ngettext("({n} more)", "({n} more)", count)
 
 
 def _one_line(text: str) -> str:
@@ -83,7 +98,7 @@ def wrap(text: str, room: float, size: float, max_lines: int, weight: str = "nor
     """``text`` in at most ``max_lines`` lines of ``room`` points, broken between words
     (inside a word too long for a line); the last line ends in an ellipsis when cut."""
     lines: list[str] = []
-    rest = " ".join(text.split())
+    rest = " ".join(_words_of(text))
     while rest and len(lines) < max_lines - 1:
         line, rest = _first_line(rest, room, size, weight)
         lines.append(line)
@@ -149,7 +164,7 @@ def fit_list(
         more = len(items) - shown
         text = prefix + sep.join(fitting[:shown])
         if more:
-            text += f"{sep if shown else ' '}{ELLIPSIS} ({more:,} more)"
+            text += (sep if shown else " ") + _more(more)
         lines = _wrap_whole(text, room, size, weight)
         return lines if lines is not None and len(lines) <= max_lines else None
 
@@ -164,7 +179,7 @@ def fit_list(
     best = lines_showing(low)
     if best is not None:
         return best
-    return [shorten(prefix, room, size, weight, end=f" {ELLIPSIS} ({len(items):,} more)")]
+    return [shorten(prefix, room, size, weight, end=" " + _more(len(items)))]
 
 
 def _wrap_whole(text: str, room: float, size: float, weight: str) -> list[str] | None:
@@ -172,7 +187,7 @@ def _wrap_whole(text: str, room: float, size: float, weight: str) -> list[str] |
     wider than a line."""
     lines: list[str] = []
     line = ""
-    for word in text.split():
+    for word in _words_of(text):
         candidate = f"{line} {word}" if line else word
         if width(candidate, size, weight) <= room * SAFETY:
             line = candidate

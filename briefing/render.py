@@ -21,19 +21,24 @@ from briefing import fit
 from briefing.cartography import LegendEntry, draw_map
 from briefing.disclosure import Disclosure
 from briefing.figures import (
+    DEFAULT_MARKING,
+    day,
     default_marking,
     filter_items,
-    generated_text,
     key_figures,
+    no_filter_text,
     period_text,
+    semicolon,
     source_lists,
 )
 from briefing.selection import Prepared, prepare
+from languages import N_, _, format_number, ngettext
 from layers.joint_map import TileServer
 from schema.filters import IncidentFilter
 from schema.mission import MissionData
 
-DEFAULT_TITLE = "Protection of civilians and political processes"
+DEFAULT_TITLE = N_("Protection of civilians and political processes")
+"""The title when none is given, in English: drawn in the language of the page."""
 MARKING_COLOUR = "#B2182B"
 
 PNG_SIZE_IN = (16.0, 10.0)
@@ -127,17 +132,28 @@ def page(
 ) -> Figure:
     """The briefing page as a matplotlib figure (16 x 10 in for PNG, A4 for PDF)."""
     if fmt not in FORMATS:
-        raise ValueError(f"`fmt` was {fmt!r} but is expected to be in {FORMATS}")
+        raise ValueError(
+            _(
+                "`fmt` was {value} but is expected to be in {allowed}",
+                value=repr(fmt),
+                allowed=repr(FORMATS),
+            )
+        )
     size = PNG_SIZE_IN if fmt == "png" else A4_LANDSCAPE_IN
     scale = size[0] / PNG_SIZE_IN[0]
     # A Figure without pyplot: no global state, safe in a server's threads, no screen.
     figure = Figure(figsize=size, facecolor="white")
     text = _Text(figure, scale)
 
-    text.marking(options.marking, 0.982)
-    text.title(options.title, 0.02, 0.935)
+    # The default marking is drawn in the page's language; one the deployment or a person
+    # wrote, as written.
+    marking = _(DEFAULT_MARKING) if options.marking == DEFAULT_MARKING else options.marking
+    text.marking(marking, 0.982)
+    # The default title is drawn in the page's language; a title someone typed, as typed.
+    title = _(DEFAULT_TITLE) if options.title == DEFAULT_TITLE else options.title
+    text.title(title, 0.02, 0.935)
     subtitle = f"{period_text(prepared)}  ·  "
-    filters = filter_items(prepared.selection) or [("All incidents (no filter)", "")]
+    filters = filter_items(prepared.selection) or [(no_filter_text(), "")]
     (line,) = fit.fit_list(subtitle, filters, text.room(0.96), 12 * scale, 1, sep="")
     text.put(0.02, 0.902, line, 12)
 
@@ -152,7 +168,7 @@ def page(
     for line in _footer(prepared, batches, basemap_note, generated_at, text):
         text.put(0.02, y, line, FOOTER_SIZE, colour="#333333", va="top")
         y -= FOOTER_STEP
-    text.marking(options.marking, 0.016)
+    text.marking(marking, 0.016)
     return figure
 
 
@@ -175,13 +191,19 @@ def _footer(
     lines left, each at least one, and say how many of their items do not fit.
     """
     size, room = FOOTER_SIZE * text.scale, text.room(0.96)
-    fixed = [
-        fit.wrap(
-            f"Incidents shown as {prepared.disclosure.describe()}. {_accounting(prepared)}",
-            room, size, 2,
-        ),
-        fit.wrap(f"{basemap_note} {generated_text(generated_at)} by pocmap.", room, size, 2),
-    ]  # fmt: skip
+    when = generated_at.astimezone(dt.UTC)
+    shown_as = _(
+        "Incidents shown as {level}. {accounting}",
+        level=prepared.disclosure.describe(),
+        accounting=_accounting(prepared),
+    )
+    made = _(
+        "{basemap} Generated {date} {time} UTC by pocmap.",
+        basemap=basemap_note,
+        date=day(when),
+        time=when.strftime("%H:%M"),
+    )
+    fixed = [fit.wrap(shown_as, room, size, 2), fit.wrap(made, room, size, 2)]
     # Lines whose bottom stays above the bottom marking's box (and a gap).
     line_height = fit.height(size) / text.page_points[1]
     lowest = text.marking_top(0.016) + 0.004
@@ -193,7 +215,8 @@ def _footer(
         if left < 1:
             break  # the last lists (batches, the data's name) give way to the first
         # Each list after this one keeps a line while there are lines for them.
-        shown = fit.fit_list(prefix, items, room, size, max(1, left - (len(lists) - i - 1)))
+        most = max(1, left - (len(lists) - i - 1))
+        shown = fit.fit_list(prefix, items, room, size, most, sep=semicolon())
         lines += shown
         left -= len(shown)
     return [*lines, *fixed[0], *fixed[1]]
@@ -204,16 +227,31 @@ def _accounting(prepared: Prepared) -> str:
     count = prepared.disclosure.count
     n = prepared.incident_count
     if prepared.cells is None:
-        return f"All {count(n)} selected incidents are drawn."
+        return _("All {count} selected incidents are drawn.", count=count(n))
     cells = prepared.cells
-    shown = f"{count(cells.shown_incidents)} of {count(n)} incidents drawn in {len(cells.cells):,} "
-    shown += f"cells of {cells.width_m / 1000:g} km"
-    if cells.suppressed_cells:
-        shown += (
-            f"; {count(cells.suppressed_incidents)} in {cells.suppressed_cells:,} cells with "
-            f"fewer than {prepared.disclosure.min_count} incidents are not drawn"
+    values = {
+        "shown": count(cells.shown_incidents),
+        "total": count(n),
+        "width": format_number(cells.width_m / 1000),
+    }
+    if not cells.suppressed_cells:
+        return ngettext(
+            "{shown} of {total} incidents drawn in {n} cell of {width} km.",
+            "{shown} of {total} incidents drawn in {n} cells of {width} km.",
+            len(cells.cells),
+            **values,
         )
-    return shown + "."
+    return ngettext(
+        "{shown} of {total} incidents drawn in {n} cell of {width} km; {hidden} in "
+        "{hidden_cells} cells with fewer than {least} incidents are not drawn.",
+        "{shown} of {total} incidents drawn in {n} cells of {width} km; {hidden} in "
+        "{hidden_cells} cells with fewer than {least} incidents are not drawn.",
+        len(cells.cells),
+        hidden=count(cells.suppressed_incidents),
+        hidden_cells=format_number(cells.suppressed_cells),
+        least=format_number(prepared.disclosure.min_count),
+        **values,
+    )
 
 
 class _Text:
@@ -259,20 +297,39 @@ class _Text:
 MARKING_SIZE = 13
 
 
+LEGEND_STEP = 0.023
+"""A legend row of one line, in panel heights..."""
+LEGEND_LINE = 0.019
+"""...and each further line of a label too long for one (French runs a fifth longer)."""
+
+
 def _legend(panel, legend: dict[str, list[LegendEntry]], scale: float) -> float:
-    """Draw the legend from the panel's top in two columns; return where it ends."""
+    """Draw the legend from the panel's top in two columns; return where it ends.
+
+    A label wider than its column is wrapped on two lines (cut after them), and its row
+    grows to hold them, so no label runs into the next column or off the page."""
+    panel_points = panel.get_position().width * panel.figure.get_size_inches()[0] * 72.0
+    size = 8.5 * scale
+    room = (0.5 - 0.06 - 0.01) * panel_points
     y = 1.0
-    step = 0.023
     for title, entries in legend.items():
-        _panel_text(panel, 0, y, title, 10.5 * scale, weight="bold")
-        y -= step
+        heading = fit.shorten(title, panel_points, 10.5 * scale, "bold")
+        _panel_text(panel, 0, y, heading, 10.5 * scale, weight="bold")
+        y -= LEGEND_STEP
         rows = (len(entries) + 1) // 2
+        labels = [fit.wrap(entry.label, room, size, 2) or [""] for entry in entries]
+        lines = [
+            max(len(labels[i]) for i in (row, row + rows) if i < len(entries))
+            for row in range(rows)
+        ]
+        tops = [y - row * LEGEND_STEP - sum(lines[:row]) * LEGEND_LINE + row * LEGEND_LINE
+                for row in range(rows)]  # fmt: skip
         for i, entry in enumerate(entries):
             column, row = divmod(i, rows)
-            x, ey = 0.5 * column, y - row * step
+            x, ey = 0.5 * column, tops[row]
             _symbol(panel, entry.handle, x, ey)
-            _panel_text(panel, x + 0.06, ey, entry.label, 8.5 * scale)
-        y -= rows * step + 0.008
+            _panel_text(panel, x + 0.06, ey, "\n".join(labels[i]), size)
+        y -= rows * LEGEND_STEP + (sum(lines) - rows) * LEGEND_LINE + 0.008
     return y
 
 
@@ -315,7 +372,7 @@ def _symbol(panel, handle, x: float, y: float) -> None:
 
 
 def _key_figures(panel, prepared: Prepared, scale: float, *, top: float) -> None:
-    _panel_text(panel, 0, top, "Key figures", 12 * scale, weight="bold")
+    _panel_text(panel, 0, top, _("Key figures"), 12 * scale, weight="bold")
     y = top - 0.032
     # The panel's width in points: labels take its first 36 %, values and details the rest.
     panel_points = panel.get_position().width * panel.figure.get_size_inches()[0] * 72.0

@@ -8,7 +8,9 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
+from languages import _
 from layers._geojson import features
+from layers.escaping import escape
 
 ADMIN1_COLOUR = "#4D4D4D"
 ADMIN2_COLOUR = "#9A9A9A"
@@ -17,11 +19,15 @@ ADMIN2_COLOUR = "#9A9A9A"
 def build(
     admin_boundaries: gpd.GeoDataFrame,
     *,
-    name: str = "Administrative boundaries",
+    name: str | None = None,
     show: bool = True,
 ) -> folium.FeatureGroup:
-    """Admin1 as dark lines, admin2 as light lines; hovering an area names it."""
-    group = folium.FeatureGroup(name=name, show=show)
+    """Admin1 as dark lines, admin2 as light lines; hovering an area names it.
+
+    ``name`` (default: "Administrative boundaries" in the current language) is shown in
+    the layer control, which reads it as HTML: it is escaped.
+    """
+    group = folium.FeatureGroup(name=escape(name or _("Administrative boundaries")), show=show)
     for level, colour, weight in (("2", ADMIN2_COLOUR, 1), ("1", ADMIN1_COLOUR, 2.5)):
         areas = features(admin_boundaries, ["name", "admin_id"], where=("level", level))
         if not areas["features"]:
@@ -53,6 +59,12 @@ def build(
 def legend_entries() -> list[tuple[str, str]]:
     """``(symbol html, label)`` for the map legend."""
     return [
-        (f"<div style='width:18px;border-top:3px solid {ADMIN1_COLOUR}'></div>", "Admin1 boundary"),
-        (f"<div style='width:18px;border-top:1px solid {ADMIN2_COLOUR}'></div>", "Admin2 boundary"),
+        (
+            f"<div style='width:18px;border-top:3px solid {ADMIN1_COLOUR}'></div>",
+            _("Admin1 boundary"),
+        ),
+        (
+            f"<div style='width:18px;border-top:1px solid {ADMIN2_COLOUR}'></div>",
+            _("Admin2 boundary"),
+        ),
     ]

@@ -11,8 +11,9 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
+from languages import _
 from layers._geojson import features
-from layers.escaping import script_json
+from layers.escaping import escape, script_json
 
 SEA_COLOUR = "#D6E6F0"
 LAND_COLOUR = "#F4F1E8"
@@ -46,15 +47,17 @@ class _SeaBackground(MacroElement):
 def build(
     basemap: gpd.GeoDataFrame,
     *,
-    name: str = "Offline basemap (no internet needed)",
+    name: str | None = None,
     show: bool = True,
 ) -> folium.FeatureGroup:
     """The offline base layer: land, river, roads and labelled towns, drawn from data.
 
     Added as a base layer (``overlay=False``) so it sits in the layer control's
-    basemap choice beside any tile layers.
+    basemap choice beside any tile layers. ``name`` (default: "Offline basemap (no
+    internet needed)" in the current language) is escaped: the control reads it as HTML.
     """
-    group = folium.FeatureGroup(name=name, overlay=False, show=show)
+    name = name or _("Offline basemap (no internet needed)")
+    group = folium.FeatureGroup(name=escape(name), overlay=False, show=show)
     land = features(basemap, where=("kind", "land"))
     if land["features"]:
         folium.GeoJson(

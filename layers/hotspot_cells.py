@@ -9,6 +9,7 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
+from languages import N_, _, format_number
 from layers.escaping import escape
 
 BIN_COLOURS = {
@@ -20,19 +21,24 @@ BIN_COLOURS = {
     -3: "#4575B5",
 }
 NEAR_COLOUR = "#B2182B"
-NEAR_LEGEND = "Near a hot spot (no incident of its own; not counted)"
+NEAR_LEGEND = N_("Near a hot spot (no incident of its own; not counted)")
+"""In English; :func:`legend_entries` gives it in the current language."""
 NEAR_BIN = 9
 """The style's code for a near cell (Gi* bins are -3..3)."""
 
 _TOOLTIP_FIELDS = ["label", "incidents", "fatalities", "z", "cluster_name"]
-_TOOLTIP_ALIASES = ["", "Incidents", "Fatalities", "Gi* z-score", "Cluster"]
+_TOOLTIP_ALIASES = ("", N_("Incidents"), N_("Fatalities"), N_("Gi* z-score"), N_("Cluster"))
 
 
 def build(
-    cells: gpd.GeoDataFrame, *, name: str = "Hot spots (Gi*)", show: bool = True
+    cells: gpd.GeoDataFrame, *, name: str | None = None, show: bool = True
 ) -> folium.FeatureGroup:
-    """The significant cells of a :class:`analysis.hotspots.HotSpots` (any CRS)."""
-    group = folium.FeatureGroup(name=name, show=show)
+    """The significant cells of a :class:`analysis.hotspots.HotSpots` (any CRS).
+
+    ``name`` defaults to "Hot spots (Gi*)" in the current language; the layer control
+    reads it as HTML, so it is escaped, as are the tooltip's words.
+    """
+    group = folium.FeatureGroup(name=escape(name or _("Hot spots (Gi*)")), show=show)
     near = cells["near"] if "near" in cells else False
     significant = cells[(cells["bin"] != 0) | near]
     if not len(significant):
@@ -42,14 +48,20 @@ def build(
     shown["bin"] = shown["bin"].where(~shown["near"], NEAR_BIN) if "near" in shown else shown["bin"]
     shown["z"] = shown["z"].round(2)
     shown["fatalities"] = shown["fatalities"].round(0).astype(int)
-    shown["cluster_name"] = [f"hot spot {c}" if c > 0 else "-" for c in shown["cluster"]]
+    shown["cluster_name"] = [
+        escape(_("hot spot {number}", number=format_number(int(c)))) if c > 0 else "-"
+        for c in shown["cluster"]
+    ]
     shown["label"] = shown["label"].map(escape)
     shown = shown[[*_TOOLTIP_FIELDS, "bin", "geometry"]]
     folium.GeoJson(
         shown,
         style_function=_style,
         highlight_function=lambda _: {"weight": 2, "fillOpacity": 0.75},
-        tooltip=folium.GeoJsonTooltip(_TOOLTIP_FIELDS, aliases=_TOOLTIP_ALIASES),
+        tooltip=folium.GeoJsonTooltip(
+            _TOOLTIP_FIELDS,
+            aliases=[escape(_(alias)) if alias else "" for alias in _TOOLTIP_ALIASES],
+        ),
         smooth_factor=0.5,
     ).add_to(group)
     return group
@@ -76,6 +88,6 @@ def legend_entries() -> list[tuple[str, str]]:
     ] + [
         (
             f"<div style='width:12px;height:12px;border:1px dashed {NEAR_COLOUR}'></div>",
-            NEAR_LEGEND,
+            _(NEAR_LEGEND),
         )
     ]

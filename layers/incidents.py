@@ -7,7 +7,7 @@ not drawn, and the layer's name says how many were left off.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -16,6 +16,7 @@ import pandas as pd
 from folium.plugins import HeatMap
 
 from analysis.precision import placed
+from languages import N_, Labels, _, ngettext
 from layers._points import PointCluster
 from layers.escaping import escape
 from schema.fields import split_codes
@@ -43,7 +44,24 @@ MOTIVATION_COLOURS = {
 }
 
 
-def _lookup(codes: tuple[str, ...], labels: dict[str, str]) -> list[str]:
+# Written as the codes in English, so English popups read as before.
+CONFIDENCE_LABELS = Labels(
+    {"confirmed": N_("confirmed"), "probable": N_("probable"), "possible": N_("possible")}
+)
+"""How sure the motivation is, as the popups name it."""
+LOCATION_PRECISION_LABELS = Labels(
+    {
+        "exact": N_("exact"),
+        "approximate": N_("approximate"),
+        "admin2": N_("admin2"),
+        "admin1": N_("admin1"),
+        "country": N_("country"),
+    }
+)
+"""How exactly an incident's place is known, as the popups name it."""
+
+
+def _lookup(codes: tuple[str, ...], labels: Mapping[str, str]) -> list[str]:
     return [escape(labels.get(code, code)) for code in codes]
 
 
@@ -91,21 +109,22 @@ _PAIR = "\x1f"  # a unit separator: never in a place name
 
 
 _POPUP_FIELDS = (
-    "Incident",
-    "Date",
-    "Type",
-    "Motivation",
-    "Confidence",
-    "Perpetrator",
-    "Fatalities",
-    "Injured",
-    "Abducted",
-    "Victims",
-    "Location precision",
-    "Area",
-    "Field office",
-    "Source",
+    N_("Incident"),
+    N_("Date"),
+    N_("Type"),
+    N_("Motivation"),
+    N_("Confidence"),
+    N_("Perpetrator"),
+    N_("Fatalities"),
+    N_("Injured"),
+    N_("Abducted"),
+    N_("Victims"),
+    N_("Location precision"),
+    N_("Area"),
+    N_("Field office"),
+    N_("Source"),
 )
+"""The popup's labels, in English (shown in the current language)."""
 _TOOLTIP_FIELDS = [1, 2, 3]
 
 
@@ -138,46 +157,48 @@ def marker_rows(incidents: gpd.GeoDataFrame) -> list[list]:
 
 
 def build(
-    incidents: gpd.GeoDataFrame, *, name: str = "Incidents", show: bool = True
+    incidents: gpd.GeoDataFrame, *, name: str | None = None, show: bool = True
 ) -> PointCluster:
     """Incidents as clustered circle markers coloured by motivation, with popups.
 
     ``incidents`` must be validated (see :func:`validate`). Every text value is
     HTML-escaped; narratives are left out. Incidents known only to the country are left
-    off, and counted in the layer's name (the map's layer control shows it).
+    off, and counted in the layer's name (the map's layer control shows it). ``name``
+    defaults to "Incidents" in the current language; labels and names are escaped (the
+    popups and the layer control read them as HTML).
     """
-    incidents, name = _places_only(incidents, name)
+    incidents, name = _places_only(incidents, name or _("Incidents"))
     lookups = {
         "Type": _lookup(INCIDENT_TYPES, INCIDENT_TYPE_LABELS),
         "Motivation": _lookup(MOTIVATIONS, MOTIVATION_LABELS),
-        "Confidence": [escape(c) for c in CONFIDENCES],
+        "Confidence": _lookup(CONFIDENCES, CONFIDENCE_LABELS),
         "Perpetrator": _lookup(PERPETRATOR_TYPES, PERPETRATOR_LABELS),
-        "Location precision": [escape(p) for p in LOCATION_PRECISIONS],
+        "Location precision": _lookup(LOCATION_PRECISIONS, LOCATION_PRECISION_LABELS),
     }
-    fields = [(escape(label), lookups.get(label)) for label in _POPUP_FIELDS]
+    fields = [(escape(_(label)), lookups.get(label)) for label in _POPUP_FIELDS]
     return PointCluster(
         marker_rows(incidents),
         [MOTIVATION_COLOURS[m] for m in MOTIVATIONS],
         fields,
         _TOOLTIP_FIELDS,
-        name=name,
+        name=escape(name),
         show=show,
     )
 
 
 def build_density(
-    incidents: gpd.GeoDataFrame, *, name: str = "Incident density", show: bool = False
+    incidents: gpd.GeoDataFrame, *, name: str | None = None, show: bool = False
 ) -> HeatMap:
     """A heat map of incident density: each incident counts once, or a point counts its
     ``weight`` (a cell's incidents) relative to the heaviest. Incidents known only to the
-    country are left off (counted in the layer's name)."""
-    incidents, name = _places_only(incidents, name)
+    country are left off (counted in the layer's name, escaped: the control reads HTML)."""
+    incidents, name = _places_only(incidents, name or _("Incident density"))
     columns = [incidents.geometry.y, incidents.geometry.x]
     if "weight" in incidents:
         weight = incidents["weight"].to_numpy(dtype=float)
         columns.append(weight / max(weight.max(), 1.0))
     points = np.column_stack(columns).round(5).tolist()
-    return HeatMap(points, name=name, show=show, radius=14, blur=18, min_opacity=0.25)
+    return HeatMap(points, name=escape(name), show=show, radius=14, blur=18, min_opacity=0.25)
 
 
 def _places_only(incidents: gpd.GeoDataFrame, name: str) -> tuple[gpd.GeoDataFrame, str]:
@@ -185,7 +206,12 @@ def _places_only(incidents: gpd.GeoDataFrame, name: str) -> tuple[gpd.GeoDataFra
     is_place, left_off = placed(incidents)
     if not left_off:
         return incidents, name
-    return incidents[is_place], f"{name} ({left_off:,} known only to the country, not drawn)"
+    return incidents[is_place], ngettext(
+        "{name} ({n} known only to the country, not drawn)",
+        "{name} ({n} known only to the country, not drawn)",
+        left_off,
+        name=name,
+    )
 
 
 def legend_entries() -> list[tuple[str, str]]:

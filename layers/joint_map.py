@@ -12,6 +12,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from analysis.metric import WGS84
+from languages import N_, Labels, _
 from layers import (
     admin_boundaries,
     basemap,
@@ -30,11 +31,14 @@ OFFLINE = "offline"
 OPENSTREETMAP = "openstreetmap"
 CUSTOM = "custom"
 BASEMAPS = (OFFLINE, OPENSTREETMAP, CUSTOM)
-BASEMAP_LABELS = {
-    OFFLINE: "Offline basemap (no internet needed)",
-    OPENSTREETMAP: "OpenStreetMap (needs internet)",
-    CUSTOM: "Mission tile server",
-}
+BASEMAP_LABELS = Labels(
+    {
+        OFFLINE: N_("Offline basemap (no internet needed)"),
+        OPENSTREETMAP: N_("OpenStreetMap (needs internet)"),
+        CUSTOM: N_("Mission tile server"),
+    }
+)
+"""The basemaps' names in the current language (a lookup translates)."""
 
 MapLayer = folium.map.Layer
 """What the joint map can draw as a layer (a folium layer), for callers' annotations."""
@@ -82,10 +86,14 @@ def tile_server_from_env() -> TileServer | None:
         return None
     if not all(part in url for part in ("{z}", "{x}", "{y}")):
         raise ValueError(
-            f"{TILE_URL_ENV} was {url!r} but is expected to be an XYZ template containing "
-            "{z}, {x} and {y}, such as https://tiles.example.org/{z}/{x}/{y}.png"
+            _(
+                "{variable} was {value} but is expected to be an XYZ template containing "
+                "{{z}}, {{x}} and {{y}}, such as https://tiles.example.org/{{z}}/{{x}}/{{y}}.png",
+                variable=TILE_URL_ENV,
+                value=repr(url),
+            )
         )
-    attribution = os.environ.get(TILE_ATTRIBUTION_ENV, "").strip() or "Mission tile server"
+    attribution = os.environ.get(TILE_ATTRIBUTION_ENV, "").strip() or _("Mission tile server")
     return TileServer(url, attribution)
 
 
@@ -176,13 +184,13 @@ LegendSection = tuple[str, list[tuple[str, str]]]
 
 def _legend_sections() -> list[LegendSection]:
     return [
-        ("Incidents by motivation", _motivation_entries()),
+        (_("Incidents by motivation"), _motivation_entries()),
         (
-            "Political work",
+            _("Political work"),
             political_processes.legend_entries() + local_agreements.legend_entries(),
         ),
-        ("Mission presence", mission_presence.legend_entries()),
-        ("Boundaries", admin_boundaries.legend_entries()),
+        (_("Mission presence"), mission_presence.legend_entries()),
+        (_("Boundaries"), admin_boundaries.legend_entries()),
     ]
 
 
@@ -214,7 +222,9 @@ def legend_html(data_label: str, *, columns: int = 2, extra: tuple[LegendSection
 def legend(data_label: str, extra: tuple[LegendSection, ...] = ()) -> _Legend:
     """The legend as a control inside the map (folds away under its title)."""
     return _Legend(
-        "<details open><summary style='cursor:pointer;font-weight:bold'>Legend</summary>"
+        "<details open><summary style='cursor:pointer;font-weight:bold'>"
+        + escape(_("Legend"))
+        + "</summary>"
         + legend_html(data_label, extra=extra)
         + "</details>"
     )
@@ -272,9 +282,20 @@ def build_joint_map(
     """
     install_render_once()  # each text rendered once, never read as a template
     if base not in BASEMAPS:
-        raise ValueError(f"`base` was {base!r} but is expected to be in {BASEMAPS}")
+        raise ValueError(
+            _(
+                "`base` was {value} but is expected to be in {allowed}",
+                value=repr(base),
+                allowed=repr(BASEMAPS),
+            )
+        )
     if base == CUSTOM and tile_server is None:
-        raise ValueError(f"`base` was 'custom' but no tile server is set ({TILE_URL_ENV})")
+        raise ValueError(
+            _(
+                "`base` was 'custom' but no tile server is set ({variable})",
+                variable=TILE_URL_ENV,
+            )
+        )
     minx, miny, maxx, maxy = data.admin_boundaries.total_bounds
     # Without a tile layer Leaflet knows no maximum zoom, which marker clustering needs.
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, maxZoom=MAX_ZOOM)
@@ -282,9 +303,10 @@ def build_joint_map(
 
     m.add_child(basemap.sea_background())
     basemap.build(data.basemap, name=BASEMAP_LABELS[OFFLINE], show=base == OFFLINE).add_to(m)
+    # The layer control reads the names as HTML: escaped, as every name it shows.
     folium.TileLayer(
         "OpenStreetMap",
-        name=BASEMAP_LABELS[OPENSTREETMAP],
+        name=escape(BASEMAP_LABELS[OPENSTREETMAP]),
         show=base == OPENSTREETMAP,
         overlay=False,
     ).add_to(m)
@@ -292,7 +314,7 @@ def build_joint_map(
         folium.TileLayer(
             tiles=tile_server.url,
             attr=escape(tile_server.attribution),
-            name=BASEMAP_LABELS[CUSTOM],
+            name=escape(BASEMAP_LABELS[CUSTOM]),
             show=base == CUSTOM,
             overlay=False,
         ).add_to(m)

@@ -10,6 +10,7 @@ from typing import Any
 import folium
 import geopandas as gpd
 
+from languages import N_, Labels, _
 from layers._symbols import icon, symbol_html
 from layers.escaping import Popup, Tooltip, escape, table
 from schema.fields import split_codes
@@ -30,21 +31,33 @@ STATUS_COLOURS = {
 }
 
 
+MISSION_ROLE_LABELS = Labels(
+    {
+        "facilitator": N_("facilitator"),
+        "guarantor": N_("guarantor"),
+        "observer": N_("observer"),
+        "technical_support": N_("technical support"),
+        "none": N_("none"),
+    }
+)
+"""The mission's role, as the popups name it."""
+
+
 def _details(row: Any) -> list[tuple[str, object]]:  # a row of itertuples()
     protected = ", ".join(VICTIM_GROUP_LABELS.get(g, g) for g in split_codes(row.groups_protected))
     provisions = ", ".join(
         label for code, label in POC_PROVISION_LABELS.items() if bool(getattr(row, code))
     )
     return [
-        ("Type", AGREEMENT_TYPE_LABELS.get(row.agreement_type, row.agreement_type)),
-        ("Status", STATUS_LABELS.get(row.status, row.status)),
-        ("Signed", row.date_signed),
-        ("Ended", row.date_ended),
-        ("Parties", row.parties),
-        ("Mission role", row.mission_role),
-        ("Field office", row.field_office),
-        ("POC provisions", provisions or "none"),
-        ("Groups protected", protected),
+        (_("Type"), AGREEMENT_TYPE_LABELS.get(row.agreement_type, row.agreement_type)),
+        (_("Status"), STATUS_LABELS.get(row.status, row.status)),
+        (_("Signed on"), row.date_signed),
+        (_("Ended on"), row.date_ended),
+        (_("Parties"), row.parties),
+        (_("Mission role"), MISSION_ROLE_LABELS.get(row.mission_role, row.mission_role)),
+        (_("Field office"), row.field_office),
+        (_("POC provisions"), provisions or _("none")),
+        (_("Groups protected"), protected),
     ]
 
 
@@ -62,10 +75,11 @@ def _style(row: Any) -> dict[str, object]:  # a row of itertuples()
 
 
 def build(
-    local_agreements: gpd.GeoDataFrame, *, name: str = "Local agreements", show: bool = True
+    local_agreements: gpd.GeoDataFrame, *, name: str | None = None, show: bool = True
 ) -> folium.FeatureGroup:
-    """Agreements coloured by status: areas hatched, corridors dashed, points as squares."""
-    group = folium.FeatureGroup(name=name, show=show)
+    """Agreements coloured by status: areas hatched, corridors dashed, points as squares.
+    ``name`` defaults to "Local agreements" in the current language (escaped)."""
+    group = folium.FeatureGroup(name=escape(name or _("Local agreements")), show=show)
     for row in local_agreements.itertuples():
         popup = Popup(table(_details(row), title=row.name), max_width=340)
         tooltip = Tooltip(escape(row.name))
@@ -90,6 +104,9 @@ def build(
 def legend_entries() -> list[tuple[str, str]]:
     """``(symbol html, label)`` for the map legend, one per status."""
     return [
-        (symbol_html("square", STATUS_COLOURS[s], 10), f"Agreement {STATUS_LABELS[s].lower()}")
+        (
+            symbol_html("square", STATUS_COLOURS[s], 10),
+            _("Agreement {status}", status=STATUS_LABELS[s].lower()),
+        )
         for s in AGREEMENT_STATUSES
     ]

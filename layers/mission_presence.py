@@ -8,6 +8,7 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
+from languages import _
 from layers._geojson import features
 from layers._symbols import icon, symbol_html
 from layers.escaping import Popup, Tooltip, escape, table
@@ -23,10 +24,11 @@ _SYMBOLS = {
 
 
 def build(
-    presence: gpd.GeoDataFrame, *, name: str = "Mission presence", show: bool = True
+    presence: gpd.GeoDataFrame, *, name: str | None = None, show: bool = True
 ) -> folium.FeatureGroup:
-    """Areas of responsibility outlined in UN blue; offices, bases and TOBs as symbols."""
-    group = folium.FeatureGroup(name=name, show=show)
+    """Areas of responsibility outlined in UN blue; offices, bases and TOBs as symbols.
+    ``name`` defaults to "Mission presence" in the current language (escaped)."""
+    group = folium.FeatureGroup(name=escape(name or _("Mission presence")), show=show)
     areas = features(presence, ["name", "field_office"], where=("kind", "area_of_responsibility"))
     if areas["features"]:
         folium.GeoJson(
@@ -41,16 +43,16 @@ def build(
             # area, filled or not, and would hide the admin2 names underneath. The office
             # symbol inside carries the name and details.
             interactive=False,
-            name="Areas of responsibility",
+            name=escape(_("Areas of responsibility")),
             control=False,
         ).add_to(group)
     for row in presence[presence["kind"] != "area_of_responsibility"].itertuples():
         shape, colour, size = _SYMBOLS[row.kind]
         details = [
-            ("Kind", PRESENCE_LABELS[row.kind]),
-            ("Field office", row.field_office),
-            ("Opened", row.opened),
-            ("Closed", row.closed),
+            (_("Kind"), PRESENCE_LABELS[row.kind]),
+            (_("Field office"), row.field_office),
+            (_("Opened on"), row.opened),
+            (_("Closed on"), row.closed),
         ]
         folium.Marker(
             (row.geometry.y, row.geometry.x),
@@ -64,7 +66,7 @@ def build(
 def legend_entries() -> list[tuple[str, str]]:
     """``(symbol html, label)`` for the map legend."""
     area = f"<div style='width:16px;height:10px;border:2px dashed {UN_BLUE}'></div>"
-    return [(area, "Field office area")] + [
+    return [(area, _("Field office area"))] + [
         (symbol_html(shape, colour, 10), PRESENCE_LABELS[kind])
         for kind, (shape, colour, _) in _SYMBOLS.items()
     ]

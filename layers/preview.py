@@ -6,9 +6,10 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
+from languages import _
 from layers import basemap
 from layers.assets import use_local_assets
-from layers.escaping import escaped_columns
+from layers.escaping import escape, escaped_columns
 from layers.render_once import install_render_once
 
 PREVIEW_COLOUR = "#C2185B"
@@ -49,7 +50,7 @@ def build_preview(
         data = escaped_columns(shown[[*columns, shown.geometry.name]], columns)
         folium.GeoJson(
             data,
-            name="Rows to import",
+            name=escape(_("Rows to import")),
             marker=folium.CircleMarker(radius=4, fill=True, fill_opacity=0.8, weight=1),
             style_function=lambda _: {
                 "color": PREVIEW_COLOUR,
