@@ -42,6 +42,7 @@ area: both are left out and counted in the notes (:mod:`analysis.precision`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -177,7 +178,7 @@ def _days(first: dt.date, last: dt.date) -> int:
     return max(0, (last - first).days + 1)
 
 
-def _mix(values: pd.Series, labels: dict[str, str]) -> str:
+def _mix(values: pd.Series, labels: Mapping[str, str]) -> str:
     """``"revenge 3, predation 1"``: the codes (their labels where the language translates
     them), most frequent first."""
     counts = values.fillna(NOT_GIVEN).value_counts()

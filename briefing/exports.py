@@ -85,7 +85,7 @@ def about(prepared: Prepared, generated_at: dt.datetime | None = None) -> pd.Dat
     disclosure = prepared.disclosure
     when = (generated_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     rows = [
-        ("data", prepared.data.label),
+        ("data", _(prepared.data.label)),
         ("selection", filters_text(prepared.selection)),
         ("period", period_text(prepared)),
         ("level", disclosure.describe()),
@@ -167,7 +167,7 @@ def to_html(prepared: Prepared) -> str:
         analysis_layers=analysis_layers,
         legend_sections=sections,
     )
-    title = _("{data}: {period}", data=data.label or "pocmap", period=period_text(prepared))
+    title = _("{data}: {period}", data=_(data.label) or "pocmap", period=period_text(prepared))
     # A map's root is a branca Figure, which has a header; folium types it as an Element.
     header = m.get_root().header  # type: ignore[attr-defined]
     header.add_child(Raw(f"<title>{escape(title)}</title>"), name="title")

@@ -280,7 +280,7 @@ def source_lists(
                 )
             )
     if prepared.data.label:
-        lists.append((_("Data:") + " ", [(str(prepared.data.label), "")]))
+        lists.append((_("Data:") + " ", [(_(str(prepared.data.label)), "")]))
     return lists
 
 

@@ -215,7 +215,7 @@ def legend_html(data_label: str, *, columns: int = 2, extra: tuple[LegendSection
             for symbol, label in entries
         )
         parts.append("</div>")
-    parts.append(f"<div style='color:#666;margin-top:4px'>{escape(data_label)}</div></div>")
+    parts.append(f"<div style='color:#666;margin-top:4px'>{escape(_(data_label))}</div></div>")
     return "".join(parts)
 
 
@@ -344,5 +344,5 @@ def build_joint_map(
     # part of the map; the legend names every symbol.
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     if with_legend:
-        legend(data.label, legend_sections).add_to(m)
+        legend(_(data.label), legend_sections).add_to(m)
     return use_local_assets(m) if asset_url is None else use_local_assets(m, asset_url)

@@ -24,7 +24,7 @@ from briefing.disclosure import (
 )
 from briefing.figures import default_marking
 from briefing.render import DEFAULT_TITLE, Briefing, BriefingOptions, make_briefing
-from languages import N_, _
+from languages import N_, _, current
 from layers.joint_map import tile_server_from_env
 from schema.filters import IncidentFilter
 from schema.mission import MissionData
@@ -114,7 +114,7 @@ def _panel(data: MissionData, selection: IncidentFilter, key: str, analysis: Opt
     with st.container(border=True):
         st.subheader(_("Briefing"))
         options = _options(key, analysis)
-        wanted = (data_key(data), selection, options)
+        wanted = (data_key(data), selection, options, current())
         made: Briefing | None = st.session_state.get(f"{key}_made")
         if made is None or st.session_state.get(f"{key}_made_for") != wanted:
             with st.spinner(_("Drawing the briefing…")):

@@ -95,9 +95,11 @@ def english_only() -> frozenset[str]:
     for path in (LOCALE_DIR / "fr" / "LC_MESSAGES").glob("*.po"):
         with path.open("rb") as handle:
             for message in read_po(handle, locale="fr"):
+                if not message.id:  # the header
+                    continue
                 strings = message.string if isinstance(message.string, tuple) else (message.string,)
                 for text in strings:
-                    french |= _words(text or "")
+                    french |= _words(re.sub(r"\{[^}]*\}", " ", text or ""))
     return frozenset(english - french - SHARED)
 
 

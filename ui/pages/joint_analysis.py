@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import unicodedata
 from functools import partial
@@ -194,7 +195,7 @@ if data is None:
     )
     st.stop()
 if data.label:
-    st.caption(md(data.label))
+    st.caption(md(_(data.label)))
 
 selection = filters.show(data)
 options = _options()
@@ -233,7 +234,8 @@ with legend_column:
     st.html(
         "<div style='font-size:13px'>"
         + "".join(
-            f"<div style='display:flex;gap:6px;align-items:center'>{symbol}{label}</div>"
+            "<div style='display:flex;gap:6px;align-items:center'>"
+            f"{symbol}{html.escape(label)}</div>"
             for symbol, label in hotspot_cells.legend_entries()
         )
         + "</div>"

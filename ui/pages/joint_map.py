@@ -24,6 +24,7 @@ from layers.selection_map import joint_map_for
 from schema.incidents import MOTIVATION_LABELS
 from ui import auth, briefing, filters
 from ui.data import indexes, mission_data, session
+from ui.text import md
 
 MAP_HEIGHT = 680
 _VIEW_NOTES = {
@@ -82,7 +83,7 @@ processes, agreements = shown.local_processes, shown.agreements
 
 st.title(_("Joint POC and political map"))
 if data.label:
-    st.caption(data.label)
+    st.caption(md(_(data.label)))
 
 cols = st.columns(4)
 cols[0].metric(
