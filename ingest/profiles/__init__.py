@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ingest import coordinates, office_words
 from ingest.actors import ActorDictionary
-from ingest.profiles import actors, cod_ab, events, forms
+from ingest.profiles import actors, cod_ab, events, forms, secondary
 from ingest.profiles.actors import RowWarning
 from ingest.profiles.matching import suggest_mapping as _suggest
-from ingest.profiles.matching import wanted_fields, word
+from ingest.profiles.matching import suggest_mapping_explained, wanted_fields, word
 from ingest.profiles.vocabulary import apply_vocabulary
+from languages import _
 from schema import arrow_strings
 from schema.catalogue import LAYER_SPECS
 from schema.upload import RawTable
@@ -67,6 +69,9 @@ class Mapped:
     warnings: list[RowWarning] = field(default_factory=list)
     actor_rules: pd.Series | None = None
     """Each row's actor dictionary rule number where a rule gave its perpetrator type."""
+    choices: list[office_words.Choice] = field(default_factory=list)
+    """Words of the file that mean different codes to different offices, not chosen yet
+    by this one: ask once, then :func:`ingest.office_words.with_translations`."""
 
 
 def suggest_mapping(table: RawTable, layer: str) -> dict[str, str]:
@@ -139,7 +144,10 @@ def apply(
         raise ValueError(f"`profile` {profile!r} reads admin_boundaries only, not {layer!r}")
     records = table.records
     fields = wanted_fields(table, spec)
-    overrides = _checked(mapping or {}, fields, records)
+    # The office's own words for codes travel in its mapping (ingest.office_words).
+    words = office_words.translations(mapping)
+    office_words.checked(words, spec)
+    overrides = _checked(office_words.columns_only(mapping or {}), fields, records)
     notes: list[str] = []
     parents: dict[str, str] = {}
     if profile == "cod_ab":
@@ -148,7 +156,8 @@ def apply(
         reader = events.acled if profile == "acled" else events.ucdp
         shown, frame, notes = reader(records)
     else:
-        shown = _suggest(table, spec)
+        shown, by_values = suggest_mapping_explained(table, spec)
+        notes = [*notes, *(n for n in by_values if not _overridden(n, shown, overrides))]
         if profile == "hxl" and table.hxl_tags:
             shown |= forms.hxl(table.hxl_tags, fields)
         frame = pd.DataFrame({f: records[c] for f, c in shown.items()}, index=records.index)
@@ -179,9 +188,26 @@ def apply(
     frame = frame.astype({c: object for c in frame.columns if not arrow_strings.is_text(frame[c])})
     if table.has_geometry:
         frame["geometry"] = records["geometry"]
+    office_words.apply_translations(frame, spec, words)
     apply_vocabulary(frame, spec, kobo=profile == "kobo")
+    if not table.has_geometry:
+        notes += coordinates.read_written(frame)
+    choices = office_words.choices_needed(frame, spec)
+    warnings = [*assigned.warnings, *(_asked(choice) for choice in choices)]
+    warnings += secondary.keep_secondary(frame, spec)
     used = set(shown.values())
     unmapped = [str(c) for c in records.columns if c != "geometry" and str(c) not in used]
+    if unmapped and profile in ("native", "custom", "hxl"):
+        # Said once for the file, not on each row: nothing is lost, but a column the
+        # mapping missed is worth a look.
+        notes.append(
+            _(
+                "Columns not mapped to any field (kept in each row as sent): {columns}. "
+                "If one holds a field, map it by hand.",
+                columns=", ".join(f"“{c}”" for c in unmapped),
+            )
+        )
+    shown |= {k: v for k, v in (mapping or {}).items() if office_words.is_translation(k)}
     return Mapped(
         layer,
         profile,
@@ -190,8 +216,32 @@ def apply(
         unmapped,
         notes,
         parents,
-        warnings=assigned.warnings,
+        warnings=warnings,
         actor_rules=assigned.rules,
+        choices=choices,
+    )
+
+
+def _overridden(note: str, shown: dict[str, str], overrides: dict) -> bool:
+    """Whether a note about a column mapped by its values is moot: a hand mapping
+    replaced that field's column."""
+    return any(name in overrides and f"“{shown.get(name)}”" in note for name in shown)
+
+
+def _asked(choice: office_words.Choice) -> RowWarning:
+    """The warning on the rows of a word the office has not chosen a code for."""
+    return RowWarning(
+        choice.rows,
+        choice.field,
+        choice.value,
+        _(
+            "means different codes ({codes}) to different offices: not read until your "
+            "office chooses once which it means; the choice is kept with the column mapping "
+            "for the next files ({rows})",
+            codes=", ".join(choice.codes),
+            rows=actors.rows_text(list(choice.rows)),
+        ),
+        _("one of {codes}, chosen once for the office", codes=", ".join(choice.codes)),
     )
 
 

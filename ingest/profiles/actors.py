@@ -22,6 +22,7 @@ from ingest import actors, columns
 from ingest.actors.countries import row_countries
 from ingest.profiles.events import _getter, columns_by_name
 from ingest.values import is_missing
+from languages import _
 
 EXTERNAL = {"8", "external/other forces", "external other forces", "external forces"}
 """ACLED's inter code 8, as a number (older exports) and as words (newer ones)."""
@@ -43,15 +44,25 @@ class RowWarning:
     expected: str = ""
 
 
-def _rows_text(rows: list[Any]) -> str:
+def rows_text(rows: list[Any]) -> str:
+    """The rows a warning shown on the first of them is about, in words."""
     if len(rows) == 1:
-        return "this row"
+        return _("this row")
     others = rows[1:]
     if len(others) == 1:
-        return f"this row and row {others[0]}"
+        return _("this row and row {row}", row=others[0])
     listed = ", ".join(str(r) for r in others[:_SHOWN_ROWS])
-    more = f" and {len(others) - _SHOWN_ROWS} more" if len(others) > _SHOWN_ROWS else ""
-    return f"this row and {len(others)} others: rows {listed}{more}"
+    if len(others) > _SHOWN_ROWS:
+        return _(
+            "this row and {n} others: rows {rows} and {more} more",
+            n=len(others),
+            rows=listed,
+            more=len(others) - _SHOWN_ROWS,
+        )
+    return _("this row and {n} others: rows {rows}", n=len(others), rows=listed)
+
+
+_rows_text = rows_text
 
 
 def _pairs(names: pd.Series, countries: pd.Series) -> tuple[np.ndarray, list[tuple[Any, str]]]:
