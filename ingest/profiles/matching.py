@@ -118,8 +118,11 @@ _VALUES_SAMPLE = 2000
 """Rows whose values are read to tell what a column holds (a million-row file's first
 rows tell as much as all of them)."""
 _MOSTLY = 0.6
-"""The share of a column's values that must be one field's codes for the column to be
-taken as that field, whatever its header."""
+"""The share of a column's values that must be one field's codes for a column no header
+claimed to be taken as that field."""
+_ALMOST_ALL = 0.8
+"""The share needed to take a column from the field its header gave it: a column of
+actor names holds some words that are types too (FACA, Anti-Balaka)."""
 
 
 def suggest_mapping_explained(table: RawTable, spec: LayerSpec) -> tuple[dict[str, str], list[str]]:
@@ -197,7 +200,8 @@ def _best_column(
     found = None
     for column, (share, distinct, _examples) in shares[field].items():
         owner = _field_of(mapping, column)
-        if owner in exact or share < _MOSTLY or (distinct < 2 and owner is not None):
+        needed = _MOSTLY if owner is None else _ALMOST_ALL
+        if owner in exact or share < needed or (distinct < 2 and owner is not None):
             continue
         if owner is not None and shares.get(owner, {}).get(column, (0.0,))[0] >= 0.5:
             continue  # its header and its values agree on another field

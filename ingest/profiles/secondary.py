@@ -135,18 +135,26 @@ def _secondary(frame: pd.DataFrame, field: Field, text: str, table: dict[str, st
         known = [table.get(word(p), p) for p in parts]
         kept = [c for c in dict.fromkeys(known) if c in field.codes]
         unknown = [p for p, c in zip(parts, known, strict=True) if c not in field.codes]
-        return Kept(
-            LIST_SEPARATOR.join(kept) or None,
-            _(
+        listed = ", ".join(f"“{p}”" for p in unknown)
+        if kept:
+            problem = _(
                 "holds {unknown}, not a known {field}: left out of the list, which keeps "
                 "{kept} (the row as sent keeps “{value}”)",
-                unknown=", ".join(f"“{p}”" for p in unknown),
+                unknown=listed,
                 field=field.name,
-                kept=", ".join(kept) or _("nothing"),
+                kept=", ".join(kept),
                 value=text,
-            ),
-            _("codes among {codes}, separated by “;”", codes=codes),
-        )
+            )
+        else:
+            problem = _(
+                "holds {unknown}, not a known {field}: the list is left empty (the row as "
+                "sent keeps “{value}”)",
+                unknown=listed,
+                field=field.name,
+                value=text,
+            )
+        expected = _("codes among {codes}, separated by “;”", codes=codes)
+        return Kept(LIST_SEPARATOR.join(kept) or None, problem, expected)
     fallback = FALLBACK.get(field.name)
     if field.name == "motivation":
         problem = _(

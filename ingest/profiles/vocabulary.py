@@ -146,6 +146,17 @@ _MORE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "base": ("camp", "base militaire"),
         "temporary_operating_base": ("base operationnelle temporaire", "base temporaire",
                                      "bot", "tob"),
+        # basemap
+        "land": ("terre", "terres", "terres emergees"),
+        "capital": ("capitale", "chef lieu"),
+        "town": ("ville", "localite", "village"),
+        "road": ("route", "piste", "axe routier"),
+        "mining_road": ("route miniere", "piste miniere"),
+        "river": ("riviere", "fleuve", "cours d eau"),
+    },
+    "level": {
+        "1": ("niveau 1", "admin 1", "adm1", "prefecture", "province", "region"),
+        "2": ("niveau 2", "admin 2", "adm2", "sous prefecture", "territoire", "commune"),
     },
     "date_precision": {
         "day": ("jour",), "week": ("semaine",), "month": ("mois",), "year": ("annee", "an"),
