@@ -19,22 +19,25 @@ from ingest.profiles.actors import RowWarning
 from ingest.profiles.matching import suggest_mapping as _suggest
 from ingest.profiles.matching import suggest_mapping_explained, wanted_fields, word
 from ingest.profiles.vocabulary import apply_vocabulary
-from languages import _
+from languages import N_, Labels, _
 from schema import arrow_strings
 from schema.catalogue import LAYER_SPECS
 from schema.upload import RawTable
 
 PROFILES = ("native", "acled", "ucdp", "cod_ab", "kobo", "hxl", "custom")
-PROFILE_LABELS = {
-    "auto": "Detect automatically",
-    "native": "pocmap columns",
-    "acled": "ACLED export",
-    "ucdp": "UCDP GED",
-    "cod_ab": "OCHA COD-AB boundaries",
-    "kobo": "KoboToolbox / ODK export",
-    "hxl": "HXL-tagged sheet",
-    "custom": "My own columns (map them below)",
-}
+PROFILE_LABELS = Labels(
+    {
+        "auto": N_("Detect automatically"),
+        "native": N_("pocmap columns"),
+        "acled": N_("ACLED export"),
+        "ucdp": N_("UCDP GED"),
+        "cod_ab": N_("OCHA COD-AB boundaries"),
+        "kobo": N_("KoboToolbox / ODK export"),
+        "hxl": N_("HXL-tagged sheet"),
+        "custom": N_("My own columns (map them below)"),
+    }
+)
+"""Each profile's name for people, in the current language at each lookup."""
 INCIDENTS_ONLY = ("acled", "ucdp")
 BOUNDARIES_ONLY = ("cod_ab",)
 _OPTIONAL_FOR_NATIVE = {"motivation", "location_precision", "source", "field_office"}
@@ -93,11 +96,11 @@ def detect_details(table: RawTable, layer: str) -> tuple[str, str]:
         if events.ACLED_CORE <= names:
             return "acled", events.acled_generation(names)
         if events.UCDP_CORE - {"latitude", "longitude"} <= names:
-            return "ucdp", "UCDP GED export: has type_of_violence, best, date_start, side_a"
+            return "ucdp", _("UCDP GED export: has type_of_violence, best, date_start, side_a")
     if forms.is_kobo(table.records):
-        return "kobo", "KoboToolbox/ODK export: has _uuid, _submission_time or _geolocation"
+        return "kobo", _("KoboToolbox/ODK export: has _uuid, _submission_time or _geolocation")
     if table.hxl_tags:
-        return "hxl", f"HXL hashtags under the header ({len(table.hxl_tags)} tagged columns)"
+        return "hxl", _("HXL hashtags under the header ({n} tagged columns)", n=len(table.hxl_tags))
     exact = {word(str(c)) for c in table.records.columns}
     native = {"admin_id", "name", "level"} <= exact
     if layer == "admin_boundaries" and not native and cod_ab.is_cod_ab(table.records.columns):
@@ -109,8 +112,10 @@ def detect_details(table: RawTable, layer: str) -> tuple[str, str]:
         required |= {"latitude", "longitude"}
     missing = sorted(r for r in required if word(r) not in exact)
     if not missing:
-        return "native", "the columns are pocmap's own"
-    return "custom", f"not a known layout (no column named {', '.join(missing[:4])}): map it"
+        return "native", _("the columns are pocmap's own")
+    return "custom", _(
+        "not a known layout (no column named {columns}): map it", columns=", ".join(missing[:4])
+    )
 
 
 def detect(table: RawTable, layer: str) -> str:
@@ -252,13 +257,21 @@ def _checked(mapping: dict[str, str], fields: list[str], records: pd.DataFrame) 
     for name, column in mapping.items():
         if name not in fields:
             raise ValueError(
-                f"mapping field “{name}” is not a field of this layer; its fields are "
-                f"{', '.join(fields)}"
+                _(
+                    "mapping field “{name}” is not a field of this layer; its fields are {fields}",
+                    name=name,
+                    fields=", ".join(fields),
+                )
             )
         if column not in columns:
             shown = ", ".join(c for c in columns if c)
             raise ValueError(
-                f"mapping column “{column}” (for {name}) is not in the file; "
-                f"its columns are {shown}"
+                _(
+                    "mapping column “{column}” (for {name}) is not in the file; "
+                    "its columns are {columns}",
+                    column=column,
+                    name=name,
+                    columns=shown,
+                )
             )
     return {name: columns[column] for name, column in mapping.items()}
