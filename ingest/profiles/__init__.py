@@ -18,7 +18,7 @@ from ingest.profiles import actors, cod_ab, events, forms, secondary
 from ingest.profiles.actors import RowWarning
 from ingest.profiles.matching import suggest_mapping as _suggest
 from ingest.profiles.matching import suggest_mapping_explained, wanted_fields, word
-from ingest.profiles.vocabulary import apply_vocabulary
+from ingest.profiles.vocabulary import apply_vocabulary, quoted
 from languages import N_, Labels, _
 from schema import arrow_strings
 from schema.catalogue import LAYER_SPECS
@@ -162,7 +162,8 @@ def apply(
         shown, frame, notes = reader(records)
     else:
         shown, by_values = suggest_mapping_explained(table, spec)
-        notes = [*notes, *(n for n in by_values if not _overridden(n, shown, overrides))]
+        # A hand mapping of the field makes the note about its values moot.
+        notes = [*notes, *(n for f, n in by_values.items() if f not in overrides)]
         if profile == "hxl" and table.hxl_tags:
             shown |= forms.hxl(table.hxl_tags, fields)
         frame = pd.DataFrame({f: records[c] for f, c in shown.items()}, index=records.index)
@@ -209,7 +210,7 @@ def apply(
             _(
                 "Columns not mapped to any field (kept in each row as sent): {columns}. "
                 "If one holds a field, map it by hand.",
-                columns=", ".join(f"“{c}”" for c in unmapped),
+                columns=", ".join(quoted(c) for c in unmapped),
             )
         )
     shown |= {k: v for k, v in (mapping or {}).items() if office_words.is_translation(k)}
@@ -225,12 +226,6 @@ def apply(
         actor_rules=assigned.rules,
         choices=choices,
     )
-
-
-def _overridden(note: str, shown: dict[str, str], overrides: dict) -> bool:
-    """Whether a note about a column mapped by its values is moot: a hand mapping
-    replaced that field's column."""
-    return any(name in overrides and f"“{shown.get(name)}”" in note for name in shown)
 
 
 def _asked(choice: office_words.Choice) -> RowWarning:

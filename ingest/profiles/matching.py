@@ -125,9 +125,11 @@ _ALMOST_ALL = 0.8
 actor names holds some words that are types too (FACA, Anti-Balaka)."""
 
 
-def suggest_mapping_explained(table: RawTable, spec: LayerSpec) -> tuple[dict[str, str], list[str]]:
-    """``({field: column}, notes)``: the columns mapped, and one note per column mapped by
-    its values rather than its header.
+def suggest_mapping_explained(
+    table: RawTable, spec: LayerSpec
+) -> tuple[dict[str, str], dict[str, str]]:
+    """``({field: column}, {field: note})``: the columns mapped, and a note for each field
+    whose column was found by its values rather than its header.
 
     A column is used once. An exact field name wins; then the headers people write
     (English or French, accents, case and punctuation aside); then the values: a coded
@@ -155,7 +157,7 @@ def suggest_mapping_explained(table: RawTable, spec: LayerSpec) -> tuple[dict[st
         for field in fields:
             if field not in mapping:
                 by_header(field, exact_only)
-    notes: list[str] = []
+    notes: dict[str, str] = {}
     shares = _code_shares(table, spec, [c for c in columns if c not in mapping.values()
                                         or _field_of(mapping, c) not in exact])  # fmt: skip
     for field in [f for f in fields if f in shares]:
@@ -171,14 +173,12 @@ def suggest_mapping_explained(table: RawTable, spec: LayerSpec) -> tuple[dict[st
         if held is not None:
             del mapping[field]
         mapping[field] = best
-        notes.append(
-            _(
-                "Column “{column}” holds {field} values (such as {examples}): mapped to "
-                "{field} by its values, whatever its header says",
-                column=best,
-                field=field,
-                examples=", ".join(shares[field][best][2][:3]),
-            )
+        notes[field] = _(
+            "Column “{column}” holds {field} values (such as {examples}): mapped to "
+            "{field} by its values, whatever its header says",
+            column=best,
+            field=field,
+            examples=", ".join(shares[field][best][2][:3]),
         )
         if previous is not None:
             by_header(previous, False)  # "Auteur" was the name: "Nom de l'auteur" is

@@ -28,7 +28,7 @@ import pandas as pd
 from ingest import columns
 from ingest.number_words import number_in_words
 from ingest.profiles.actors import RowWarning, rows_text
-from ingest.profiles.vocabulary import code_within, lookup
+from ingest.profiles.vocabulary import code_within, lookup, quoted, shown_code
 from ingest.values import as_text, is_missing
 from languages import _
 from schema.fields import LIST_SEPARATOR, Field, LayerSpec, split_codes
@@ -106,7 +106,7 @@ def _codes(frame: pd.DataFrame, spec: LayerSpec, field: Field) -> list[RowWarnin
                     "(the row as sent keeps “{value}”)",
                     field=field.name,
                     words=words,
-                    code=code,
+                    code=shown_code(field.name, code),
                     value=text,
                 ),
                 _("one of {codes}", codes=", ".join(field.codes)),
@@ -135,14 +135,14 @@ def _secondary(frame: pd.DataFrame, field: Field, text: str, table: dict[str, st
         known = [table.get(word(p), p) for p in parts]
         kept = [c for c in dict.fromkeys(known) if c in field.codes]
         unknown = [p for p, c in zip(parts, known, strict=True) if c not in field.codes]
-        listed = ", ".join(f"“{p}”" for p in unknown)
+        listed = ", ".join(quoted(p) for p in unknown)
         if kept:
             problem = _(
                 "holds {unknown}, not a known {field}: left out of the list, which keeps "
                 "{kept} (the row as sent keeps “{value}”)",
                 unknown=listed,
                 field=field.name,
-                kept=", ".join(kept),
+                kept=", ".join(shown_code(field.name, c) for c in kept),
                 value=text,
             )
         else:
@@ -158,21 +158,21 @@ def _secondary(frame: pd.DataFrame, field: Field, text: str, table: dict[str, st
     fallback = FALLBACK.get(field.name)
     if field.name == "motivation":
         problem = _(
-            "is not a known motivation: recorded as {code} (not yet assessed), the words "
-            "kept in motivation_raw for an analyst to code",
-            code=fallback,
+            "is not a known motivation: recorded as {code}, the words kept in "
+            "motivation_raw for an analyst to code",
+            code=shown_code(field.name, fallback or ""),
         )
     elif field.name == "perpetrator_type" and "perpetrator_name" in frame:
         problem = _(
             "is not a known perpetrator type: recorded as {code}; the words are kept as the "
             "perpetrator's name where the row gives none, and in the row as sent",
-            code=fallback,
+            code=shown_code(field.name, fallback or ""),
         )
     elif fallback is not None:
         problem = _(
             "is not a known {field}: recorded as {code} (the row as sent keeps the value)",
             field=field.name,
-            code=fallback,
+            code=shown_code(field.name, fallback),
         )
     else:
         problem = _(

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ingest import columns
 from ingest.values import is_missing, plain
-from languages import translated_everywhere
+from languages import _, translated_everywhere
 from schema import arrow_strings
 from schema import incidents as incidents_layer
 from schema.fields import LIST_SEPARATOR, LayerSpec
@@ -339,3 +339,19 @@ def code_within(value: Any, table: dict[str, str]) -> tuple[str, str] | None:
     if len(found) != 1:
         return None
     return next(iter(found.items()))
+
+
+def shown_code(field: str, code: str) -> str:
+    """A code as a person reads it: its label in the current language, then the code a
+    file would hold (``Looting / destruction (looting_destruction)``); the code alone
+    when it has no label."""
+    for labels in _label_sources().get(field, []):
+        english = getattr(labels, "english", labels)
+        if code in english:
+            return _("{label} ({code})", label=_(english[code]), code=code)
+    return code
+
+
+def quoted(value: Any) -> str:
+    """A value of the file quoted as the current language quotes (“x”, « x »)."""
+    return _("“{value}”", value=value)
