@@ -77,33 +77,50 @@ def parse_coordinate(value: Any, axis: str) -> float | None:
 def read_written(frame: Any) -> list[str]:
     """Turn the ``latitude`` and ``longitude`` cells of ``frame`` written in degrees-
     minutes-seconds or with a hemisphere letter into decimal degrees (in place, as text
-    the checks read); a note for the file saying how many were so read."""
+    the checks read); a note for the file saying how many distinct values were so read.
+
+    Plain decimals (nearly every cell of a large file) are found in C and left alone: only
+    the other cells are looked at, each distinct value once.
+    """
+    import numpy as np
+    import pandas as pd
+
     from ingest import columns
 
     notes: list[str] = []
     for axis in (LATITUDE, LONGITUDE):
         if axis not in frame:
             continue
-        read: dict[str, None] = {}  # distinct values, in order (cell by cell or not)
-
-        def convert(value: Any, axis: str = axis, read: dict[str, None] = read) -> Any:
+        column = frame[axis]
+        _numbers, plain = columns.plain_numbers(column)
+        todo = np.flatnonzero(~plain & ~columns.missing(column))
+        if not len(todo):
+            continue
+        cells = column.astype(object).to_numpy()
+        read: dict[Any, str] = {}
+        for value in dict.fromkeys(cells[todo].tolist()):
             decimal = parse_coordinate(value, axis)
-            if decimal is None:
-                return value
-            read[str(value)] = None
-            return repr(decimal)
-
-        frame[axis] = columns.map_cells(frame[axis], convert)
-        if read:
-            first = next(iter(read))
-            notes.append(
-                _(
-                    "{axis}: {n} distinct value(s) written in degrees-minutes-seconds or with a "
-                    "hemisphere letter read as decimal degrees (such as “{example}” → {decimal})",
-                    axis=axis,
-                    n=len(read),
-                    example=first,
-                    decimal=format_number(parse_coordinate(first, axis) or 0.0, digits=5),
-                )
+            if decimal is not None:
+                read[value] = repr(decimal)
+        if not read:
+            continue
+        cells = cells.copy()
+        for position in todo.tolist():
+            if cells[position] in read:
+                cells[position] = read[cells[position]]
+        if str(column.dtype) == "str":
+            frame[axis] = pd.Series(pd.array(list(cells), dtype="str"), index=column.index)
+        else:
+            frame[axis] = pd.Series(cells, index=column.index, dtype=object)
+        first = next(iter(read))
+        notes.append(
+            _(
+                "{axis}: {n} distinct value(s) written in degrees-minutes-seconds or with a "
+                "hemisphere letter read as decimal degrees (such as “{example}” → {decimal})",
+                axis=axis,
+                n=len(read),
+                example=first,
+                decimal=format_number(parse_coordinate(first, axis) or 0.0, digits=5),
             )
+        )
     return notes

@@ -27,6 +27,7 @@ from ingest import columns
 from ingest.profiles.vocabulary import AMBIGUOUS, lookup, word
 from ingest.values import is_missing
 from languages import _
+from schema import arrow_strings
 from schema.fields import LayerSpec
 
 PREFIX = "value:"
@@ -162,10 +163,15 @@ def choices_needed(frame: pd.DataFrame, spec: LayerSpec) -> list[Choice]:
             continue
         known = lookup(field.name, field.codes)
         column = frame[field.name]
+        # Each distinct value once (a million rows hold a few dozen incident types).
+        if arrow_strings.is_text(column):
+            positions, uniques = columns.distinct(column)
+        else:
+            positions, uniques = pd.factorize(column.astype(object), use_na_sentinel=True)
         texts = np.array(
-            [word(v) if isinstance(v, str) and not is_missing(v) else "" for v in column],
+            [word(v) if isinstance(v, str) and not is_missing(v) else "" for v in uniques] + [""],
             dtype=object,
-        )
+        )[np.where(positions < 0, len(uniques), positions)]
         for written, codes in words.items():
             at = np.flatnonzero(texts == written)
             if len(at) and written not in known:

@@ -31,6 +31,7 @@ from ingest.profiles.actors import RowWarning, rows_text
 from ingest.profiles.vocabulary import code_within, lookup, quoted, shown_code
 from ingest.values import as_text, is_missing
 from languages import _
+from schema import arrow_strings
 from schema.fields import LIST_SEPARATOR, Field, LayerSpec, split_codes
 
 ESSENTIAL: dict[str, frozenset[str]] = {
@@ -204,7 +205,10 @@ def _by_value(
     """Judge each distinct value of ``field``'s column once; change the cells of those
     judged and give one warning per value, naming its rows."""
     column = frame[field.name]
-    codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=True)
+    if arrow_strings.is_text(column):
+        codes, uniques = columns.distinct(column)  # kept for the checks that follow
+    else:
+        codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=True)
     judged = {i: kept for i, value in enumerate(uniques) if (kept := judge(value)) is not None}
     if not judged:
         return []
