@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
+
 from ingest.values import is_missing
 from languages import _, format_number
 
@@ -82,16 +84,18 @@ def read_written(frame: Any) -> list[str]:
     Plain decimals (nearly every cell of a large file) are found in C and left alone: only
     the other cells are looked at, each distinct value once.
     """
-    import numpy as np
     import pandas as pd
 
     from ingest import columns
+    from schema import arrow_strings
 
     notes: list[str] = []
     for axis in (LATITUDE, LONGITUDE):
         if axis not in frame:
             continue
         column = frame[axis]
+        if arrow_strings.is_text(column) and not _may_be_written(column):
+            continue  # no degree mark, quote or letter anywhere: nothing to read here
         _numbers, plain = columns.plain_numbers(column)
         todo = np.flatnonzero(~plain & ~columns.missing(column))
         if not len(todo):
@@ -124,3 +128,23 @@ def read_written(frame: Any) -> list[str]:
             )
         )
     return notes
+
+
+_MARK_BYTES = np.zeros(256, dtype=bool)
+_MARK_BYTES[list("°º˚'\"NSEWOnsewo".encode())] = True
+_MARK_BYTES[0xE2] = True  # the lead byte of the primes and curly quotes in UTF-8
+
+
+def _may_be_written(column: Any) -> bool:
+    """Whether any cell of a text column may hold a mark or a letter of a coordinate
+    written in degrees-minutes-seconds or with a hemisphere: the bytes of its strings
+    scanned at once (a million plain decimals hold none of them; ``1e-5`` is looked at
+    more closely, in vain)."""
+    from schema import arrow_strings
+
+    strings = arrow_strings.arrow(column)
+    for chunk in strings.chunks if hasattr(strings, "chunks") else [strings]:
+        data = chunk.buffers()[2]
+        if data is not None and _MARK_BYTES[np.frombuffer(data, dtype=np.uint8)].any():
+            return True
+    return False

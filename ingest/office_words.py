@@ -168,12 +168,12 @@ def choices_needed(frame: pd.DataFrame, spec: LayerSpec) -> list[Choice]:
             positions, uniques = columns.distinct(column)
         else:
             positions, uniques = pd.factorize(column.astype(object), use_na_sentinel=True)
-        texts = np.array(
-            [word(v) if isinstance(v, str) and not is_missing(v) else "" for v in uniques] + [""],
-            dtype=object,
-        )[np.where(positions < 0, len(uniques), positions)]
+        texts = [word(v) if isinstance(v, str) and not is_missing(v) else "" for v in uniques]
         for written, codes in words.items():
-            at = np.flatnonzero(texts == written)
+            holding = [i for i, text in enumerate(texts) if text == written]
+            if not holding:
+                continue
+            at = np.flatnonzero(np.isin(positions, holding))
             if len(at) and written not in known:
                 needed.append(
                     Choice(

@@ -249,6 +249,11 @@ def word(text: str) -> str:
 
 def lookup(field: str, codes: tuple[str, ...]) -> dict[str, str]:
     """Every known way of writing each code of ``field``, in matching form."""
+    return dict(_lookup(field, tuple(codes)))
+
+
+@functools.cache
+def _lookup(field: str, codes: tuple[str, ...]) -> dict[str, str]:
     table = {word(code): code for code in codes}
     for label, code in _labels_everywhere(field):
         if code in codes:
