@@ -167,7 +167,8 @@ def choices_needed(frame: pd.DataFrame, spec: LayerSpec) -> list[Choice]:
         if arrow_strings.is_text(column):
             positions, uniques = columns.distinct(column)
         else:
-            positions, uniques = pd.factorize(column.astype(object), use_na_sentinel=True)
+            factorized, found = pd.factorize(column.astype(object), use_na_sentinel=True)
+            positions, uniques = np.asarray(factorized), list(found)
         texts = [word(v) if isinstance(v, str) and not is_missing(v) else "" for v in uniques]
         for written, codes in words.items():
             holding = [i for i, text in enumerate(texts) if text == written]

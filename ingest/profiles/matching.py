@@ -89,6 +89,17 @@ _FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "opened": ("opened", "ouverture", "date d ouverture", "ouvert le"),
     "closed": ("closed", "fermeture", "date de fermeture", "ferme le"),
     "date_precision": ("date precision", "precision de la date", "precision date"),
+    "motivation_raw": ("motivation as written", "motivation telle qu ecrite",
+                       "motivation d origine", "motif d origine"),
+    "fatalities_low": ("fatalities low", "morts estimation basse", "morts minimum",
+                       "estimation basse", "nombre minimum de morts"),
+    "fatalities_high": ("fatalities high", "morts estimation haute", "morts maximum",
+                        "estimation haute", "nombre maximum de morts"),
+    "linked_to_national": ("linked to national", "lie au processus national",
+                           "lien avec le processus national", "lien national"),
+    "admin_id": ("p code", "pcode", "code", "code admin", "code administratif"),
+    "level": ("niveau", "niveau administratif", "admin level"),
+    "parent_id": ("parent", "code parent", "p code parent", "pcode parent"),
 }  # fmt: skip
 
 

@@ -208,7 +208,8 @@ def _by_value(
     if arrow_strings.is_text(column):
         codes, uniques = columns.distinct(column)  # kept for the checks that follow
     else:
-        codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=True)
+        factorized, found = pd.factorize(column.astype(object), use_na_sentinel=True)
+        codes, uniques = np.asarray(factorized), list(found)
     judged = {i: kept for i, value in enumerate(uniques) if (kept := judge(value)) is not None}
     if not judged:
         return []

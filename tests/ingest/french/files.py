@@ -39,8 +39,9 @@ class Row:
 def _row(ref: str, date: object, kind: str | None, author: str, name: str, motive: str,
          certainty: str, dead: object, hurt: object, victims: str, lat: object, lon: object,
          outcome: str, why: str, column: str | None = None) -> Row:  # fmt: skip
+    facts = f"Faits rapportés par la fiche {ref}."
     cells = [ref, date, kind, author, name, motive, certainty, dead, hurt, victims,
-             "Kalondo", lat, lon, f"Faits rapportés par la fiche {ref}.", "Réseau d'alerte"]  # fmt: skip
+             "Kalondo", lat, lon, facts, "Réseau d'alerte"]  # fmt: skip
     return Row(cells, outcome, why, column)
 
 
@@ -176,7 +177,7 @@ def agreements() -> list[Placemark]:
             ACCEPTED,
         ),
         Placemark(
-            "Couloir de transhumance Kalondo–Ndoubi",
+            "Couloir de transhumance Kalondo-Ndoubi",
             "Couloir de transhumance",
             "Signée",
             "Facilitation",

@@ -219,7 +219,7 @@ def test_a_kml_of_agreements_in_french_comes_in(store) -> None:
     commit_import(store, preview)
     stored = store.layer("local_agreements").set_index("name")
     zone = stored.loc["Zone sans armes du marché de Kalondo"]
-    corridor = stored.loc["Couloir de transhumance Kalondo–Ndoubi"]
+    corridor = stored.loc["Couloir de transhumance Kalondo-Ndoubi"]
     assert (zone["agreement_type"], corridor["agreement_type"]) == (
         "weapon_free_zone",
         "transhumance_corridor",

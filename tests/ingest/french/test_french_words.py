@@ -20,7 +20,7 @@ from schema.upload import RawTable
     ("written", "axis", "degrees"),
     [
         ("4°21'36\"N", "latitude", 4.36),
-        ("4°21′36″N", "latitude", 4.36),
+        ("4°21\u203236\u2033N", "latitude", 4.36),  # primes, as Word types them
         ("18 33 54 E", "longitude", 18.565),
         ("4,36 N", "latitude", 4.36),
         ("N 4°21.6'", "latitude", 4.36),
@@ -163,3 +163,32 @@ def test_an_unknown_motivation_is_kept_as_written_with_a_warning() -> None:
     assert (warning.rows, warning.column, warning.value) == ((2,), "motivation",
                                                              "règlement de comptes")  # fmt: skip
     assert "motivation_raw" in warning.problem
+
+
+FIELDS = sorted(
+    (layer, field.name)
+    for layer, spec in LAYER_SPECS.items()
+    for field in spec.fields
+    if not field.derived
+)
+
+
+@pytest.mark.parametrize(("layer", "field"), FIELDS)
+def test_every_field_has_a_french_header(layer, field) -> None:
+    from ingest.profiles.matching import _FIELD_WORDS
+
+    headers = _FIELD_WORDS.get(field, ())
+    english = {word(field.replace("_", " "))}
+    assert set(headers) - english, f"no header people write for {layer}.{field}"
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [("N° fiche", "incident_id"), ("n° de fiche", "incident_id"),
+     ("Niveau de certitude", "motivation_confidence"), ("CERTITUDE", "motivation_confidence"),
+     ("Description des faits", "narrative"), ("description", "narrative"),
+     ("Nom de l'auteur", "perpetrator_name"), ("Blessés", "injured"),
+     ("Enlevés", "abducted"), ("Groupes de victimes", "victim_groups")],
+)  # fmt: skip
+def test_french_headers_accents_case_and_punctuation_aside(header, field) -> None:
+    assert suggest_mapping(_table({header: ["x"]}), "incidents") == {field: header}
