@@ -263,3 +263,36 @@ def test_each_refusal_and_warning_is_in_french(store) -> None:
                                                                  "KAL-14")}  # fmt: skip
     for note in preview.mapped.notes:
         assert english_left(note, ignoring=ignoring) == set(), note
+
+
+def _untranslated_labels() -> set[str]:
+    """The codes' English labels the schema's catalogue does not translate yet (their
+    French comes with the schema's labels): left aside until then, never after."""
+    from ingest.profiles.vocabulary import _label_sources
+    from languages import _
+
+    left: set[str] = set()
+    for sources in _label_sources().values():
+        for labels in sources:
+            left |= {label for label in getattr(labels, "english", labels).values()
+                     if _(label) == label}  # fmt: skip
+    return left
+
+
+def test_the_warnings_and_notes_of_the_mapping_are_in_french(store) -> None:
+    with use("fr"):
+        preview = _preview(store, "fiches_octobre.xlsx", files.office_xlsx())
+        ignoring = _file_words(preview) | _untranslated_labels()
+    report = preview.result.report
+    warnings = report[report["outcome"] == files.WARNING]
+    assert len(warnings) == 7
+    for _index, line in warnings.iterrows():
+        text = f"{line['problem']} {line['expected']}"
+        assert english_left(text, ignoring=ignoring) == set(), text
+    assert "deux → 2 ?" in " ".join(warnings["problem"])  # French typography: a space before ?
+    for note in preview.mapped.notes:
+        assert english_left(note, ignoring=ignoring) == set(), note
+    [choice] = [w for w in preview.mapped.warnings if w.column == "incident_type"
+                and w.value == "Extorsion"]  # fmt: skip
+    assert english_left(f"{choice.problem} {choice.expected}", ignoring=ignoring) == set()
+    assert "choisi" in choice.problem
