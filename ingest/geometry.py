@@ -19,13 +19,17 @@ from shapely.geometry.base import BaseGeometry
 
 from ingest import columns, values
 from ingest.findings import MISSION_AREA_TOLERANCE_DEG, CheckContext, Findings
+from languages import N_, _, format_number
 from schema.fields import WGS84, LayerSpec
 
 _NO_AREA_CHECK = ("admin_boundaries", "basemap")
 """Layers that define the mission area (or lie around it) are not held to it."""
 
-_SWAP_EXPECTED = "latitude in the latitude column and longitude in the longitude column"
-_COORDINATES = "latitude from -90 to 90 and longitude from -180 to 180, in decimal degrees"
+_SWAP_EXPECTED = N_("latitude in the latitude column and longitude in the longitude column")
+_COORDINATES = N_(
+    "latitude from -90 to 90 and longitude from -180 to 180, in decimal degrees, or in "
+    "degrees-minutes-seconds with N/S and E/W"
+)
 
 
 def _area(context: CheckContext) -> BaseGeometry | None:
@@ -38,9 +42,12 @@ def _area(context: CheckContext) -> BaseGeometry | None:
 
 def _inside_words(area: BaseGeometry) -> str:
     minx, miny, maxx, maxy = area.bounds
-    return (
-        f"a point inside the mission area (longitude {minx:.2f} to {maxx:.2f}, "
-        f"latitude {miny:.2f} to {maxy:.2f})"
+    return _(
+        "a point inside the mission area (longitude {west} to {east}, latitude {south} to {north})",
+        west=format_number(minx, digits=2),
+        east=format_number(maxx, digits=2),
+        south=format_number(miny, digits=2),
+        north=format_number(maxy, digits=2),
     )
 
 
@@ -113,10 +120,12 @@ def _point(
         ("longitude", lon_raw, lon, lon_problem),
     ):
         if problem:
-            findings.error(row, column, raw, problem, _COORDINATES)
+            findings.error(row, column, raw, problem, _(_COORDINATES))
             bad = True
         elif number is None:
-            findings.error(row, column, None, "is missing: the row has no location", _COORDINATES)
+            findings.error(
+                row, column, None, _("is missing: the row has no location"), _(_COORDINATES)
+            )
             bad = True
     if bad or lat is None or lon is None:
         return None
@@ -126,13 +135,17 @@ def _point(
             row,
             "latitude/longitude",
             pair,
-            "is a point, but this layer holds shapes",
-            " or ".join(spec.geometry_types) + " from a spatial file",
+            _("is a point, but this layer holds shapes"),
+            _("{kinds} from a spatial file", kinds=" or ".join(spec.geometry_types)),
         )
         return None
     if lat == 0 and lon == 0:
         findings.error(
-            row, "latitude/longitude", pair, "is (0, 0), where a failed GPS fix lands", _COORDINATES
+            row,
+            "latitude/longitude",
+            pair,
+            _("is (0, 0), where a failed GPS fix lands"),
+            _(_COORDINATES),
         )
         return None
     in_range = abs(lat) <= 90 and abs(lon) <= 180
@@ -144,16 +157,16 @@ def _point(
             row,
             "latitude/longitude",
             pair,
-            "looks swapped: read the other way round it falls inside the mission area",
-            _SWAP_EXPECTED,
+            _("looks swapped: read the other way round it falls inside the mission area"),
+            _(_SWAP_EXPECTED),
         )
         return None
     if not in_range:
-        findings.error(row, "latitude/longitude", pair, "is out of range", _COORDINATES)
+        findings.error(row, "latitude/longitude", pair, _("is out of range"), _(_COORDINATES))
         return None
     if area is not None and not inside and spec.name not in _NO_AREA_CHECK:
         findings.error(
-            row, "latitude/longitude", pair, "is outside the mission area", _inside_words(area)
+            row, "latitude/longitude", pair, _("is outside the mission area"), _inside_words(area)
         )
         return None
     return shapely.Point(lon, lat)
@@ -173,11 +186,13 @@ def geometry_from_source(
     flattened = 0
     for row, shape in geometries.items():
         if shape is None or (isinstance(shape, float) and np.isnan(shape)):
-            findings.error(row, "geometry", None, "is missing: the feature has no shape", allowed)
+            findings.error(
+                row, "geometry", None, _("is missing: the feature has no shape"), allowed
+            )
             out.append(None)
             continue
         if shape.is_empty:
-            findings.error(row, "geometry", "EMPTY", "is empty", allowed)
+            findings.error(row, "geometry", "EMPTY", _("is empty"), allowed)
             out.append(None)
             continue
         if shapely.has_z(shape):
@@ -190,12 +205,12 @@ def geometry_from_source(
                 row,
                 "geometry",
                 reason,
-                "was invalid and has been repaired (the shape as sent is kept)",
-                "a valid shape (no self-intersections)",
+                _("was invalid and has been repaired (the shape as sent is kept)"),
+                _("a valid shape (no self-intersections)"),
             )
         if shape is None or shape.geom_type not in spec.geometry_types:
-            kind = "repaired shape" if shape is None else shape.geom_type
-            findings.error(row, "geometry", kind, "is not a shape this layer takes", allowed)
+            kind = _("repaired shape") if shape is None else shape.geom_type
+            findings.error(row, "geometry", kind, _("is not a shape this layer takes"), allowed)
             out.append(None)
             continue
         minx, miny, maxx, maxy = shape.bounds
@@ -204,20 +219,29 @@ def geometry_from_source(
                 row,
                 "geometry",
                 f"{minx:.1f}, {miny:.1f}, {maxx:.1f}, {maxy:.1f}",
-                "is outside longitude/latitude range (a projected file without its CRS?)",
-                "coordinates in WGS84 degrees, or the file's .prj",
+                _("is outside longitude/latitude range (a projected file without its CRS?)"),
+                _("coordinates in WGS84 degrees, or the file's .prj"),
             )
             out.append(None)
             continue
         if area is not None and not area.intersects(shape):
             findings.error(
-                row, "geometry", shape.wkt[:60], "is outside the mission area", _inside_words(area)
+                row,
+                "geometry",
+                shape.wkt[:60],
+                _("is outside the mission area"),
+                _inside_words(area),
             )
             out.append(None)
             continue
         out.append(shape)
     if flattened:
-        notes.append(f"{flattened} shape(s) had heights (Z); kept in 2D, heights in the source.")
+        notes.append(
+            _(
+                "{n} shape(s) had heights (Z); kept in 2D, heights in the source.",
+                n=flattened,
+            )
+        )
     return gpd.GeoSeries(out, index=geometries.index, crs=WGS84)
 
 

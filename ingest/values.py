@@ -16,14 +16,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ingest.number_words import number_in_words
+from languages import ENGLISH, N_, Labels, _, current, format_date, format_number
+
 DAY_FIRST = "day_first"
 MONTH_FIRST = "month_first"
 DATE_ORDERS = (DAY_FIRST, MONTH_FIRST)
-DATE_ORDER_LABELS = {
-    DAY_FIRST: "day first (03/04/2024 is 3 April 2024)",
-    MONTH_FIRST: "month first (03/04/2024 is 4 March 2024)",
-}
-DATE_ALLOWED = "a date such as 2024-03-15, 15 March 2024, 15-Mar-24 or 15/03/2024"
+DATE_ORDER_LABELS = Labels(
+    {
+        DAY_FIRST: N_("day first (03/04/2024 is 3 April 2024)"),
+        MONTH_FIRST: N_("month first (03/04/2024 is 4 March 2024)"),
+    }
+)
+"""Read in the current language at each lookup."""
+DATE_ALLOWED = N_("a date such as 2024-03-15, 15 March 2024, 15-Mar-24 or 15/03/2024")
+"""English (marked ``N_``): show it with ``_(DATE_ALLOWED)``."""
 EARLIEST_DATE = dt.date(1900, 1, 1)
 """Dates before it are refused, row by row, as typing errors (``0205`` for ``2025``): no
 layer records events that old, and years before 1678 cannot even be held as the
@@ -64,16 +71,25 @@ def plain(text: str) -> str:
     return " ".join(bare.lower().split())
 
 
+def long_date(date: dt.date) -> str:
+    """``date`` in words for a message: ``15 March 2024`` in English (as the messages
+    always wrote it), the language's own long form otherwise (``15 mars 2024``)."""
+    if current() == ENGLISH:
+        return f"{date:%d %B %Y}"
+    return format_date(date, "long")
+
+
 def date_range_problem(date: dt.date, today: dt.date) -> str | None:
     """Why ``date`` cannot be an event's date (before :data:`EARLIEST_DATE`, after
     ``today``), or ``None`` when it can."""
     if date < EARLIEST_DATE:
-        return (
-            f"is before {EARLIEST_DATE:%d %B %Y} (year {date.year}): "
-            "a typing error, such as 0205 for 2025?"
+        return _(
+            "is before {earliest} (year {year}): a typing error, such as 0205 for 2025?",
+            earliest=long_date(EARLIEST_DATE),
+            year=date.year,
         )
     if date > today:
-        return f"is in the future (after {today:%d %B %Y})"
+        return _("is in the future (after {today})", today=long_date(today))
     return None
 
 
@@ -114,21 +130,21 @@ def parse_date(value: Any, *, order: str | None = None) -> tuple[dt.date | None,
     if isinstance(value, np.datetime64):
         return pd.Timestamp(value).date(), None
     if not isinstance(value, str):
-        return None, "is not a date (a spreadsheet number? format the column as dates)"
+        return None, _("is not a date (a spreadsheet number? format the column as dates)")
     text = value.strip()
     if m := _ISO.match(text):
         made = _make(int(m[1]), int(m[2]), int(m[3]))
-        return (made, None) if made else (None, "is not a real calendar date")
+        return (made, None) if made else (None, _("is not a real calendar date"))
     if m := _NUMERIC.match(text):
         return _numeric_date(int(m[1]), int(m[2]), _year(m[3]), order)
     for pattern, day_at, name_at, year_at in ((_DAY_NAME_YEAR, 1, 2, 3), (_NAME_DAY_YEAR, 2, 1, 3)):
         if m := pattern.match(text):
             month = _MONTHS.get(plain(m[name_at]).rstrip("."))
             if month is None:
-                return None, f"has a month name that is not known ({m[name_at]!r})"
+                return None, _("has a month name that is not known ({month!r})", month=m[name_at])
             made = _make(_year(m[year_at]), month, int(m[day_at]))
-            return (made, None) if made else (None, "is not a real calendar date")
-    return None, "is not a date"
+            return (made, None) if made else (None, _("is not a real calendar date"))
+    return None, _("is not a date")
 
 
 def _numeric_date(
@@ -137,18 +153,22 @@ def _numeric_date(
     day_first = _make(year, second, first)
     month_first = _make(year, first, second)
     if order == DAY_FIRST:
-        return (day_first, None) if day_first else (None, "is not a real date read day first")
+        if day_first:
+            return day_first, None
+        return None, _("is not a real date read day first")
     if order == MONTH_FIRST:
         if month_first:
             return month_first, None
-        return None, "is not a real date read month first"
+        return None, _("is not a real date read month first")
     if day_first and month_first and day_first != month_first:
-        return None, (
-            f"is ambiguous: it can be {day_first:%d %B %Y} or {month_first:%d %B %Y}; "
-            "say whether the office writes dates day first or month first"
+        return None, _(
+            "is ambiguous: it can be {day_first} or {month_first}; "
+            "say whether the office writes dates day first or month first",
+            day_first=long_date(day_first),
+            month_first=long_date(month_first),
         )
     made = day_first or month_first
-    return (made, None) if made else (None, "is not a real calendar date")
+    return (made, None) if made else (None, _("is not a real calendar date"))
 
 
 def parse_number(value: Any) -> tuple[float | None, str | None]:
@@ -161,19 +181,32 @@ def parse_number(value: Any) -> tuple[float | None, str | None]:
     if is_missing(value):
         return None, None
     if isinstance(value, bool):
-        return None, "is true/false, not a number"
+        return None, _("is true/false, not a number")
     if isinstance(value, int | float | np.integer | np.floating):
         number = float(value)
-        return (number, None) if math.isfinite(number) else (None, "is not a finite number")
+        return (number, None) if math.isfinite(number) else (None, _("is not a finite number"))
     text = str(value).strip().replace("\u00a0", "")
     if _NUMBER.match(text):
         number = float(text)
     elif _DECIMAL_COMMA.match(text):
         number = float(text.replace(",", "."))
     else:
-        return None, "is not a number"
+        return None, not_a_number(value)
     # "1e400" is written like a number but is too large for one.
-    return (number, None) if math.isfinite(number) else (None, "is not a finite number")
+    return (number, None) if math.isfinite(number) else (None, _("is not a finite number"))
+
+
+def not_a_number(value: Any) -> str:
+    """Why ``value`` is not a number; for a number written in words (``deux``), with the
+    number it may mean as a question, never read as it."""
+    spelled = number_in_words(value)
+    if spelled is None:
+        return _("is not a number")
+    return _(
+        "is not a number: written in words ({value} → {number}?); write it in figures",
+        value=str(value).strip(),
+        number=spelled,
+    )
 
 
 MAX_COUNT = 2**53
@@ -186,11 +219,11 @@ def parse_count(value: Any) -> tuple[int | None, str | None]:
     if problem or number is None:
         return None, problem
     if number != int(number):
-        return None, "is not a whole number"
+        return None, _("is not a whole number")
     if number < 0:
-        return None, "is negative"
+        return None, _("is negative")
     if number > MAX_COUNT:  # beyond it, the count would not be kept exactly as written
-        return None, f"is too large for a count (at most {MAX_COUNT:,})"
+        return None, _("is too large for a count (at most {most})", most=format_number(MAX_COUNT))
     return int(number), None
 
 
@@ -209,7 +242,7 @@ def parse_flag(value: Any) -> tuple[bool | None, str | None]:
     if isinstance(value, int | float) and value in (0, 1):
         return bool(value), None
     flag = _FLAGS.get(plain(str(value)))
-    return (flag, None) if flag is not None else (None, "is not yes or no")
+    return (flag, None) if flag is not None else (None, _("is not yes or no"))
 
 
 def as_text(value: Any) -> str | None:

@@ -12,27 +12,32 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ingest import coordinates, office_words
 from ingest.actors import ActorDictionary
-from ingest.profiles import actors, cod_ab, events, forms
+from ingest.profiles import actors, cod_ab, events, forms, secondary
 from ingest.profiles.actors import RowWarning
 from ingest.profiles.matching import suggest_mapping as _suggest
-from ingest.profiles.matching import wanted_fields, word
-from ingest.profiles.vocabulary import apply_vocabulary
+from ingest.profiles.matching import suggest_mapping_explained, wanted_fields, word
+from ingest.profiles.vocabulary import apply_vocabulary, quoted
+from languages import N_, Labels, _
 from schema import arrow_strings
 from schema.catalogue import LAYER_SPECS
 from schema.upload import RawTable
 
 PROFILES = ("native", "acled", "ucdp", "cod_ab", "kobo", "hxl", "custom")
-PROFILE_LABELS = {
-    "auto": "Detect automatically",
-    "native": "pocmap columns",
-    "acled": "ACLED export",
-    "ucdp": "UCDP GED",
-    "cod_ab": "OCHA COD-AB boundaries",
-    "kobo": "KoboToolbox / ODK export",
-    "hxl": "HXL-tagged sheet",
-    "custom": "My own columns (map them below)",
-}
+PROFILE_LABELS = Labels(
+    {
+        "auto": N_("Detect automatically"),
+        "native": N_("pocmap columns"),
+        "acled": N_("ACLED export"),
+        "ucdp": N_("UCDP GED"),
+        "cod_ab": N_("OCHA COD-AB boundaries"),
+        "kobo": N_("KoboToolbox / ODK export"),
+        "hxl": N_("HXL-tagged sheet"),
+        "custom": N_("My own columns (map them below)"),
+    }
+)
+"""Each profile's name for people, in the current language at each lookup."""
 INCIDENTS_ONLY = ("acled", "ucdp")
 BOUNDARIES_ONLY = ("cod_ab",)
 _OPTIONAL_FOR_NATIVE = {"motivation", "location_precision", "source", "field_office"}
@@ -67,6 +72,9 @@ class Mapped:
     warnings: list[RowWarning] = field(default_factory=list)
     actor_rules: pd.Series | None = None
     """Each row's actor dictionary rule number where a rule gave its perpetrator type."""
+    choices: list[office_words.Choice] = field(default_factory=list)
+    """Words of the file that mean different codes to different offices, not chosen yet
+    by this one: ask once, then :func:`ingest.office_words.with_translations`."""
 
 
 def suggest_mapping(table: RawTable, layer: str) -> dict[str, str]:
@@ -88,11 +96,11 @@ def detect_details(table: RawTable, layer: str) -> tuple[str, str]:
         if events.ACLED_CORE <= names:
             return "acled", events.acled_generation(names)
         if events.UCDP_CORE - {"latitude", "longitude"} <= names:
-            return "ucdp", "UCDP GED export: has type_of_violence, best, date_start, side_a"
+            return "ucdp", _("UCDP GED export: has type_of_violence, best, date_start, side_a")
     if forms.is_kobo(table.records):
-        return "kobo", "KoboToolbox/ODK export: has _uuid, _submission_time or _geolocation"
+        return "kobo", _("KoboToolbox/ODK export: has _uuid, _submission_time or _geolocation")
     if table.hxl_tags:
-        return "hxl", f"HXL hashtags under the header ({len(table.hxl_tags)} tagged columns)"
+        return "hxl", _("HXL hashtags under the header ({n} tagged columns)", n=len(table.hxl_tags))
     exact = {word(str(c)) for c in table.records.columns}
     native = {"admin_id", "name", "level"} <= exact
     if layer == "admin_boundaries" and not native and cod_ab.is_cod_ab(table.records.columns):
@@ -104,8 +112,10 @@ def detect_details(table: RawTable, layer: str) -> tuple[str, str]:
         required |= {"latitude", "longitude"}
     missing = sorted(r for r in required if word(r) not in exact)
     if not missing:
-        return "native", "the columns are pocmap's own"
-    return "custom", f"not a known layout (no column named {', '.join(missing[:4])}): map it"
+        return "native", _("the columns are pocmap's own")
+    return "custom", _(
+        "not a known layout (no column named {columns}): map it", columns=", ".join(missing[:4])
+    )
 
 
 def detect(table: RawTable, layer: str) -> str:
@@ -139,7 +149,10 @@ def apply(
         raise ValueError(f"`profile` {profile!r} reads admin_boundaries only, not {layer!r}")
     records = table.records
     fields = wanted_fields(table, spec)
-    overrides = _checked(mapping or {}, fields, records)
+    # The office's own words for codes travel in its mapping (ingest.office_words).
+    words = office_words.translations(mapping)
+    office_words.checked(words, spec)
+    overrides = _checked(office_words.columns_only(mapping or {}), fields, records)
     notes: list[str] = []
     parents: dict[str, str] = {}
     if profile == "cod_ab":
@@ -148,7 +161,9 @@ def apply(
         reader = events.acled if profile == "acled" else events.ucdp
         shown, frame, notes = reader(records)
     else:
-        shown = _suggest(table, spec)
+        shown, by_values = suggest_mapping_explained(table, spec)
+        # A hand mapping of the field makes the note about its values moot.
+        notes = [*notes, *(n for f, n in by_values.items() if f not in overrides)]
         if profile == "hxl" and table.hxl_tags:
             shown |= forms.hxl(table.hxl_tags, fields)
         frame = pd.DataFrame({f: records[c] for f, c in shown.items()}, index=records.index)
@@ -179,9 +194,26 @@ def apply(
     frame = frame.astype({c: object for c in frame.columns if not arrow_strings.is_text(frame[c])})
     if table.has_geometry:
         frame["geometry"] = records["geometry"]
+    office_words.apply_translations(frame, spec, words)
     apply_vocabulary(frame, spec, kobo=profile == "kobo")
+    if not table.has_geometry:
+        notes += coordinates.read_written(frame)
+    choices = office_words.choices_needed(frame, spec)
+    warnings = [*assigned.warnings, *(_asked(choice) for choice in choices)]
+    warnings += secondary.keep_secondary(frame, spec)
     used = set(shown.values())
     unmapped = [str(c) for c in records.columns if c != "geometry" and str(c) not in used]
+    if unmapped and profile in ("native", "custom", "hxl"):
+        # Said once for the file, not on each row: nothing is lost, but a column the
+        # mapping missed is worth a look.
+        notes.append(
+            _(
+                "Columns not mapped to any field (kept in each row as sent): {columns}. "
+                "If one holds a field, map it by hand.",
+                columns=", ".join(quoted(c) for c in unmapped),
+            )
+        )
+    shown |= {k: v for k, v in (mapping or {}).items() if office_words.is_translation(k)}
     return Mapped(
         layer,
         profile,
@@ -190,8 +222,26 @@ def apply(
         unmapped,
         notes,
         parents,
-        warnings=assigned.warnings,
+        warnings=warnings,
         actor_rules=assigned.rules,
+        choices=choices,
+    )
+
+
+def _asked(choice: office_words.Choice) -> RowWarning:
+    """The warning on the rows of a word the office has not chosen a code for."""
+    return RowWarning(
+        choice.rows,
+        choice.field,
+        choice.value,
+        _(
+            "means different codes ({codes}) to different offices: not read until your "
+            "office chooses once which it means; the choice is kept with the column mapping "
+            "for the next files ({rows})",
+            codes=", ".join(choice.codes),
+            rows=actors.rows_text(list(choice.rows)),
+        ),
+        _("one of {codes}, chosen once for the office", codes=", ".join(choice.codes)),
     )
 
 
@@ -202,13 +252,21 @@ def _checked(mapping: dict[str, str], fields: list[str], records: pd.DataFrame) 
     for name, column in mapping.items():
         if name not in fields:
             raise ValueError(
-                f"mapping field “{name}” is not a field of this layer; its fields are "
-                f"{', '.join(fields)}"
+                _(
+                    "mapping field “{name}” is not a field of this layer; its fields are {fields}",
+                    name=name,
+                    fields=", ".join(fields),
+                )
             )
         if column not in columns:
             shown = ", ".join(c for c in columns if c)
             raise ValueError(
-                f"mapping column “{column}” (for {name}) is not in the file; "
-                f"its columns are {shown}"
+                _(
+                    "mapping column “{column}” (for {name}) is not in the file; "
+                    "its columns are {columns}",
+                    column=column,
+                    name=name,
+                    columns=shown,
+                )
             )
     return {name: columns[column] for name, column in mapping.items()}

@@ -22,13 +22,20 @@ from ingest import actors, columns
 from ingest.actors.countries import row_countries
 from ingest.profiles.events import _getter, columns_by_name
 from ingest.values import is_missing
+from languages import _
 
 EXTERNAL = {"8", "external/other forces", "external other forces", "external forces"}
 """ACLED's inter code 8, as a number (older exports) and as words (newer ones)."""
-_TO_FIX = (
-    f"a rule for this name in the mission's actor dictionary ({actors.ACTORS_ENV}; "
-    "docs/codebook.md), then `pocmap actors --apply`"
-)
+
+
+def _to_fix() -> str:
+    return _(
+        "a rule for this name in the mission's actor dictionary ({setting}; "
+        "docs/codebook.md), then `pocmap actors --apply`",
+        setting=actors.ACTORS_ENV,
+    )
+
+
 _SHOWN_ROWS = 8
 
 
@@ -43,15 +50,22 @@ class RowWarning:
     expected: str = ""
 
 
-def _rows_text(rows: list[Any]) -> str:
+def rows_text(rows: list[Any]) -> str:
+    """The rows a warning shown on the first of them is about, in words."""
     if len(rows) == 1:
-        return "this row"
+        return _("this row")
     others = rows[1:]
     if len(others) == 1:
-        return f"this row and row {others[0]}"
+        return _("this row and row {row}", row=others[0])
     listed = ", ".join(str(r) for r in others[:_SHOWN_ROWS])
-    more = f" and {len(others) - _SHOWN_ROWS} more" if len(others) > _SHOWN_ROWS else ""
-    return f"this row and {len(others)} others: rows {listed}{more}"
+    if len(others) > _SHOWN_ROWS:
+        return _(
+            "this row and {n} others: rows {rows} and {more} more",
+            n=len(others),
+            rows=listed,
+            more=len(others) - _SHOWN_ROWS,
+        )
+    return _("this row and {n} others: rows {rows}", n=len(others), rows=listed)
 
 
 def _pairs(names: pd.Series, countries: pd.Series) -> tuple[np.ndarray, list[tuple[Any, str]]]:
@@ -152,13 +166,16 @@ def _from_source(
         # sides are in the name, and the dictionary must not pick one of them.
         fighting = get("type_of_violence").map(_plain_code).isin(["1", "2"]).to_numpy()
         result = np.where(fighting, fallback, result)
-        source_rule = (
-            f"{col.get('side_a', 'side_a')} ('Government of ...': state forces; "
-            "unidentified for civilians killed in fighting between two sides)"
+        source_rule = _(
+            "{column} ('Government of ...': state forces; "
+            "unidentified for civilians killed in fighting between two sides)",
+            column=col.get("side_a", "side_a"),
         )
     frame["perpetrator_type"] = pd.Series(result, index=frame.index, dtype=object)
     name_column = col.get("actor1" if profile == "acled" else "side_a", "")
-    shown["perpetrator_type"] = f"{name_column} (actor dictionary), else {source_rule}"
+    shown["perpetrator_type"] = _(
+        "{column} (actor dictionary), else {rule}", column=name_column, rule=source_rule
+    )
     per_pair = np.bincount(codes[codes >= 0], minlength=len(found))
     used: Counter = Counter()
     for (kind, rule), count in zip(found, per_pair.tolist(), strict=True):
@@ -166,13 +183,18 @@ def _from_source(
             used[rule.number] += count
     notes = [_rules_note(dictionary, used, len(frame))] if used else []
     if warnings:
+        listed = "; ".join(
+            _("{name!r} ({n} row(s))", name=w.value, n=len(w.rows)) for w in warnings[:10]
+        ) + ("; ..." if len(warnings) > 10 else "")
         notes.append(
-            f"{len(warnings)} actor name(s) of ACLED's external/other forces (inter code 8) "
-            "have no type in the actor dictionary and come in as 'unidentified': "
-            + "; ".join(f"{w.value!r} ({len(w.rows)} row(s))" for w in warnings[:10])
-            + ("; ..." if len(warnings) > 10 else "")
-            + f". Add them to the mission's actor dictionary ({actors.ACTORS_ENV}) and run "
-            "`pocmap actors --apply`."
+            _(
+                "{n} actor name(s) of ACLED's external/other forces (inter code 8) have no type "
+                "in the actor dictionary and come in as 'unidentified': {names}. Add them to "
+                "the mission's actor dictionary ({setting}) and run `pocmap actors --apply`.",
+                n=len(warnings),
+                names=listed,
+                setting=actors.ACTORS_ENV,
+            )
         )
     return Assigned(warnings, notes, pd.Series(numbers, index=frame.index, dtype=object))
 
@@ -198,14 +220,22 @@ def _unmatched_warnings(
         name = uniques[code]
         rows = index[positions[group]].tolist()
         problem = (
-            f"the actor {name!r} is one of ACLED's external/other forces (inter code 8) "
-            "and has no type in the actor dictionary, so it is recorded as "
-            f"'unidentified' ({_rows_text(rows)})"
+            _(
+                "the actor {name!r} is one of ACLED's external/other forces (inter code 8) "
+                "and has no type in the actor dictionary, so it is recorded as "
+                "'unidentified' ({rows})",
+                name=name,
+                rows=rows_text(rows),
+            )
             if name
-            else "no actor named, ACLED's external/other forces (inter code 8): recorded "
-            f"as 'unidentified' ({_rows_text(rows)})"
+            else _(
+                "no actor named, ACLED's external/other forces (inter code 8): recorded "
+                "as 'unidentified' ({rows})",
+                rows=rows_text(rows),
+            )
         )
-        warnings.append(RowWarning(tuple(rows), "perpetrator_type", name or None, problem, _TO_FIX))
+        fix = _to_fix()
+        warnings.append(RowWarning(tuple(rows), "perpetrator_type", name or None, problem, fix))
     return warnings  # names in order of their first row (factorize keeps that order)
 
 
@@ -219,12 +249,24 @@ def _names_of(names: pd.Series) -> np.ndarray:
 def _rules_note(dictionary: actors.ActorDictionary, used: Counter, total: int) -> str:
     by_number = {r.number: r for r in dictionary.rules}
     rows = sum(used.values())
-    parts = [f"rule {n} {by_number[n].pattern} → {by_number[n].perpetrator_type} ({c})"
-             for n, c in used.most_common(6)]  # fmt: skip
-    more = f"; {len(used) - 6} more rule(s)" if len(used) > 6 else ""
-    return (
-        f"Perpetrator types: {rows} of {total} row(s) typed by the actor dictionary "
-        f"({'; '.join(parts)}{more}); the others by the source's own code."
+    parts = [
+        _(
+            "rule {number} {pattern} → {code} ({n})",
+            number=n,
+            pattern=by_number[n].pattern,
+            code=by_number[n].perpetrator_type,
+            n=c,
+        )
+        for n, c in used.most_common(6)
+    ]
+    more = _("; {n} more rule(s)", n=len(used) - 6) if len(used) > 6 else ""
+    return _(
+        "Perpetrator types: {rows} of {total} row(s) typed by the actor dictionary "
+        "({rules}{more}); the others by the source's own code.",
+        rows=rows,
+        total=total,
+        rules="; ".join(parts),
+        more=more,
     )
 
 
@@ -265,18 +307,23 @@ def _fill_empty(frame: pd.DataFrame, dictionary: actors.ActorDictionary) -> Assi
             rows=tuple(rows),
             column="perpetrator_type",
             value=None,
-            problem=(
-                f"no perpetrator type given for {name!r}: "
-                f"'{rules[number].perpetrator_type}' from {rules[number].describe()} "
-                f"({_rows_text(rows)})"
+            problem=_(
+                "no perpetrator type given for {name!r}: '{code}' from {rule} ({rows})",
+                name=name,
+                code=rules[number].perpetrator_type,
+                rule=rules[number].describe(),
+                rows=rows_text(rows),
             ),
-            expected="a perpetrator type in the file, when the dictionary's is not the right one",
+            expected=_(
+                "a perpetrator type in the file, when the dictionary's is not the right one"
+            ),
         )
         for (name, number), rows in groups.items()
     ]
     filled = sum(len(w.rows) for w in warnings)
-    note = (
-        f"{filled} row(s) gave a perpetrator's name but no type: the actor dictionary "
-        "filled it (each is warned in the report)."
+    note = _(
+        "{n} row(s) gave a perpetrator's name but no type: the actor dictionary "
+        "filled it (each is warned in the report).",
+        n=filled,
     )
     return Assigned(warnings, [note], pd.Series(numbers, index=frame.index, dtype=object))

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ingest.values import is_missing
+from languages import _
 from schema.upload import IngestError
 
 _PCODE = re.compile(r"^adm(?:in)?([0-9])_?(?:pcode|pcod|pc)$")
@@ -82,11 +83,17 @@ def describe(found: Columns) -> str:
     """Why the file was recognised, in words."""
     levels = [level for level in KEPT_LEVELS if level in found.pcodes]
     parts = [
-        f"admin{level} P-codes in {found.pcodes[level]}"
-        + (f", names in {found.names[level][0]}" if found.names.get(level) else "")
+        _(
+            "admin{level} P-codes in {pcodes}, names in {names}",
+            level=level,
+            pcodes=found.pcodes[level],
+            names=found.names[level][0],
+        )
+        if found.names.get(level)
+        else _("admin{level} P-codes in {pcodes}", level=level, pcodes=found.pcodes[level])
         for level in levels
     ]
-    return "OCHA COD-AB boundaries: " + "; ".join(parts)
+    return _("OCHA COD-AB boundaries: {parts}", parts="; ".join(parts))
 
 
 def _first_present(records: pd.DataFrame, names: list[str]) -> pd.Series:
@@ -129,16 +136,29 @@ def read(
     found = columns(records.columns)
     if found is None or not any(level in found.pcodes for level in KEPT_LEVELS):
         pcode = next(iter(found.pcodes.values()), "") if found else ""
-        what = f"only admin0 (the country outline, {pcode})" if pcode else "no P-code column"
+        what = (
+            _("only admin0 (the country outline, {pcode})", pcode=pcode)
+            if pcode
+            else _("no P-code column")
+        )
         raise IngestError(
-            f"{source} has {what}; pocmap keeps admin1 and admin2 areas: send the COD-AB "
-            "adm1 or adm2 file (columns ADM1_PCODE/admin1Pcod or ADM2_PCODE/admin2Pcod)."
+            _(
+                "{source} has {what}; pocmap keeps admin1 and admin2 areas: send the COD-AB "
+                "adm1 or adm2 file (columns ADM1_PCODE/admin1Pcod or ADM2_PCODE/admin2Pcod).",
+                source=source,
+                what=what,
+            )
         )
     if found.deepest > max(KEPT_LEVELS):
         raise IngestError(
-            f"{source} holds admin{found.deepest} areas (column "
-            f"{found.pcodes[found.deepest]}); pocmap keeps admin1 and admin2 areas: send "
-            "the COD-AB adm2 file (and the adm1 file) of the same release."
+            _(
+                "{source} holds admin{level} areas (column {column}); pocmap keeps admin1 and "
+                "admin2 areas: send the COD-AB adm2 file (and the adm1 file) of the same "
+                "release.",
+                source=source,
+                level=found.deepest,
+                column=found.pcodes[found.deepest],
+            )
         )
     one, two = found.pcodes.get(1), found.pcodes.get(2)
     code1, code2 = _codes(records, one), _codes(records, two)
@@ -160,9 +180,11 @@ def read(
     if two and one:
         mapping["parent_id"] = one
     notes = [
-        "Names: French first, then English, then a name without language, then any other "
-        "(the same rule for every mission); every other name stays in each row's source "
-        "record.",
+        _(
+            "Names: French first, then English, then a name without language, then any other "
+            "(the same rule for every mission); every other name stays in each row's source "
+            "record."
+        ),
     ]
     parents: dict[str, str] = {}
     if two and one:
@@ -175,8 +197,13 @@ def read(
 def _level_shown(records: pd.DataFrame, one: str | None, two: str | None) -> str:
     layers = records.attrs.get(LAYERS_ATTR)
     if layers:
-        return "; ".join(f"{level} (layer {layer})" for level, layer, _, _ in layers)
-    return f"2 (admin2 areas: {two})" if two else f"1 (admin1 areas: {one})"
+        return "; ".join(
+            _("{level} (layer {layer})", level=level, layer=layer)
+            for level, layer, *_rest in layers
+        )
+    if two:
+        return _("2 (admin2 areas: {column})", column=two)
+    return _("1 (admin1 areas: {column})", column=one)
 
 
 LAYERS_ATTR = "cod_ab_layers"
@@ -192,7 +219,7 @@ def _second_level(records: pd.DataFrame, has_admin2: bool) -> pd.Series:
     if not layers:
         return pd.Series(has_admin2, index=records.index)
     second = pd.Series(False, index=records.index)
-    for level, _, first, last in layers:
+    for level, _layer, first, last in layers:
         if level == 2:
             second[(records.index >= first) & (records.index <= last)] = True
     return second

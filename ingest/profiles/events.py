@@ -18,6 +18,7 @@ import pandas as pd
 
 from ingest.findings import OUT_OF_SCOPE_COLUMN
 from ingest.values import DAY_FIRST, is_missing, parse_date, parse_number
+from languages import N_, _
 
 ACLED_CORE = {"event_id_cnty", "event_date", "event_type", "actor1", "latitude", "longitude"}
 UCDP_CORE = {"type_of_violence", "best", "date_start", "side_a", "latitude", "longitude"}
@@ -61,7 +62,7 @@ _UCDP_DATE_PRECISION = {"1": "day", "2": "week", "3": "week", "4": "month", "5":
 """date_prec (UCDP GED codebook): 1 the exact day; 2 within a 2-6 day range; 3 only the
 week; 4 within an 8-30 day range or only the month; 5 a range longer than a month, within
 a calendar year. date_start is the range's first day."""
-_UCDP_TYPES = {"1": "state-based", "2": "non-state", "3": "one-sided"}
+_UCDP_TYPES = {"1": N_("state-based"), "2": N_("non-state"), "3": N_("one-sided")}
 _ACLED_HARM = {
     "sexual violence": "sexual_violence",
     "abduction/forced disappearance": "abduction",
@@ -89,12 +90,12 @@ def _getter(records: pd.DataFrame, col: dict[str, str]) -> Callable[[str], pd.Se
 
 def acled_generation(names: set[str]) -> str:
     if {"disorder_type", "civilian_targeting"} <= names:
-        return "ACLED export (current: has disorder_type and civilian_targeting)"
+        return _("ACLED export (current: has disorder_type and civilian_targeting)")
     if "gwno" in names or "ally_actor_1" in names:
-        return "ACLED export (legacy, 2018 or earlier: has gwno and ally_actor_1)"
+        return _("ACLED export (legacy, 2018 or earlier: has gwno and ally_actor_1)")
     if "data_id" in names or "event_id_no_cnty" in names:
-        return "ACLED export (2019-2022: has data_id and event_id_no_cnty)"
-    return "ACLED export"
+        return _("ACLED export (2019-2022: has data_id and event_id_no_cnty)")
+    return _("ACLED export")
 
 
 def _text(value: Any) -> str:
@@ -251,18 +252,23 @@ def acled(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str
     targeted = (
         "civilian_targeting"
         if "civilian_targeting" in names
-        else "civilians as the other actor (inter2 7: this export has no civilian_targeting)"
+        else _("civilians as the other actor (inter2 7: this export has no civilian_targeting)")
     )
     notes = [
         acled_generation(names),
-        "ACLED codes no motivation: every event comes in as unknown, to code.",
-        "In scope: violence against civilians, looting/property destruction, and battles "
-        f"and explosions/remote violence with {targeted}. Protests, riots, other strategic "
-        "developments and battles without civilian targeting are counted as out of scope: "
-        "civilians harmed as collateral in a battle cannot be told from the row.",
-        "An attack with no death reported comes in as attack (ACLED records no injuries).",
-        "time_precision is kept as date_precision (1 day, 2 week, 3 month); geo_precision "
-        "as location_precision (1 exact, 2 approximate, 3 admin2).",
+        _("ACLED codes no motivation: every event comes in as unknown, to code."),
+        _(
+            "In scope: violence against civilians, looting/property destruction, and battles "
+            "and explosions/remote violence with {targeted}. Protests, riots, other strategic "
+            "developments and battles without civilian targeting are counted as out of scope: "
+            "civilians harmed as collateral in a battle cannot be told from the row.",
+            targeted=targeted,
+        ),
+        _("An attack with no death reported comes in as attack (ACLED records no injuries)."),
+        _(
+            "time_precision is kept as date_precision (1 day, 2 week, 3 month); geo_precision "
+            "as location_precision (1 exact, 2 approximate, 3 admin2)."
+        ),
     ]
     frame = _absent_dropped(frame, mapping)
     return {k: v for k, v in mapping.items() if v}, frame, notes
@@ -337,10 +343,16 @@ def ucdp(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str]
     frame["narrative"] = get("source_headline")
     frame["latitude"] = get("latitude")
     frame["longitude"] = get("longitude")
+    scope = {
+        kind: _(
+            "UCDP type {kind} ({name}) without civilian deaths",
+            kind=kind,
+            name=_(_UCDP_TYPES[kind]),
+        )
+        for kind in ("1", "2")
+    }
     frame[OUT_OF_SCOPE_COLUMN] = [
-        f"UCDP type {kind} ({_UCDP_TYPES[kind]}) without civilian deaths"
-        if kind in ("1", "2") and not counted
-        else None
+        scope[kind] if kind in ("1", "2") and not counted else None
         for kind, counted in zip(violence, civilian_deaths, strict=True)
     ]
     mapping = {
@@ -350,9 +362,11 @@ def ucdp(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str]
         "incident_type": col.get("type_of_violence", ""),
         "perpetrator_name": col.get("side_a", ""),
         "perpetrator_type": col.get("side_a", ""),
-        "fatalities": f"{col.get('best', 'best')} (type 3) / deaths_civilians (types 1, 2)",
-        "fatalities_low": f"{col['low']} (type 3)" if "low" in col else "",
-        "fatalities_high": f"{col['high']} (type 3)" if "high" in col else "",
+        "fatalities": _(
+            "{best} (type 3) / deaths_civilians (types 1, 2)", best=col.get("best", "best")
+        ),
+        "fatalities_low": _("{column} (type 3)", column=col["low"]) if "low" in col else "",
+        "fatalities_high": _("{column} (type 3)", column=col["high"]) if "high" in col else "",
         "location_precision": col.get("where_prec", ""),
         "admin1": col.get("adm_1", ""),
         "admin2": col.get("adm_2", ""),
@@ -361,14 +375,18 @@ def ucdp(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str]
         "longitude": col.get("longitude", ""),
     }
     notes = [
-        "UCDP GED: one-sided violence (type 3), and state-based or non-state events (types "
-        "1, 2) with civilian deaths, counted by those deaths; other type 1 and 2 events are "
-        "counted as out of scope.",
-        "UCDP codes no motivation: every event comes in as unknown, to code.",
-        "low and high are kept for one-sided violence only (for types 1 and 2 they bound all "
-        "the event's deaths, not the civilians'); date_prec is kept as date_precision (1 day, "
-        "2-3 week, 4 month, 5 year) and where_prec as location_precision (1 exact, 2 "
-        "approximate, 3 admin2, 4-5 admin1, 6-7 country: counted, not drawn).",
+        _(
+            "UCDP GED: one-sided violence (type 3), and state-based or non-state events (types "
+            "1, 2) with civilian deaths, counted by those deaths; other type 1 and 2 events "
+            "are counted as out of scope."
+        ),
+        _("UCDP codes no motivation: every event comes in as unknown, to code."),
+        _(
+            "low and high are kept for one-sided violence only (for types 1 and 2 they bound "
+            "all the event's deaths, not the civilians'); date_prec is kept as date_precision "
+            "(1 day, 2-3 week, 4 month, 5 year) and where_prec as location_precision (1 "
+            "exact, 2 approximate, 3 admin2, 4-5 admin1, 6-7 country: counted, not drawn)."
+        ),
     ]
     frame = _absent_dropped(frame, {**mapping, "fatalities": col.get("best", "")})
     return {k: v for k, v in mapping.items() if v}, frame, notes

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ingest.profiles.matching import header_word
 from ingest.values import is_missing
+from languages import _
 
 _KOBO_ID = ("meta/instanceid", "_uuid", "instanceid", "_id")
 _GEOPOINT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)(?:\s+-?\d+(?:\.\d+)?){0,2}\s*$")
@@ -44,7 +45,7 @@ def kobo(
     by_name = {str(c).strip().lower(): str(c) for c in records.columns}
     added: dict[str, str] = {}
     derived: dict[str, pd.Series] = {}
-    notes = ["KoboToolbox/ODK export"]
+    notes = [_("KoboToolbox/ODK export")]
     lat_cols = [c for n, c in by_name.items() if n.startswith("_") and n.endswith("_latitude")]
     if "latitude" not in mapping and lat_cols:
         lat = lat_cols[0]
@@ -61,12 +62,14 @@ def kobo(
             if len(sample) and sample.map(lambda v: bool(_GEOPOINT.match(v))).all():
                 derived["latitude"], derived["longitude"] = _split(records[column], _GEOPOINT)
                 added |= {"latitude": str(column), "longitude": str(column)}
-                notes.append(f"geopoint “{column}” split into latitude and longitude")
+                notes.append(
+                    _("geopoint “{column}” split into latitude and longitude", column=column)
+                )
                 break
     if "latitude" in added and "location_precision" not in mapping:
         # A phone's GPS fix: the spot itself.
         derived["location_precision"] = pd.Series("exact", index=records.index)
-        added["location_precision"] = f"{added['latitude']} (GPS)"
+        added["location_precision"] = _("{column} (GPS)", column=added["latitude"])
     if "incident_id" not in mapping:
         for name in _KOBO_ID:
             if name in by_name:
@@ -78,7 +81,12 @@ def kobo(
                 column = by_name[name]
                 derived["date"] = records[column].map(lambda v: v[:10] if isinstance(v, str) else v)
                 added["date"] = column
-                notes.append(f"no incident date question: the form's “{column}” date is used")
+                notes.append(
+                    _(
+                        "no incident date question: the form's “{column}” date is used",
+                        column=column,
+                    )
+                )
                 break
     return added, derived, notes
 
@@ -142,7 +150,7 @@ def hxl(tags: dict[str, str], fields: list[str]) -> dict[str, str]:
                 mapping[field] = column
                 taken.add(column)
                 break
-    for column, (name, _) in parsed.items():
+    for column, (name, _attributes) in parsed.items():
         field = header_word(name).replace(" ", "_")
         if field in fields and field not in mapping and column not in taken:
             mapping[field] = column

@@ -176,5 +176,7 @@ def check_rows_on_one_core(mapped, context):
     if layer == "incidents" and geometry is not None:
         checks.near_duplicates(typed, geometry, context, findings)
     accepted = checks._accepted(typed, geometry, spec, findings)
+    # The profile's own warnings (unknown secondary values kept, the actor dictionary's).
+    checks._mapping_warnings(getattr(mapped, "warnings", ()), findings)
     outcomes, report = checks._outcomes_and_report(frame.index, findings)
     return checks.CheckResult(layer, accepted, report.reset_index(drop=True), outcomes, notes)
