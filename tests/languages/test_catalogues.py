@@ -101,3 +101,17 @@ def test_the_language_is_chosen_by_environment_then_by_the_run(
         assert languages._("Joint map") == "Joint map"
     monkeypatch.setenv("POCMAP_LANG", "klingon")
     assert languages.current() == "en"
+
+
+def test_no_string_is_in_two_parts_of_a_catalogue() -> None:
+    """One translation per string: two parts translating it differently would make the
+    page and the report disagree (the part read last would win)."""
+    where: dict[str, list[str]] = {}
+    for path in sorted((LOCALE_DIR / "fr" / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale="fr"):
+                if message.id:
+                    key = message.id if isinstance(message.id, str) else message.id[0]
+                    where.setdefault(key, []).append(path.name)
+    twice = {key: parts for key, parts in where.items() if len(parts) > 1}
+    assert not twice, "\n".join(f"{key!r}: {parts}" for key, parts in list(twice.items())[:30])
