@@ -10,7 +10,7 @@ import pandas as pd
 
 from ingest.profiles.vocabulary import lookup, to_code, to_codes, word
 from ingest.values import is_missing
-from languages import _
+from languages import _, translated_everywhere
 from schema.fields import LayerSpec
 from schema.upload import RawTable
 
@@ -103,6 +103,15 @@ _FIELD_WORDS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
+def _label_words(spec: LayerSpec, field: str) -> set[str]:
+    """The field's label in every language pocmap speaks, in matching form: the headers of
+    a template in any language ("Identifiant (n° de fiche)")."""
+    if field not in spec.columns:
+        return set()
+    label = spec.field(field).label
+    return {word(text) for text in {label, *translated_everywhere(label).values()}}
+
+
 def header_word(column: object) -> str:
     """A header in matching form, without a Kobo/ODK group prefix (``grp/date`` -> ``date``)."""
     text = str(column)
@@ -155,7 +164,11 @@ def suggest_mapping_explained(
     exact: set[str] = set()
 
     def by_header(field: str, exact_only: bool) -> None:
-        accepted = {word(field)} if exact_only else set(_FIELD_WORDS.get(field, ()))
+        accepted = (
+            {word(field)}
+            if exact_only
+            else set(_FIELD_WORDS.get(field, ())) | _label_words(spec, field)
+        )
         taken = set(mapping.values())
         for column in columns:
             if column not in taken and words[column] in accepted:

@@ -163,11 +163,6 @@ def test_the_french_example_reads_as_the_english_one() -> None:
     incidents.validate(gpd.GeoDataFrame(frame, geometry=points))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 22: until ingest maps headers with schema.fields.field_for_header (the "
-    "ingest helper's part); drop this mark when both are merged",
-)
 def test_the_french_example_sheet_imports_with_every_column(tmp_path) -> None:
     store = open_store(tmp_path / "pocmap.gpkg")
     load_sample_into(store)
