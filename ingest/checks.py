@@ -36,7 +36,8 @@ from ingest.findings import (
     CheckContext,
     Findings,
 )
-from languages import ENGLISH, N_, _, carried, current, format_date, format_number, ngettext
+from ingest.shown import plain
+from languages import ENGLISH, N_, _, carried, current, format_date, ngettext
 from schema import arrow_strings
 from schema.catalogue import LAYER_SPECS, id_field
 from schema.dates import ISOLATED_DAYS, nearest_other
@@ -197,7 +198,7 @@ def _with_out_of_scope(
     every[outcomes.index] = outcomes
     by_type = sorted(scope.value_counts().items(), key=lambda kv: (-kv[1], str(kv[0])))
     # most first, then by name
-    listed = ", ".join(f"{kind} {format_number(n)}" for kind, n in by_type)
+    listed = ", ".join(f"{kind} {plain(n)}" for kind, n in by_type)
     line = pd.DataFrame(
         [
             {
@@ -283,7 +284,7 @@ def _isolated_dates(dates: pd.Series, findings: Findings) -> None:
             f"{pd.Timestamp(dates.iloc[i]):%Y-%m-%d}",
             _(
                 "is {days} days from the file's nearest other date ({nearest}): a mistyped year?",
-                days=format_number(int(gaps[i])),
+                days=plain(int(gaps[i])),
                 nearest=_long_date(nearest[i]),
             ),
             _(

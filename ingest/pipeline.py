@@ -25,7 +25,8 @@ from ingest.records import with_source_records
 from ingest.relink import already_stored, relink
 from ingest.replace import PLACE_LAYERS, loaded_areas, replace_all
 from ingest.report import ReportHeader
-from languages import _, carried, format_number, ngettext
+from ingest.shown import plain
+from languages import _, carried
 from schema.catalogue import LAYER_SPECS, id_field
 from schema.upload import IngestError, Limits, RawTable, Upload
 from store import DuplicateIds, NewBatch
@@ -385,12 +386,12 @@ def _commit_dissolved(store: StoreLike, preview: Preview, batch: Batch) -> None:
 def _none_accepted(counts: dict[str, int], rows_read: int) -> str:
     """``12 read, all rejected`` or ``12 read: 3 rejected, 9 out of scope``."""
     if not counts["out_of_scope"]:
-        return ngettext("{n} read, all rejected", "{n} read, all rejected", rows_read)
+        return _("{read} read, all rejected", read=plain(rows_read))
     return _(
         "{read} read: {rejected} rejected, {out_of_scope} out of scope",
-        read=format_number(rows_read),
-        rejected=format_number(counts["rejected"]),
-        out_of_scope=format_number(counts["out_of_scope"]),
+        read=plain(rows_read),
+        rejected=plain(counts["rejected"]),
+        out_of_scope=plain(counts["out_of_scope"]),
     )
 
 

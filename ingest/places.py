@@ -40,6 +40,7 @@ import pyproj
 import shapely
 
 from ingest.coded import Coded
+from ingest.shown import plain
 from languages import N_, _, format_number
 from schema.places import name_key
 
@@ -221,9 +222,9 @@ class Placement:
     def summary(self) -> str:
         """One line for the import report and the command line."""
         counts = {
-            "placed": format_number(self.placed),
-            "disagreed": format_number(self.disagreed),
-            "outside": format_number(self.outside),
+            "placed": plain(self.placed),
+            "disagreed": plain(self.disagreed),
+            "outside": plain(self.outside),
         }
         if self.outside_areas:
             return _(
@@ -231,7 +232,7 @@ class Placement:
                 "with reported admin names that disagree with the point (see place_note); "
                 "{outside} outside the loaded boundaries; {outside_areas} outside every area "
                 "of responsibility.",
-                outside_areas=format_number(self.outside_areas),
+                outside_areas=plain(self.outside_areas),
                 **counts,
             )
         return _(
@@ -508,5 +509,5 @@ def _disagreement(level: str, given: str, point: str, distance_m: float, precisi
         point=point,
         distance=format_number(distance_m / 1000, digits=1),
         precision=precision,
-        allowed=format_number(allowed),
+        allowed=plain(allowed),
     )
