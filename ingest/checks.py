@@ -429,8 +429,8 @@ def _with_defaults(
             frame["location_precision"] = "approximate"
             notes.append(_("No location precision given: every incident marked approximate."))
         if absent("source"):
-            # The recorded source is data (the same in every language), named in the note.
-            source = f"{context.office} upload"
+            # Stored as each row's source, in the importer's language, and named in the note.
+            source = _("{office} upload", office=context.office)
             frame["source"] = source
             notes.append(_("No source column: source recorded as {source}.", source=source))
     if published and "field_office" in spec.columns and absent("field_office"):

@@ -53,7 +53,7 @@ def hxl_tags(header: Sequence[str], row: Sequence[object]) -> dict[str, str] | N
     extra = [value for value in row[len(header) :] if not is_blank(value)]
     if not cells or extra:
         return None
-    if not all(isinstance(v, str) and v.strip().startswith("#") for _, v in cells):
+    if not all(isinstance(v, str) and v.strip().startswith("#") for _name, v in cells):
         return None
     return {name: str(value).strip() for name, value in cells}
 
@@ -90,8 +90,8 @@ def build_records(
             widest = max(widest, last + 1)
     extra = [f"_extra_{i}" for i in range(1, widest - width + 1)]
     columns = header + extra
-    data = [(list(cells[:widest]) + [None] * (widest - len(cells))) for _, cells in rows]
-    frame = pd.DataFrame(data, columns=columns, index=[n for n, _ in rows], dtype=object)
+    data = [(list(cells[:widest]) + [None] * (widest - len(cells))) for _number, cells in rows]
+    frame = pd.DataFrame(data, columns=columns, index=[n for n, _cells in rows], dtype=object)
     frame.index.name = "row"
     notes = []
     if ragged:

@@ -194,7 +194,7 @@ def _is_utf8(data: bytes, start: int) -> bool:
 def _read_with_csv_module(
     upload: Upload, limits: Limits, delimiter: str, notes: list[str]
 ) -> RawTable:
-    text, _ = decode(upload)
+    text, _encoding = decode(upload)
     header_raw: list[str] | None = None
     header_row = 0
     rows: list[tuple[int, list]] = []

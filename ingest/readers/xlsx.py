@@ -86,7 +86,7 @@ def _workbook(upload: Upload, limits: Limits) -> Iterator[tuple[Any, dict[str, b
 
 def sheet_names(upload: Upload, limits: Limits) -> list[str]:
     """The workbook's visible sheet names, in order (a person never sees hidden ones)."""
-    with _workbook(upload, limits) as (book, _):
+    with _workbook(upload, limits) as (book, _parts):
         return [sheet.title for sheet in book.worksheets if sheet.sheet_state == "visible"]
 
 
