@@ -97,7 +97,7 @@ def reasons(r: Reports, found: pd.DataFrame) -> list[str]:
             _("{what} {who}", what=_what(a[0], b[0]), who=_who(a[1], b[1], a[2], b[2], alike)),
             _dead(a[3], b[3]),
         ]
-        out.append("; ".join(words))
+        out.append(_("; ").join(words))
     return out
 
 
@@ -141,7 +141,7 @@ def _when_where(days: float, km: float, notes: list[str]) -> str:
         n = round(days)
         text = ngettext("{n} day and {where} apart", "{n} days and {where} apart", n, where=where)
     if notes:
-        return _("{text} ({notes})", text=text, notes="; ".join(notes))
+        return _("{text} ({notes})", text=text, notes=_("; ").join(notes))
     return text
 
 

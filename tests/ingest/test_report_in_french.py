@@ -348,3 +348,47 @@ def test_the_downloaded_report_is_french(store) -> None:
     assert "Ligne,Colonne,Valeur,Problème,Ce qui serait accepté,Résultat" in csv_text
     assert "rejected" not in csv_text and "accepted" not in csv_text
     assert english_left(" ".join(_words(labels))) == set()
+
+
+# --- why two reports were linked ------------------------------------------------------------
+
+
+def _linked_events() -> pd.DataFrame:
+    from tests.ingest.test_linking import frame, report
+
+    return frame(
+        report("A-1", "ACLED", "2021-03-01", 0, perpetrator_name="UPC", fatalities=5),
+        report("U-1", "UCDP GED", "2021-03-02", 8, perpetrator_name="UPC", fatalities=6),
+        report("A-2", "ACLED", "2021-04-01", 0, perpetrator_type="state_forces", fatalities=3),
+        report("U-2", "UCDP GED", "2021-04-01", 1, perpetrator_name="CPC", fatalities=3),
+        report("A-3", "ACLED", "2021-05-01", 0, perpetrator_name="LRA", fatalities=9),
+        report("U-3", "UCDP GED", "2021-05-01", 400, perpetrator_name="LRA", fatalities=9,
+               location_precision="country"),
+        report("O-1", "office: Bambari", "2021-06-01", 0, perpetrator_name="3R", fatalities=2),
+        report("O-2", "office: Bambari", "2021-06-01", 0.3, perpetrator_name="3R",
+               fatalities=2),
+        report("A-4", "ACLED", "2021-07-01", 0, fatalities=None, date_precision="month"),
+        report("U-4", "UCDP GED", "2021-07-03", 2, fatalities=None, incident_type="injury"),
+    )  # fmt: skip
+
+
+def test_why_reports_were_linked_is_said_in_french() -> None:
+    from ingest.linking import candidate_links
+    from schema.incidents import INCIDENT_TYPE_LABELS, PERPETRATOR_LABELS
+
+    events = _linked_events()
+    english = candidate_links(events)
+    with use("fr"):
+        french = candidate_links(events)
+    assert english[["a", "b", "certain"]].equals(french[["a", "b", "certain"]])
+    assert len(french) >= 4
+    assert "1 day and 8.0 km apart; both killings by UPC; 5 and 6 dead" in set(english["reason"])
+    assert "à 1 jour et 8,0 km l'un de l'autre ; tous deux des meurtres par UPC ; 5 et 6 morts" in (
+        set(french["reason"])
+    )
+    names = {"UPC", "CPC", "LRA", "3R", "Bambari", "ACLED", "UCDP GED"}
+    if not _speaks_through_the_catalogue(schema.fields):  # the schema's labels, once merged
+        names |= {label.lower() for label in (*INCIDENT_TYPE_LABELS.values(),
+                                              *PERPETRATOR_LABELS.values())}  # fmt: skip
+    for reason in french["reason"]:
+        assert english_left(reason, ignoring=names) == set(), reason
