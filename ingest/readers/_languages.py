@@ -1,10 +1,12 @@
-"""Imported once in the reader workers' fork server (``worker._PRELOAD``): every language's
-catalogue is compiled there, so each worker forked from it writes its refusals and notes
-in the caller's language without compiling the catalogue again for every read."""
+"""Imported once in the reader workers' fork server (``worker._PRELOAD``): the deployment's
+own language (``POCMAP_LANG``) has its catalogue compiled there, so each worker forked from
+it writes its refusals and notes in that language without compiling the catalogue again
+for every read. Another language chosen by a person is compiled in the worker that needs
+it; English needs no catalogue, and a deployment in English pays nothing here (the fork
+server's start counts against the first read's time limit)."""
 
 from __future__ import annotations
 
 import languages
 
-for _code in languages.available():
-    languages.catalogue(_code)
+languages.catalogue(languages.default())
