@@ -69,7 +69,9 @@ class ImportOptions:
                 f"`layer` was {self.layer!r} but is expected to be in {tuple(LAYER_SPECS)}"
             )
         if not self.office.strip():
-            raise ValueError("`office` is empty but every batch needs the field office sending it")
+            raise ValueError(
+                _("`office` is empty but every batch needs the field office sending it")
+            )
 
 
 @dataclass

@@ -222,7 +222,7 @@ def parse(text: str, name: str, first_number: int = 1, file: int = 0) -> list[Ru
                 columns=", ".join(COLUMNS),
             )
         )
-        raise ActorDictionaryError("; ".join(said))
+        raise ActorDictionaryError(_("; ").join(said))
     at = {c: header.index(c) for c in header}
     rules: list[Rule] = []
     for number, cells in enumerate(rows[header_line + 1 :], start=header_line + 2):

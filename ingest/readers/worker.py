@@ -262,7 +262,11 @@ def run(work: Callable[..., T], upload: Upload, args: tuple[Any, ...], limits: L
             # Killed by the kernel or aborted (GDAL's C++ throws bad_alloc at the memory cap).
             raise too_big(upload.name, limits)
         raise RuntimeError(  # not the file's doing: a worker that failed to start or run
-            f"the reader of {upload.name} ended with exit code {process.exitcode} before answering"
+            _(
+                "the reader of {file} ended with exit code {code} before answering",
+                file=upload.name,
+                code=process.exitcode,
+            )
         )
     status, payload = answer
     if status == "ok":
