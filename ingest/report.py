@@ -35,7 +35,7 @@ REPORT_HEADINGS = Labels(
 """Each report column's heading in the current language (the columns' names,
 :data:`~ingest.findings.REPORT_COLUMNS`, are identifiers and stay as they are)."""
 
-NOT_IMPORTED = "not imported"
+NOT_IMPORTED = N_("not imported")
 """The batch of a report previewed, not committed (shown in the current language)."""
 
 

@@ -337,6 +337,8 @@ def test_the_downloaded_report_is_french(store) -> None:
         csv_text = report_csv(header, report).decode("utf-8-sig")
         book = openpyxl.load_workbook(io.BytesIO(report_xlsx(header, report)))
         labels = [label for label, _value in header.lines()]
+        batch = dict(header.lines())["Lot"]
+    assert batch == "non importé"  # a preview, not a batch yet
     assert book.sheetnames == ["Résumé", "Problèmes"]
     summary = {r[0]: r[1] for r in book["Résumé"].iter_rows(values_only=True)}
     assert summary["Lignes lues"] == "3" and summary["Refusées"] == "2"
