@@ -29,6 +29,7 @@ from ingest import readers
 from ingest.checks import CheckResult, check_rows
 from ingest.findings import CheckContext
 from ingest.profiles import Mapped, cod_ab
+from languages import _
 from schema.fields import WGS84
 from schema.upload import IngestError, Limits, RawTable, Upload
 from store.base import Batch
@@ -37,6 +38,12 @@ from store.protocol import StoreLike
 LAYER = "admin_boundaries"
 DISSOLVED = " (admin1 dissolved from its admin2 areas)"
 """The end of a dissolved batch's source name: how it is told from an official file's."""
+
+
+def _layer_note() -> str:
+    """How the GeoPackage reader's note naming its one layer starts (``layer: ``): the
+    layers are named together here instead."""
+    return _("layer: {layer}", layer="")
 
 
 def read(
@@ -67,35 +74,53 @@ def _joined(
         records = table.records.reset_index(drop=True)
         records.index = pd.RangeIndex(start, start + len(records), name=table.records.index.name)
         spans.append((level, str(table.layer), start, start + len(records) - 1))
-        notes += [n for n in table.notes if not n.startswith("layer:")]
+        notes += [n for n in table.notes if not n.startswith(_layer_note())]
         parts.append(records)
         start += len(records)
     records = pd.concat(parts)
     if len(records) > limits.max_records:
         raise IngestError(
-            f"{upload.name} has {len(records)} features in its admin1 and admin2 layers; "
-            f"the limit is {limits.max_records}."
+            _(
+                "{file} has {count} features in its admin1 and admin2 layers; the limit is "
+                "{limit}.",
+                file=upload.name,
+                count=len(records),
+                limit=limits.max_records,
+            )
         )
     vertices = int(shapely.get_num_coordinates(records["geometry"].to_numpy()).sum())
     if vertices > limits.max_vertices:
         raise IngestError(
-            f"{upload.name} has {vertices} vertices in its admin1 and admin2 layers; the "
-            f"limit is {limits.max_vertices}: simplify the boundaries (QGIS: Vector > "
-            "Geometry Tools > Simplify) and send them again."
+            _(
+                "{file} has {count} vertices in its admin1 and admin2 layers; the limit is "
+                "{limit}: simplify the boundaries (QGIS: Vector > Geometry Tools > Simplify) "
+                "and send them again.",
+                file=upload.name,
+                count=vertices,
+                limit=limits.max_vertices,
+            )
         )
     if len(spans) > 1:
         records.attrs[cod_ab.LAYERS_ATTR] = tuple(spans)
     read_notes = [
-        f"layer {layer} (admin{level}): its features are rows {first} to {last}"
+        _(
+            "layer {layer} (admin{level}): its features are rows {first} to {last}",
+            layer=layer,
+            level=level,
+            first=first,
+            last=last,
+        )
         for level, layer, first, last in spans
     ]
     if left:
-        read_notes.append(f"layers left (not admin1 or admin2 areas): {', '.join(left)}")
+        read_notes.append(
+            _("layers left (not admin1 or admin2 areas): {layers}", layers=", ".join(left))
+        )
     return RawTable(
         upload.name,
         "geopackage",
         records,
-        layer=" + ".join(layer for _, layer, _, _ in spans),
+        layer=" + ".join(span[1] for span in spans),
         notes=[*read_notes, *dict.fromkeys(notes)],
     )
 
@@ -150,15 +175,25 @@ def replaceable(store: StoreLike, mapped: Mapped) -> tuple[list[Batch], list[str
         missing = sorted(areas - set(ids))
         if missing:
             notes.append(
-                f"batch {number} ({batch.source_name}) holds admin1 areas this file does not "
-                f"({', '.join(missing[:5])}): it is kept, and this file's areas it holds are "
-                "refused; withdraw it first to import them"
+                _(
+                    "batch {batch} ({file}) holds admin1 areas this file does not ({areas}): "
+                    "it is kept, and this file's areas it holds are refused; withdraw it "
+                    "first to import them",
+                    batch=number,
+                    file=batch.source_name,
+                    areas=", ".join(missing[:5]),
+                )
             )
             continue
         batches.append(batch)
         notes.append(
-            f"the official admin1 areas replace the {len(areas)} dissolved ones of batch "
-            f"{number} ({batch.source_name}), withdrawn as this file is imported"
+            _(
+                "the official admin1 areas replace the {count} dissolved ones of batch "
+                "{batch} ({file}), withdrawn as this file is imported",
+                count=len(areas),
+                batch=number,
+                file=batch.source_name,
+            )
         )
     return batches, notes
 
@@ -195,7 +230,9 @@ def dissolve(
     notes: list[str] = []
     if stored:
         shown = ", ".join(sorted(stored)[:5]) + (" ..." if len(stored) > 5 else "")
-        notes.append(f"admin1 areas already stored ({shown}): kept, not dissolved again")
+        notes.append(
+            _("admin1 areas already stored ({areas}): kept, not dissolved again", areas=shown)
+        )
     wanted = [code for code in wanted if code not in stored]
     accepted = result.accepted
     if not wanted or not len(accepted):
@@ -210,7 +247,9 @@ def dissolve(
             continue  # every admin2 area of it was refused: nothing to dissolve
         given = parents[parents == code]
         if len(members) < len(given):
-            incomplete.append(f"{code} ({len(members)} of {len(given)})")
+            incomplete.append(
+                _("{code} ({made} of {given})", code=code, made=len(members), given=len(given))
+            )
         rows.append(code)
         shapes.append(shapely.union_all(members.geometry.to_numpy()))
         names.append(mapped.parents[code] or None)
@@ -234,15 +273,22 @@ def dissolve(
     judged = check_rows(Mapped(LAYER, "cod_ab", dict(mapped.mapping), made), context)
     notes.insert(
         0,
-        f"{len(rows)} admin1 areas dissolved from this file's admin2 areas (the file holds "
-        "no admin1 areas): not rows of the file, so not counted in its rows; committed as "
-        f"their own batch, '{upload.name}{DISSOLVED}', withdrawn by itself when the official "
-        "admin1 file comes (importing that file replaces it)",
+        _(
+            "{count} admin1 areas dissolved from this file's admin2 areas (the file holds no "
+            "admin1 areas): not rows of the file, so not counted in its rows; committed as "
+            "their own batch, '{batch}', withdrawn by itself when the official admin1 file "
+            "comes (importing that file replaces it)",
+            count=len(rows),
+            batch=f"{upload.name}{DISSOLVED}",
+        ),
     )
     if incomplete:
         notes.append(
-            "admin1 areas dissolved from only some of their admin2 areas (others refused): "
-            + ", ".join(incomplete)
+            _(
+                "admin1 areas dissolved from only some of their admin2 areas (others "
+                "refused): {areas}",
+                areas=", ".join(incomplete),
+            )
         )
     found = cod_ab.columns(table.records.columns)
     mapping = {"admin_id": mapped.mapping.get("parent_id", ""), "level": "1 (dissolved)"}

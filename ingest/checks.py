@@ -36,6 +36,8 @@ from ingest.findings import (
     CheckContext,
     Findings,
 )
+from ingest.shown import plain
+from languages import ENGLISH, N_, _, carried, current, format_date, ngettext
 from schema import arrow_strings
 from schema.catalogue import LAYER_SPECS, id_field
 from schema.dates import ISOLATED_DAYS, nearest_other
@@ -117,7 +119,7 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
     with ThreadPoolExecutor(max_workers=1) as other_core:
         xy: Future = Future()
         placing = other_core.submit(
-            _placed, in_scope, spec, context, part("places"), placing_notes, xy
+            carried(_placed), in_scope, spec, context, part("places"), placing_notes, xy
         )
         frame = _with_defaults(
             in_scope.copy(),
@@ -155,7 +157,7 @@ def check_rows(mapped: Any, context: CheckContext) -> CheckResult:
                 context.then(accepted)
             return accepted
 
-        accepting = other_core.submit(guard)
+        accepting = other_core.submit(carried(guard))
         if keys is not None:
             _near_duplicates(keys, placing, xy.result(), context, part("near"))
         accepted = accepting.result()
@@ -183,7 +185,7 @@ def _in_scope(frame: pd.DataFrame, spec: LayerSpec) -> tuple[pd.DataFrame, pd.Se
     frame = frame.drop(columns=[OUT_OF_SCOPE_COLUMN])
     if not out.any():
         return frame, None
-    return frame[~out], marks[out].map(lambda v: values.as_text(v) or "not given")
+    return frame[~out], marks[out].map(lambda v: values.as_text(v) or _("not given"))
 
 
 def _with_out_of_scope(
@@ -195,16 +197,24 @@ def _with_out_of_scope(
     every = pd.Series(OUT_OF_SCOPE, index=index, name="outcome", dtype=object)
     every[outcomes.index] = outcomes
     by_type = sorted(scope.value_counts().items(), key=lambda kv: (-kv[1], str(kv[0])))
-    listed = ", ".join(f"{kind} {n}" for kind, n in by_type)  # most first, then by name
+    # most first, then by name
+    listed = ", ".join(f"{kind} {plain(n)}" for kind, n in by_type)
     line = pd.DataFrame(
         [
             {
                 "row": WHOLE_FILE,
-                "column": "event type",
+                "column": _("event type"),
                 "value": None,
-                "problem": f"out of scope for {spec.name}: {len(scope)} "
-                f"{'row' if len(scope) == 1 else 'rows'}: {listed}",
-                "expected": _SCOPE_WORDS.get(spec.name, "nothing to fix: counted, not imported"),
+                "problem": ngettext(
+                    "out of scope for {layer}: {n} row: {listed}",
+                    "out of scope for {layer}: {n} rows: {listed}",
+                    len(scope),
+                    layer=spec.name,
+                    listed=listed,
+                ),
+                "expected": _(
+                    _SCOPE_WORDS.get(spec.name, N_("nothing to fix: counted, not imported"))
+                ),
                 "outcome": OUT_OF_SCOPE,
             }
         ],
@@ -216,7 +226,7 @@ def _with_out_of_scope(
 
 
 _SCOPE_WORDS = {
-    "incidents": (
+    "incidents": N_(
         "nothing to fix: these rows are counted, not imported (the incidents layer holds "
         "violence against civilians)"
     ),
@@ -247,8 +257,12 @@ def _unmapped(frame: pd.DataFrame, spec: LayerSpec, findings: Findings) -> None:
                 frame.index,
                 spec_field.name,
                 None,
-                "is required but no column of the file is mapped to it",
-                f"map a column of the file to {spec_field.name} ({spec_field.allowed()})",
+                _("is required but no column of the file is mapped to it"),
+                _(
+                    "map a column of the file to {column} ({allowed})",
+                    column=spec_field.name,
+                    allowed=spec_field.allowed(),
+                ),
             )
 
 
@@ -262,17 +276,33 @@ def _isolated_dates(dates: pd.Series, findings: Findings) -> None:
     others = pd.to_datetime(dates[~lone]).dropna()
     if not len(others):
         return
-    within = f"{others.min():%d %B %Y} to {others.max():%d %B %Y}"
+    start, end = _long_date(others.min()), _long_date(others.max())
     for i in np.flatnonzero(lone).tolist():
         findings.warn(
             dates.index[i],
             "date",
             f"{pd.Timestamp(dates.iloc[i]):%Y-%m-%d}",
-            f"is {int(gaps[i])} days from the file's nearest other date "
-            f"({pd.Timestamp(nearest[i]):%d %B %Y}): a mistyped year?",
-            f"a date within the file's own range, {within}; the row is imported as it is "
-            "(correct the date and import again if it is a typing error)",
+            _(
+                "is {days} days from the file's nearest other date ({nearest}): a mistyped year?",
+                days=plain(int(gaps[i])),
+                nearest=_long_date(nearest[i]),
+            ),
+            _(
+                "a date within the file's own range, {start} to {end}; the row is imported "
+                "as it is (correct the date and import again if it is a typing error)",
+                start=start,
+                end=end,
+            ),
         )
+
+
+def _long_date(value: Any) -> str:
+    """``03 October 2025`` in English (as the report always wrote it), the language's own
+    long form otherwise (``3 octobre 2025``)."""
+    moment = pd.Timestamp(value)
+    if current() == ENGLISH:
+        return f"{moment:%d %B %Y}"
+    return format_date(moment.date(), width="long")
 
 
 def _placed(
@@ -394,18 +424,23 @@ def _with_defaults(
     if spec.name == "incidents":
         if absent("motivation"):
             frame["motivation"] = "unknown"
-            notes.append("No motivation given: every incident comes in as unknown, to code.")
+            notes.append(_("No motivation given: every incident comes in as unknown, to code."))
         if absent("location_precision"):
             frame["location_precision"] = "approximate"
-            notes.append("No location precision given: every incident marked approximate.")
+            notes.append(_("No location precision given: every incident marked approximate."))
         if absent("source"):
-            frame["source"] = f"{context.office} upload"
-            notes.append(f"No source column: source recorded as {context.office} upload.")
+            # Stored as each row's source, in the importer's language, and named in the note.
+            source = _("{office} upload", office=context.office)
+            frame["source"] = source
+            notes.append(_("No source column: source recorded as {source}.", source=source))
     if published and "field_office" in spec.columns and absent("field_office"):
         frame["field_office"] = pd.Series(None, index=frame.index, dtype="str")
         notes.append(
-            "No field office in a published dataset: each incident's office comes from the "
-            f"areas of responsibility, not from the office importing it ({context.office})."
+            _(
+                "No field office in a published dataset: each incident's office comes from "
+                "the areas of responsibility, not from the office importing it ({office}).",
+                office=context.office,
+            )
         )
     elif "field_office" in spec.columns:
         if "field_office" not in frame:
@@ -414,13 +449,23 @@ def _with_defaults(
         if empty.any():
             frame.loc[empty, "field_office"] = context.office
             notes.append(
-                f"{int(empty.sum())} row(s) without a field office: set to {context.office}."
+                ngettext(
+                    "{n} row(s) without a field office: set to {office}.",
+                    "{n} row(s) without a field office: set to {office}.",
+                    int(empty.sum()),
+                    office=context.office,
+                )
             )
     key = id_field(spec)
     if key is not None and absent(key.name):
         tag = (context.upload_sha256 or "nohash")[:8]
         frame[key.name] = [f"{context.office}-{tag}-{row}" for row in frame.index]
-        notes.append(f"No {key.name} column: ids made from the office, file and row number.")
+        notes.append(
+            _(
+                "No {column} column: ids made from the office, file and row number.",
+                column=key.name,
+            )
+        )
     return frame
 
 
@@ -438,7 +483,9 @@ def _read_column(
             findings.error(row, spec_field.name, value, problem, _expected(spec_field, context))
             read = None
         elif read is None and required:
-            findings.error(row, spec_field.name, None, "is missing", _expected(spec_field, context))
+            findings.error(
+                row, spec_field.name, None, _("is missing"), _expected(spec_field, context)
+            )
         out.append(read)
     series = pd.Series(out, index=column.index, dtype=object)
     if kind == "date":
@@ -463,19 +510,19 @@ def _read_text_column(
     expected = _expected(spec_field, context)
     if spec_field.kind == "text":
         for row in column.index[blank].tolist() if blank is not None else []:
-            findings.error(row, spec_field.name, None, "is missing", expected)
+            findings.error(row, spec_field.name, None, _("is missing"), expected)
         missing = columns.missing(column)  # as_text: a cell of only spaces is missing
         return column.where(~missing) if (missing & column.notna().to_numpy()).any() else column
     codes, raw = columns.distinct(column)
     readings = [_read_value(value, spec_field, context) for value in raw]
-    failed = np.array([bool(problem) for _, problem in readings] + [False])
+    failed = np.array([bool(problem) for _read, problem in readings] + [False])
     bad = np.flatnonzero(failed[codes])
     if blank is not None and len(blank):  # in row order, as read cell by cell
         bad = np.sort(np.concatenate([bad, blank]))
     for position in bad.tolist():
         code = codes[position]
         if code < 0 or not failed[code]:
-            findings.error(column.index[position], spec_field.name, None, "is missing", expected)
+            findings.error(column.index[position], spec_field.name, None, _("is missing"), expected)
             continue
         value = raw[code]
         findings.error(column.index[position], spec_field.name, value, readings[code][1], expected)
@@ -501,9 +548,11 @@ _EXTENSION_DTYPES: dict[str, Literal["Int64", "Float64", "boolean"]] = {
 
 def _expected(spec_field: Field, context: CheckContext) -> str:
     if spec_field.kind == "date":
-        return (
-            f"{values.DATE_ALLOWED}, from {values.EARLIEST_DATE:%Y-%m-%d} "
-            f"to {context.today:%Y-%m-%d}"
+        return _(
+            "{dates}, from {earliest} to {today}",
+            dates=_(values.DATE_ALLOWED),
+            earliest=f"{values.EARLIEST_DATE:%Y-%m-%d}",
+            today=f"{context.today:%Y-%m-%d}",
         )
     return spec_field.allowed()
 
@@ -527,11 +576,11 @@ def _read_value(value: Any, spec_field: Field, context: CheckContext) -> tuple[A
     if text is None:
         return None, None
     if kind == "code" and text not in spec_field.codes:
-        return None, "is not a known code"
+        return None, _("is not a known code")
     if kind == "codes":
         unknown = [code for code in split_codes(text) if code not in spec_field.codes]
         if unknown:
-            return None, f"has unknown code(s) {', '.join(unknown)}"
+            return None, _("has unknown code(s) {codes}", codes=", ".join(unknown))
     return text, None
 
 
@@ -563,18 +612,24 @@ def _geometry(
             frame.index,
             lacking[0],
             None,
-            f"is required with {_OTHER_AXIS[lacking[0]]} but no column of the file is mapped to it",
-            f"map the file's {lacking[0]} column (decimal degrees)",
+            _(
+                "is required with {other} but no column of the file is mapped to it",
+                other=_OTHER_AXIS[lacking[0]],
+            ),
+            _("map the file's {column} column (decimal degrees)", column=lacking[0]),
         )
     else:
         findings.error_all(
             frame.index,
             "latitude/longitude" if points else "geometry",
             None,
-            "is missing: no coordinate columns are mapped and the file has no shapes",
-            "latitude and longitude columns (or a spatial file: GeoJSON, shapefile, KML)"
+            _("is missing: no coordinate columns are mapped and the file has no shapes"),
+            _("latitude and longitude columns (or a spatial file: GeoJSON, shapefile, KML)")
             if points
-            else " or ".join(spec.geometry_types) + " from a spatial file (GeoJSON, shapefile)",
+            else _(
+                "{types} from a spatial file (GeoJSON, shapefile)",
+                types=_(" or ").join(spec.geometry_types),
+            ),
         )
     return gpd.GeoSeries([None] * len(frame), index=frame.index, crs=WGS84)
 
@@ -582,7 +637,7 @@ def _geometry(
 _OTHER_AXIS = {"latitude": "longitude", "longitude": "latitude"}
 
 
-_SAME_ID = "ids are compared ignoring case, surrounding spaces and Unicode form"
+_SAME_ID = N_("ids are compared ignoring case, surrounding spaces and Unicode form")
 
 
 def _check_ids(
@@ -614,13 +669,20 @@ def _check_ids(
     repeats = np.flatnonzero(present & (first[np.maximum(codes, 0)] != positions))
     for position in repeats.tolist():
         value, earlier = ids.iloc[position], ids.iloc[first[codes[position]]]
-        same = "" if value == earlier else f" (written {earlier} there; {_SAME_ID})"
+        there = rows[first[codes[position]]]
         findings.error(
             rows[position],
             key.name,
             value,
-            f"repeats the id of row {rows[first[codes[position]]]} in this file{same}",
-            "an id used once",
+            _("repeats the id of row {row} in this file", row=there)
+            if value == earlier
+            else _(
+                "repeats the id of row {row} in this file (written {earlier} there; {same})",
+                row=there,
+                earlier=earlier,
+                same=_(_SAME_ID),
+            ),
+            _("an id used once"),
         )
     if context.existing_ids is not None:
         firsts = ids.iloc[first]
@@ -645,17 +707,23 @@ def _stored(
                 row,
                 column,
                 value,
-                "is already used in the store",
-                f"a new id: ids are unique across all offices ({_SAME_ID}); "
-                "an analyst can tell where this one is used",
+                _("is already used in the store"),
+                _(
+                    "a new id: ids are unique across all offices ({same}); an analyst can "
+                    "tell where this one is used",
+                    same=_(_SAME_ID),
+                ),
             )
         else:
             findings.error(
                 row,
                 column,
                 value,
-                f"is already in the store (batch {batch})",
-                f"a new id ({_SAME_ID}); to replace the stored row, withdraw its batch first",
+                _("is already in the store (batch {batch})", batch=batch),
+                _(
+                    "a new id ({same}); to replace the stored row, withdraw its batch first",
+                    same=_(_SAME_ID),
+                ),
             )
 
 

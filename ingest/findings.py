@@ -18,6 +18,7 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from ingest import values
+from languages import N_, Labels, _
 
 ACCEPTED = "accepted"
 WARNING = "accepted_with_warning"
@@ -42,6 +43,30 @@ MISSION_AREA_TOLERANCE_DEG = 0.02
 coastlines and borders in admin files are drawn coarsely."""
 
 REPORT_COLUMNS = ["row", "column", "value", "problem", "expected", "outcome"]
+
+OUTCOME_LABELS = Labels(
+    {
+        ACCEPTED: N_("accepted"),
+        WARNING: N_("accepted with warning"),
+        REJECTED: N_("rejected"),
+        OUT_OF_SCOPE: N_("out of scope"),
+    }
+)
+"""How each outcome (an identifier in the report's data) is shown to a person, in the
+current language."""
+
+
+def outcome_label(outcome: Any) -> str:
+    """``outcome`` (``accepted_with_warning``) as a person reads it in the current language
+    (``accepted with warning``, ``accepté avec avertissement``); anything else as given."""
+    if isinstance(outcome, str) and outcome in OUTCOME_LABELS:
+        return OUTCOME_LABELS[outcome]
+    return outcome
+
+
+def whole_file_label() -> str:
+    """The row of a line about the whole file (:data:`WHOLE_FILE`, ``all``) as shown."""
+    return _("all")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ from ingest.records import with_source_records
 from ingest.relink import already_stored, relink
 from ingest.replace import PLACE_LAYERS, loaded_areas, replace_all
 from ingest.report import ReportHeader
+from ingest.shown import plain
+from languages import _, carried
 from schema.catalogue import LAYER_SPECS, id_field
 from schema.upload import IngestError, Limits, RawTable, Upload
 from store import DuplicateIds, NewBatch
@@ -67,7 +69,9 @@ class ImportOptions:
                 f"`layer` was {self.layer!r} but is expected to be in {tuple(LAYER_SPECS)}"
             )
         if not self.office.strip():
-            raise ValueError("`office` is empty but every batch needs the field office sending it")
+            raise ValueError(
+                _("`office` is empty but every batch needs the field office sending it")
+            )
 
 
 @dataclass
@@ -169,9 +173,9 @@ def preview_import(store: StoreLike, upload: Upload, options: ImportOptions) -> 
     with ThreadPoolExecutor(max_workers=1) as worker, columns.remembered():
         # The file's hash (its identity in the store) is computed on the other core while
         # the columns are mapped (on one core; a CSV's read takes both).
-        digest = worker.submit(lambda: upload.sha256)
+        digest = worker.submit(carried(lambda: upload.sha256))
         profile = options.profile
-        reason = "chosen by hand"
+        reason = _("chosen by hand")
         if profile == "auto":
             profile, reason = profiles.detect_details(table, options.layer)
         mapped = profiles.apply(table, options.layer, profile, options.mapping)
@@ -268,12 +272,14 @@ def commit_import(store: StoreLike, preview: Preview) -> Batch:
     earlier = preview.already_imported
     if earlier is not None and earlier.status == "active":
         raise IngestError(_already_imported(preview, earlier))
-    for _ in range(_MAX_COMMIT_ATTEMPTS):
+    for _attempt in range(_MAX_COMMIT_ATTEMPTS):
         if not len(preview.result.accepted):
             raise IngestError(
-                f"{preview.upload.name}: no row can be imported "
-                f"({_none_accepted(preview.result.counts, preview.result.rows_read)}); "
-                "see the report"
+                _(
+                    "{file}: no row can be imported ({counts}); see the report",
+                    file=preview.upload.name,
+                    counts=_none_accepted(preview.result.counts, preview.result.rows_read),
+                )
             )
         try:
             batch = _replacing(store, preview)
@@ -284,13 +290,20 @@ def commit_import(store: StoreLike, preview: Preview) -> Batch:
         if batch.layer in PLACE_LAYERS and batch.in_analysis:
             # New boundaries or areas of responsibility: every incident is placed again.
             replace_all(
-                store, by=preview.options.uploader, reason=f"batch {batch.batch_id} imported"
+                store,
+                by=preview.options.uploader,
+                reason=_("batch {batch} imported", batch=batch.batch_id),
             )
         if batch.layer == "incidents" and batch.in_analysis:
             # In analysis at once (an analyst's upload): count each event once again.
             relink(store, by=preview.options.uploader)
         return batch
-    raise IngestError(f"{preview.upload.name}: other imports kept adding the same ids; try again")
+    raise IngestError(
+        _(
+            "{file}: other imports kept adding the same ids; try again",
+            file=preview.upload.name,
+        )
+    )
 
 
 def _replacing(store: StoreLike, preview: Preview) -> Batch:
@@ -304,7 +317,10 @@ def _replacing(store: StoreLike, preview: Preview) -> Batch:
                 store.withdraw(
                     old.batch_id,
                     by=preview.options.uploader,
-                    reason=f"replaced by the official admin1 areas of {preview.upload.name}",
+                    reason=_(
+                        "replaced by the official admin1 areas of {file}",
+                        file=preview.upload.name,
+                    ),
                 )
             )
         return _commit(store, preview)
@@ -340,9 +356,13 @@ def _commit_dissolved(store: StoreLike, preview: Preview, batch: Batch) -> None:
                 accepted_with_warning=counts["accepted_with_warning"],
                 rejected=counts["rejected"],
                 notes=[
-                    f"admin1 areas dissolved from the admin2 areas of batch {batch.batch_id} "
-                    f"({upload.name}); they are not rows of a file: 'rows read' counts the "
-                    "areas made",
+                    _(
+                        "admin1 areas dissolved from the admin2 areas of batch {batch} "
+                        "({file}); they are not rows of a file: 'rows read' counts the areas "
+                        "made",
+                        batch=batch.batch_id,
+                        file=upload.name,
+                    ),
                     *dissolved.notes[1:],
                     *dissolved.result.notes,
                 ],
@@ -354,17 +374,27 @@ def _commit_dissolved(store: StoreLike, preview: Preview, batch: Batch) -> None:
         )
     except DuplicateIds as exc:
         raise IngestError(
-            f"{upload.name} was imported as batch {batch.batch_id}, but its dissolved admin1 "
-            f"areas were not: another import stored some of them meanwhile ({exc}); "
-            "import the official admin1 file, or withdraw that batch and import again"
+            _(
+                "{file} was imported as batch {batch}, but its dissolved admin1 areas were "
+                "not: another import stored some of them meanwhile ({error}); import the "
+                "official admin1 file, or withdraw that batch and import again",
+                file=upload.name,
+                batch=batch.batch_id,
+                error=exc,
+            )
         ) from exc
 
 
 def _none_accepted(counts: dict[str, int], rows_read: int) -> str:
     """``12 read, all rejected`` or ``12 read: 3 rejected, 9 out of scope``."""
     if not counts["out_of_scope"]:
-        return f"{rows_read} read, all rejected"
-    return f"{rows_read} read: {counts['rejected']} rejected, {counts['out_of_scope']} out of scope"
+        return _("{read} read, all rejected", read=plain(rows_read))
+    return _(
+        "{read} read: {rejected} rejected, {out_of_scope} out of scope",
+        read=plain(rows_read),
+        rejected=plain(counts["rejected"]),
+        out_of_scope=plain(counts["out_of_scope"]),
+    )
 
 
 def _commit(store: StoreLike, preview: Preview) -> Batch:
@@ -400,15 +430,20 @@ def _commit(store: StoreLike, preview: Preview) -> Batch:
 
 def _already_imported(preview: Preview, batch: Batch) -> str:
     if not preview.already_imported_shown:
-        return (
-            f"{preview.upload.name} was already sent by another office and waits for an "
-            "analyst's review; it cannot be imported twice (ask an analyst whether to withdraw "
-            "the earlier copy)"
+        return _(
+            "{file} was already sent by another office and waits for an analyst's review; it "
+            "cannot be imported twice (ask an analyst whether to withdraw the earlier copy)",
+            file=preview.upload.name,
         )
-    return (
-        f"{preview.upload.name} was already imported as batch {batch.batch_id} "
-        f"({batch.layer}, {batch.office}, {batch.imported_at}, status {batch.status}); "
-        "withdraw that batch first to import the file again"
+    return _(
+        "{file} was already imported as batch {batch} ({layer}, {office}, {imported_at}, "
+        "status {status}); withdraw that batch first to import the file again",
+        file=preview.upload.name,
+        batch=batch.batch_id,
+        layer=batch.layer,
+        office=batch.office,
+        imported_at=batch.imported_at,
+        status=batch.status,
     )
 
 
@@ -423,7 +458,9 @@ def reprocess(store: StoreLike, batch_id: int, options: ImportOptions) -> tuple[
         raise ValueError(f"batch {batch_id} holds {old.layer}, not {options.layer}")
     original = store.original(batch_id)
     if old.status == "active":
-        store.withdraw(batch_id, by=options.uploader, reason="re-processed from its original file")
+        store.withdraw(
+            batch_id, by=options.uploader, reason=_("re-processed from its original file")
+        )
     try:
         preview = preview_import(store, original, options)
         return preview, commit_import(store, preview)

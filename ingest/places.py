@@ -40,6 +40,8 @@ import pyproj
 import shapely
 
 from ingest.coded import Coded
+from ingest.shown import plain
+from languages import N_, _, format_number
 from schema.places import name_key
 
 DERIVED_COLUMNS = (
@@ -61,8 +63,8 @@ a UCDP point 5 to 25 km across a line is shown as a disagreement to look at, not
 ``admin2``/``admin1``: the point stands for the area, a few km allow for a centre drawn
 from other boundaries."""
 
-OUTSIDE_BOUNDARIES = "outside the loaded boundaries: admin names as reported"
-OUTSIDE_AREAS = "outside every area of responsibility: field office as given"
+OUTSIDE_BOUNDARIES = N_("outside the loaded boundaries: admin names as reported")
+OUTSIDE_AREAS = N_("outside every area of responsibility: field office as given")
 
 
 @dataclass(frozen=True)
@@ -219,14 +221,26 @@ class Placement:
 
     def summary(self) -> str:
         """One line for the import report and the command line."""
-        line = (
-            f"Places from the map: {self.placed} incident(s) placed by their point; "
-            f"{self.disagreed} with reported admin names that disagree with the point "
-            f"(see place_note); {self.outside} outside the loaded boundaries"
-        )
+        counts = {
+            "placed": plain(self.placed),
+            "disagreed": plain(self.disagreed),
+            "outside": plain(self.outside),
+        }
         if self.outside_areas:
-            line += f"; {self.outside_areas} outside every area of responsibility"
-        return line + "."
+            return _(
+                "Places from the map: {placed} incident(s) placed by their point; {disagreed} "
+                "with reported admin names that disagree with the point (see place_note); "
+                "{outside} outside the loaded boundaries; {outside_areas} outside every area "
+                "of responsibility.",
+                outside_areas=plain(self.outside_areas),
+                **counts,
+            )
+        return _(
+            "Places from the map: {placed} incident(s) placed by their point; {disagreed} "
+            "with reported admin names that disagree with the point (see place_note); "
+            "{outside} outside the loaded boundaries.",
+            **counts,
+        )
 
 
 def place_incidents(
@@ -296,7 +310,7 @@ def placements(incidents: gpd.GeoDataFrame, areas: Areas) -> Placement:
         inside = np.flatnonzero(hit >= 0)
         office.put(inside, hit[inside], areas.offices.names)
         outside_areas = rows.usable & (hit < 0)
-        notes.add(np.flatnonzero(outside_areas), OUTSIDE_AREAS)
+        notes.add(np.flatnonzero(outside_areas), _(OUTSIDE_AREAS))
         placed = placed | (hit >= 0)
     index = incidents.index
     values = pd.DataFrame(
@@ -416,7 +430,7 @@ def _place_admin(
         admin2.put(got, point2[got], level2.names)
     placed = (point1 >= 0) | (point2 >= 0)
     outside = rows.usable & ~placed
-    notes.add(np.flatnonzero(outside), OUTSIDE_BOUNDARIES)
+    notes.add(np.flatnonzero(outside), _(OUTSIDE_BOUNDARIES))
     disagreed = np.zeros(n, dtype=bool)
     kept2 = np.zeros(n, dtype=bool)
     if level2 is not None:
@@ -479,13 +493,21 @@ def _disagreements(
 
 def _disagreement(level: str, given: str, point: str, distance_m: float, precision: Any) -> str:
     if not np.isfinite(distance_m):
-        return (
-            f"{level} reported as '{given}', which is not a loaded {level} area; "
-            f"the point is in {point}"
+        return _(
+            "{level} reported as '{given}', which is not a loaded {level} area; the point is "
+            "in {point}",
+            level=level,
+            given=given,
+            point=point,
         )
     allowed = TOLERANCE_KM.get(str(precision), 5.0)
-    return (
-        f"{level} reported as '{given}' but the point is in {point}, "
-        f"{distance_m / 1000:.1f} km outside {given} ({precision} location: {allowed:g} km "
-        "allowed)"
+    return _(
+        "{level} reported as '{given}' but the point is in {point}, {distance} km outside "
+        "{given} ({precision} location: {allowed} km allowed)",
+        level=level,
+        given=given,
+        point=point,
+        distance=format_number(distance_m / 1000, digits=1),
+        precision=precision,
+        allowed=plain(allowed),
     )

@@ -21,6 +21,8 @@ import pandas as pd
 
 from config.settings import LINK_DAYS, LINK_KM, SOURCE_PRIORITY
 from ingest import linking
+from ingest.shown import plain
+from languages import N_, _, format_number
 from store.links import IN_FORCE
 from store.protocol import StoreLike
 
@@ -54,10 +56,17 @@ class Relinked:
     """Stored reports whose derived columns changed."""
 
     def summary(self) -> str:
-        return (
-            f"{self.reports:,} reports from {self.families} sources: {self.groups:,} events "
-            f"reported more than once, each counted once ({self.hidden:,} reports not counted "
-            f"twice); {self.linked:,} links made, {self.queued:,} waiting for an analyst"
+        """One line for the import notes and the command line, in the current language."""
+        return _(
+            "{reports} reports from {families} sources: {groups} events reported more than "
+            "once, each counted once ({hidden} reports not counted twice); {linked} links "
+            "made, {queued} waiting for an analyst",
+            reports=format_number(self.reports),
+            families=plain(self.families),
+            groups=format_number(self.groups),
+            hidden=format_number(self.hidden),
+            linked=format_number(self.linked),
+            queued=format_number(self.queued),
         )
 
 
@@ -65,17 +74,28 @@ def tolerances_from_env() -> linking.Tolerances:
     """The default tolerances, with ``POCMAP_LINK_DAYS``/``POCMAP_LINK_KM`` where set."""
     base = linking.Tolerances()
     changes: dict[str, float] = {}
-    for setting, name in ((LINK_DAYS, "days"), (LINK_KM, "km")):
+    for setting, name in ((LINK_DAYS, N_("days")), (LINK_KM, N_("km"))):
         if text := setting.value():
             try:
                 value = float(text)
             except ValueError:
                 raise ValueError(
-                    f"{setting.name} is {text!r} but should be a number ({name}), "
-                    f"such as {getattr(base, name)}"
+                    _(
+                        "{setting} is {text} but should be a number ({unit}), such as {example}",
+                        setting=setting.name,
+                        text=repr(text),
+                        unit=_(name),
+                        example=getattr(base, name),
+                    )
                 ) from None
             if value < 0:
-                raise ValueError(f"{setting.name} is {text} but cannot be negative")
+                raise ValueError(
+                    _(
+                        "{setting} is {text} but cannot be negative",
+                        setting=setting.name,
+                        text=text,
+                    )
+                )
             changes[name] = value
     return replace(base, days=changes.get("days", base.days), km=changes.get("km", base.km))
 
@@ -143,11 +163,14 @@ def already_stored(
     if not len(found):
         return ""
     certain = int(found["certain"].sum())
-    return (
-        f"{len(found):,} of these reports look like events already stored from another "
-        f"source: {certain:,} certain (linked when the batch is in analysis, so each event "
-        f"is counted once) and {len(found) - certain:,} for an analyst to confirm or split "
-        "(review page, `pocmap links`)."
+    return _(
+        "{found} of these reports look like events already stored from another source: "
+        "{certain} certain (linked when the batch is in analysis, so each event is counted "
+        "once) and {uncertain} for an analyst to confirm or split (review page, `pocmap "
+        "links`).",
+        found=format_number(len(found)),
+        certain=format_number(certain),
+        uncertain=format_number(len(found) - certain),
     )
 
 
@@ -189,7 +212,7 @@ def relink(
     changed = _changed(events, derived)
     if len(changed):
         store.set_derived(
-            "incidents", changed, by=by, reason="reports of one event linked across sources"
+            "incidents", changed, by=by, reason=_("reports of one event linked across sources")
         )
     hidden = int(derived["counted"].eq(False).sum())
     return Relinked(

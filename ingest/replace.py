@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ingest.places import DERIVED_COLUMNS, Areas, Placement, placements, prepare
+from languages import _
 from store.protocol import StoreLike
 from store.sql_store import SqlStore
 
@@ -72,7 +73,7 @@ def _one_row_per_id(store: StoreLike, incidents: pd.DataFrame) -> pd.DataFrame:
     return incidents.iloc[order][~ids.iloc[order].duplicated().to_numpy()].sort_index()
 
 
-def replace_all(store: StoreLike, *, by: Any, reason: str = "places refreshed") -> Placement | None:
+def replace_all(store: StoreLike, *, by: Any, reason: str | None = None) -> Placement | None:
     """Place every stored incident again by the boundaries and areas in analysis; write
     the rows whose places changed. ``None`` when no incident is stored.
 
@@ -81,8 +82,10 @@ def replace_all(store: StoreLike, *, by: Any, reason: str = "places refreshed") 
     store : a store (every batch, withdrawn ones too) or a session (what its caller sees;
         writing needs an analyst).
     by : who the audit entry names.
-    reason : why, for the audit entry (``batch 7 withdrawn``).
+    reason : why, for the audit entry (``batch 7 withdrawn``); default ``places
+        refreshed``, in the current language.
     """
+    reason = reason or _("places refreshed")
     incidents = _one_row_per_id(store, _every_incident(store))
     if not len(incidents):
         return None

@@ -18,17 +18,43 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from ingest.findings import REPORT_COLUMNS
+from ingest.findings import REPORT_COLUMNS, WHOLE_FILE, outcome_label, whole_file_label
+from languages import N_, Labels, _, format_number
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-REPORT_HEADINGS = {
-    "row": "Row",
-    "column": "Column",
-    "value": "Value",
-    "problem": "Problem",
-    "expected": "What would be accepted",
-    "outcome": "Outcome",
-}
+REPORT_HEADINGS = Labels(
+    {
+        "row": N_("Row"),
+        "column": N_("Column"),
+        "value": N_("Value"),
+        "problem": N_("Problem"),
+        "expected": N_("What would be accepted"),
+        "outcome": N_("Outcome"),
+    }
+)
+"""Each report column's heading in the current language (the columns' names,
+:data:`~ingest.findings.REPORT_COLUMNS`, are identifiers and stay as they are)."""
+
+NOT_IMPORTED = N_("not imported")
+"""The batch of a report previewed, not committed (shown in the current language)."""
+
+
+def header_labels() -> dict[str, str]:
+    """``{report column: its heading in the current language}``, in report order."""
+    return {column: REPORT_HEADINGS[column] for column in REPORT_COLUMNS}
+
+
+def shown_lines(report: pd.DataFrame) -> pd.DataFrame:
+    """The report as a person reads it in the current language: the headings of
+    :func:`header_labels`, each outcome's label, and the whole file's row named so."""
+    shown = report[REPORT_COLUMNS].copy()
+    shown["outcome"] = shown["outcome"].map(outcome_label)
+    if len(shown):
+        whole = shown["row"].astype(object) == WHOLE_FILE
+        if whole.any():
+            shown["row"] = shown["row"].astype(object)
+            shown.loc[whole, "row"] = whole_file_label()
+    return shown.rename(columns=header_labels())
 
 
 @dataclass(frozen=True)
@@ -45,23 +71,25 @@ class ReportHeader:
     accepted_with_warning: int
     rejected: int
     notes: Sequence[str] = ()
-    batch: str = "not imported"
+    batch: str = NOT_IMPORTED
     out_of_scope: int = 0
 
     def lines(self) -> list[tuple[str, str]]:
+        """The accounting as (label, value) lines, in the current language."""
+        batch = _(NOT_IMPORTED) if self.batch == NOT_IMPORTED else self.batch
         lines = [
-            ("File", self.file),
-            ("Layer", self.layer),
-            ("Field office", self.office),
-            ("Column profile", self.profile),
-            ("Batch", self.batch),
-            ("Rows read", str(self.rows_read)),
-            ("Accepted", str(self.accepted)),
-            ("Accepted with a warning", str(self.accepted_with_warning)),
-            ("Out of scope (counted, not imported)", str(self.out_of_scope)),
-            ("Rejected", str(self.rejected)),
+            (_("File"), self.file),
+            (_("Layer"), self.layer),
+            (_("Field office"), self.office),
+            (_("Column profile"), self.profile),
+            (_("Batch"), batch),
+            (_("Rows read"), format_number(self.rows_read)),
+            (_("Accepted"), format_number(self.accepted)),
+            (_("Accepted with a warning"), format_number(self.accepted_with_warning)),
+            (_("Out of scope (counted, not imported)"), format_number(self.out_of_scope)),
+            (_("Rejected"), format_number(self.rejected)),
         ]
-        return lines + [("Note", note) for note in self.notes]
+        return lines + [(_("Note"), note) for note in self.notes]
 
 
 def _safe(value: object) -> object:
@@ -73,23 +101,26 @@ def _safe(value: object) -> object:
 
 def report_csv(header: ReportHeader, report: pd.DataFrame) -> bytes:
     """The report as CSV: the accounting, a blank line, then the problems (UTF-8 with a
-    byte-order mark, so Excel shows accents right)."""
+    byte-order mark, so Excel shows accents right), headings and outcomes in the current
+    language."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     for label, value in header.lines():
         writer.writerow([label, _safe(value)])
     writer.writerow([])
-    writer.writerow([REPORT_HEADINGS[c] for c in REPORT_COLUMNS])
-    for row in report[REPORT_COLUMNS].itertuples(index=False, name=None):
+    shown = shown_lines(report)
+    writer.writerow(list(shown.columns))
+    for row in shown.itertuples(index=False, name=None):
         writer.writerow(["" if pd.isna(v) else _safe(v) for v in row])
     return out.getvalue().encode("utf-8-sig")
 
 
 def report_xlsx(header: ReportHeader, report: pd.DataFrame) -> bytes:
-    """The report as an Excel workbook: a Summary sheet and a Problems sheet."""
+    """The report as an Excel workbook: a Summary sheet and a Problems sheet (named,
+    headed and filled in the current language)."""
     book = Workbook()
     summary = book.active
-    summary.title = "Summary"
+    summary.title = _("Summary")
     for label, value in header.lines():
         summary.append([label, None])
         _text_cell(summary.cell(summary.max_row, 2), value)
@@ -97,11 +128,12 @@ def report_xlsx(header: ReportHeader, report: pd.DataFrame) -> bytes:
     summary.column_dimensions["A"].width = 26
     summary.column_dimensions["B"].width = 80
 
-    problems = book.create_sheet("Problems")
-    problems.append([REPORT_HEADINGS[c] for c in REPORT_COLUMNS])
+    problems = book.create_sheet(_("Problems"))
+    shown = shown_lines(report)
+    problems.append(list(shown.columns))
     for cell in problems[1]:
         cell.font = Font(bold=True)
-    for row in report[REPORT_COLUMNS].itertuples(index=False, name=None):
+    for row in shown.itertuples(index=False, name=None):
         problems.append([None] * len(REPORT_COLUMNS))
         for position, value in enumerate(row, start=1):
             cell = problems.cell(problems.max_row, position)

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.values import is_missing, plain
+from languages import _
 from schema.incidents import PERPETRATOR_LABELS, PERPETRATOR_TYPES
 from schema.upload import IngestError
 
@@ -68,7 +69,8 @@ class Rule:
     Attributes
     ----------
     number : its place among the rules in effect (1 is tried first).
-    origin : the file and line it comes from, for messages.
+    source, line : the file it comes from (as named in messages) and its line there;
+        :attr:`origin` says both in the current language.
     """
 
     number: int
@@ -78,7 +80,8 @@ class Rule:
     pattern: str
     perpetrator_type: str
     note: str
-    origin: str
+    source: str
+    line: int
     _words: str = field(repr=False, compare=False, default="")
     _regex: re.Pattern[str] | None = field(repr=False, compare=False, default=None)
 
@@ -91,11 +94,22 @@ class Rule:
             return self._regex.search(plain_name) is not None
         return f" {self._words} " in padded_words
 
+    @property
+    def origin(self) -> str:
+        """The file and line the rule comes from, for messages (``actors.csv line 4``)."""
+        return _("{file} line {line}", file=self.source, line=self.line)
+
     def describe(self) -> str:
         """``actor dictionary rule N: pattern → type``, as edits and reports cite it."""
         where = f" ({self.country})" if self.country else ""
-        kind = self.perpetrator_type
-        return f"actor dictionary rule {self.number}: {self.pattern}{where} → {kind}"
+        # Starts with the prefix ingest.actors.stored recognises its own edits by.
+        return _(
+            "actor dictionary rule {number}: {pattern}{where} → {kind}",
+            number=self.number,
+            pattern=self.pattern,
+            where=where,
+            kind=self.perpetrator_type,
+        )
 
 
 @dataclass(frozen=True)
@@ -155,8 +169,11 @@ def _decoded(data: bytes, name: str) -> str:
             return data.decode("cp1252")
         except UnicodeDecodeError as err:
             raise ActorDictionaryError(
-                f"actor dictionary {name}: not UTF-8 text (byte {err.start}); "
-                "save it as 'CSV UTF-8'"
+                _(
+                    "actor dictionary {file}: not UTF-8 text (byte {byte}); save it as 'CSV UTF-8'",
+                    file=name,
+                    byte=err.start,
+                )
             ) from err
 
 
@@ -172,8 +189,12 @@ def parse(text: str, name: str, first_number: int = 1, file: int = 0) -> list[Ru
     header_line = next((i for i, line in enumerate(lines) if _content(line)), None)
     if header_line is None:
         raise ActorDictionaryError(
-            f"actor dictionary {name}: empty; it needs a header line "
-            f"{','.join(COLUMNS)} and one rule per line"
+            _(
+                "actor dictionary {file}: empty; it needs a header line {columns} and one "
+                "rule per line",
+                file=name,
+                columns=",".join(COLUMNS),
+            )
         )
     head = lines[header_line]
     delimiter = ";" if head.count(";") > head.count(",") else ","
@@ -183,13 +204,25 @@ def parse(text: str, name: str, first_number: int = 1, file: int = 0) -> list[Ru
     unknown = [c for c in header if c not in COLUMNS]
     missing = [c for c in REQUIRED if c not in header]
     if unknown or missing:
-        raise ActorDictionaryError(
-            f"actor dictionary {name}, line {header_line + 1}: the header is "
-            f"{','.join(header)!r}"
-            + (f"; unknown column(s) {', '.join(unknown)}" if unknown else "")
-            + (f"; missing {', '.join(missing)}" if missing else "")
-            + f"; expected the columns {', '.join(COLUMNS)} (note may be left out)"
+        said = [
+            _(
+                "actor dictionary {file}, line {line}: the header is {header}",
+                file=name,
+                line=header_line + 1,
+                header=repr(",".join(header)),
+            )
+        ]
+        if unknown:
+            said.append(_("unknown column(s) {columns}", columns=", ".join(unknown)))
+        if missing:
+            said.append(_("missing {columns}", columns=", ".join(missing)))
+        said.append(
+            _(
+                "expected the columns {columns} (note may be left out)",
+                columns=", ".join(COLUMNS),
+            )
         )
+        raise ActorDictionaryError(_("; ").join(said))
     at = {c: header.index(c) for c in header}
     rules: list[Rule] = []
     for number, cells in enumerate(rows[header_line + 1 :], start=header_line + 2):
@@ -197,9 +230,16 @@ def parse(text: str, name: str, first_number: int = 1, file: int = 0) -> list[Ru
             continue
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             raise ActorDictionaryError(
-                f"actor dictionary {name}, line {number}: {len(cells)} cells but the header "
-                f"has {len(header)} ({','.join(header)}); quote a value holding "
-                f"{delimiter!r} with double quotes"
+                _(
+                    "actor dictionary {file}, line {line}: {cells} cells but the header has "
+                    "{width} ({header}); quote a value holding {delimiter} with double quotes",
+                    file=name,
+                    line=number,
+                    cells=len(cells),
+                    width=len(header),
+                    header=",".join(header),
+                    delimiter=repr(delimiter),
+                )
             )
         cell = {c: (cells[i].strip() if i < len(cells) else "") for c, i in at.items()}
         rules.append(_rule(cell, name, number, first_number + len(rules), file))
@@ -213,12 +253,17 @@ def _content(line: str) -> bool:
 
 
 def _rule(cell: dict[str, str], name: str, line: int, number: int, file: int) -> Rule:
-    where = f"actor dictionary {name}, line {line}"
     country = cell["country"].upper()
     if country and not _ISO3.match(country):
         raise ActorDictionaryError(
-            f"{where}, column country: {cell['country']!r} is not an ISO 3166 alpha-3 code; "
-            "write three letters such as CAF, COD, MLI or SSD, or leave it empty for any country"
+            _(
+                "actor dictionary {file}, line {line}, column country: {value} is not an ISO "
+                "3166 alpha-3 code; write three letters such as CAF, COD, MLI or SSD, or leave "
+                "it empty for any country",
+                file=name,
+                line=line,
+                value=repr(cell["country"]),
+            )
         )
     pattern = cell["pattern"]
     regex = None
@@ -227,20 +272,40 @@ def _rule(cell: dict[str, str], name: str, line: int, number: int, file: int) ->
             regex = re.compile(pattern[len(_REGEX) :].strip(), re.IGNORECASE)
         except re.error as err:
             raise ActorDictionaryError(
-                f"{where}, column pattern: {pattern!r} is not a valid regular expression "
-                f"({err}); write words to find, or re: followed by a Python regular expression"
+                _(
+                    "actor dictionary {file}, line {line}, column pattern: {value} is not a "
+                    "valid regular expression ({error}); write words to find, or re: followed "
+                    "by a Python regular expression",
+                    file=name,
+                    line=line,
+                    value=repr(pattern),
+                    error=err,
+                )
             ) from err
     if not words(pattern.removeprefix(_REGEX) if regex else pattern):
         raise ActorDictionaryError(
-            f"{where}, column pattern: {pattern!r} has no letter or digit; write the words "
-            "to find in the actor's name (such as Wagner), or re: and a regular expression"
+            _(
+                "actor dictionary {file}, line {line}, column pattern: {value} has no letter "
+                "or digit; write the words to find in the actor's name (such as Wagner), or "
+                "re: and a regular expression",
+                file=name,
+                line=line,
+                value=repr(pattern),
+            )
         )
     kind = _CODES.get(words(cell["perpetrator_type"]))
     if kind is None:
         raise ActorDictionaryError(
-            f"{where}, column perpetrator_type: {cell['perpetrator_type']!r} is not a "
-            f"perpetrator type; write one of {', '.join(PERPETRATOR_TYPES)}, or {SOURCE} "
-            "to leave the name to the source's own code"
+            _(
+                "actor dictionary {file}, line {line}, column perpetrator_type: {value} is not "
+                "a perpetrator type; write one of {codes}, or {source} to leave the name to "
+                "the source's own code",
+                file=name,
+                line=line,
+                value=repr(cell["perpetrator_type"]),
+                codes=", ".join(PERPETRATOR_TYPES),
+                source=SOURCE,
+            )
         )
     return Rule(
         number=number,
@@ -249,7 +314,8 @@ def _rule(cell: dict[str, str], name: str, line: int, number: int, file: int) ->
         pattern=pattern,
         perpetrator_type=kind,
         note=cell.get("note", ""),
-        origin=f"{name} line {line}",
+        source=name,
+        line=line,
         _words=words(pattern),
         _regex=regex,
     )
@@ -264,8 +330,14 @@ def read_file(
         data = path.read_bytes()
     except OSError as err:
         raise ActorDictionaryError(
-            f"actor dictionary {name}: cannot be read ({err.strerror or err}); "
-            f"{ACTORS_ENV} must name a CSV file with the columns {', '.join(COLUMNS)}"
+            _(
+                "actor dictionary {file}: cannot be read ({error}); {setting} must name a CSV "
+                "file with the columns {columns}",
+                file=name,
+                error=err.strerror or err,
+                setting=ACTORS_ENV,
+                columns=", ".join(COLUMNS),
+            )
         ) from err
     return parse(_decoded(data, name), name, first_number, file)
 

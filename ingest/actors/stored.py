@@ -18,11 +18,19 @@ import pandas as pd
 from ingest import profiles, readers
 from ingest.actors import ActorDictionary, current
 from ingest.values import is_missing
+from languages import N_, _, translated_everywhere
 from schema.incidents import PERPETRATOR_TYPES
 from schema.upload import IngestError, Limits
 
-REASON_PREFIX = "actor dictionary"
-"""Every reason this module writes starts so; an edit with another reason is an analyst's."""
+REASON_PREFIX = N_("actor dictionary")
+"""Every reason this module writes starts so (in the language it was written in: see
+:func:`_ours`); an edit with another reason is an analyst's."""
+
+
+def _ours(reasons: pd.Series) -> pd.Series:
+    """Whether each reason is one this module wrote, in whichever language it was written."""
+    prefixes = tuple(set(translated_everywhere(REASON_PREFIX).values()))
+    return reasons.astype(str).str.startswith(prefixes)
 
 
 @dataclass(frozen=True)
@@ -64,10 +72,7 @@ def _hand_edited(session: Any) -> set[str]:
         return set()
     if "layer" in edits:
         edits = edits[edits["layer"] == "incidents"]
-    by_hand = edits[
-        (edits["column"] == "perpetrator_type")
-        & ~edits["reason"].astype(str).str.startswith(REASON_PREFIX)
-    ]
+    by_hand = edits[(edits["column"] == "perpetrator_type") & ~_ours(edits["reason"])]
     return set(by_hand["row_key"].astype(str))
 
 
@@ -85,9 +90,17 @@ def _reason(mapped: profiles.Mapped, dictionary: ActorDictionary, row: Any, name
     number = None if mapped.actor_rules is None else mapped.actor_rules.get(row)
     if number is not None and not is_missing(number) and int(number) in rules:
         return rules[int(number)].describe()
-    shown = mapped.mapping.get("perpetrator_type", "the source's own code")
-    who = "no name" if is_missing(name) else repr(str(name))
-    return f"{REASON_PREFIX}: no rule gives {who} a type; from {shown}"
+    shown = mapped.mapping.get("perpetrator_type")
+    if shown is None:
+        shown = _("the source's own code")
+    # Starts with REASON_PREFIX in the same language (the catalogue keeps it so).
+    if is_missing(name):
+        return _("actor dictionary: no rule gives no name a type; from {column}", column=shown)
+    return _(
+        "actor dictionary: no rule gives {name} a type; from {column}",
+        name=repr(str(name)),
+        column=shown,
+    )
 
 
 def plan(session: Any, dictionary: ActorDictionary | None = None) -> Plan:
@@ -120,8 +133,13 @@ def plan(session: Any, dictionary: ActorDictionary | None = None) -> Plan:
             )
         except (IngestError, ValueError, KeyError) as err:
             result.notes.append(
-                f"batch {batch.batch_id} ({batch.source_name}): its file could not be mapped "
-                f"again ({err}); its incidents are left as they are"
+                _(
+                    "batch {batch} ({file}): its file could not be mapped again ({error}); its "
+                    "incidents are left as they are",
+                    batch=batch.batch_id,
+                    file=batch.source_name,
+                    error=err,
+                )
             )
             continue
         new_types = mapped.frame["perpetrator_type"]

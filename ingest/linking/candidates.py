@@ -15,6 +15,7 @@ from ingest.linking.rivals import losses
 from ingest.linking.scores import agreement
 from ingest.linking.tolerances import DATE_ORDER, LOCATION_ORDER, Tolerances
 from ingest.linking.words import family_words, reasons
+from languages import _, format_number
 
 COLUMNS = ("a", "b", "score", "certain", "reason", "days", "km", "duplicate")
 
@@ -168,8 +169,8 @@ def _one_to_one(scored: pd.DataFrame, r: Reports) -> pd.DataFrame:
     while alive.any():
         at = np.flatnonzero(alive)
         # Pairs are in rank order: a report's first alive pair is its best remaining.
-        _, first_i = np.unique(i[at], return_index=True)
-        _, first_j = np.unique(j[at], return_index=True)
+        _found_i, first_i = np.unique(i[at], return_index=True)
+        _found_j, first_j = np.unique(j[at], return_index=True)
         best_i = np.zeros(len(at), dtype=bool)
         best_j = np.zeros(len(at), dtype=bool)
         best_i[first_i], best_j[first_j] = True, True
@@ -190,16 +191,26 @@ def _judged(best: pd.DataFrame, tol: Tolerances) -> pd.DataFrame:
     out["certain"] = high & ~out["contradiction"] & ~out["country"] & clear
     notes = np.full(len(out), "", dtype=object)
     why: list[tuple[Any, str]] = [
-        (out["contradiction"], "the perpetrators contradict"),
-        (out["country"], "one is placed only to the country"),
-        (coarse & ~clear, "a date or place known only roughly, and another report fits it too"),
-        (~coarse & ~clear, "another report fits almost as well"),
+        (out["contradiction"], _("; not certain: the perpetrators contradict")),
+        (out["country"], _("; not certain: one is placed only to the country")),
+        (
+            coarse & ~clear,
+            _("; not certain: a date or place known only roughly, and another report fits it too"),
+        ),
+        (~coarse & ~clear, _("; not certain: another report fits almost as well")),
     ]
     for flag, words in why:
         at = flag.to_numpy() & high.to_numpy()
-        notes[at] = notes[at] + "; not certain: " + words
+        notes[at] = notes[at] + words
     low = ~high.to_numpy()
-    notes[low] = [f"; score {s:.2f}, below {tol.certain:.2f}" for s in out["score"][low]]
+    notes[low] = [
+        _(
+            "; score {score}, below {certain}",
+            score=format_number(s, digits=2),
+            certain=format_number(tol.certain, digits=2),
+        )
+        for s in out["score"][low]
+    ]
     out["note"] = notes
     out["duplicate"] = False
     return out
@@ -215,7 +226,7 @@ def _duplicates(r: Reports, tol: Tolerances) -> pd.DataFrame:
     key = (r.family * len(DATE_ORDER) + r.date_level) * span + (r.day - r.day.min()).astype(
         np.int64
     )
-    day, _ = pd.factorize(key)
+    day, _uniques = pd.factorize(key)
     me, other, _metres = close_pairs(
         np.asarray(day, dtype=np.int64),
         r.type_code,
@@ -233,7 +244,10 @@ def _duplicates(r: Reports, tol: Tolerances) -> pd.DataFrame:
     out["duplicate"] = True
     families = r.families[r.family[out["i"].to_numpy()]]
     out["note"] = [
-        f"; possibly one report twice in {family_words(str(f))}: same day, type and perpetrator"
+        _(
+            "; possibly one report twice in {source}: same day, type and perpetrator",
+            source=family_words(str(f)),
+        )
         for f in families
     ]
     return out

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from ingest.readers import csv_reader, geojson, geopackage, kml, safety, vector, worker, xlsx
 from ingest.readers.tempdir import sweep_stale_temp
+from languages import N_, _
 from schema.upload import IngestError, Limits, RawTable, Upload
 
 __all__ = ["FORMATS", "read", "sheets_or_layers", "sweep_stale_temp"]
@@ -40,27 +41,39 @@ FORMATS: dict[str, str] = {
 """Accepted extensions and the format each is read as (for the upload widget)."""
 
 _REFUSED = {
-    ".xlsm": "is a macro-enabled workbook; macros are never opened. Save it as .xlsx "
-    "(Excel: File > Save As > Excel Workbook)",
-    ".xls": "is an old-style Excel file; open it in Excel or LibreOffice and save as .xlsx",
-    ".xlsb": "is a binary Excel workbook; save it as .xlsx",
-    ".ods": "is a LibreOffice spreadsheet; save it as .xlsx or CSV",
-    ".shp": "is only one part of a shapefile; zip the .shp with its .shx, .dbf and .prj "
-    "and send the .zip",
-    ".vrt": "is a GDAL virtual dataset, which can point at other files and URLs and is never "
-    "opened; send the data itself",
+    ".xlsm": N_(
+        "{file} is a macro-enabled workbook; macros are never opened. Save it as .xlsx "
+        "(Excel: File > Save As > Excel Workbook)."
+    ),
+    ".xls": N_(
+        "{file} is an old-style Excel file; open it in Excel or LibreOffice and save as .xlsx."
+    ),
+    ".xlsb": N_("{file} is a binary Excel workbook; save it as .xlsx."),
+    ".ods": N_("{file} is a LibreOffice spreadsheet; save it as .xlsx or CSV."),
+    ".shp": N_(
+        "{file} is only one part of a shapefile; zip the .shp with its .shx, .dbf and .prj "
+        "and send the .zip."
+    ),
+    ".vrt": N_(
+        "{file} is a GDAL virtual dataset, which can point at other files and URLs and is "
+        "never opened; send the data itself."
+    ),
 }
 
 
 def _format(upload: Upload) -> str:
     extension = upload.extension
     if extension in _REFUSED:
-        raise IngestError(f"{upload.name} {_REFUSED[extension]}.")
+        raise IngestError(_(_REFUSED[extension], file=upload.name))
     if extension not in FORMATS:
         accepted = ", ".join(FORMATS)
         raise IngestError(
-            f"{upload.name} has the extension {extension or '(none)'}, which is not read; "
-            f"accepted: {accepted}."
+            _(
+                "{file} has the extension {extension}, which is not read; accepted: {accepted}.",
+                file=upload.name,
+                extension=extension or _("(none)"),
+                accepted=accepted,
+            )
         )
     return FORMATS[extension]
 
@@ -70,7 +83,7 @@ def _checked(upload: Upload, limits: Limits | None) -> tuple[str, Limits]:
     fmt = _format(upload)
     safety.check_size(upload, limits)
     if not upload.data:
-        raise IngestError(f"{upload.name} is empty (0 bytes); send the file again.")
+        raise IngestError(_("{file} is empty (0 bytes); send the file again.", file=upload.name))
     return fmt, limits
 
 
@@ -137,7 +150,7 @@ def sheets_or_layers(upload: Upload, *, limits: Limits | None = None) -> list[st
     if fmt == "shapefile":  # the zip's member list only: nothing is parsed
         kind = safety.sniff_kind(upload.data)
         if kind != "zip":
-            raise safety.refuse_disguised(upload, kind, "a .zip holding a shapefile")
+            raise safety.refuse_disguised(upload, kind, _("a .zip holding a shapefile"))
         return vector.shapefile_layers(upload, limits)
     listers: dict[str, Callable[..., list[str]]] = {
         "xlsx": xlsx.sheet_names,

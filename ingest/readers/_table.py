@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from languages import _, ngettext
 from schema.upload import IngestError, Limits
 
 
@@ -40,9 +41,9 @@ def unique_headers(raw: Sequence[object]) -> tuple[list[str], list[str]]:
         names.append(name)
     notes = []
     if empty:
-        notes.append(f"empty header cells named {', '.join(empty)}")
+        notes.append(_("empty header cells named {names}", names=", ".join(empty)))
     if repeated:
-        notes.append(f"repeated header names made unique: {', '.join(repeated)}")
+        notes.append(_("repeated header names made unique: {names}", names=", ".join(repeated)))
     return names, notes
 
 
@@ -52,7 +53,7 @@ def hxl_tags(header: Sequence[str], row: Sequence[object]) -> dict[str, str] | N
     extra = [value for value in row[len(header) :] if not is_blank(value)]
     if not cells or extra:
         return None
-    if not all(isinstance(v, str) and v.strip().startswith("#") for _, v in cells):
+    if not all(isinstance(v, str) and v.strip().startswith("#") for _name, v in cells):
         return None
     return {name: str(value).strip() for name, value in cells}
 
@@ -71,13 +72,17 @@ def build_records(
     """
     if len(rows) > limits.max_records:
         raise IngestError(
-            f"{source} has {len(rows)} records, over the limit of {limits.max_records}; "
-            f"split the file."
+            _(
+                "{source} has {count} records, over the limit of {limit}; split the file.",
+                source=source,
+                count=len(rows),
+                limit=limits.max_records,
+            )
         )
     width = len(header)
     widest = width
     ragged = 0
-    for _, cells in rows:
+    for _number, cells in rows:
         # Trailing empty cells past the header carry nothing: they are not "extra values".
         last = max((i for i, v in enumerate(cells) if not is_blank(v)), default=-1)
         if last >= width:
@@ -85,13 +90,19 @@ def build_records(
             widest = max(widest, last + 1)
     extra = [f"_extra_{i}" for i in range(1, widest - width + 1)]
     columns = header + extra
-    data = [(list(cells[:widest]) + [None] * (widest - len(cells))) for _, cells in rows]
-    frame = pd.DataFrame(data, columns=columns, index=[n for n, _ in rows], dtype=object)
+    data = [(list(cells[:widest]) + [None] * (widest - len(cells))) for _number, cells in rows]
+    frame = pd.DataFrame(data, columns=columns, index=[n for n, _cells in rows], dtype=object)
     frame.index.name = "row"
     notes = []
     if ragged:
         notes.append(
-            f"{ragged} row(s) have more cells than the header; the extra values are kept in "
-            f"{', '.join(extra)}"
+            ngettext(
+                "{n} row(s) have more cells than the header; the extra values are kept in "
+                "{columns}",
+                "{n} row(s) have more cells than the header; the extra values are kept in "
+                "{columns}",
+                ragged,
+                columns=", ".join(extra),
+            )
         )
     return frame, notes

@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from ingest.readers import _table, csv_shape, safety
 from ingest.readers.csv_arrow import ArrowCells, arrow_cells
+from languages import _, format_number, ngettext
 from schema.upload import IngestError, Limits, RawTable, Upload
 
 _CANDIDATES = (",", ";", "\t")
@@ -49,13 +50,20 @@ def decode(upload: Upload) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise IngestError(
-                f"{upload.name} starts like UTF-16 text but cannot be decoded ({exc}); save it "
-                f"again as 'CSV UTF-8'."
+                _(
+                    "{file} starts like UTF-16 text but cannot be decoded ({error}); save it "
+                    "again as 'CSV UTF-8'.",
+                    file=upload.name,
+                    error=exc,
+                )
             ) from exc
     if b"\x00" in data:
         raise IngestError(
-            f"{upload.name} contains binary data (NUL bytes), not text; send a CSV saved as "
-            f"'CSV UTF-8' or the .xlsx itself."
+            _(
+                "{file} contains binary data (NUL bytes), not text; send a CSV saved as "
+                "'CSV UTF-8' or the .xlsx itself.",
+                file=upload.name,
+            )
         )
     for encoding in ("utf-8", "cp1252"):
         try:
@@ -102,7 +110,7 @@ def _trim_unused_trailing_header(header: list[str], rows: list[tuple[int, list]]
     """Drop empty header cells at the end whose column is empty in every row (stray delimiters)."""
     while header and not header[-1].strip():
         position = len(header) - 1
-        if any(len(cells) > position and cells[position] for _, cells in rows):
+        if any(len(cells) > position and cells[position] for _number, cells in rows):
             break
         header = header[:-1]
     return header
@@ -126,7 +134,7 @@ def read_csv(upload: Upload, limits: Limits) -> RawTable:
     """
     kind = safety.sniff_kind(upload.data)
     if kind not in ("text", "utf16", "json"):
-        raise safety.refuse_disguised(upload, kind, "a CSV or tab-separated text file")
+        raise safety.refuse_disguised(upload, kind, _("a CSV or tab-separated text file"))
     data, start, encoding, text = _utf8_head(upload)
     if text is None:  # not plain UTF-8 (or only spaces up front): decoded whole, as ever
         text, encoding = decode(upload)
@@ -134,9 +142,11 @@ def read_csv(upload: Upload, limits: Limits) -> RawTable:
         if encoding not in _UTF8_STARTS:
             data = text.encode("utf-8")
     if text.lstrip().startswith("<"):  # a BOM'd or UTF-16 XML document (VRT, HTML, KML)
-        raise safety.refuse_disguised(upload, "xml", "a CSV or tab-separated text file")
+        raise safety.refuse_disguised(upload, "xml", _("a CSV or tab-separated text file"))
     delimiter = sniff_delimiter(text, prefer_tab=upload.extension == ".tsv")
-    notes = [f"encoding: {encoding}", f"delimiter: {_DELIMITER_NAMES[delimiter]}"]
+    shown = _("utf-8 (with BOM)") if encoding == "utf-8 (with BOM)" else encoding
+    named = _("tab") if delimiter == "\t" else _DELIMITER_NAMES[delimiter]
+    notes = [_("encoding: {encoding}", encoding=shown), _("delimiter: {name}", name=named)]
     del text
     # The shape first, on the bytes: a line of millions of cells never reaches a parser.
     line_feeds = csv_shape.check_shape(data, start, delimiter, upload.name, limits)
@@ -184,7 +194,7 @@ def _is_utf8(data: bytes, start: int) -> bool:
 def _read_with_csv_module(
     upload: Upload, limits: Limits, delimiter: str, notes: list[str]
 ) -> RawTable:
-    text, _ = decode(upload)
+    text, _encoding = decode(upload)
     header_raw: list[str] | None = None
     header_row = 0
     rows: list[tuple[int, list]] = []
@@ -205,19 +215,30 @@ def _read_with_csv_module(
             cells_kept += len(cells)
             if cells_kept > limits.max_csv_cells:
                 raise IngestError(
-                    f"{upload.name} holds more than {limits.max_csv_cells:,} cells by row "
-                    f"{number}, over the limit for a CSV whose rows differ in length or whose "
-                    f"cells span lines; split the file, or remove the line breaks inside cells."
+                    _(
+                        "{file} holds more than {limit} cells by row {row}, over the limit for "
+                        "a CSV whose rows differ in length or whose cells span lines; split "
+                        "the file, or remove the line breaks inside cells.",
+                        file=upload.name,
+                        limit=format_number(limits.max_csv_cells),
+                        row=number,
+                    )
                 )
     except csv.Error as exc:
         raise IngestError(
-            f"{upload.name} cannot be read as CSV ({exc}); a quote may be left open. Check "
-            f"the file in a spreadsheet and save it again as 'CSV UTF-8'."
+            _(
+                "{file} cannot be read as CSV ({error}); a quote may be left open. Check the "
+                "file in a spreadsheet and save it again as 'CSV UTF-8'.",
+                file=upload.name,
+                error=exc,
+            )
         ) from exc
     if header_raw is None:
-        raise IngestError(f"{upload.name} is empty; send a CSV with a header row and records.")
+        raise IngestError(
+            _("{file} is empty; send a CSV with a header row and records.", file=upload.name)
+        )
     if header_row > 1:
-        notes.append(f"header on row {header_row}")
+        notes.append(_("header on row {row}", row=header_row))
 
     header_raw = _trim_unused_trailing_header(header_raw, rows)
     header, header_notes = _table.unique_headers(header_raw)
@@ -227,14 +248,14 @@ def _read_with_csv_module(
         tags = _table.hxl_tags(header, rows[0][1])
         if tags is not None:
             rows = rows[1:]
-            notes.append(f"HXL hashtag row on row {header_row + 1}")
+            notes.append(_("HXL hashtag row on row {row}", row=header_row + 1))
     cleaned = [(n, [c if c != "" else None for c in cells]) for n, cells in rows]
     records, table_notes = _table.build_records(header, cleaned, source=upload.name, limits=limits)
     notes += table_notes
     if blank:
-        notes.append(f"{blank} blank row(s) skipped")
+        notes.append(ngettext("{n} blank row(s) skipped", "{n} blank row(s) skipped", blank))
     decimal_comma = delimiter != "," and _has_decimal_comma(
-        cells for _, cells in islice(cleaned, _DECIMAL_SCAN_ROWS)
+        cells for _number, cells in islice(cleaned, _DECIMAL_SCAN_ROWS)
     )
     return _raw_table(upload, records.astype("str"), tags, decimal_comma, notes)
 
@@ -247,7 +268,7 @@ def _from_arrow(
     if len(numbers) > limits.max_records + 1:
         raise _too_many(upload, limits)
     if cells.header_row > 1:
-        notes.append(f"header on row {cells.header_row}")
+        notes.append(_("header on row {row}", row=cells.header_row))
     header_raw = cells.header_raw
     while header_raw and not header_raw[-1].strip():
         if rows.column(len(header_raw) - 1).null_count < len(rows):
@@ -261,11 +282,15 @@ def _from_arrow(
         tags = _table.hxl_tags(header, first)
         if tags is not None:
             rows, numbers = rows.slice(1), numbers[1:]
-            notes.append(f"HXL hashtag row on row {cells.header_row + 1}")
+            notes.append(_("HXL hashtag row on row {row}", row=cells.header_row + 1))
     if len(numbers) > limits.max_records:
         raise IngestError(
-            f"{upload.name} has {len(numbers)} records, over the limit of "
-            f"{limits.max_records}; split the file."
+            _(
+                "{source} has {count} records, over the limit of {limit}; split the file.",
+                source=upload.name,
+                count=len(numbers),
+                limit=limits.max_records,
+            )
         )
     # Every row is as wide as the header row; columns past the header are empty throughout.
     index = pd.Index(numbers if len(numbers) else [], name="row")  # as build_records
@@ -277,7 +302,7 @@ def _from_arrow(
         index=index,
     )
     if cells.blank:
-        notes.append(f"{cells.blank} blank row(s) skipped")
+        notes.append(ngettext("{n} blank row(s) skipped", "{n} blank row(s) skipped", cells.blank))
     decimal_comma = delimiter != "," and _has_decimal_comma(
         record.values() for record in rows.slice(0, _DECIMAL_SCAN_ROWS).to_pylist()
     )
@@ -286,7 +311,11 @@ def _from_arrow(
 
 def _too_many(upload: Upload, limits: Limits) -> IngestError:
     return IngestError(
-        f"{upload.name} has more than {limits.max_records} records, over the limit; split the file."
+        _(
+            "{file} has more than {limit} records, over the limit; split the file.",
+            file=upload.name,
+            limit=limits.max_records,
+        )
     )
 
 
@@ -304,7 +333,7 @@ def _raw_table(
     notes: list[str],
 ) -> RawTable:
     if decimal_comma:
-        notes.append("numbers use a decimal comma (4,35)")
+        notes.append(_("numbers use a decimal comma (4,35)"))
     return RawTable(
         source=upload.name,
         format="csv",

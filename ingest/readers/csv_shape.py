@@ -16,6 +16,7 @@ import csv
 
 import numpy as np
 
+from languages import _, format_number
 from schema.upload import MB, IngestError, Limits
 
 _LF, _CR = 10, 13
@@ -32,7 +33,9 @@ def _breaks(octets: np.ndarray, octet: int) -> np.ndarray:
 
 
 def _size(n: int) -> str:
-    return f"{n / MB:.1f} MB" if n >= MB else f"{n:,} bytes"
+    if n >= MB:
+        return _("{size} MB", size=format_number(n / MB, digits=1))
+    return _("{size} bytes", size=format_number(n))
 
 
 def _cells(line: bytes, delimiter: str) -> int:
@@ -92,13 +95,39 @@ def check_shape(data: bytes, start: int, delimiter: str, name: str, limits: Limi
 
 
 def _refusal(name: str, line: int, length: int, cells: int, limits: Limits) -> IngestError:
-    found = []
-    if length > limits.max_line_bytes:
-        found.append(f"is {_size(length)} long (the limit is {_size(limits.max_line_bytes)})")
-    if cells > limits.max_columns:
-        found.append(f"holds {cells:,} cells (the limit is {limits.max_columns:,} columns)")
+    values = {
+        "file": name,
+        "line": line,
+        "size": _size(length),
+        "size_limit": _size(limits.max_line_bytes),
+        "cells": format_number(cells),
+        "columns": format_number(limits.max_columns),
+    }
+    long, wide = length > limits.max_line_bytes, cells > limits.max_columns
+    if long and wide:
+        return IngestError(
+            _(
+                "{file}: line {line} is {size} long (the limit is {size_limit}) and holds "
+                "{cells} cells (the limit is {columns} columns). A table is accepted with at "
+                "most {columns} columns and lines under {size_limit}; check the delimiter, or "
+                "split the columns into several files.",
+                **values,
+            )
+        )
+    if long:
+        return IngestError(
+            _(
+                "{file}: line {line} is {size} long (the limit is {size_limit}). A table is "
+                "accepted with at most {columns} columns and lines under {size_limit}; check "
+                "the delimiter, or split the columns into several files.",
+                **values,
+            )
+        )
     return IngestError(
-        f"{name}: line {line} {' and '.join(found)}. A table is accepted with at most "
-        f"{limits.max_columns:,} columns and lines under {_size(limits.max_line_bytes)}; check "
-        f"the delimiter, or split the columns into several files."
+        _(
+            "{file}: line {line} holds {cells} cells (the limit is {columns} columns). A table "
+            "is accepted with at most {columns} columns and lines under {size_limit}; check "
+            "the delimiter, or split the columns into several files.",
+            **values,
+        )
     )

@@ -18,6 +18,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from ingest.readers import safety
+from languages import _
 from schema.upload import IngestError, Limits, RawTable, Upload
 
 _WGS84_NAMES = ("crs84", "epsg::4326", "epsg:4326", "crs:84")
@@ -63,10 +64,14 @@ def _features(document: Any, upload: Upload) -> list[dict]:
     elif isinstance(document, dict) and "spatialReference" in document:
         what = "Esri JSON"
     else:
-        what = "JSON that is not GeoJSON"
+        what = _("JSON that is not GeoJSON")
     raise IngestError(
-        f"{upload.name} is {what}; send a GeoJSON FeatureCollection (export 'GeoJSON' in QGIS "
-        f"or ArcGIS)."
+        _(
+            "{file} is {what}; send a GeoJSON FeatureCollection (export 'GeoJSON' in QGIS or "
+            "ArcGIS).",
+            file=upload.name,
+            what=what,
+        )
     )
 
 
@@ -81,8 +86,12 @@ def _source_crs(document: Any, upload: Upload) -> CRS | None:
         return CRS.from_user_input(name)
     except CRSError as exc:
         raise IngestError(
-            f"{upload.name} declares the coordinate system {name!r}, which is not recognised; "
-            f"re-export in WGS84 (EPSG:4326)."
+            _(
+                "{file} declares the coordinate system {crs}, which is not recognised; "
+                "re-export in WGS84 (EPSG:4326).",
+                file=upload.name,
+                crs=repr(name),
+            )
         ) from exc
 
 
@@ -101,19 +110,28 @@ def read_geojson(upload: Upload, limits: Limits) -> RawTable:
     """
     kind = safety.sniff_kind(upload.data)
     if kind != "json":
-        raise safety.refuse_disguised(upload, kind, "a GeoJSON file (it starts with '{')")
+        raise safety.refuse_disguised(
+            upload, kind, _("a GeoJSON file (it starts with '{brace}')", brace="{")
+        )
     try:
         document = json.loads(upload.data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise IngestError(
-            f"{upload.name} is not valid JSON ({str(exc)[:120]}); export the layer again as "
-            f"GeoJSON."
+            _(
+                "{file} is not valid JSON ({error}); export the layer again as GeoJSON.",
+                file=upload.name,
+                error=str(exc)[:120],
+            )
         ) from exc
     features = _features(document, upload)
     if len(features) > limits.max_records:
         raise IngestError(
-            f"{upload.name} has {len(features)} features, over the limit of "
-            f"{limits.max_records}; split the file."
+            _(
+                "{file} has {count} features, over the limit of {limit}; split the file.",
+                file=upload.name,
+                count=len(features),
+                limit=limits.max_records,
+            )
         )
     budget = [limits.max_vertices]
     try:
@@ -122,17 +140,26 @@ def read_geojson(upload: Upload, limits: Limits) -> RawTable:
                 _geometry_vertices(feature.get("geometry"), budget)
     except RecursionError:
         raise IngestError(
-            f"{upload.name} nests its coordinates too deeply to be GeoJSON; export it again."
+            _(
+                "{file} nests its coordinates too deeply to be GeoJSON; export it again.",
+                file=upload.name,
+            )
         ) from None
     except _TooManyVertices:
         raise IngestError(
-            f"{upload.name} has more than {limits.max_vertices} vertices, over the limit; "
-            f"simplify the geometries (QGIS: Vector > Geometry tools > Simplify) or split it."
+            _(
+                "{file} has more than {limit} vertices, over the limit; simplify the "
+                "geometries (QGIS: Vector > Geometry tools > Simplify) or split it.",
+                file=upload.name,
+                limit=limits.max_vertices,
+            )
         ) from None
     properties, geometries, notes = [], [], []
     for number, feature in enumerate(features, start=1):
         if not isinstance(feature, dict):
-            raise IngestError(f"{upload.name}: feature {number} is not a JSON object.")
+            raise IngestError(
+                _("{file}: feature {number} is not a JSON object.", file=upload.name, number=number)
+            )
         props = feature.get("properties")
         properties.append(dict(props) if isinstance(props, dict) else {})
         geometry = feature.get("geometry")
@@ -140,18 +167,23 @@ def read_geojson(upload: Upload, limits: Limits) -> RawTable:
             geometries.append(shapely.geometry.shape(geometry) if geometry else None)
         except Exception as exc:  # shapely raises several types for malformed input
             raise IngestError(
-                f"{upload.name}: feature {number} has an unreadable geometry ({exc}); fix or "
-                f"remove it and export again."
+                _(
+                    "{file}: feature {number} has an unreadable geometry ({error}); fix or "
+                    "remove it and export again.",
+                    file=upload.name,
+                    number=number,
+                    error=exc,
+                )
             ) from exc
     records = pd.DataFrame(properties, index=pd.RangeIndex(1, len(features) + 1), dtype=object)
     records = records.astype(object).where(records.notna(), None)
     if "geometry" in records.columns:
         records = records.rename(columns={"geometry": "geometry_property"})
-        notes.append("a property named 'geometry' is read as 'geometry_property'")
+        notes.append(_("a property named 'geometry' is read as 'geometry_property'"))
     frame = gpd.GeoDataFrame(records, geometry=pd.Series(geometries, index=records.index))
     frame = frame.set_crs(_source_crs(document, upload) or "EPSG:4326", allow_override=True)
     if frame.crs.to_epsg() != 4326:
-        notes.append(f"reprojected from {frame.crs.to_string()}")
+        notes.append(_("reprojected from {crs}", crs=frame.crs.to_string()))
         frame = frame.to_crs("EPSG:4326")
     frame.index.name = "row"
     return RawTable(source=upload.name, format="geojson", records=frame, notes=notes)

@@ -10,25 +10,29 @@ import pyogrio
 
 from ingest.readers import safety
 from ingest.readers.vector import (
-    NO_CRS,
     check_info,
     finish,
+    no_crs,
     private_dir,
     read_frame,
     too_many_vertices,
     write_private,
 )
+from languages import _
 from schema.upload import IngestError, Limits, RawTable, Upload
 
 
 def _check_gpkg(upload: Upload) -> None:
     kind = safety.sniff_kind(upload.data)
     if kind != "sqlite":
-        raise safety.refuse_disguised(upload, kind, "a GeoPackage (.gpkg)")
+        raise safety.refuse_disguised(upload, kind, _("a GeoPackage (.gpkg)"))
     if upload.data[68:72] not in safety.GPKG_APPLICATION_IDS:
         raise IngestError(
-            f"{upload.name} is a SQLite database but not a GeoPackage; export the layer as "
-            f"GeoPackage from QGIS or ArcGIS."
+            _(
+                "{file} is a SQLite database but not a GeoPackage; export the layer as "
+                "GeoPackage from QGIS or ArcGIS.",
+                file=upload.name,
+            )
         )
 
 
@@ -80,20 +84,30 @@ def _check_gpkg_schema(path: Path, name: str) -> None:
                 registered = _registered(db)
                 refused = [view for view in views if view in registered]
     except sqlite3.Error as exc:
-        raise IngestError(f"{name} is a damaged database ({exc}); export it again.") from exc
+        raise IngestError(
+            _("{file} is a damaged database ({error}); export it again.", file=name, error=exc)
+        ) from exc
     if refused:
         shown = ", ".join(refused[:5]) + (" ..." if len(refused) > 5 else "")
         raise IngestError(
-            f"{name} holds a layer or GeoPackage table that is an SQL view ({shown}); a view "
-            f"is a query run when it is read, and is never opened here. Export the layer "
-            f"again as a plain GeoPackage table (QGIS: Export > Save Features As)."
+            _(
+                "{file} holds a layer or GeoPackage table that is an SQL view ({views}); a "
+                "view is a query run when it is read, and is never opened here. Export the "
+                "layer again as a plain GeoPackage table (QGIS: Export > Save Features As).",
+                file=name,
+                views=shown,
+            )
         )
-    for _, _, sql in schema:
+    for _kind, _name, sql in schema:
         text = " ".join(sql.lower().split())
         if text.startswith("create virtual table") and " using rtree" not in text:
             raise IngestError(
-                f"{name} defines a virtual table ({sql[:80]}), which is never opened; export "
-                f"the layer again as a plain GeoPackage."
+                _(
+                    "{file} defines a virtual table ({sql}), which is never opened; export "
+                    "the layer again as a plain GeoPackage.",
+                    file=name,
+                    sql=sql[:80],
+                )
             )
 
 
@@ -102,7 +116,9 @@ def _spatial_layers(path: Path, name: str) -> list[str]:
     try:
         listed = pyogrio.list_layers(path)
     except Exception as exc:
-        raise IngestError(f"{name} cannot be opened ({exc}); export it again.") from exc
+        raise IngestError(
+            _("{file} cannot be opened ({error}); export it again.", file=name, error=exc)
+        ) from exc
     return [str(layer) for layer, geometry in listed if geometry is not None]
 
 
@@ -152,24 +168,39 @@ def read_geopackage(upload: Upload, limits: Limits, layer: str | None = None) ->
         write_private(path, upload.data)
         layers = _spatial_layers(path, upload.name)
         if not layers:
-            raise IngestError(f"{upload.name} has no layer with geometry; export a map layer.")
+            raise IngestError(
+                _("{file} has no layer with geometry; export a map layer.", file=upload.name)
+            )
         if layer is None and len(layers) > 1:
             raise IngestError(
-                f"{upload.name} has several layers ({', '.join(layers)}); choose one."
+                _(
+                    "{file} has several layers ({layers}); choose one.",
+                    file=upload.name,
+                    layers=", ".join(layers),
+                )
             )
         if layer is not None and layer not in layers:
-            raise IngestError(f"{upload.name} has no layer {layer!r}; it has {', '.join(layers)}.")
+            raise IngestError(
+                _(
+                    "{file} has no layer {layer}; it has {layers}.",
+                    file=upload.name,
+                    layer=repr(layer),
+                    layers=", ".join(layers),
+                )
+            )
         chosen = layer or layers[0]
-        name = f"{upload.name} (layer {chosen})"
+        name = _("{file} (layer {layer})", file=upload.name, layer=chosen)
         info = check_info(path, name, chosen, limits)
         if info["crs"] is None:
-            raise IngestError(NO_CRS.format(name=name, what="coordinate system defined"))
+            raise no_crs(name, "coordinate system defined")
         try:
             estimate = _gpkg_vertex_estimate(path, chosen, info["geometry_type"] or "")
         except sqlite3.Error as exc:
-            raise IngestError(f"{name} cannot be read ({exc}); export it again.") from exc
+            raise IngestError(
+                _("{file} cannot be read ({error}); export it again.", file=name, error=exc)
+            ) from exc
         if estimate > limits.max_vertices:
             raise too_many_vertices(name, estimate, limits, estimated=True)
         frame = read_frame(path, name, chosen)
-    notes = [f"layer: {chosen}"]
+    notes = [_("layer: {layer}", layer=chosen)]
     return finish(frame, name, "geopackage", chosen, limits, notes)

@@ -26,6 +26,7 @@ from shapely.geometry import (
 )
 
 from ingest.readers import safety
+from languages import _, ngettext
 from schema.upload import IngestError, Limits, RawTable, Upload
 
 _CONTAINERS = ("Document", "Folder")
@@ -58,13 +59,16 @@ def kml_bytes(upload: Upload, limits: Limits) -> bytes:
         chosen = "doc.kml" if "doc.kml" in names else (roots[0] if roots else None)
         if chosen is None:
             raise IngestError(
-                f"{upload.name} holds no doc.kml; save it again from Google Earth as KMZ or KML."
+                _(
+                    "{file} holds no doc.kml; save it again from Google Earth as KMZ or KML.",
+                    file=upload.name,
+                )
             )
         data = archive.read(chosen)
     elif kind == "xml":
         data = upload.data
     else:
-        raise safety.refuse_disguised(upload, kind, "a KML (XML) or KMZ (zipped KML) file")
+        raise safety.refuse_disguised(upload, kind, _("a KML (XML) or KMZ (zipped KML) file"))
     safety.refuse_vrt_anywhere(upload.name, data)
     safety.check_xml(upload.name, data)
     return data
@@ -75,23 +79,35 @@ def _parse(upload: Upload, data: bytes, limits: Limits) -> Element:
     remaining = limits.max_vertices
     try:
         events = SafeET.iterparse(io.BytesIO(data), events=("end",))
-        for _, element in events:
+        for _event, element in events:
             if _local(element.tag) == "coordinates" and element.text:
                 remaining -= len(element.text.split())
                 if remaining < 0:
                     raise IngestError(
-                        f"{upload.name} has more than {limits.max_vertices} vertices, over the "
-                        f"limit; simplify the geometries or split the file."
+                        _(
+                            "{file} has more than {limit} vertices, over the limit; simplify "
+                            "the geometries or split the file.",
+                            file=upload.name,
+                            limit=limits.max_vertices,
+                        )
                     )
         return events.root
     except DefusedXmlException as exc:
         raise IngestError(
-            f"{upload.name} declares XML entities or a DTD ({type(exc).__name__}), which can "
-            f"expand into gigabytes or read server files; export it again from Google Earth."
+            _(
+                "{file} declares XML entities or a DTD ({error}), which can expand into "
+                "gigabytes or read server files; export it again from Google Earth.",
+                file=upload.name,
+                error=type(exc).__name__,
+            )
         ) from exc
     except ParseError as exc:
         raise IngestError(
-            f"{upload.name} is not well-formed XML ({exc}); save it again from Google Earth."
+            _(
+                "{file} is not well-formed XML ({error}); save it again from Google Earth.",
+                file=upload.name,
+                error=exc,
+            )
         ) from exc
 
 
@@ -104,7 +120,9 @@ def _coords(element: Element | None) -> list[tuple[float, float]]:
         try:
             points.append((float(parts[0]), float(parts[1])))
         except (IndexError, ValueError) as exc:
-            raise ValueError(f"coordinate {chunk!r} is not lon,lat[,alt]") from exc
+            raise ValueError(
+                _("coordinate {value} is not lon,lat[,alt]", value=repr(chunk))
+            ) from exc
     return points
 
 
@@ -166,7 +184,7 @@ def _placemarks(element: Element, path: tuple[str, ...]) -> Iterator[tuple[Eleme
         if kind == "Placemark":
             yield child, "/".join(path) or None
         elif kind in _CONTAINERS:
-            name = _text(_child(child, "name")) or "(unnamed folder)"
+            name = _text(_child(child, "name")) or _("(unnamed folder)")
             yield from _placemarks(child, (*path, name) if kind == "Folder" else path)
 
 
@@ -180,15 +198,15 @@ def _walk(upload: Upload, root: Element) -> list[tuple[Element, str | None]]:
         return list(_placemarks(root, ()))
     except RecursionError:
         raise IngestError(
-            f"{upload.name} nests folders too deeply to read; flatten its folders."
+            _("{file} nests folders too deeply to read; flatten its folders.", file=upload.name)
         ) from None
 
 
 def kml_layers(upload: Upload, limits: Limits) -> list[str]:
     """The document (meaning every placemark) first, then folder paths holding placemarks."""
     root = _parse(upload, kml_bytes(upload, limits), limits)
-    layers = [_document_name(root) or "(document)"]
-    for _, folder in _walk(upload, root):
+    layers = [_document_name(root) or _("(document)")]
+    for _placemark, folder in _walk(upload, root):
         if folder is not None and folder not in layers:
             layers.append(folder)
     return layers
@@ -230,7 +248,7 @@ def read_kml(upload: Upload, limits: Limits, layer: str | None = None) -> RawTab
         (EPSG:4326, 2D); indexed by placemark number from 1 in document order.
     """
     root = _parse(upload, kml_bytes(upload, limits), limits)
-    document = _document_name(root) or "(document)"
+    document = _document_name(root) or _("(document)")
     rows: list[tuple[int, dict[str, Any]]] = []
     geometries: list[Any] = []
     ignored: dict[str, int] = {}
@@ -239,8 +257,11 @@ def read_kml(upload: Upload, limits: Limits, layer: str | None = None) -> RawTab
             continue
         if len(rows) >= limits.max_records:
             raise IngestError(
-                f"{upload.name} has more than {limits.max_records} placemarks, over the limit; "
-                f"split the file."
+                _(
+                    "{file} has more than {limit} placemarks, over the limit; split the file.",
+                    file=upload.name,
+                    limit=limits.max_records,
+                )
             )
         try:
             shapes = [_geometry(c, ignored) for c in placemark if _local(c.tag) in _GEOMETRIES]
@@ -248,16 +269,21 @@ def read_kml(upload: Upload, limits: Limits, layer: str | None = None) -> RawTab
             geometry = parts[0] if len(parts) == 1 else _combine(parts)
         except Exception as exc:  # shapely and float() raise several types
             raise IngestError(
-                f"{upload.name}: placemark {number} has an unreadable geometry ({exc}); fix "
-                f"it in Google Earth and save again."
+                _(
+                    "{file}: placemark {number} has an unreadable geometry ({error}); fix it in "
+                    "Google Earth and save again.",
+                    file=upload.name,
+                    number=number,
+                    error=exc,
+                )
             ) from exc
         rows.append((number, _row(placemark, folder)))
         geometries.append(geometry)
     notes = _notes(root, ignored)
     if layer is not None and layer != document:
-        notes.append(f"folder: {layer}")
-    index = pd.Index([n for n, _ in rows], name="row")
-    records = pd.DataFrame([r for _, r in rows], index=index, dtype=object)
+        notes.append(_("folder: {folder}", folder=layer))
+    index = pd.Index([n for n, _row in rows], name="row")
+    records = pd.DataFrame([r for _number, r in rows], index=index, dtype=object)
     records = records.astype(object).where(records.notna(), None)
     frame = gpd.GeoDataFrame(records, geometry=pd.Series(geometries, index=index), crs=4326)
     return RawTable(source=upload.name, format="kml", records=frame, layer=layer, notes=notes)
@@ -268,12 +294,29 @@ def _notes(root: Element, ignored: dict[str, int]) -> list[str]:
     notes = []
     links = sum(1 for e in root.iter() if _local(e.tag) == "NetworkLink")
     if links:
-        notes.append(f"{links} NetworkLink(s) not followed")
+        notes.append(
+            ngettext("{n} NetworkLink(s) not followed", "{n} NetworkLink(s) not followed", links)
+        )
     hrefs = [(e.text or "").strip() for e in root.iter() if _local(e.tag) == "href"]
     external = sum(1 for h in hrefs if h and not h.startswith("#"))
     if external:
-        notes.append(f"{external} external reference(s) (links, icons, overlays) not fetched")
+        notes.append(
+            ngettext(
+                "{n} external reference(s) (links, icons, overlays) not fetched",
+                "{n} external reference(s) (links, icons, overlays) not fetched",
+                external,
+            )
+        )
     for kind, count in ignored.items():
-        what = "3D model(s)" if kind == "Model" else f"gx:{kind} geometry(ies)"
-        notes.append(f"{count} {what} ignored")
+        if kind == "Model":
+            notes.append(ngettext("{n} 3D model(s) ignored", "{n} 3D model(s) ignored", count))
+        else:
+            notes.append(
+                ngettext(
+                    "{n} gx:{kind} geometry(ies) ignored",
+                    "{n} gx:{kind} geometry(ies) ignored",
+                    count,
+                    kind=kind,
+                )
+            )
     return notes

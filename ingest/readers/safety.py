@@ -13,6 +13,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from ingest.shown import plain
+from languages import N_, Labels, _
 from schema.upload import MAX_UPLOAD_MB_ENV, IngestError, Limits, Upload
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -29,16 +31,23 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.0f} MB" if n >= 1024 * 1024 else f"{n} bytes"
+    if n >= 1024 * 1024:
+        return _("{size} MB", size=plain(round(n / (1024 * 1024))))
+    return _("{size} bytes", size=plain(n))
 
 
 def check_size(upload: Upload, limits: Limits) -> None:
     """Refuse an upload larger than ``limits.max_bytes``."""
     if len(upload.data) > limits.max_bytes:
         raise IngestError(
-            f"{upload.name} is {_mb(len(upload.data))}, over the {_mb(limits.max_bytes)} upload "
-            f"limit; split it or send a smaller extract (an administrator can raise the limit "
-            f"with {MAX_UPLOAD_MB_ENV})."
+            _(
+                "{file} is {size}, over the {limit} upload limit; split it or send a smaller "
+                "extract (an administrator can raise the limit with {setting}).",
+                file=upload.name,
+                size=_mb(len(upload.data)),
+                limit=_mb(limits.max_bytes),
+                setting=MAX_UPLOAD_MB_ENV,
+            )
         )
 
 
@@ -76,24 +85,31 @@ def sniff_kind(data: bytes) -> str:
     return "text"
 
 
-_KIND_WORDS = {
-    "zip": "a zip archive (for example an Excel .xlsx or a zipped shapefile)",
-    "sqlite": "a SQLite database (for example a GeoPackage)",
-    "ole2": "an old-style Office file (for example .xls)",
-    "pdf": "a PDF document",
-    "vrt": "a GDAL virtual dataset (OGR VRT), which can point at other files and URLs",
-    "xml": "an XML or HTML document",
-    "json": "a JSON document",
-    "utf16": "UTF-16 text",
-    "text": "plain text",
-}
+_KIND_WORDS = Labels(
+    {
+        "zip": N_("a zip archive (for example an Excel .xlsx or a zipped shapefile)"),
+        "sqlite": N_("a SQLite database (for example a GeoPackage)"),
+        "ole2": N_("an old-style Office file (for example .xls)"),
+        "pdf": N_("a PDF document"),
+        "vrt": N_("a GDAL virtual dataset (OGR VRT), which can point at other files and URLs"),
+        "xml": N_("an XML or HTML document"),
+        "json": N_("a JSON document"),
+        "utf16": N_("UTF-16 text"),
+        "text": N_("plain text"),
+    }
+)
 
 
 def refuse_disguised(upload: Upload, kind: str, expected: str) -> IngestError:
     """The error for a file whose content is not what its extension says."""
     return IngestError(
-        f"{upload.name} is named {upload.extension or '(no extension)'} but its content is "
-        f"{_KIND_WORDS.get(kind, kind)}; send {expected}."
+        _(
+            "{file} is named {extension} but its content is {content}; send {expected}.",
+            file=upload.name,
+            extension=upload.extension or _("(no extension)"),
+            content=_KIND_WORDS.get(kind, kind),
+            expected=expected,
+        )
     )
 
 
@@ -101,8 +117,11 @@ def refuse_vrt_anywhere(name: str, data: bytes) -> None:
     """Refuse bytes that contain an OGR VRT definition (it can make GDAL open any path)."""
     if _VRT.search(data):
         raise IngestError(
-            f"{name} contains a GDAL virtual dataset (OGRVRTDataSource), which is never "
-            f"opened because it can point at other files and URLs; send the data itself."
+            _(
+                "{file} contains a GDAL virtual dataset (OGRVRTDataSource), which is never "
+                "opened because it can point at other files and URLs; send the data itself.",
+                file=name,
+            )
         )
 
 
@@ -113,8 +132,12 @@ def check_xml(name: str, data: bytes) -> None:
     """
     if _DOCTYPE.search(data) and _ENTITY.search(data):
         raise IngestError(
-            f"{name} declares XML entities (<!DOCTYPE ... <!ENTITY>), which can expand into "
-            f"gigabytes or read server files; export the file again from its application."
+            _(
+                "{file} declares XML entities (<!DOCTYPE ... <!ENTITY>), which can expand "
+                "into gigabytes or read server files; export the file again from its "
+                "application.",
+                file=name,
+            )
         )
 
 
@@ -155,17 +178,30 @@ class SafeZip:
                 data = stream.read(cap + 1)
         except RuntimeError as exc:  # zipfile raises RuntimeError for encrypted members
             raise IngestError(
-                f"{self.upload.name}: member {name} is password-protected; send an unencrypted zip."
+                _(
+                    "{file}: member {member} is password-protected; send an unencrypted zip.",
+                    file=self.upload.name,
+                    member=name,
+                )
             ) from exc
         except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
             raise IngestError(
-                f"{self.upload.name}: member {name} is damaged or does not match its declared "
-                f"size ({exc}); re-create the zip with standard (deflate) compression."
+                _(
+                    "{file}: member {member} is damaged or does not match its declared size "
+                    "({error}); re-create the zip with standard (deflate) compression.",
+                    file=self.upload.name,
+                    member=name,
+                    error=exc,
+                )
             ) from exc
         if len(data) > cap:
             raise IngestError(
-                f"{self.upload.name}: member {name} expands beyond its declared size; the zip "
-                f"is damaged or built to exhaust the server. Re-create the zip."
+                _(
+                    "{file}: member {member} expands beyond its declared size; the zip is "
+                    "damaged or built to exhaust the server. Re-create the zip.",
+                    file=self.upload.name,
+                    member=name,
+                )
             )
         return data
 
@@ -181,13 +217,21 @@ def _check_member_name(upload: Upload, name: str) -> None:
         or "\x00" in name
     ):
         raise IngestError(
-            f"{upload.name} contains a member with an unsafe path ({name!r}: absolute, a drive "
-            f"letter, backslashes or '..'); zip the files with plain relative names."
+            _(
+                "{file} contains a member with an unsafe path ({member}: absolute, a drive "
+                "letter, backslashes or '..'); zip the files with plain relative names.",
+                file=upload.name,
+                member=repr(name),
+            )
         )
     if normalized.lower().endswith(".vrt"):
         raise IngestError(
-            f"{upload.name} contains a GDAL virtual dataset ({name}), which is never opened "
-            f"because it can point at other files and URLs; send the data files themselves."
+            _(
+                "{file} contains a GDAL virtual dataset ({member}), which is never opened "
+                "because it can point at other files and URLs; send the data files themselves.",
+                file=upload.name,
+                member=name,
+            )
         )
 
 
@@ -202,12 +246,20 @@ def open_zip(upload: Upload, limits: Limits) -> SafeZip:
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise IngestError(
-            f"{upload.name} is not a readable zip archive ({exc}); send the file again."
+            _(
+                "{file} is not a readable zip archive ({error}); send the file again.",
+                file=upload.name,
+                error=exc,
+            )
         ) from exc
     if len(members) > limits.max_zip_members:
         raise IngestError(
-            f"{upload.name} holds {len(members)} files, over the limit of "
-            f"{limits.max_zip_members}; zip only the files needed."
+            _(
+                "{file} holds {count} files, over the limit of {limit}; zip only the files needed.",
+                file=upload.name,
+                count=plain(len(members)),
+                limit=plain(limits.max_zip_members),
+            )
         )
     total = 0
     for info in members:
@@ -215,28 +267,50 @@ def open_zip(upload: Upload, limits: Limits) -> SafeZip:
         total += info.file_size
         if info.file_size > limits.max_member_bytes:
             raise IngestError(
-                f"{upload.name}: member {info.filename} would expand to {_mb(info.file_size)}, "
-                f"over the {_mb(limits.max_member_bytes)} limit for one file in a zip (from "
-                f"{_mb(len(upload.data))} sent); send a smaller extract or split it."
+                _(
+                    "{file}: member {member} would expand to {size}, over the {limit} limit "
+                    "for one file in a zip (from {sent} sent); send a smaller extract or "
+                    "split it.",
+                    file=upload.name,
+                    member=info.filename,
+                    size=_mb(info.file_size),
+                    limit=_mb(limits.max_member_bytes),
+                    sent=_mb(len(upload.data)),
+                )
             )
         # Small members are skipped: a tiny run of spaces compresses 500x and is harmless.
         if info.file_size > RATIO_FLOOR and (
             info.file_size / max(info.compress_size, 1) > limits.max_compression_ratio
         ):
             raise IngestError(
-                f"{upload.name}: member {info.filename} expands {info.file_size} bytes from "
-                f"{info.compress_size} (over {limits.max_compression_ratio:.0f}x); the zip "
-                f"looks built to exhaust the server and is refused."
+                _(
+                    "{file}: member {member} expands {size} bytes from {compressed} (over "
+                    "{ratio}x); the zip looks built to exhaust the server and is refused.",
+                    file=upload.name,
+                    member=info.filename,
+                    size=info.file_size,
+                    compressed=info.compress_size,
+                    ratio=f"{limits.max_compression_ratio:.0f}",
+                )
             )
     if total > limits.max_uncompressed_bytes:
         raise IngestError(
-            f"{upload.name} would expand to {_mb(total)}, over the "
-            f"{_mb(limits.max_uncompressed_bytes)} limit; send a smaller extract."
+            _(
+                "{file} would expand to {size}, over the {limit} limit; send a smaller extract.",
+                file=upload.name,
+                size=_mb(total),
+                limit=_mb(limits.max_uncompressed_bytes),
+            )
         )
     compressed = max(len(upload.data), 1)
     if total > RATIO_FLOOR and total / compressed > limits.max_compression_ratio:
         raise IngestError(
-            f"{upload.name} expands {total / compressed:.0f}x (over "
-            f"{limits.max_compression_ratio:.0f}x); the zip looks built to exhaust the server."
+            _(
+                "{file} expands {ratio}x (over {limit}x); the zip looks built to exhaust the "
+                "server.",
+                file=upload.name,
+                ratio=f"{total / compressed:.0f}",
+                limit=f"{limits.max_compression_ratio:.0f}",
+            )
         )
     return SafeZip(upload, archive, members, limits)

@@ -15,22 +15,53 @@ import pyogrio
 import shapely
 
 from ingest.readers import safety, tempdir
+from languages import N_, _
 from schema.upload import IngestError, Limits, RawTable, Upload
 
 _SHP_MAGIC = b"\x00\x00\x27\x0a"  # file code 9994, big-endian
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
-NO_CRS = (
-    "{name} has no {what}, so its coordinate system is unknown; add the .prj from the GIS "
-    "export, or re-export in WGS84 (EPSG:4326)."
-)
+NO_CRS = {
+    "coordinate system": N_(
+        "{name} has no coordinate system, so its coordinate system is unknown; add the .prj "
+        "from the GIS export, or re-export in WGS84 (EPSG:4326)."
+    ),
+    ".prj file": N_(
+        "{name} has no .prj file, so its coordinate system is unknown; add the .prj from the "
+        "GIS export, or re-export in WGS84 (EPSG:4326)."
+    ),
+    "coordinate system defined": N_(
+        "{name} has no coordinate system defined, so its coordinate system is unknown; add "
+        "the .prj from the GIS export, or re-export in WGS84 (EPSG:4326)."
+    ),
+}
+"""The refusal of a file whose coordinate system is unknown, by what it lacks."""
+
+
+def no_crs(name: str, lacking: str) -> IngestError:
+    """The refusal of ``name``, which lacks ``lacking`` (a key of :data:`NO_CRS`)."""
+    return IngestError(_(NO_CRS[lacking], name=name))
 
 
 def too_many_vertices(name: str, count: int, limits: Limits, estimated: bool) -> IngestError:
     """The refusal for a file over ``limits.max_vertices`` (estimated before the read, or exact)."""
-    about = "about " if estimated else ""
+    if estimated:
+        return IngestError(
+            _(
+                "{file} has about {count} vertices, over the limit of {limit}; simplify the "
+                "geometries (QGIS: Vector > Geometry tools > Simplify) or split the file.",
+                file=name,
+                count=count,
+                limit=limits.max_vertices,
+            )
+        )
     return IngestError(
-        f"{name} has {about}{count} vertices, over the limit of {limits.max_vertices}; simplify "
-        f"the geometries (QGIS: Vector > Geometry tools > Simplify) or split the file."
+        _(
+            "{file} has {count} vertices, over the limit of {limit}; simplify the geometries "
+            "(QGIS: Vector > Geometry tools > Simplify) or split the file.",
+            file=name,
+            count=count,
+            limit=limits.max_vertices,
+        )
     )
 
 
@@ -47,10 +78,10 @@ def finish(
     if vertices > limits.max_vertices:
         raise too_many_vertices(name, vertices, limits, estimated=False)
     if frame.crs is None:
-        raise IngestError(NO_CRS.format(name=name, what="coordinate system"))
+        raise no_crs(name, "coordinate system")
     if frame.crs.to_epsg() != 4326:
         epsg = frame.crs.to_epsg()
-        notes.append(f"reprojected from {f'EPSG:{epsg}' if epsg else frame.crs.name}")
+        notes.append(_("reprojected from {crs}", crs=f"EPSG:{epsg}" if epsg else frame.crs.name))
         frame = frame.to_crs("EPSG:4326")
     frame.index = range(1, len(frame) + 1)
     frame.index.name = "row"
@@ -65,11 +96,17 @@ def check_info(path: Path, name: str, layer: str | None, limits: Limits) -> dict
     try:
         info = pyogrio.read_info(path, layer=layer)
     except Exception as exc:  # pyogrio.errors.DataSourceError and friends
-        raise IngestError(f"{name} cannot be opened ({exc}); export it again.") from exc
+        raise IngestError(
+            _("{file} cannot be opened ({error}); export it again.", file=name, error=exc)
+        ) from exc
     if info["features"] > limits.max_records:
         raise IngestError(
-            f"{name} has {info['features']} features, over the limit of {limits.max_records}; "
-            f"split the file."
+            _(
+                "{file} has {count} features, over the limit of {limit}; split the file.",
+                file=name,
+                count=info["features"],
+                limit=limits.max_records,
+            )
         )
     return info
 
@@ -81,7 +118,9 @@ def read_frame(
     try:
         return pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
     except Exception as exc:
-        raise IngestError(f"{name} cannot be read ({exc}); export it again.") from exc
+        raise IngestError(
+            _("{file} cannot be read ({error}); export it again.", file=name, error=exc)
+        ) from exc
 
 
 private_dir = tempdir.private_dir
@@ -124,33 +163,51 @@ def read_shapefile_zip(upload: Upload, limits: Limits, layer: str | None = None)
     """
     kind = safety.sniff_kind(upload.data)
     if kind != "zip":
-        raise safety.refuse_disguised(upload, kind, "a .zip holding a shapefile")
+        raise safety.refuse_disguised(upload, kind, _("a .zip holding a shapefile"))
     archive = safety.open_zip(upload, limits)
     layers = _shapefiles(upload, archive)
     if not layers:
         raise IngestError(
-            f"{upload.name} holds no shapefile (.shp); send a zip with the .shp, .shx, .dbf "
-            f"and .prj of one layer."
+            _(
+                "{file} holds no shapefile (.shp); send a zip with the .shp, .shx, .dbf and "
+                ".prj of one layer.",
+                file=upload.name,
+            )
         )
     if layer is None and len(layers) > 1:
         raise IngestError(
-            f"{upload.name} holds several shapefiles ({', '.join(layers)}); choose one."
+            _(
+                "{file} holds several shapefiles ({layers}); choose one.",
+                file=upload.name,
+                layers=", ".join(layers),
+            )
         )
     if layer is not None and layer not in layers:
-        raise IngestError(f"{upload.name} has no shapefile {layer!r}; it has {', '.join(layers)}.")
+        raise IngestError(
+            _(
+                "{file} has no shapefile {layer}; it has {layers}.",
+                file=upload.name,
+                layer=repr(layer),
+                layers=", ".join(layers),
+            )
+        )
     chosen = layer or next(iter(layers))
     stem = layers[chosen]
     members = {m.lower(): m for m in archive.names()}
-    name = f"{upload.name} ({chosen}.shp)"
+    name = _("{file} ({layer}.shp)", file=upload.name, layer=chosen)
     for required in (".shx", ".dbf"):
         if (stem + required).lower() not in members:
             raise IngestError(
-                f"{name} has no {required} file; a shapefile needs its .shp, .shx, .dbf and "
-                f".prj together in the zip."
+                _(
+                    "{file} has no {part} file; a shapefile needs its .shp, .shx, .dbf and "
+                    ".prj together in the zip.",
+                    file=name,
+                    part=required,
+                )
             )
     if (stem + ".prj").lower() not in members:
-        raise IngestError(NO_CRS.format(name=name, what=".prj file"))
-    notes = [f"shapefile: {chosen}"] if len(layers) > 1 else []
+        raise no_crs(name, ".prj file")
+    notes = [_("shapefile: {layer}", layer=chosen)] if len(layers) > 1 else []
     with private_dir() as directory:
         sizes = {}
         for suffix in _SHAPEFILE_PARTS:
@@ -161,7 +218,9 @@ def read_shapefile_zip(upload: Upload, limits: Limits, layer: str | None = None)
                 write_private(directory / f"layer{suffix}", data)
         path = directory / "layer.shp"
         if not path.read_bytes()[:4] == _SHP_MAGIC:
-            raise IngestError(f"{name}: the .shp is not a shapefile; export the layer again.")
+            raise IngestError(
+                _("{file}: the .shp is not a shapefile; export the layer again.", file=name)
+            )
         info = check_info(path, name, None, limits)
         # Each 2D vertex takes 16 bytes of .shp; records add a fixed header (12 for a point,
         # ~52 for lines and polygons), so this estimate is close and never far under.
@@ -171,11 +230,14 @@ def read_shapefile_zip(upload: Upload, limits: Limits, layer: str | None = None)
             raise too_many_vertices(name, estimate, limits, estimated=True)
         encoding = None
         if ".cpg" in sizes:
-            notes.append(f"DBF encoding from .cpg: {(directory / 'layer.cpg').read_text().strip()}")
+            declared = (directory / "layer.cpg").read_text().strip()
+            notes.append(_("DBF encoding from .cpg: {encoding}", encoding=declared))
         else:
             encoding = _guess_dbf_encoding((directory / "layer.dbf").read_bytes())
-            declared = "the DBF's language driver" if encoding is None else encoding
-            notes.append(f"no .cpg file: DBF text read as {declared}")
+            if encoding is None:
+                notes.append(_("no .cpg file: DBF text read as the DBF's language driver"))
+            else:
+                notes.append(_("no .cpg file: DBF text read as {encoding}", encoding=encoding))
         frame = read_frame(path, name, None, encoding)
     return finish(frame, name, "shapefile", chosen, limits, notes)
 

@@ -33,12 +33,15 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
+import languages
 from ingest.readers import tempdir
+from ingest.shown import plain
+from languages import _
 from schema.upload import MB, READ_MEMORY_MB_ENV, READ_SECONDS_ENV, IngestError, Limits, Upload
 
 T = TypeVar("T")
 
-_PRELOAD = ["ingest.readers"]
+_PRELOAD = ["ingest.readers", "ingest.readers._languages"]
 _PR_SET_PDEATHSIG = 1
 _CPU_GRACE_SECONDS = 5
 
@@ -88,7 +91,7 @@ def _context() -> Any:
 
 def _lower_limit(which: int, soft: int, hard: int) -> None:
     """Set a resource limit, never above the hard limit already set (it cannot be raised)."""
-    _, current = resource.getrlimit(which)
+    _soft, current = resource.getrlimit(which)
     if current != resource.RLIM_INFINITY:
         soft, hard = min(soft, current), min(hard, current)
     resource.setrlimit(which, (soft, hard))
@@ -123,9 +126,15 @@ def _child(
     directory: str,
     memory_bytes: int,
     cpu_seconds: int,
+    language: str | None = None,
 ) -> None:
-    """The worker: limits first, then the upload's bytes from the pipe, the read, the answer."""
+    """The worker: limits first, then the upload's bytes from the pipe, the read, the answer.
+
+    ``language``: the caller's, so that refusals and notes written here read as the
+    caller's page or command line speaks (the child has no page to ask).
+    """
     _die_with_parent()
+    languages.set_language(language)
     _lower_limit(resource.RLIMIT_AS, memory_bytes, memory_bytes)
     # CPU seconds, in case the worker outlives its caller: SIGXCPU at the soft limit ends
     # the process, SIGKILL at the hard one a little later in case SIGXCPU is caught.
@@ -154,34 +163,47 @@ def _child(
 
 def _memory_limit(limits: Limits) -> int:
     """The worker's memory limit in effect: this process's own limit, if lower, is inherited."""
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard == resource.RLIM_INFINITY:
         return limits.read_memory_bytes
     return min(limits.read_memory_bytes, hard)
 
 
-def _accepted(limits: Limits) -> str:
-    return (
-        f"a plain export of the data (a table or layer, no views or triggers), split into "
-        f"smaller files, or as CSV; an administrator can raise the limits with "
-        f"{READ_SECONDS_ENV} (now {limits.read_seconds:g} s) and {READ_MEMORY_MB_ENV} "
-        f"(now {_memory_limit(limits) // MB} MB)"
-    )
+def _limits_named(limits: Limits) -> dict[str, str]:
+    return {
+        "seconds_setting": READ_SECONDS_ENV,
+        "seconds": plain(limits.read_seconds),
+        "memory_setting": READ_MEMORY_MB_ENV,
+        "memory": plain(_memory_limit(limits) // MB),
+    }
 
 
 def too_slow(name: str, limits: Limits) -> IngestError:
     """The refusal of a read stopped at ``limits.read_seconds``."""
     return IngestError(
-        f"{name} took longer than {limits.read_seconds:g} s to read and was stopped: it is "
-        f"too large to read here, or built never to finish. Send {_accepted(limits)}."
+        _(
+            "{file} took longer than {seconds} s to read and was stopped: it is too large to "
+            "read here, or built never to finish. Send a plain export of the data (a table or "
+            "layer, no views or triggers), split into smaller files, or as CSV; an "
+            "administrator can raise the limits with {seconds_setting} (now {seconds} s) and "
+            "{memory_setting} (now {memory} MB).",
+            file=name,
+            **_limits_named(limits),
+        )
     )
 
 
 def too_big(name: str, limits: Limits) -> IngestError:
     """The refusal of a read that needed more memory than the worker may use."""
     return IngestError(
-        f"{name} needed more than {_memory_limit(limits) // MB} MB of memory to read and "
-        f"was stopped. Send {_accepted(limits)}."
+        _(
+            "{file} needed more than {memory} MB of memory to read and was stopped. Send a "
+            "plain export of the data (a table or layer, no views or triggers), split into "
+            "smaller files, or as CSV; an administrator can raise the limits with "
+            "{seconds_setting} (now {seconds} s) and {memory_setting} (now {memory} MB).",
+            file=name,
+            **_limits_named(limits),
+        )
     )
 
 
@@ -220,6 +242,7 @@ def run(work: Callable[..., T], upload: Upload, args: tuple[Any, ...], limits: L
                 str(directory),
                 limits.read_memory_bytes,
                 math.ceil(limits.read_seconds) + _CPU_GRACE_SECONDS,
+                languages.current(),
             ),
             daemon=True,
         )
@@ -239,7 +262,11 @@ def run(work: Callable[..., T], upload: Upload, args: tuple[Any, ...], limits: L
             # Killed by the kernel or aborted (GDAL's C++ throws bad_alloc at the memory cap).
             raise too_big(upload.name, limits)
         raise RuntimeError(  # not the file's doing: a worker that failed to start or run
-            f"the reader of {upload.name} ended with exit code {process.exitcode} before answering"
+            _(
+                "the reader of {file} ended with exit code {code} before answering",
+                file=upload.name,
+                code=process.exitcode,
+            )
         )
     status, payload = answer
     if status == "ok":

@@ -15,6 +15,8 @@ import openpyxl
 from defusedxml import ElementTree as SafeET
 
 from ingest.readers import _table, safety
+from ingest.shown import plain
+from languages import _, format_number, ngettext
 from schema.upload import IngestError, Limits, RawTable, Upload
 
 _HEADER_SEARCH_ROWS = 20
@@ -29,17 +31,23 @@ def _check_workbook_zip(upload: Upload, limits: Limits) -> dict[str, bytes]:
     kind = safety.sniff_kind(upload.data)
     if kind == "ole2":
         raise IngestError(
-            f"{upload.name} is an old-style Excel file (.xls) under another name; open it in "
-            f"Excel or LibreOffice and save as .xlsx."
+            _(
+                "{file} is an old-style Excel file (.xls) under another name; open it in Excel "
+                "or LibreOffice and save as .xlsx.",
+                file=upload.name,
+            )
         )
     if kind != "zip":
-        raise safety.refuse_disguised(upload, kind, "an Excel workbook saved as .xlsx")
+        raise safety.refuse_disguised(upload, kind, _("an Excel workbook saved as .xlsx"))
     archive = safety.open_zip(upload, limits)
     names = archive.names()
     if "xl/workbook.xml" not in names:
         raise IngestError(
-            f"{upload.name} is a zip but not an Excel workbook (no xl/workbook.xml); send an "
-            f".xlsx saved by Excel or LibreOffice."
+            _(
+                "{file} is a zip but not an Excel workbook (no xl/workbook.xml); send an .xlsx "
+                "saved by Excel or LibreOffice.",
+                file=upload.name,
+            )
         )
     parts = {}
     if "xl/vbaProject.bin" in names:
@@ -63,8 +71,12 @@ def _workbook(upload: Upload, limits: Limits) -> Iterator[tuple[Any, dict[str, b
         )
     except Exception as exc:  # openpyxl raises many types on damaged files
         raise IngestError(
-            f"{upload.name} cannot be opened as an Excel workbook ({type(exc).__name__}: "
-            f"{exc}); open it in Excel or LibreOffice and save it again as .xlsx."
+            _(
+                "{file} cannot be opened as an Excel workbook ({error}); open it in Excel or "
+                "LibreOffice and save it again as .xlsx.",
+                file=upload.name,
+                error=f"{type(exc).__name__}: {exc}",
+            )
         ) from exc
     try:
         yield book, parts
@@ -74,7 +86,7 @@ def _workbook(upload: Upload, limits: Limits) -> Iterator[tuple[Any, dict[str, b
 
 def sheet_names(upload: Upload, limits: Limits) -> list[str]:
     """The workbook's visible sheet names, in order (a person never sees hidden ones)."""
-    with _workbook(upload, limits) as (book, _):
+    with _workbook(upload, limits) as (book, _parts):
         return [sheet.title for sheet in book.worksheets if sheet.sheet_state == "visible"]
 
 
@@ -94,23 +106,39 @@ def _sheet_rows(sheet: Any, upload: Upload, limits: Limits) -> list[tuple[int, l
             cells.pop()
         if len(cells) > limits.max_columns:
             raise IngestError(
-                f"{upload.name} (sheet {sheet.title}): row {number} has {len(cells)} columns "
-                f"filled, over the limit of {limits.max_columns}; send at most "
-                f"{limits.max_columns} columns (split the sheet into several files)."
+                _(
+                    "{file} (sheet {sheet}): row {row} has {count} columns filled, over the "
+                    "limit of {limit}; send at most {limit} columns (split the sheet into "
+                    "several files).",
+                    file=upload.name,
+                    sheet=sheet.title,
+                    row=number,
+                    count=plain(len(cells)),
+                    limit=plain(limits.max_columns),
+                )
             )
         cells_kept += len(cells)
         if cells_kept > limits.max_sheet_cells:
             raise IngestError(
-                f"{upload.name} (sheet {sheet.title}) holds more than {limits.max_sheet_cells:,} "
-                f"cells (rows x columns) by row {number}, over the limit for a workbook; save "
-                f"the sheet as 'CSV UTF-8' and send the CSV, or split it."
+                _(
+                    "{file} (sheet {sheet}) holds more than {limit} cells (rows x columns) by "
+                    "row {row}, over the limit for a workbook; save the sheet as 'CSV UTF-8' "
+                    "and send the CSV, or split it.",
+                    file=upload.name,
+                    sheet=sheet.title,
+                    limit=format_number(limits.max_sheet_cells),
+                    row=number,
+                )
             )
         rows.append((number, cells))
         nonblank += bool(cells)
         if nonblank > limits.max_records + _HEADER_SEARCH_ROWS + 1:
             raise IngestError(
-                f"{upload.name} has more than {limits.max_records} records, over the limit; "
-                f"split the sheet."
+                _(
+                    "{file} has more than {limit} records, over the limit; split the sheet.",
+                    file=upload.name,
+                    limit=limits.max_records,
+                )
             )
     return rows
 
@@ -142,7 +170,7 @@ def find_header(rows: list[tuple[int, list]]) -> int:
     A header's non-empty cells are mostly distinct short strings, and data follows it.
     Falls back on the first non-empty row.
     """
-    filled = [i for i, (_, cells) in enumerate(rows) if cells]
+    filled = [i for i, (_number, cells) in enumerate(rows) if cells]
     if not filled:
         return -1
     for k, i in enumerate(filled[:_HEADER_SEARCH_ROWS]):
@@ -156,7 +184,7 @@ def _uncached_formulas(xml: bytes | None, first_row: int) -> list[str]:
     if not xml:
         return []
     found = []
-    for _, element in SafeET.iterparse(io.BytesIO(xml), events=("end",)):
+    for _event, element in SafeET.iterparse(io.BytesIO(xml), events=("end",)):
         if element.tag != f"{_MAIN_NS}c":
             continue
         formula = element.find(f"{_MAIN_NS}f")
@@ -174,14 +202,20 @@ def _choose_sheet(book: Any, sheet: str | None, upload: Upload) -> Any:
     if sheet is not None:
         if sheet not in book.sheetnames:
             raise IngestError(
-                f"{upload.name} has no sheet “{sheet}”; its sheets are "
-                f"{', '.join(book.sheetnames)}."
+                _(
+                    "{file} has no sheet “{sheet}”; its sheets are {sheets}.",
+                    file=upload.name,
+                    sheet=sheet,
+                    sheets=", ".join(book.sheetnames),
+                )
             )
         return book[sheet]
     for candidate in book.worksheets:
         if candidate.sheet_state == "visible" and _has_data(candidate):
             return candidate
-    raise IngestError(f"{upload.name} has no visible sheet with data; send a filled workbook.")
+    raise IngestError(
+        _("{file} has no visible sheet with data; send a filled workbook.", file=upload.name)
+    )
 
 
 def read_xlsx(upload: Upload, limits: Limits, sheet: str | None = None) -> RawTable:
@@ -204,18 +238,20 @@ def read_xlsx(upload: Upload, limits: Limits, sheet: str | None = None) -> RawTa
         xml = parts.get(getattr(chosen, "_worksheet_path", "") or "")
         title = chosen.title
         others = [name for name in book.sheetnames if name != title]
-    source = f"{upload.name} (sheet {title})"
+    source = _("{file} (sheet {sheet})", file=upload.name, sheet=title)
     header_index = find_header(rows)
     if header_index < 0:
-        raise IngestError(f"{source} is empty; send a sheet with a header row and records.")
+        raise IngestError(
+            _("{source} is empty; send a sheet with a header row and records.", source=source)
+        )
     header_row, header_cells = rows[header_index]
-    notes = [f"sheet: {title}"]
+    notes = [_("sheet: {sheet}", sheet=title)]
     if _MACROS in parts:
-        notes.append("the workbook contains macros; they were not run")
+        notes.append(_("the workbook contains macros; they were not run"))
     if others:
-        notes.append(f"other sheets not read: {', '.join(others)}")
+        notes.append(_("other sheets not read: {sheets}", sheets=", ".join(others)))
     if header_row > 1:
-        notes.append(f"header on row {header_row}")
+        notes.append(_("header on row {row}", row=header_row))
     header, header_notes = _table.unique_headers(header_cells)
     notes += header_notes
     body = rows[header_index + 1 :]
@@ -224,7 +260,7 @@ def read_xlsx(upload: Upload, limits: Limits, sheet: str | None = None) -> RawTa
         tags = _table.hxl_tags(header, body[0][1])
         if tags is not None:
             body = body[1:]
-            notes.append(f"HXL hashtag row on row {header_row + 1}")
+            notes.append(_("HXL hashtag row on row {row}", row=header_row + 1))
     records_rows = [(n, cells) for n, cells in body if cells]
     last = records_rows[-1][0] if records_rows else 0
     # Blank rows between records are worth a note; the empty tail of a sheet is not.
@@ -232,13 +268,19 @@ def read_xlsx(upload: Upload, limits: Limits, sheet: str | None = None) -> RawTa
     records, table_notes = _table.build_records(header, records_rows, source=source, limits=limits)
     notes += table_notes
     if blank:
-        notes.append(f"{blank} blank row(s) skipped")
+        notes.append(ngettext("{n} blank row(s) skipped", "{n} blank row(s) skipped", blank))
     missing = _uncached_formulas(xml, header_row)
     if missing:
         shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
         notes.append(
-            f"{len(missing)} formula cell(s) have no saved result and are read as empty "
-            f"({shown}); open the file in Excel or LibreOffice and save it to calculate them"
+            ngettext(
+                "{n} formula cell(s) have no saved result and are read as empty ({cells}); "
+                "open the file in Excel or LibreOffice and save it to calculate them",
+                "{n} formula cell(s) have no saved result and are read as empty ({cells}); "
+                "open the file in Excel or LibreOffice and save it to calculate them",
+                len(missing),
+                cells=shown,
+            )
         )
     return RawTable(
         source=source, format="xlsx", records=records, sheet=title, hxl_tags=tags, notes=notes
