@@ -184,7 +184,7 @@ def _verify(session: Session, anchor_file: str | None) -> int:
             _(
                 "  seq {seq}: {kind}: {message}",
                 seq=found.seq,
-                kind=found.kind,
+                kind=_(found.kind),
                 message=found.message,
             )
         )
