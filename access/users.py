@@ -453,6 +453,7 @@ def _read(path: Path) -> list[User]:
         ) from None
     if not isinstance(document, dict) or document.get("version") != VERSION:
         version = document.get("version") if isinstance(document, dict) else None
+        example = f'{{"version": {VERSION}, "users": [...]}}'
         raise UsersFileError(
             _(
                 "the users file {file} has version {version} but this pocmap reads version "
@@ -460,7 +461,7 @@ def _read(path: Path) -> list[User]:
                 file=path,
                 version=repr(version),
                 expected=VERSION,
-                example=f'{{"version": {VERSION}, "users": [...]}}',
+                example=example,
             )
         )
     entries = document.get("users")

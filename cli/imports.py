@@ -34,7 +34,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
             "as one batch. Exit 0 when the batch committed, 1 when the file was refused."
         ),
     )
-    imp.add_argument("path", help=_("CSV, XLSX, GeoJSON, zipped shapefile, GeoPackage, KML/KMZ"))
+    imp.add_argument(
+        "path",
+        metavar=_("PATH"),
+        help=_("CSV, XLSX, GeoJSON, zipped shapefile, GeoPackage, KML/KMZ"),
+    )
     imp.add_argument("--layer", required=True, choices=LAYERS, help=_("the layer to import into"))
     imp.add_argument(
         "--office", required=True, metavar=_("OFFICE"), help=_("the field office sending the file")

@@ -151,10 +151,6 @@ def run_migrate(args: argparse.Namespace) -> int:
     except (StoreError, OSError, sqlite3.Error, psycopg.Error) as err:
         return _fail(err)
     print(report.summary())
-    print(
-        _(
-            "done: point the app at the new store with {setting}",
-            setting=f"{DB_ENV}={_shown(args.to)}",
-        )
-    )
+    setting = f"{DB_ENV}={_shown(args.to)}"
+    print(_("done: point the app at the new store with {setting}", setting=setting))
     return OK

@@ -13,7 +13,7 @@ import getpass
 import json
 import sys
 
-from access.roles import ROLES
+from access.roles import ROLE_NAMES, ROLES
 from access.users import MIN_PASSWORD, USERS_ENV, UsersError, load
 from languages import N_, Labels, _, format_datetime, ngettext
 
@@ -89,17 +89,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     unlock.set_defaults(run=run_unlock)
 
 
-# The roles' and sign-ins' codes are what `--role` takes and what English shows; other
-# languages show their own word for each.
-ROLE_NAMES = Labels(
-    {
-        "admin": N_("admin"),
-        "analyst": N_("analyst"),
-        "field_office": N_("field_office"),
-        "viewer": N_("viewer"),
-    }
-)
-"""Roles as a person reads them."""
+# The sign-ins' codes are what English shows; other languages show their own word.
 SIGN_INS = Labels({"password": N_("password"), "oidc": N_("oidc")})
 KINDS = Labels({"name": N_("name"), "address": N_("address")})
 
