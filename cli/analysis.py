@@ -133,7 +133,9 @@ def add_filters(command: argparse.ArgumentParser) -> None:
         ("--incident-type", INCIDENT_TYPES),
         ("--victim-group", VICTIM_GROUPS),
     ):
-        chosen.add_argument(flag, type=_codes(codes), default=[], help=", ".join(codes))
+        chosen.add_argument(
+            flag, type=_codes(codes), default=[], metavar=_("CODES"), help=", ".join(codes)
+        )
     for flag in ("--office", "--admin1", "--admin2"):
         chosen.add_argument(
             flag,

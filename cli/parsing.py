@@ -14,7 +14,8 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from typing import NoReturn
+from collections.abc import Iterable
+from typing import Any, NoReturn
 
 from languages import N_, _, available, chosen, language_name
 
@@ -94,22 +95,33 @@ def translated_error(message: str) -> str:
 class Formatter(argparse.HelpFormatter):
     """Help text with argparse's ``usage:`` and headings in the current language."""
 
-    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
         """The usage line, ``usage:`` translated."""
         super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
 
-    def start_section(self, heading):  # type: ignore[no-untyped-def]
-        """A section, argparse's own heading translated."""
-        super().start_section(_(HEADINGS[heading]) if heading in HEADINGS else heading)
+    def start_section(self, heading: str | None) -> None:
+        """A section, argparse's own heading translated, its colon as the language writes
+        it (argparse adds a bare ``:``; French puts a space before it)."""
+        if heading:
+            heading = _(HEADINGS[heading]) if heading in HEADINGS else heading
+            heading = _("{heading}:", heading=heading).removesuffix(":")
+        super().start_section(heading)
 
 
 class Parser(argparse.ArgumentParser):
     """An argument parser that speaks the current language (subcommands inherit it)."""
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", Formatter)
         add_help = kwargs.pop("add_help", True)
-        super().__init__(*args, add_help=False, **kwargs)
+        kwargs["add_help"] = False  # the help option is added below, its text translated
+        super().__init__(*args, **kwargs)
         if add_help:
             self.add_argument(
                 "-h",

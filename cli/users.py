@@ -14,7 +14,7 @@ import json
 import sys
 
 from access.roles import ROLE_NAMES, ROLES
-from access.users import MIN_PASSWORD, USERS_ENV, UsersError, load
+from access.users import MIN_PASSWORD, USERS_ENV, User, UsersError, load
 from languages import N_, Labels, _, format_datetime, ngettext
 
 OK, USAGE = 0, 2
@@ -94,7 +94,7 @@ SIGN_INS = Labels({"password": N_("password"), "oidc": N_("oidc")})
 KINDS = Labels({"name": N_("name"), "address": N_("address")})
 
 
-def _described(user) -> str:  # type: ignore[no-untyped-def]
+def _described(user: User) -> str:
     """``a.officer (field office, Kalondo; password sign-in)``."""
     role = ROLE_NAMES.get(user.role, user.role)
     if user.office:
