@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from cli.session import DEFAULT_NAME, cli_session
@@ -43,6 +44,36 @@ FIELDS = Labels(
     }
 )
 """The fields of two linked reports an analyst compares, as a person reads them."""
+PRECISIONS = Labels(
+    {
+        "exact": N_("exact"),
+        "approximate": N_("approximate"),
+        "admin2": N_("admin2"),
+        "admin1": N_("admin1"),
+        "country": N_("country"),
+        "day": N_("day"),
+        "week": N_("week"),
+        "month": N_("month"),
+        "year": N_("year"),
+    }
+)
+"""Location and date precisions (codes, which English shows as they are)."""
+
+
+def _value(field: str, value: Any) -> str:
+    """A report's value as a person reads it: a code's label, in the current language."""
+    from schema.incidents import INCIDENT_TYPE_LABELS, PERPETRATOR_LABELS
+
+    labels: Mapping[str, str] = {
+        "incident_type": INCIDENT_TYPE_LABELS,
+        "perpetrator_type": PERPETRATOR_LABELS,
+        "location_precision": PRECISIONS,
+        "date_precision": PRECISIONS,
+    }.get(field, {})
+    if field == "fatalities" and isinstance(value, int | float):
+        return format_number(value)
+    # _() of a label a Labels mapping already translated leaves it as it is.
+    return _(labels[value]) if isinstance(value, str) and value in labels else str(value)
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -127,7 +158,7 @@ def run_links(args: argparse.Namespace) -> int:
         for side in ("a", "b"):
             report = row[side]
             print(f"  {report['incident_id']}: " + ", ".join(
-                f"{FIELDS.get(k, k)} {report[k]}"
+                f"{FIELDS.get(k, k)} {_value(k, report[k])}"
                 for k in SIDE_BY_SIDE
                 if report.get(k) not in (None, "")
             ))  # fmt: skip
