@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from access.roles import ADMIN, Caller
+from access.roles import ADMIN, ROLE_NAMES, Caller
 from cli.choices import CONFIDENCES, MOTIVATIONS, PERPETRATOR_TYPES
 from cli.session import DEFAULT_NAME, cli_session
 from languages import _, ngettext
@@ -156,7 +156,7 @@ def run_audit(args: argparse.Namespace) -> int:
         print(log.to_json(orient="records", force_ascii=False))
     else:
         for e in log.to_dict("records"):
-            role, office = e["role"], e["office"]
+            role, office = ROLE_NAMES.get(e["role"], e["role"]), e["office"]
             who = e["actor"] + (f" ({role}{', ' + office if office else ''})" if role else "")
             print(
                 f"{e['seq']:>6}  {e['at']}  {e['action']:<13} {who}  {e['target'] or ''}  "
