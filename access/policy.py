@@ -7,7 +7,8 @@ caller's own office.
 
 from __future__ import annotations
 
-from access.roles import ADMIN, ANALYST, FIELD_OFFICE, VIEWER, Caller
+from access.roles import ADMIN, ANALYST, FIELD_OFFICE, ROLE_NAMES, VIEWER, Caller
+from languages import N_, Labels, _
 
 ANY = "any"
 OWN = "own"
@@ -35,22 +36,26 @@ POLICY: dict[str, dict[str, str]] = {
 }
 ACTIONS = tuple(POLICY)
 
-_WHAT = {
-    "view_map": "see the maps and analysis",
-    "briefing": "make briefings",
-    "export": "export layers",
-    "view_restricted": "see narratives and other restricted fields",
-    "view_under_review": "see uploads still under review",
-    "view_batch_details": "see an upload's file, report and sender",
-    "upload": "upload data",
-    "review": "accept uploads under review",
-    "withdraw": "withdraw batches",
-    "restore": "restore batches",
-    "edit_motivation": "edit an incident's coding (motivation, confidence, perpetrator type)",
-    "view_edit_history": "see the edit history",
-    "manage_users": "manage users",
-    "view_audit": "see or export the audit log",
-}
+_WHAT = Labels(
+    {
+        "view_map": N_("see the maps and analysis"),
+        "briefing": N_("make briefings"),
+        "export": N_("export layers"),
+        "view_restricted": N_("see narratives and other restricted fields"),
+        "view_under_review": N_("see uploads still under review"),
+        "view_batch_details": N_("see an upload's file, report and sender"),
+        "upload": N_("upload data"),
+        "review": N_("accept uploads under review"),
+        "withdraw": N_("withdraw batches"),
+        "restore": N_("restore batches"),
+        "edit_motivation": N_(
+            "edit an incident's coding (motivation, confidence, perpetrator type)"
+        ),
+        "view_edit_history": N_("see the edit history"),
+        "manage_users": N_("manage users"),
+        "view_audit": N_("see or export the audit log"),
+    }
+)
 
 
 class Denied(PermissionError):
@@ -61,14 +66,25 @@ class Denied(PermissionError):
         rule = POLICY[action]
         who = [role for role, scope in rule.items() if scope != NONE]
         scope = rule[caller.role]
+        said = {"caller": caller.shown(), "what": _WHAT[action]}
         if scope == OWN:
-            why = (
-                f" for {office or 'another office'}; {caller.role} users may do so for their "
-                f"own office ({caller.office}) only"
+            message = _(
+                "{caller} may not {what} for {office}; {role} users may do so for their "
+                "own office ({own}) only",
+                office=office or _("another office"),
+                role=ROLE_NAMES[caller.role],
+                own=caller.office,
+                **said,
+            )
+        elif who:
+            message = _(
+                "{caller} may not {what}; only {roles} users may",
+                roles=_(" or ").join(ROLE_NAMES[role] for role in who),
+                **said,
             )
         else:
-            why = f"; only {' or '.join(who)} users may" if who else "; no role may"
-        super().__init__(f"{caller.describe()} may not {_WHAT[action]}{why}")
+            message = _("{caller} may not {what}; no role may", **said)
+        super().__init__(message)
 
 
 def allowed(caller: Caller, action: str, office: str | None = None) -> bool:
@@ -94,5 +110,6 @@ def markdown_table() -> str:
     marks = {ANY: "yes", OWN: "own office", NONE: "—"}
     lines = ["| may … | " + " | ".join(ROLES) + " |", "|---|" + "---|" * len(ROLES)]
     for action, rule in POLICY.items():
-        lines.append(f"| {_WHAT[action]} | " + " | ".join(marks[rule[r]] for r in ROLES) + " |")
+        marked = " | ".join(marks[rule[r]] for r in ROLES)
+        lines.append(f"| {_WHAT.english[action]} | {marked} |")
     return "\n".join(lines)

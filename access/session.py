@@ -20,6 +20,7 @@ import pandas as pd
 
 from access.policy import Denied, allowed
 from access.roles import FIELD_OFFICE, Caller
+from languages import _
 from schema.upload import Upload
 from store.base import (
     ACCEPTED,
@@ -160,8 +161,11 @@ class Session:
     def _counting(self) -> CountsInSql:
         if not isinstance(self._store, CountsInSql):
             raise StoreError(
-                f"the store at {self.location} does not tally cells in SQL (only PostGIS "
-                "does); ask counts_in_sql() first and count the rows otherwise"
+                _(
+                    "the store at {location} does not tally cells in SQL (only PostGIS "
+                    "does); ask counts_in_sql() first and count the rows otherwise",
+                    location=self.location,
+                )
             )
         return self._store
 
@@ -314,7 +318,7 @@ class Session:
         if confidence is not None:
             changes["motivation_confidence"] = confidence
         if not changes:
-            raise ValueError("give a motivation, a confidence or both to edit")
+            raise ValueError(_("give a motivation, a confidence or both to edit"))
         self._store.edit("incidents", incident_id, changes, by=self.caller, reason=reason)
 
     def edit_perpetrator_type(

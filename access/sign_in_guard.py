@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from languages import _, ngettext
+
 EventKind = Literal["failure", "success", "unlock"]
 
 
@@ -120,7 +122,7 @@ class Decision:
 
     def message(self) -> str:
         """What the person signing in reads: the same for every name, known or not."""
-        return f"Too many sign-in attempts: try again in {describe_wait(self.wait)}."
+        return _("Too many sign-in attempts: try again in {wait}.", wait=describe_wait(self.wait))
 
 
 def name_key(name: object) -> str | None:
@@ -135,9 +137,9 @@ def describe_wait(wait: timedelta) -> str:
     """``"12 seconds"``, ``"15 minutes"``, ``"1 minute"``: rounded up, never "0"."""
     seconds = max(1, math.ceil(wait.total_seconds()))
     if seconds < 90:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return ngettext("{n} second", "{n} seconds", seconds)
     minutes = math.ceil(seconds / 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return ngettext("{n} minute", "{n} minutes", minutes)
 
 
 def _pending(failures: list[datetime], rule: Rule, now: datetime) -> tuple[timedelta, int]:

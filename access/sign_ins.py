@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from access.roles import Caller
 from access.sign_in_guard import LOOKBACK, Decision, Event, Lockout, decide, lockouts
 from access.users import NAME_PATTERN, Users
+from languages import N_, _
 from store.recent_audit import entries_since
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ INVALID_NAME = "(not a valid name)"
 """The target recorded instead of a typed name that no user can have: it may well be a
 password typed in the wrong field."""
 
-WRONG = "Wrong name or password."
+WRONG = N_("Wrong name or password.")
 
 WRONG_PASSWORD = "wrong password"
 UNKNOWN_NAME = "unknown name"
@@ -166,7 +167,7 @@ def attempt(
         if caller is not None:
             return Outcome(caller)
         record_refused(store, name, address, _why(users, name))
-        return Outcome(None, WRONG)
+        return Outcome(None, _(WRONG))
 
 
 def _why(users: Users, name: object) -> str:

@@ -33,6 +33,7 @@ from argon2 import PasswordHasher, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from access.roles import FIELD_OFFICE, ROLES, Caller
+from languages import N_, _, ngettext
 
 USERS_ENV = "POCMAP_USERS"
 DEFAULT_PATH = Path("data") / "users.json"
@@ -40,7 +41,7 @@ VERSION = 1
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024
 NAME_PATTERN = re.compile(r"[A-Za-z0-9._@-]{1,64}")
-NAME_RULE = "1 to 64 ASCII letters, digits and . - _ @"
+NAME_RULE = N_("1 to 64 ASCII letters, digits and . - _ @")
 KEYS = ("name", "role", "office", "password_hash", "oidc", "added_at", "added_by")
 
 _HASHER = PasswordHasher()
@@ -219,8 +220,12 @@ class Users:
         self._check_new(name, role, office)
         if oidc and password is not None:
             raise UsersError(
-                f"user {name!r} signs in through OIDC and takes no password in {self.path}; "
-                "add it without a password, or without oidc to sign in with one"
+                _(
+                    "user {name} signs in through OIDC and takes no password in {file}; "
+                    "add it without a password, or without oidc to sign in with one",
+                    name=repr(name),
+                    file=self.path,
+                )
             )
         hashed = None if oidc else self._hash(name, password)
         user = User(name, role, office, hashed, bool(oidc), _now(), added_by)
@@ -281,8 +286,12 @@ class Users:
         user = self._existing(name)
         if user.oidc:
             raise UsersError(
-                f"user {user.name!r} in {self.path} signs in through OIDC and has no "
-                "password; remove it and add it again without oidc to give it one"
+                _(
+                    "user {name} in {file} signs in through OIDC and has no "
+                    "password; remove it and add it again without oidc to give it one",
+                    name=repr(user.name),
+                    file=self.path,
+                )
             )
         return user
 
@@ -299,42 +308,84 @@ class Users:
         user = self._find(name) if isinstance(name, str) else None
         if user is None:
             raise UsersError(
-                f"there is no user {name!r} in {self.path} (names match in any case); "
-                "`pocmap users list` shows who is there"
+                _(
+                    "there is no user {name} in {file} (names match in any case); "
+                    "`pocmap users list` shows who is there",
+                    name=repr(name),
+                    file=self.path,
+                )
             )
         return user
 
     def _check_new(self, name: str, role: str, office: str | None) -> None:
         if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
-            raise UsersError(f"user name {name!r} for {self.path} is expected to be {NAME_RULE}")
+            raise UsersError(
+                _(
+                    "user name {name} for {file} is expected to be {rule}",
+                    name=repr(name),
+                    file=self.path,
+                    rule=_(NAME_RULE),
+                )
+            )
         if role not in ROLES:
             raise UsersError(
-                f"role {role!r} for user {name!r} in {self.path} is not one of {', '.join(ROLES)}"
+                _(
+                    "role {role} for user {name} in {file} is not one of {roles}",
+                    role=repr(role),
+                    name=repr(name),
+                    file=self.path,
+                    roles=", ".join(ROLES),
+                )
             )
         if role == FIELD_OFFICE and _office(office) is None:
             raise UsersError(
-                f"user {name!r} in {self.path} is a field_office user and needs an office "
-                "(the field office whose data it sends and sees)"
+                _(
+                    "user {name} in {file} is a field_office user and needs an office "
+                    "(the field office whose data it sends and sees)",
+                    name=repr(name),
+                    file=self.path,
+                )
             )
         taken = self._find(name)
         if taken is not None:
             raise UsersError(
-                f"user {taken.name!r} is already in {self.path}; remove it first "
-                f"(pocmap users remove {taken.name}) or change its password "
-                f"(pocmap users set-password {taken.name})"
+                _(
+                    "user {name} is already in {file}; remove it first "
+                    "(pocmap users remove {plain}) or change its password "
+                    "(pocmap users set-password {plain})",
+                    name=repr(taken.name),
+                    file=self.path,
+                    plain=taken.name,
+                )
             )
 
     def _hash(self, name: str, password: str | None) -> str:
         if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-            size = f"{len(password)} characters" if isinstance(password, str) else "no password"
+            size = (
+                ngettext("{n} character", "{n} characters", len(password))
+                if isinstance(password, str)
+                else _("no password")
+            )
             raise UsersError(
-                f"the password for user {name!r} in {self.path} has {size}; at least "
-                f"{MIN_PASSWORD} characters are needed (or make it an OIDC user)"
+                _(
+                    "the password for user {name} in {file} has {size}; at least "
+                    "{minimum} characters are needed (or make it an OIDC user)",
+                    name=repr(name),
+                    file=self.path,
+                    size=size,
+                    minimum=MIN_PASSWORD,
+                )
             )
         if len(password) > MAX_PASSWORD:
             raise UsersError(
-                f"the password for user {name!r} in {self.path} has {len(password)} "
-                f"characters; at most {MAX_PASSWORD} are accepted"
+                _(
+                    "the password for user {name} in {file} has {size} characters; at most "
+                    "{maximum} are accepted",
+                    name=repr(name),
+                    file=self.path,
+                    size=len(password),
+                    maximum=MAX_PASSWORD,
+                )
             )
         return _HASHER.hash(password)
 
@@ -384,7 +435,7 @@ def _office(office: str | None) -> str | None:
 def _by(by: str | Caller) -> str:
     text = by.describe() if isinstance(by, Caller) else by
     if not isinstance(text, str) or not text.strip():
-        raise UsersError("`by` is empty but every change to the users file names who made it")
+        raise UsersError(_("`by` is empty but every change to the users file names who made it"))
     return text.strip()
 
 
@@ -393,24 +444,42 @@ def _read(path: Path) -> list[User]:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise UsersFileError(
-            f"the users file {path} is not valid JSON ({err}); no user was read: "
-            "fix it or restore it from a backup"
+            _(
+                "the users file {file} is not valid JSON ({error}); no user was read: "
+                "fix it or restore it from a backup",
+                file=path,
+                error=err,
+            )
         ) from None
     if not isinstance(document, dict) or document.get("version") != VERSION:
         version = document.get("version") if isinstance(document, dict) else None
+        example = f'{{"version": {VERSION}, "users": [...]}}'
         raise UsersFileError(
-            f"the users file {path} has version {version!r} but this pocmap reads version "
-            f'{VERSION} ({{"version": {VERSION}, "users": [...]}})'
+            _(
+                "the users file {file} has version {version} but this pocmap reads version "
+                "{expected} ({example})",
+                file=path,
+                version=repr(version),
+                expected=VERSION,
+                example=example,
+            )
         )
     entries = document.get("users")
     if not isinstance(entries, list):
-        raise UsersFileError(f"the users file {path} is expected to have a list under 'users'")
+        raise UsersFileError(
+            _("the users file {file} is expected to have a list under 'users'", file=path)
+        )
     users: list[User] = []
     for number, entry in enumerate(entries, start=1):
         user = _entry(path, number, entry)
         if any(u.name.casefold() == user.name.casefold() for u in users):
             raise UsersFileError(
-                f"entry {number} of the users file {path} repeats the user {user.name!r}"
+                _(
+                    "entry {number} of the users file {file} repeats the user {name}",
+                    number=number,
+                    file=path,
+                    name=repr(user.name),
+                )
             )
         users.append(user)
     return users
@@ -418,41 +487,66 @@ def _read(path: Path) -> list[User]:
 
 def _entry(path: Path, number: int, entry: Any) -> User:
     """One entry as a :class:`User`, or an error naming the file, the entry and the problem."""
-    label = f"entry {number}"
-    if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-        label += f" ({entry['name']!r})"
+    named = isinstance(entry, dict) and isinstance(entry.get("name"), str)
 
     def bad(problem: str) -> UsersFileError:
-        return UsersFileError(f"{label} of the users file {path}: {problem}; no user was read")
+        if named:
+            text = _(
+                "entry {number} ({name}) of the users file {file}: {problem}; no user was read",
+                number=number,
+                name=repr(entry["name"]),
+                file=path,
+                problem=problem,
+            )
+        else:
+            text = _(
+                "entry {number} of the users file {file}: {problem}; no user was read",
+                number=number,
+                file=path,
+                problem=problem,
+            )
+        return UsersFileError(text)
 
     if not isinstance(entry, dict) or set(entry) != set(KEYS):
         keys = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
-        raise bad(f"has {keys} but an entry has exactly the keys {', '.join(KEYS)}")
+        raise bad(
+            _(
+                "has {keys} but an entry has exactly the keys {expected}",
+                keys=keys,
+                expected=", ".join(KEYS),
+            )
+        )
     name, role, office = entry["name"], entry["role"], entry["office"]
     if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
-        raise bad(f"the name {name!r} is expected to be {NAME_RULE}")
+        raise bad(_("the name {name} is expected to be {rule}", name=repr(name), rule=_(NAME_RULE)))
     if role not in ROLES:
-        raise bad(f"the role {role!r} is not one of {', '.join(ROLES)}")
+        raise bad(
+            _("the role {role} is not one of {roles}", role=repr(role), roles=", ".join(ROLES))
+        )
     if office is not None and not (isinstance(office, str) and office.strip()):
-        raise bad(f"the office {office!r} is expected to be null or a name")
+        raise bad(_("the office {office} is expected to be null or a name", office=repr(office)))
     if role == FIELD_OFFICE and office is None:
-        raise bad("a field_office user needs an office")
+        raise bad(_("a field_office user needs an office"))
     if not isinstance(entry["oidc"], bool):
-        raise bad(f"oidc is {entry['oidc']!r} but is expected to be true or false")
+        raise bad(
+            _("oidc is {value} but is expected to be true or false", value=repr(entry["oidc"]))
+        )
     hashed = entry["password_hash"]
     if entry["oidc"] and hashed is not None:
-        raise bad("an OIDC user has a password_hash but is expected to have null")
+        raise bad(_("an OIDC user has a password_hash but is expected to have null"))
     if not entry["oidc"]:
         try:
             extract_parameters(hashed if isinstance(hashed, str) else "")
         except InvalidHashError:
-            raise bad("a password user's password_hash is not an argon2 hash") from None
+            raise bad(_("a password user's password_hash is not an argon2 hash")) from None
     try:
         datetime.fromisoformat(entry["added_at"])
     except (TypeError, ValueError):
-        raise bad(f"added_at {entry['added_at']!r} is not an ISO date and time") from None
+        raise bad(
+            _("added_at {value} is not an ISO date and time", value=repr(entry["added_at"]))
+        ) from None
     if not isinstance(entry["added_by"], str) or not entry["added_by"].strip():
-        raise bad("added_by is expected to name who added the user")
+        raise bad(_("added_by is expected to name who added the user"))
     return User(**{key: entry[key] for key in KEYS})
 
 

@@ -16,10 +16,12 @@ from cli.imports import add_commands
 from cli.links import add_commands as add_link_commands
 from cli.migrate import add_commands as add_migrate_commands
 from cli.outputs import add_commands as add_output_commands
+from cli.parsing import LanguageError, Parser, take_language
 from cli.places import add_commands as add_places_commands
 from cli.review import add_commands as add_review_commands
 from cli.users import add_commands as add_user_commands
-from config.settings import DATA_DIR, DB
+from config.settings import DATA_DIR, DB, LANG
+from languages import _, available, use
 
 if TYPE_CHECKING:
     from store.protocol import StoreLike
@@ -40,14 +42,18 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         users = load()
     except UsersError as err:
-        print(f"pocmap serve: {err}", file=sys.stderr)
+        print(_("pocmap serve: {error}", error=err), file=sys.stderr)
         return 2
     oidc = (ROOT / ".streamlit" / "secrets.toml").is_file()
     if not users.configured() and not oidc and args.address not in _LOOPBACK:
         print(
-            f"pocmap serve: no users are configured ({users.path}), so access control is off "
-            f"and pocmap serves this machine only, not --address {args.address}; add users "
-            "first with `pocmap users add NAME --role admin`",
+            _(
+                "pocmap serve: no users are configured ({path}), so access control is off "
+                "and pocmap serves this machine only, not --address {address}; add users "
+                "first with `pocmap users add NAME --role admin`",
+                path=users.path,
+                address=args.address,
+            ),
             file=sys.stderr,
         )
         return 2
@@ -55,7 +61,10 @@ def _serve(args: argparse.Namespace) -> int:
     if args.data:
         folder = Path(args.data).resolve()
         if not folder.is_dir():
-            print(f"pocmap serve: --data {args.data!r} is not a folder", file=sys.stderr)
+            print(
+                _("pocmap serve: --data {folder} is not a folder", folder=repr(args.data)),
+                file=sys.stderr,
+            )
             return 2
         env[DATA_DIR.name] = str(folder)
     else:
@@ -64,13 +73,19 @@ def _serve(args: argparse.Namespace) -> int:
 
         store = open_store()
         if store.is_empty():
-            print(f"pocmap: the store {store.location} is empty; loading the sample", flush=True)
+            print(
+                _(
+                    "pocmap: the store {location} is empty; loading the sample",
+                    location=store.location,
+                ),
+                flush=True,
+            )
             load_sample_into(store)
         env[DB.name] = app_store_location(store)
     try:
         proxies = trusted_proxies()
     except ProxySettingError as err:
-        print(f"pocmap serve: {err}", file=sys.stderr)
+        print(_("pocmap serve: {error}", error=err), file=sys.stderr)
         return 2
     # The web server believes X-Forwarded-For only from the configured proxy (uvicorn's
     # own default is every loopback address): docs/local-mode.md.
@@ -88,7 +103,17 @@ def _serve(args: argparse.Namespace) -> int:
         args.address,
         *_allowed_hosts(local),
     ]
-    print(f"pocmap: serving the joint map at http://{args.address}:{args.port}", flush=True)
+    print(
+        _(
+            "pocmap: serving the joint map at http://{address}:{port}",
+            address=args.address,
+            port=args.port,
+        ),
+        flush=True,
+    )
+    if getattr(args, "lang", None):
+        # `pocmap --lang fr serve`: the app's default language, until each person chooses.
+        env[LANG.name] = args.lang
     # Streamlit reads .streamlit/config.toml from the working directory.
     return subprocess.call(command, cwd=ROOT, env=env)
 
@@ -119,17 +144,31 @@ def app_store_location(store: StoreLike) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    """The command-line interface, one subcommand per task."""
-    top = argparse.ArgumentParser(prog="pocmap", description=__doc__)
+    """The command-line interface, one subcommand per task, in the current language."""
+    top = Parser(
+        prog="pocmap",
+        description=_("The pocmap command: a thin face over the same functions the app uses."),
+    )
+    top.add_argument(
+        "--lang",
+        metavar="LANG",
+        choices=available(),
+        help=_(
+            "the language pocmap speaks: {languages} (default: POCMAP_LANG, else English)",
+            languages=", ".join(available()),
+        ),
+    )
     commands = top.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="start the app (http://localhost:8501)")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve = commands.add_parser("serve", help=_("start the app (http://localhost:8501)"))
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=_("the port to listen on"))
     serve.add_argument(
-        "--address", default="localhost", help="interface to listen on (default: localhost only)"
+        "--address",
+        default="localhost",
+        help=_("interface to listen on (default: localhost only)"),
     )
     serve.add_argument(
         "--data",
-        help="show a folder of layer files instead of the store (read-only; for review)",
+        help=_("show a folder of layer files instead of the store (read-only; for review)"),
     )
     serve.set_defaults(run=_serve)
     add_commands(commands)
@@ -145,9 +184,22 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``pocmap`` console script."""
-    args = parser().parse_args(argv)
-    return args.run(args)
+    """Entry point of the ``pocmap`` console script.
+
+    ``--lang`` is read first, so that the parser's help and errors, and everything the
+    command prints, are in that language (else ``POCMAP_LANG``, else English).
+    """
+    given = list(sys.argv[1:] if argv is None else argv)
+    try:
+        language, rest = take_language(given)
+    except LanguageError as err:
+        print(f"pocmap: {err}", file=sys.stderr)
+        return 2
+    # `use`, not `set_language`: main() called in a test leaves the thread's language as it was.
+    with use(language):
+        args = parser().parse_args(rest)
+        args.lang = language
+        return args.run(args)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import json
 import sys
 
 from cli.session import DEFAULT_NAME, cli_session
+from languages import _, format_number, ngettext
 
 OK, REFUSED = 0, 1
 
@@ -15,25 +16,38 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     """Register ``actors`` on the ``pocmap`` parser."""
     actors = commands.add_parser(
         "actors",
-        help="the actor dictionary (actor name -> perpetrator type): list it, or apply it "
-        "again to the stored incidents",
-        description="The actor dictionary: the mission's rules (POCMAP_ACTORS) before "
-        "pocmap's defaults; the first rule whose pattern is in an actor's name decides its "
-        "perpetrator type (docs/codebook.md).",
+        help=_(
+            "the actor dictionary (actor name -> perpetrator type): list it, or apply it "
+            "again to the stored incidents"
+        ),
+        description=_(
+            "The actor dictionary: the mission's rules (POCMAP_ACTORS) before "
+            "pocmap's defaults; the first rule whose pattern is in an actor's name decides its "
+            "perpetrator type (docs/codebook.md)."
+        ),
     )
     what = actors.add_mutually_exclusive_group(required=True)
-    what.add_argument("--list", action="store_true", help="print the rules in effect")
+    what.add_argument("--list", action="store_true", help=_("print the rules in effect"))
     what.add_argument(
         "--apply",
         action="store_true",
-        help="apply the dictionary again to the stored incidents (each change kept in their "
-        "history; types an office gave or an analyst set by hand are kept)",
+        help=_(
+            "apply the dictionary again to the stored incidents (each change kept in their "
+            "history; types an office gave or an analyst set by hand are kept)"
+        ),
     )
     actors.add_argument(
-        "--dry-run", action="store_true", help="with --apply: say what would change, change none"
+        "--dry-run",
+        action="store_true",
+        help=_("with --apply: say what would change, change none"),
     )
-    actors.add_argument("--json", action="store_true")
-    actors.add_argument("--by", default=DEFAULT_NAME)
+    actors.add_argument("--json", action="store_true", help=_("print it as JSON"))
+    actors.add_argument(
+        "--by",
+        default=DEFAULT_NAME,
+        metavar=_("NAME"),
+        help=_("who makes the change, for the record"),
+    )
     actors.set_defaults(run=run_actors)
 
 
@@ -41,21 +55,27 @@ def run_actors(args: argparse.Namespace) -> int:
     from ingest.actors import ActorDictionaryError, current, table
 
     if args.dry_run and not args.apply:
-        print("pocmap actors: --dry-run goes with --apply", file=sys.stderr)
+        print(_("pocmap actors: --dry-run goes with --apply"), file=sys.stderr)
         return REFUSED
     try:
         dictionary = current()
     except ActorDictionaryError as err:
-        print(f"pocmap actors: {err}", file=sys.stderr)
+        print(_("pocmap actors: {error}", error=err), file=sys.stderr)
         return REFUSED
     if args.list:
         rows = table(dictionary)
         if args.json:
             print(json.dumps(rows, ensure_ascii=False))
             return OK
-        print(f"{len(rows)} rules, tried in this order (first match decides):")
+        print(
+            ngettext(
+                "{n} rule, tried in this order (first match decides):",
+                "{n} rules, tried in this order (first match decides):",
+                len(rows),
+            )
+        )
         for r in rows:
-            country = r["country"] or "any"
+            country = r["country"] or _("any")
             print(
                 f"{r['rule']:>4}  {country:<4} {r['pattern']!r:<52} -> {r['perpetrator_type']:<22}"
                 f" {r['from']}"
@@ -73,7 +93,7 @@ def _apply(args: argparse.Namespace, dictionary: object) -> int:
         planned = stored.plan(session, dictionary)  # type: ignore[arg-type]
         made = 0 if args.dry_run else stored.apply(session, planned.changes)
     except (StoreError, KeyError, ValueError) as err:
-        print(f"pocmap actors: {err}", file=sys.stderr)
+        print(_("pocmap actors: {error}", error=err), file=sys.stderr)
         return REFUSED
     if args.json:
         print(
@@ -90,18 +110,38 @@ def _apply(args: argparse.Namespace, dictionary: object) -> int:
             )
         )
         return OK
-    verb = "would change" if args.dry_run else "changed"
     for c in planned.changes:
         print(f"{c.incident_id}  {c.before} -> {c.after}  ({c.name}; {c.reason})")
-    print(
-        f"{len(planned.changes)} of {planned.rows_seen} stored incident(s) {verb}"
-        + ("" if args.dry_run else "; `pocmap history INCIDENT` shows each change")
-    )
+    changes, seen = len(planned.changes), format_number(planned.rows_seen)
+    if args.dry_run:
+        print(
+            ngettext(
+                "{n} of {seen} stored incident(s) would change",
+                "{n} of {seen} stored incident(s) would change",
+                changes,
+                seen=seen,
+            )
+        )
+    else:
+        print(
+            ngettext(
+                "{n} of {seen} stored incident(s) changed; `pocmap history INCIDENT` shows "
+                "each change",
+                "{n} of {seen} stored incident(s) changed; `pocmap history INCIDENT` shows "
+                "each change",
+                changes,
+                seen=seen,
+            )
+        )
     if planned.kept_by_hand:
         print(
-            f"{len(planned.kept_by_hand)} incident(s) kept as an analyst recoded them by hand: "
-            + ", ".join(planned.kept_by_hand[:10])
-            + (" ..." if len(planned.kept_by_hand) > 10 else "")
+            ngettext(
+                "{n} incident(s) kept as an analyst recoded them by hand: {incidents}",
+                "{n} incident(s) kept as an analyst recoded them by hand: {incidents}",
+                len(planned.kept_by_hand),
+                incidents=", ".join(planned.kept_by_hand[:10])
+                + (" ..." if len(planned.kept_by_hand) > 10 else ""),
+            )
         )
     for note in planned.notes:
         print(note)

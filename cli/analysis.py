@@ -22,6 +22,7 @@ from cli.choices import (
     STEPS,
     VICTIM_GROUPS,
 )
+from languages import N_, _, format_number, ngettext
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -38,29 +39,48 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     """Register ``hotspots`` and ``analyse`` on the ``pocmap`` parser."""
     spots = commands.add_parser(
         "hotspots",
-        help="Gi* hot spots of the selected incidents, written as GeoJSON cells",
-        description="Count the selected incidents in cells, run Getis-Ord Gi* with FDR "
-        "correction, and write every cell (z-score, p-value, confidence bin, cluster) as "
-        "GeoJSON in WGS84.",
+        help=_("Gi* hot spots of the selected incidents, written as GeoJSON cells"),
+        description=_(
+            "Count the selected incidents in cells, run Getis-Ord Gi* with FDR "
+            "correction, and write every cell (z-score, p-value, confidence bin, cluster) as "
+            "GeoJSON in WGS84."
+        ),
     )
     add_filters(spots)
     _add_grid(spots)
-    spots.add_argument("--out", required=True, help="the GeoJSON file to write")
+    spots.add_argument(
+        "--out", required=True, metavar=_("FILE"), help=_("the GeoJSON file to write")
+    )
     spots.set_defaults(run=run_hotspots)
 
     whole = commands.add_parser(
         "analyse",
-        help="the whole joint analysis of the selected incidents",
-        description="Hot spots, emerging hot spots, motivation profiles, protection gaps, "
-        "agreement watch, escalation around milestones, state and allied forces among the "
-        "perpetrators and field office linkage, as a summary or as JSON.",
+        help=_("the whole joint analysis of the selected incidents"),
+        description=_(
+            "Hot spots, emerging hot spots, motivation profiles, protection gaps, "
+            "agreement watch, escalation around milestones, state and allied forces among the "
+            "perpetrators and field office linkage, as a summary or as JSON."
+        ),
     )
     add_filters(whole)
     _add_grid(whole)
-    whole.add_argument("--step", default="Q", choices=STEPS, help="time slice")
-    whole.add_argument("--gap-km", type=float, default=25.0, help="protection-gap distance")
-    whole.add_argument("--window-days", type=int, default=60, help="escalation window")
-    whole.add_argument("--json", action="store_true", help="print every table as JSON")
+    whole.add_argument(
+        "--step",
+        default="Q",
+        choices=STEPS,
+        help=_("time slice: M month, Q quarter, Y year"),
+    )
+    whole.add_argument(
+        "--gap-km", type=float, default=25.0, metavar="KM", help=_("protection-gap distance")
+    )
+    whole.add_argument(
+        "--window-days",
+        type=int,
+        default=60,
+        metavar=_("DAYS"),
+        help=_("escalation window, in days"),
+    )
+    whole.add_argument("--json", action="store_true", help=_("print every table as JSON"))
     whole.set_defaults(run=run_analyse)
 
 
@@ -70,7 +90,11 @@ def _codes(allowed: tuple[str, ...]):
         wrong = [v for v in values if v not in allowed]
         if wrong:
             raise argparse.ArgumentTypeError(
-                f"{', '.join(wrong)} is not one of {', '.join(allowed)}"
+                _(
+                    "{values} is not one of {allowed}",
+                    values=", ".join(wrong),
+                    allowed=", ".join(allowed),
+                )
             )
         return values
 
@@ -84,45 +108,89 @@ def _names(text: str) -> list[str]:
 def add_filters(command: argparse.ArgumentParser) -> None:
     """The data and filter options every analysing command takes (``--from``, ``--office``,
     ...); :func:`selection_of` reads them back."""
-    where = command.add_argument_group("which data")
-    where.add_argument("--data", help="a folder of layer files instead of the store")
-    chosen = command.add_argument_group("filters (a comma-separated list keeps any of them)")
-    chosen.add_argument("--from", dest="start", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
-    chosen.add_argument("--to", dest="end", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
+    where = command.add_argument_group(_("which data"))
+    where.add_argument(
+        "--data", metavar=_("FOLDER"), help=_("a folder of layer files instead of the store")
+    )
+    chosen = command.add_argument_group(_("filters (a comma-separated list keeps any of them)"))
+    chosen.add_argument(
+        "--from",
+        dest="start",
+        type=_iso_date,
+        metavar=_("YYYY-MM-DD"),
+        help=_("the first day of the period"),
+    )
+    chosen.add_argument(
+        "--to",
+        dest="end",
+        type=_iso_date,
+        metavar=_("YYYY-MM-DD"),
+        help=_("the last day of the period"),
+    )
     for flag, codes in (
         ("--motivation", MOTIVATIONS),
         ("--perpetrator", PERPETRATOR_TYPES),
         ("--incident-type", INCIDENT_TYPES),
         ("--victim-group", VICTIM_GROUPS),
     ):
-        chosen.add_argument(flag, type=_codes(codes), default=[], help=", ".join(codes))
+        chosen.add_argument(
+            flag, type=_codes(codes), default=[], metavar=_("CODES"), help=", ".join(codes)
+        )
     for flag in ("--office", "--admin1", "--admin2"):
-        chosen.add_argument(flag, type=_names, default=[], help="names, comma-separated")
+        chosen.add_argument(
+            flag,
+            type=_names,
+            default=[],
+            metavar=_("NAMES"),
+            help=_("names, comma-separated"),
+        )
+
+
+def _iso_date(text: str) -> dt.date:
+    """``--from``/``--to``: a date written YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a date written YYYY-MM-DD (e.g. 2025-10-03)", value=repr(text))
+        ) from None
 
 
 def _add_grid(command: argparse.ArgumentParser) -> None:
-    grid = command.add_argument_group("cells")
-    grid.add_argument("--shape", default="hexagon", choices=SHAPES)
-    grid.add_argument("--cell-km", type=float, help="cell width (default: from the data, see docs)")
-    grid.add_argument("--weight", default="incidents", choices=("incidents", "fatalities"))
-    grid.add_argument("--no-fdr", action="store_true", help="no false-discovery-rate correction")
+    grid = command.add_argument_group(_("cells"))
+    grid.add_argument("--shape", default="hexagon", choices=SHAPES, help=_("cell shape"))
+    grid.add_argument(
+        "--cell-km",
+        type=float,
+        metavar="KM",
+        help=_("cell width (default: from the data, see docs)"),
+    )
+    grid.add_argument(
+        "--weight",
+        default="incidents",
+        choices=("incidents", "fatalities"),
+        help=_("what each incident weighs: one, or its fatalities"),
+    )
+    grid.add_argument("--no-fdr", action="store_true", help=_("no false-discovery-rate correction"))
     grid.add_argument(
         "--inference",
         default="analytic",
         choices=INFERENCES,
-        help="Gi* p-values: analytic z-scores, or conditional permutations (small counts)",
+        help=_("Gi* p-values: analytic z-scores, or conditional permutations (small counts)"),
     )
     grid.add_argument(
         "--permutations",
         type=int,
         default=DEFAULT_PERMUTATIONS,
-        help="with --inference permutation (>= 99)",
+        metavar="N",
+        help=_("with --inference permutation (>= 99)"),
     )
     grid.add_argument(
         "--seed",
         type=int,
         default=DEFAULT_SEED,
-        help="the permutations' seed (same seed, same result)",
+        metavar="N",
+        help=_("the permutations' seed (same seed, same result)"),
     )
 
 
@@ -171,18 +239,21 @@ def _data(args: argparse.Namespace) -> MissionData | None:
     store = cli_session()
     if store.is_empty():
         print(
-            f"pocmap: the store {store.location} is empty; import data with `pocmap import` "
-            "or load the sample with `pocmap load-sample`",
+            _(
+                "pocmap: the store {location} is empty; import data with `pocmap import` "
+                "or load the sample with `pocmap load-sample`",
+                location=store.location,
+            ),
             file=sys.stderr,
         )
         return None
-    return from_layers(store.layer, "Mission store")
+    return from_layers(store.layer, _("Mission store"))
 
 
 def checked(args: argparse.Namespace, command: str) -> MissionData | int:
     """The data to analyse, or the exit code when there is none or the dates are crossed."""
     if args.start and args.end and args.end < args.start:
-        print(f"pocmap {command}: --to {args.end} is before --from {args.start}", file=sys.stderr)
+        print(_crossed(command, args), file=sys.stderr)
         return USAGE
     data = _data(args)
     return NOTHING if data is None else data
@@ -219,11 +290,19 @@ def run_hotspots(args: argparse.Namespace) -> int:
     out.write_text(cells.to_json(drop_id=True), encoding="utf-8")
     hot = int((cells["bin"] > 0).sum())
     print(
-        f"{n:,} incidents; {len(cells):,} cells, {hot:,} hot in {spots.clusters:,} clusters, "
-        f"{spots.near:,} near a hot spot (no incident of their own); wrote {out}"
+        _(
+            "{incidents}; {cells}, {hot} hot in {clusters}, {near} near a hot spot (no incident "
+            "of their own); wrote {file}",
+            incidents=ngettext("{n} incident", "{n} incidents", n),
+            cells=ngettext("{n} cell", "{n} cells", len(cells)),
+            hot=format_number(hot),
+            clusters=ngettext("{n} cluster", "{n} clusters", spots.clusters),
+            near=format_number(spots.near),
+            file=out,
+        )
     )
     for note in spots.notes:
-        print(f"note: {note}")
+        print(_("note: {note}", note=note))
     print(spots.caption)
     return OK
 
@@ -250,7 +329,7 @@ def _counted_in_sql(args: argparse.Namespace, shape: Shape, width_m: float | Non
     from analysis.metric import WGS84, mission_crs
 
     if args.start and args.end and args.end < args.start:
-        print(f"pocmap hotspots: --to {args.end} is before --from {args.start}", file=sys.stderr)
+        print(_crossed("hotspots", args), file=sys.stderr)
         return USAGE
     from cli.session import cli_session
 
@@ -292,6 +371,32 @@ def _width(session, selection, area: gpd.GeoDataFrame, crs, shape: Shape) -> flo
     return choose_width(x, y, bounds).width_m
 
 
+def _crossed(command: str, args: argparse.Namespace) -> str:
+    return _(
+        "pocmap {command}: --to {end} is before --from {start}",
+        command=command,
+        end=args.end,
+        start=args.start,
+    )
+
+
+TABLES = {
+    "hot_spot_cells": N_("hot spot cells"),
+    "hot_spots_by_cell_width": N_("hot spots by cell width"),
+    "emerging_hot_spots": N_("emerging hot spots"),
+    "drivers_by_hot_spot": N_("drivers by hot spot"),
+    "drivers_by_admin1": N_("drivers by admin1 area"),
+    "protection_gaps": N_("protection gaps"),
+    "political_work_without_protection_picture": N_("political work without a protection picture"),
+    "agreement_watch": N_("agreement watch"),
+    "possible_violations": N_("possible violations"),
+    "escalation_around_milestones": N_("escalation around milestones"),
+    "state_forces_friction": N_("state forces friction"),
+    "field_office_linkage": N_("field office linkage"),
+}
+"""The analysis' tables as headings people read (``--json`` keeps the names)."""
+
+
 def run_analyse(args: argparse.Namespace) -> int:
     from analysis.joint import analyse
 
@@ -303,11 +408,21 @@ def run_analyse(args: argparse.Namespace) -> int:
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=1)
         print()
         return OK
-    print(f"{result.incidents:,} incidents, {result.start} to {result.end}")
+    print(
+        ngettext(
+            "{n} incident, {start} to {end}",
+            "{n} incidents, {start} to {end}",
+            result.incidents,
+            start=result.start,
+            end=result.end,
+        )
+    )
     for note in result.notes:
-        print(f"note: {note}")
+        print(_("note: {note}", note=note))
     for name, (table, caption) in result.tables().items():
-        print(f"\n## {name.replace('_', ' ')} ({len(table):,} rows)\n{caption}")
+        title = _(TABLES[name]) if name in TABLES else name.replace("_", " ")
+        rows = ngettext("{n} row", "{n} rows", len(table))
+        print(f"\n## {title} ({rows})\n{caption}")
         if name == "hot_spot_cells":
             table = table[(table["bin"] != 0) | table["near"]].sort_values("z", ascending=False)
         if len(table):

@@ -10,6 +10,8 @@ it is added here too. A subcommand imports the real packages only when it runs.
 
 from __future__ import annotations
 
+import languages
+
 # Code lists of the incidents layer (the vocabulary; docs/codebook.md).
 MOTIVATIONS = (
     "predation",
@@ -70,4 +72,4 @@ DEFAULT_LEVEL = "shareable"
 MIN_PRECISION_KM = 1.0
 EXPORT_FORMATS = ("gpkg", "geojson", "csv", "html")
 BRIEFING_FORMATS = ("png", "pdf")
-DEFAULT_TITLE = "Protection of civilians and political processes"
+DEFAULT_TITLE = languages.N_("Protection of civilians and political processes")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 # so each command imports them when it runs (tests/cli/test_light_cli.py).
 from cli.choices import DATE_ORDERS, LAYERS, PROFILES
 from cli.session import cli_session
+from languages import N_, Labels, _, format_number, ngettext
 
 if TYPE_CHECKING:
     from ingest.pipeline import ImportOptions
@@ -27,76 +28,128 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     """Register the store's subcommands on the ``pocmap`` parser."""
     imp = commands.add_parser(
         "import",
-        help="import a file into the store as one batch",
-        description="Read, map and check every row of PATH, then commit the accepted rows "
-        "as one batch. Exit 0 when the batch committed, 1 when the file was refused.",
+        help=_("import a file into the store as one batch"),
+        description=_(
+            "Read, map and check every row of PATH, then commit the accepted rows "
+            "as one batch. Exit 0 when the batch committed, 1 when the file was refused."
+        ),
     )
-    imp.add_argument("path", help="CSV, XLSX, GeoJSON, zipped shapefile, GeoPackage, KML/KMZ")
-    imp.add_argument("--layer", required=True, choices=LAYERS)
-    imp.add_argument("--office", required=True, help="the field office sending the file")
-    imp.add_argument("--profile", default="auto", choices=("auto", *PROFILES))
+    imp.add_argument(
+        "path",
+        metavar=_("PATH"),
+        help=_("CSV, XLSX, GeoJSON, zipped shapefile, GeoPackage, KML/KMZ"),
+    )
+    imp.add_argument("--layer", required=True, choices=LAYERS, help=_("the layer to import into"))
+    imp.add_argument(
+        "--office", required=True, metavar=_("OFFICE"), help=_("the field office sending the file")
+    )
+    imp.add_argument(
+        "--profile",
+        default="auto",
+        choices=("auto", *PROFILES),
+        help=_("the file's column profile (default: recognised from its columns)"),
+    )
     imp.add_argument(
         "--map",
         action="append",
         default=[],
-        metavar="FIELD=COLUMN",
-        help="map a schema field to a column of the file; FIELD= maps it to none (repeatable)",
+        metavar=_("FIELD=COLUMN"),
+        help=_("map a schema field to a column of the file; FIELD= maps it to none (repeatable)"),
     )
-    imp.add_argument("--use-mapping", metavar="NAME", help="a mapping saved earlier")
-    imp.add_argument("--save-mapping", metavar="NAME", help="keep this mapping for next time")
-    imp.add_argument("--sheet", help="the sheet of an Excel file")
-    imp.add_argument("--source-layer", help="the layer of a GeoPackage or KML file")
-    imp.add_argument("--date-order", choices=DATE_ORDERS, help="how 03/04/2024 is written")
-    imp.add_argument("--uploader", default="command line", help="who is importing")
-    imp.add_argument("--report", metavar="FILE", help="write the report (.csv or .xlsx)")
-    imp.add_argument("--dry-run", action="store_true", help="check only, commit nothing")
-    imp.add_argument("--json", action="store_true", help="print the accounting as JSON")
+    _mapping_options(imp)
+    imp.add_argument("--report", metavar=_("FILE"), help=_("write the report (.csv or .xlsx)"))
+    imp.add_argument("--dry-run", action="store_true", help=_("check only, commit nothing"))
+    imp.add_argument("--json", action="store_true", help=_("print the accounting as JSON"))
     imp.set_defaults(run=run_import)
 
-    listing = commands.add_parser("batches", help="list the batches in the store")
-    listing.add_argument("--layer", choices=LAYERS)
-    listing.add_argument("--json", action="store_true")
+    listing = commands.add_parser("batches", help=_("list the batches in the store"))
+    listing.add_argument("--layer", choices=LAYERS, help=_("only the batches of this layer"))
+    listing.add_argument("--json", action="store_true", help=_("print them as JSON"))
     listing.set_defaults(run=run_batches)
 
-    withdraw = commands.add_parser("withdraw", help="hide a batch from analysis (kept)")
-    withdraw.add_argument("batch", type=int)
-    withdraw.add_argument("--reason", required=True)
-    withdraw.add_argument("--by", default="command line")
+    withdraw = commands.add_parser("withdraw", help=_("hide a batch from analysis (kept)"))
+    _batch_argument(withdraw)
+    withdraw.add_argument(
+        "--reason", required=True, metavar=_("REASON"), help=_("why, for the record")
+    )
+    _by_argument(withdraw)
     withdraw.set_defaults(run=lambda a: _status(a, "withdraw"))
 
     accept = commands.add_parser(
-        "accept", help="accept a batch under review into maps and analysis"
+        "accept", help=_("accept a batch under review into maps and analysis")
     )
-    accept.add_argument("batch", type=int)
-    accept.add_argument("--by", default="command line")
+    _batch_argument(accept)
+    _by_argument(accept)
     accept.set_defaults(run=lambda a: _status(a, "accept"))
 
-    restore = commands.add_parser("restore", help="bring a withdrawn batch back")
-    restore.add_argument("batch", type=int)
-    restore.add_argument("--by", default="command line")
+    restore = commands.add_parser("restore", help=_("bring a withdrawn batch back"))
+    _batch_argument(restore)
+    _by_argument(restore)
     restore.set_defaults(run=lambda a: _status(a, "restore"))
 
     again = commands.add_parser(
         "reprocess",
-        help="import a batch's original file again with other options (the old one is withdrawn)",
+        help=_(
+            "import a batch's original file again with other options (the old one is withdrawn)"
+        ),
     )
-    again.add_argument("batch", type=int)
-    again.add_argument("--profile", default="auto", choices=("auto", *PROFILES))
-    again.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN")
-    again.add_argument("--use-mapping", metavar="NAME")
-    again.add_argument("--save-mapping", metavar="NAME")
-    again.add_argument("--sheet")
-    again.add_argument("--source-layer")
-    again.add_argument("--date-order", choices=DATE_ORDERS)
-    again.add_argument("--uploader", default="command line")
-    again.add_argument("--report", metavar="FILE")
-    again.add_argument("--json", action="store_true")
+    _batch_argument(again)
+    again.add_argument(
+        "--profile",
+        default="auto",
+        choices=("auto", *PROFILES),
+        help=_("the file's column profile (default: recognised from its columns)"),
+    )
+    again.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar=_("FIELD=COLUMN"),
+        help=_("map a schema field to a column of the file; FIELD= maps it to none (repeatable)"),
+    )
+    _mapping_options(again)
+    again.add_argument("--report", metavar=_("FILE"), help=_("write the report (.csv or .xlsx)"))
+    again.add_argument("--json", action="store_true", help=_("print the accounting as JSON"))
     again.set_defaults(run=run_reprocess, dry_run=False)
 
     sample = commands.add_parser(
-        "load-sample", help="import the synthetic Carana sample into the store"
+        "load-sample", help=_("import the synthetic Carana sample into the store")
     )
     sample.set_defaults(run=run_load_sample)
+
+
+def _mapping_options(command: argparse.ArgumentParser) -> None:
+    """The options ``import`` and ``reprocess`` share: mappings, sheet, layer, dates, who."""
+    command.add_argument("--use-mapping", metavar=_("NAME"), help=_("a mapping saved earlier"))
+    command.add_argument(
+        "--save-mapping", metavar=_("NAME"), help=_("keep this mapping for next time")
+    )
+    command.add_argument("--sheet", metavar=_("SHEET"), help=_("the sheet of an Excel file"))
+    command.add_argument(
+        "--source-layer", metavar=_("LAYER"), help=_("the layer of a GeoPackage or KML file")
+    )
+    command.add_argument("--date-order", choices=DATE_ORDERS, help=_("how 03/04/2024 is written"))
+    command.add_argument(
+        "--uploader", default="command line", metavar=_("NAME"), help=_("who is importing")
+    )
+
+
+def _batch_argument(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "batch",
+        type=int,
+        metavar=_("BATCH"),
+        help=_("the batch's number (as `pocmap batches` lists it)"),
+    )
+
+
+def _by_argument(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--by",
+        default="command line",
+        metavar=_("NAME"),
+        help=_("who makes the change, for the record"),
+    )
 
 
 def _mapping(args: argparse.Namespace, store: StoreLike) -> dict[str, str] | None:
@@ -107,15 +160,22 @@ def _mapping(args: argparse.Namespace, store: StoreLike) -> dict[str, str] | Non
         saved = store.mappings(args.layer)
         if args.use_mapping not in saved:
             raise IngestError(
-                f"--use-mapping {args.use_mapping!r} is not saved for layer {args.layer}; "
-                f"saved: {', '.join(sorted(saved)) or 'none'}"
+                _(
+                    "--use-mapping {name} is not saved for layer {layer}; saved: {saved}",
+                    name=repr(args.use_mapping),
+                    layer=args.layer,
+                    saved=", ".join(sorted(saved)) or _("none"),
+                )
             )
         mapping.update(saved[args.use_mapping])
     for pair in args.map:
         field, sep, column = pair.partition("=")
         if not sep or not field.strip():
             raise IngestError(
-                f"--map {pair!r} is expected to look like FIELD=COLUMN (or FIELD= for none)"
+                _(
+                    "--map {pair} is expected to look like FIELD=COLUMN (or FIELD= for none)",
+                    pair=repr(pair),
+                )
             )
         mapping[field.strip()] = column.strip()
     return mapping or None
@@ -142,7 +202,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     if not path.is_file():
-        print(f"pocmap import: {path} is not a file", file=sys.stderr)
+        print(_("pocmap import: {path} is not a file", path=path), file=sys.stderr)
         return USAGE
     store = cli_session(args.uploader)
     try:
@@ -164,7 +224,7 @@ def run_import(args: argparse.Namespace) -> int:
             dict(preview.mapped.mapping),
             office=args.office,
         )
-    label = f"batch {batch.batch_id}" if batch else "not imported"
+    label = _("batch {batch}", batch=batch.batch_id) if batch else _("not imported")
     if args.report:
         _write_report(Path(args.report), preview, label)
     _print_accounting(args, preview, batch, problem)
@@ -189,44 +249,89 @@ def _print_accounting(args: argparse.Namespace, preview: Any, batch: Any, proble
         print(json.dumps(accounting, ensure_ascii=False, indent=2, default=str))
         return
     print(f"{preview.upload.name} -> {args.layer} ({args.office})")
-    print(f"  format {preview.table.format}; profile {accounting['profile']}")
+    print(
+        _(
+            "  format {format}; profile {profile}",
+            format=preview.table.format,
+            profile=accounting["profile"],
+        )
+    )
     print(f"    ({accounting['profile_reason']})")
     print(
-        f"  rows read {accounting['rows_read']}: accepted {accounting['accepted']}, "
-        f"accepted with a warning {accounting['accepted_with_warning']}, "
-        f"out of scope {accounting['out_of_scope']}, rejected {accounting['rejected']}"
+        _(
+            "  rows read {read}: accepted {accepted}, accepted with a warning {warned}, "
+            "out of scope {out_of_scope}, rejected {rejected}",
+            read=format_number(accounting["rows_read"]),
+            accepted=format_number(accounting["accepted"]),
+            warned=format_number(accounting["accepted_with_warning"]),
+            out_of_scope=format_number(accounting["out_of_scope"]),
+            rejected=format_number(accounting["rejected"]),
+        )
     )
     for note in accounting["notes"]:
-        print(f"  note: {note}")
+        print(_("  note: {note}", note=note))
     report = preview.result.report
     for line in report.head(_REPORT_LINES_SHOWN).itertuples(index=False):
         print(f"  {_line_words(line)}")
     if len(report) > _REPORT_LINES_SHOWN:
-        print(f"  ... {len(report) - _REPORT_LINES_SHOWN} more lines (--report FILE for all)")
+        print(
+            ngettext(
+                "  ... {n} more line (--report FILE for all)",
+                "  ... {n} more lines (--report FILE for all)",
+                len(report) - _REPORT_LINES_SHOWN,
+            )
+        )
     if batch is not None:
-        print(f"committed as batch {batch.batch_id}")
+        print(_("committed as batch {batch}", batch=batch.batch_id))
         dissolved = accounting.get("dissolved_admin1") or {}
         if dissolved.get("batch") is not None:
             print(
-                f"{dissolved['areas']} admin1 areas dissolved from its admin2 areas committed "
-                f"as batch {dissolved['batch']}"
+                ngettext(
+                    "{n} admin1 area dissolved from its admin2 areas committed as batch {batch}",
+                    "{n} admin1 areas dissolved from its admin2 areas committed as batch {batch}",
+                    dissolved["areas"],
+                    batch=dissolved["batch"],
+                )
             )
     elif problem:
-        print(f"not imported: {problem}", file=sys.stderr)
+        print(_("not imported: {problem}", problem=problem), file=sys.stderr)
     else:
-        print("dry run: nothing committed")
+        print(_("dry run: nothing committed"))
+
+
+OUTCOMES = Labels(
+    {
+        "accepted": N_("accepted"),
+        "accepted_with_warning": N_("accepted with warning"),
+        "rejected": N_("rejected"),
+        "out_of_scope": N_("out of scope"),
+    }
+)
+"""The outcomes of a report line, as a person reads them (the report file keeps codes)."""
 
 
 def _line_words(line: Any) -> str:
     """A report line in words: ``row 6, column latitude/longitude: “4,3” is ...; expected
     ... (rejected)`` (an empty value is left out, never printed as None or nan)."""
-    where = "the whole file" if line.row == "all" else f"row {line.row}"
-    value = "" if _blank(line.value) else f"“{line.value}” "
-    expected = "" if _blank(line.expected) else f"; {line.expected}"
-    if expected and not str(line.expected).startswith("nothing to fix"):
-        expected = f"; expected {line.expected}"
-    outcome = str(line.outcome).replace("_", " ")
-    return f"{where}, column {line.column}: {value}{line.problem}{expected} ({outcome})"
+    where = _("the whole file") if line.row == "all" else _("row {row}", row=line.row)
+    value = "" if _blank(line.value) else _("“{value}” ", value=line.value)
+    expected = ""
+    if not _blank(line.expected):
+        # Rows out of scope have nothing to fix: their line says so, not "expected".
+        if str(line.outcome) == "out_of_scope":
+            expected = f"; {line.expected}"
+        else:
+            expected = _("; expected {expected}", expected=line.expected)
+    outcome = OUTCOMES.get(str(line.outcome), str(line.outcome).replace("_", " "))
+    return _(
+        "{where}, column {column}: {value}{problem}{expected} ({outcome})",
+        where=where,
+        column=line.column,
+        value=value,
+        problem=line.problem,
+        expected=expected,
+        outcome=outcome,
+    )
 
 
 def _blank(value: Any) -> bool:
@@ -237,7 +342,7 @@ def _blank(value: Any) -> bool:
 def _refused(args: argparse.Namespace, message: str) -> int:
     if getattr(args, "json", False):
         print(json.dumps({"file": args.path, "committed": False, "error": message}))
-    print(f"pocmap import: {message}", file=sys.stderr)
+    print(_("pocmap import: {error}", error=message), file=sys.stderr)
     return REFUSED
 
 
@@ -254,10 +359,16 @@ def run_reprocess(args: argparse.Namespace) -> int:
     except (IngestError, ValueError, KeyError) as err:
         return _refused(args, str(err).strip("'\""))
     if args.report:
-        _write_report(Path(args.report), preview, f"batch {batch.batch_id}")
+        _write_report(Path(args.report), preview, _("batch {batch}", batch=batch.batch_id))
     _print_accounting(args, preview, batch, None)
     if not args.json:
-        print(f"batch {args.batch} withdrawn; its file is now batch {batch.batch_id}")
+        print(
+            _(
+                "batch {old} withdrawn; its file is now batch {new}",
+                old=args.batch,
+                new=batch.batch_id,
+            )
+        )
     return OK
 
 
@@ -267,18 +378,35 @@ def run_batches(args: argparse.Namespace) -> int:
         print(json.dumps([b.__dict__ for b in batches], ensure_ascii=False, default=str))
         return OK
     for b in batches:
+        counts = _(
+            "{read} read, {accepted} accepted, {out_of_scope} out of scope, {rejected} rejected",
+            read=format_number(b.rows_read),
+            accepted=format_number(b.accepted + b.accepted_with_warning),
+            out_of_scope=format_number(b.out_of_scope),
+            rejected=format_number(b.rejected),
+        )
         print(
             f"{b.batch_id:>5}  {_state(b):<12}  {b.layer:<19} {b.office:<28} {b.imported_at}  "
-            f"{b.source_name}: {b.rows_read} read, {b.accepted + b.accepted_with_warning} "
-            f"accepted, {b.out_of_scope} out of scope, {b.rejected} rejected"
+            f"{b.source_name}: {counts}"
         )
     if not batches:
-        print("the store is empty: `pocmap load-sample` or `pocmap import` a file")
+        print(_("the store is empty: `pocmap load-sample` or `pocmap import` a file"))
     return OK
 
 
+STATES = Labels(
+    {
+        "withdrawn": N_("withdrawn"),
+        "accepted": N_("accepted"),
+        "under_review": N_("under review"),
+    }
+)
+"""A batch's state as a person reads it."""
+
+
 def _state(batch: Any) -> str:
-    return batch.status if batch.status == "withdrawn" else batch.review.replace("_", " ")
+    state = batch.status if batch.status == "withdrawn" else batch.review
+    return STATES.get(state, state.replace("_", " "))
 
 
 def _status(args: argparse.Namespace, action: str) -> int:
@@ -291,9 +419,9 @@ def _status(args: argparse.Namespace, action: str) -> int:
         else:
             batch = store.restore(args.batch)
     except (KeyError, ValueError) as err:
-        print(f"pocmap {action}: {err}", file=sys.stderr)
+        print(_("pocmap {command}: {error}", command=action, error=err), file=sys.stderr)
         return REFUSED
-    print(f"batch {batch.batch_id} is now {_state(batch)}")
+    print(_("batch {batch} is now {state}", batch=batch.batch_id, state=_state(batch)))
     return OK
 
 
@@ -304,6 +432,18 @@ def run_load_sample(args: argparse.Namespace) -> int:
     store = open_store()
     batches = load_sample_into(store)
     for b in batches:
-        print(f"batch {b.batch_id}: {b.source_name} -> {b.layer}, {b.rows_read} rows")
-    print(f"sample loaded into {store.location}" if batches else "sample already in the store")
+        print(
+            ngettext(
+                "batch {batch}: {file} -> {layer}, {n} row",
+                "batch {batch}: {file} -> {layer}, {n} rows",
+                b.rows_read,
+                batch=b.batch_id,
+                file=b.source_name,
+                layer=b.layer,
+            )
+        )
+    if batches:
+        print(_("sample loaded into {location}", location=store.location))
+    else:
+        print(_("sample already in the store"))
     return OK

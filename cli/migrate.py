@@ -14,6 +14,8 @@ import os
 import sqlite3
 import sys
 
+from languages import _
+
 OK, USAGE = 0, 2
 
 
@@ -21,8 +23,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     """Register ``pocmap migrate`` on the ``pocmap`` parser."""
     migrate = commands.add_parser(
         "migrate",
-        help="copy the whole store into a new, empty one (GeoPackage file -> PostGIS)",
-        description=(
+        help=_("copy the whole store into a new, empty one (GeoPackage file -> PostGIS)"),
+        description=_(
             "Copy every batch (with its number, status and review), its rows, files and "
             "reports, the saved mappings, the edit history and the audit log into an empty "
             "store. The source is left as it was."
@@ -31,24 +33,27 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     migrate.add_argument(
         "--to",
         required=True,
-        metavar="LOCATION",
-        help="the new store: postgresql://user@host:port/database, or a new .gpkg file",
+        metavar=_("LOCATION"),
+        help=_("the new store: postgresql://user@host:port/database, or a new .gpkg file"),
     )
     migrate.add_argument(
         "--from",
         dest="source",
-        metavar="LOCATION",
-        help="the store to copy (default: $POCMAP_DB, else data/pocmap.gpkg)",
+        metavar=_("LOCATION"),
+        help=_("the store to copy (default: $POCMAP_DB, else data/pocmap.gpkg)"),
     )
     migrate.add_argument(
-        "--by", default=None, help="who the audit log records (default: your OS user)"
+        "--by",
+        default=None,
+        metavar=_("NAME"),
+        help=_("who the audit log records (default: your OS user)"),
     )
     migrate.set_defaults(run=run_migrate)
 
     upgrade = commands.add_parser(
         "migrate-schema",
-        help="bring the store's schema up to date (PostGIS: run as the owner role)",
-        description=(
+        help=_("bring the store's schema up to date (PostGIS: run as the owner role)"),
+        description=_(
             "Apply the schema migrations the store lacks. On PostGIS, run it with POCMAP_DB "
             "set to the owner role's URL: the application role may not change the schema. "
             "--app-role then grants the application role what the app needs and no more "
@@ -56,12 +61,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         ),
     )
     upgrade.add_argument(
-        "--db", metavar="LOCATION", help="the store (default: $POCMAP_DB, else data/pocmap.gpkg)"
+        "--db",
+        metavar=_("LOCATION"),
+        help=_("the store (default: $POCMAP_DB, else data/pocmap.gpkg)"),
     )
     upgrade.add_argument(
         "--app-role",
-        metavar="ROLE",
-        help="PostGIS: the application role to grant SELECT/INSERT and the few UPDATEs to",
+        metavar=_("ROLE"),
+        help=_("PostGIS: the application role to grant SELECT/INSERT and the few UPDATEs to"),
     )
     upgrade.set_defaults(run=run_migrate_schema)
 
@@ -80,13 +87,13 @@ def _shown(location: str) -> str:
 
 def _fail(message: object) -> int:
     lines = str(message).strip().splitlines() or [type(message).__name__]
-    print(f"pocmap migrate: {lines[0]}", file=sys.stderr)
+    print(_("pocmap migrate: {error}", error=lines[0]), file=sys.stderr)
     return USAGE
 
 
 def _fail_schema(message: object) -> int:
     lines = str(message).strip().splitlines() or [type(message).__name__]
-    print(f"pocmap migrate-schema: {lines[0]}", file=sys.stderr)
+    print(_("pocmap migrate-schema: {error}", error=lines[0]), file=sys.stderr)
     return USAGE
 
 
@@ -104,16 +111,26 @@ def run_migrate_schema(args: argparse.Namespace) -> int:
         if args.app_role:
             if not isinstance(store, PostGISStore):
                 return _fail_schema(
-                    f"{store.location} is a GeoPackage file: it has no roles; --app-role is "
-                    "for a PostGIS store"
+                    _(
+                        "{location} is a GeoPackage file: it has no roles; --app-role is "
+                        "for a PostGIS store",
+                        location=store.location,
+                    )
                 )
             granted = store.grant_app(args.app_role)
         version = store.schema_version()
     except (StoreError, OSError, sqlite3.Error, psycopg.Error) as err:
         return _fail_schema(err)
-    print(f"{store.location} is at schema version {version} (this pocmap's: {LATEST_VERSION})")
+    print(
+        _(
+            "{location} is at schema version {version} (this pocmap's: {latest})",
+            location=store.location,
+            version=version,
+            latest=LATEST_VERSION,
+        )
+    )
     if granted:
-        print(f"granted to {args.app_role}:")
+        print(_("granted to {role}:", role=args.app_role))
         print("\n".join(f"  {statement}" for statement in granted))
     return OK
 
@@ -126,11 +143,14 @@ def run_migrate(args: argparse.Namespace) -> int:
 
     source = args.source or os.environ.get(DB_ENV, "").strip() or str(DEFAULT_LOCATION)
     if "://" not in source and not os.path.isfile(source):
-        return _fail(f"there is no store at {source}; give the one to copy with --from")
+        return _fail(
+            _("there is no store at {location}; give the one to copy with --from", location=source)
+        )
     try:
         report = migrate(open_store(source), open_store(args.to), by=_who(args))
     except (StoreError, OSError, sqlite3.Error, psycopg.Error) as err:
         return _fail(err)
     print(report.summary())
-    print(f"done: point the app at the new store with {DB_ENV}={_shown(args.to)}")
+    setting = f"{DB_ENV}={_shown(args.to)}"
+    print(_("done: point the app at the new store with {setting}", setting=setting))
     return OK

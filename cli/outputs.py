@@ -27,6 +27,7 @@ from cli.choices import (
     SHAPES,
 )
 from cli.choices import EXPORT_FORMATS as FORMATS
+from languages import N_, Labels, _, format_number, ngettext
 
 if TYPE_CHECKING:
     from briefing.disclosure import Disclosure
@@ -38,36 +39,45 @@ _FLAGS = {
     "`precision_km`": "--precision-km",
     "`shape`": "--shape",
 }
-_FORMAT_NAMES = {
-    "gpkg": "GeoPackage",
-    "geojson": "GeoJSON",
-    "csv": "CSV",
-    "html": "HTML map",
-    "png": "briefing PNG",
-    "pdf": "briefing PDF",
-}
+_FORMAT_NAMES = Labels(
+    {
+        "gpkg": N_("GeoPackage"),
+        "geojson": N_("GeoJSON"),
+        "csv": N_("CSV"),
+        "html": N_("HTML map"),
+        "png": N_("briefing PNG"),
+        "pdf": N_("briefing PDF"),
+    }
+)
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     """Register ``briefing`` and ``export`` on the ``pocmap`` parser."""
     brief = commands.add_parser(
         "briefing",
-        help="a one-page briefing of the selection, as PNG (slides) or A4 PDF",
-        description="Draw the selection on one page, offline: the map with its legend, "
-        "scale bar and north arrow, the period and filters, key figures, sources and the "
-        "classification marking at top and bottom. The file's extension (.png or .pdf) "
-        "chooses the format.",
+        help=_("a one-page briefing of the selection, as PNG (slides) or A4 PDF"),
+        description=_(
+            "Draw the selection on one page, offline: the map with its legend, "
+            "scale bar and north arrow, the period and filters, key figures, sources and the "
+            "classification marking at top and bottom. The file's extension (.png or .pdf) "
+            "chooses the format."
+        ),
     )
-    brief.add_argument("--out", required=True, help="brief.png or brief.pdf")
-    brief.add_argument("--title", default=DEFAULT_TITLE, help="the page's title")
+    brief.add_argument("--out", required=True, metavar=_("FILE"), help=_("brief.png or brief.pdf"))
+    brief.add_argument(
+        "--title",
+        metavar=_("TITLE"),
+        help=_("the page's title (default: {title})", title=_(DEFAULT_TITLE)),
+    )
     brief.add_argument(
         "--marking",
-        help="classification marking (default: POCMAP_MARKING, else UN CONFIDENTIAL)",
+        metavar=_("MARKING"),
+        help=_("classification marking (default: POCMAP_MARKING, else UN CONFIDENTIAL)"),
     )
     brief.add_argument(
         "--tiles",
         action="store_true",
-        help="draw tiles from POCMAP_TILE_URL under the map if the server answers",
+        help=_("draw tiles from POCMAP_TILE_URL under the map if the server answers"),
     )
     add_filters(brief)
     add_disclosure_arguments(brief)
@@ -75,14 +85,21 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
     command = commands.add_parser(
         "export",
-        help="write the selected incidents and the political layers to a file",
-        description="Write the selection as a GeoPackage (every layer and an 'about' table), "
-        "GeoJSON or CSV (the incidents), or one standalone HTML map that opens with no "
-        "network. Incidents appear only as --level allows; narratives, names, ids and "
-        "batch or row numbers never do.",
+        help=_("write the selected incidents and the political layers to a file"),
+        description=_(
+            "Write the selection as a GeoPackage (every layer and an 'about' table), "
+            "GeoJSON or CSV (the incidents), or one standalone HTML map that opens with no "
+            "network. Incidents appear only as --level allows; narratives, names, ids and "
+            "batch or row numbers never do."
+        ),
     )
-    command.add_argument("--format", required=True, choices=FORMATS, help="the file's format")
-    command.add_argument("--out", required=True, help="the file to write (replaced if it exists)")
+    command.add_argument("--format", required=True, choices=FORMATS, help=_("the file's format"))
+    command.add_argument(
+        "--out",
+        required=True,
+        metavar=_("FILE"),
+        help=_("the file to write (replaced if it exists)"),
+    )
     add_filters(command)
     add_disclosure_arguments(command)
     command.set_defaults(run=run_export)
@@ -90,24 +107,34 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def add_disclosure_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--level``, ``--cell-km``, ``--precision-km`` and ``--shape`` to ``parser``."""
-    shown = parser.add_argument_group("what the incidents may show")
+    shown = parser.add_argument_group(_("what the incidents may show"))
     shown.add_argument(
         "--level",
         choices=LEVELS,
         default=DEFAULT_LEVEL,
-        help="points: moved to a grid (internal); cells: counts per cell (internal); "
-        f"shareable: cells of 5 km or more, none under 5 incidents (default: {DEFAULT_LEVEL})",
+        help=_(
+            "points: moved to a grid (internal); cells: counts per cell (internal); "
+            "shareable: cells of 5 km or more, none under 5 incidents (default: {level})",
+            level=DEFAULT_LEVEL,
+        ),
     )
     shown.add_argument(
-        "--cell-km", type=float, help="cell width (default: the analysis' own, 5 km or more)"
+        "--cell-km",
+        type=float,
+        metavar="KM",
+        help=_("cell width (default: the analysis' own, 5 km or more)"),
     )
     shown.add_argument(
         "--precision-km",
         type=float,
         default=MIN_PRECISION_KM,
-        help=f"points: side of the square each is moved into (at least {MIN_PRECISION_KM:g})",
+        metavar="KM",
+        help=_(
+            "points: side of the square each is moved into (at least {km})",
+            km=format_number(MIN_PRECISION_KM),
+        ),
     )
-    shown.add_argument("--shape", default="hexagon", choices=SHAPES, help="cell shape")
+    shown.add_argument("--shape", default="hexagon", choices=SHAPES, help=_("cell shape"))
 
 
 def disclosure_from(args: argparse.Namespace) -> Disclosure:
@@ -145,8 +172,11 @@ def run_briefing(args: argparse.Namespace) -> int:
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in BRIEFING_FORMATS:
         print(
-            f"pocmap briefing: --out {args.out!r} ends in {out.suffix or 'nothing'!r}; "
-            "write brief.png or brief.pdf",
+            _(
+                "pocmap briefing: --out {file} ends in {suffix}; write brief.png or brief.pdf",
+                file=repr(args.out),
+                suffix=repr(out.suffix) if out.suffix else _("nothing"),
+            ),
             file=sys.stderr,
         )
         return USAGE
@@ -154,11 +184,11 @@ def run_briefing(args: argparse.Namespace) -> int:
         disclosure = disclosure_from(args)
         tiles = tile_server_from_env() if args.tiles else None
     except ValueError as error:
-        print(f"pocmap briefing: {error}", file=sys.stderr)
+        print(_("pocmap briefing: {error}", error=error), file=sys.stderr)
         return USAGE
     if args.tiles and tiles is None:
         print(
-            "pocmap briefing: --tiles: POCMAP_TILE_URL is not set; drawing the offline basemap",
+            _("pocmap briefing: --tiles: POCMAP_TILE_URL is not set; drawing the offline basemap"),
             file=sys.stderr,
         )
     if not _folder_exists(out, "briefing"):
@@ -167,7 +197,7 @@ def run_briefing(args: argparse.Namespace) -> int:
     if isinstance(data, int):
         return data
     options = BriefingOptions(
-        title=args.title,
+        title=args.title or _(DEFAULT_TITLE),
         marking=args.marking or default_marking(),
         disclosure=disclosure,
         tiles=tiles,
@@ -211,7 +241,7 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         disclosure = disclosure_from(args)
     except ValueError as error:
-        print(f"pocmap export: {error}", file=sys.stderr)
+        print(_("pocmap export: {error}", error=error), file=sys.stderr)
         return USAGE
     out = Path(args.out)
     if not _folder_exists(out, "export"):
@@ -230,22 +260,47 @@ def _folder_exists(out: Path, command: str) -> bool:
     """Whether ``--out``'s folder exists (else say so: nothing is created unasked)."""
     if out.parent.is_dir():
         return True
-    print(f"pocmap {command}: --out {str(out)!r}: {out.parent} is not a folder", file=sys.stderr)
+    print(
+        _(
+            "pocmap {command}: --out {file}: {folder} is not a folder",
+            command=command,
+            file=repr(str(out)),
+            folder=out.parent,
+        ),
+        file=sys.stderr,
+    )
     return False
 
 
 def summary(prepared: Prepared, fmt: str, out: Path) -> str:
     """One line: what was written, and how many incidents were shown and suppressed."""
     disclosure, cells = prepared.disclosure, prepared.cells
-    head = f"wrote {out} ({_FORMAT_NAMES[fmt]}, level {disclosure.level}): "
-    head += f"{prepared.incident_count:,} incidents"
+    head = _(
+        "wrote {file} ({format}, level {level}): {incidents}",
+        file=out,
+        format=_FORMAT_NAMES[fmt],
+        level=disclosure.level,
+        incidents=ngettext("{n} incident", "{n} incidents", prepared.incident_count),
+    )
     if cells is None:
-        return f"{head} as points moved to {disclosure.precision_km:g} km squares"
-    shown = f"{cells.shown_incidents:,} in {len(cells.cells):,} cells of "
-    shown += f"{cells.width_m / 1000:g} km"
+        return _(
+            "{head} as points moved to {km} km squares",
+            head=head,
+            km=format_number(disclosure.precision_km),
+        )
+    shown = _(
+        "{shown} in {cells} of {km} km",
+        shown=format_number(cells.shown_incidents),
+        cells=ngettext("{n} cell", "{n} cells", len(cells.cells)),
+        km=format_number(cells.width_m / 1000),
+    )
     if disclosure.min_count == 1:
-        return f"{head}; {shown}, none suppressed"
-    return (
-        f"{head}; {shown} shown, {cells.suppressed_incidents:,} suppressed "
-        f"(in {cells.suppressed_cells:,} cells under {disclosure.min_count} incidents)"
+        return _("{head}; {shown}, none suppressed", head=head, shown=shown)
+    return _(
+        "{head}; {shown} shown, {suppressed} suppressed (in {cells} under {minimum})",
+        head=head,
+        shown=shown,
+        suppressed=format_number(cells.suppressed_incidents),
+        cells=ngettext("{n} cell", "{n} cells", cells.suppressed_cells),
+        minimum=ngettext("{n} incident", "{n} incidents", disclosure.min_count),
     )

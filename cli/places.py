@@ -7,6 +7,7 @@ import json
 import sys
 
 from cli.session import DEFAULT_NAME, cli_session
+from languages import _, format_number, ngettext
 
 OK, REFUSED = 0, 1
 
@@ -15,17 +16,26 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     """Register ``places`` on the ``pocmap`` parser."""
     places = commands.add_parser(
         "places",
-        help="incidents' admin areas and field offices from the loaded boundaries and areas "
-        "of responsibility; --refresh places every stored incident again",
+        help=_(
+            "incidents' admin areas and field offices from the loaded boundaries and areas "
+            "of responsibility; --refresh places every stored incident again"
+        ),
     )
     places.add_argument(
         "--refresh",
         action="store_true",
-        help="place every stored incident again (done by itself when boundaries or areas "
-        "of responsibility are imported, accepted, withdrawn or restored)",
+        help=_(
+            "place every stored incident again (done by itself when boundaries or areas "
+            "of responsibility are imported, accepted, withdrawn or restored)"
+        ),
     )
-    places.add_argument("--by", default=DEFAULT_NAME)
-    places.add_argument("--json", action="store_true")
+    places.add_argument(
+        "--by",
+        default=DEFAULT_NAME,
+        metavar=_("NAME"),
+        help=_("who makes the change, for the record"),
+    )
+    places.add_argument("--json", action="store_true", help=_("print it as JSON"))
     places.set_defaults(run=run_places)
 
 
@@ -36,7 +46,7 @@ def run_places(args: argparse.Namespace) -> int:
     if args.refresh:
         placement = replace_all(session, by=session.caller, reason="pocmap places --refresh")
         if placement is None:
-            print("pocmap places: no incident is stored; nothing to place", file=sys.stderr)
+            print(_("pocmap places: no incident is stored; nothing to place"), file=sys.stderr)
             return OK
         counts = {
             "incidents": len(placement.values),
@@ -53,9 +63,15 @@ def run_places(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"incidents": len(incidents), "place_notes": shown}, ensure_ascii=False))
         return OK
-    print(f"{len(incidents)} incident(s) in analysis; place notes (most frequent first):")
+    print(
+        ngettext(
+            "{n} incident(s) in analysis; place notes (most frequent first):",
+            "{n} incident(s) in analysis; place notes (most frequent first):",
+            len(incidents),
+        )
+    )
     for note, count in shown.items():
-        print(f"{count:>8}  {note}")
+        print(f"{format_number(count):>8}  {note}")
     if not shown:
-        print("       none")
+        print("       " + _("none"))
     return OK

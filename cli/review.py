@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from access.roles import ADMIN, Caller
+from access.roles import ADMIN, ROLE_NAMES, Caller
 from cli.choices import CONFIDENCES, MOTIVATIONS, PERPETRATOR_TYPES
 from cli.session import DEFAULT_NAME, cli_session
+from languages import _, ngettext
 
 if TYPE_CHECKING:
     from access.session import Session
@@ -23,35 +24,51 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     """Register ``recode``, ``history`` and ``audit`` on the ``pocmap`` parser."""
     recode = commands.add_parser(
         "recode",
-        help="change an incident's motivation, its confidence or its perpetrator type (kept in "
-        "its history)",
+        help=_(
+            "change an incident's motivation, its confidence or its perpetrator type (kept in "
+            "its history)"
+        ),
     )
-    recode.add_argument("incident_id")
-    recode.add_argument("--motivation", choices=MOTIVATIONS)
-    recode.add_argument("--confidence", choices=CONFIDENCES)
-    recode.add_argument("--perpetrator-type", choices=PERPETRATOR_TYPES)
-    recode.add_argument("--reason", required=True, help="why, for the record")
-    recode.add_argument("--by", default=DEFAULT_NAME)
+    recode.add_argument("incident_id", metavar=_("INCIDENT"), help=_("the incident's id"))
+    recode.add_argument("--motivation", choices=MOTIVATIONS, help=_("the new motivation"))
+    recode.add_argument("--confidence", choices=CONFIDENCES, help=_("the new confidence"))
+    recode.add_argument(
+        "--perpetrator-type", choices=PERPETRATOR_TYPES, help=_("the new perpetrator type")
+    )
+    recode.add_argument(
+        "--reason", required=True, metavar=_("REASON"), help=_("why, for the record")
+    )
+    recode.add_argument(
+        "--by",
+        default=DEFAULT_NAME,
+        metavar=_("NAME"),
+        help=_("who makes the change, for the record"),
+    )
     recode.set_defaults(run=run_recode)
 
-    history = commands.add_parser("history", help="who recoded which incident, when, how")
-    history.add_argument("incident_id", nargs="?")
-    history.add_argument("--json", action="store_true")
+    history = commands.add_parser("history", help=_("who recoded which incident, when, how"))
+    history.add_argument(
+        "incident_id", nargs="?", metavar=_("INCIDENT"), help=_("one incident (default: all)")
+    )
+    history.add_argument("--json", action="store_true", help=_("print it as JSON"))
     history.set_defaults(run=run_history)
 
-    audit = commands.add_parser("audit", help="the audit log (append-only)")
-    audit.add_argument("--csv", metavar="FILE", help="write it as CSV instead of printing it")
-    audit.add_argument("--json", action="store_true")
+    audit = commands.add_parser("audit", help=_("the audit log (append-only)"))
+    audit.add_argument("--csv", metavar=_("FILE"), help=_("write it as CSV instead of printing it"))
+    audit.add_argument("--json", action="store_true", help=_("print it as JSON"))
     audit.add_argument(
         "--verify",
         action="store_true",
-        help="check the hash chain and say where it breaks (exit 0 intact, 3 broken)",
+        help=_("check the hash chain and say where it breaks (exit 0 intact, 3 broken)"),
     )
     audit.add_argument(
         "--anchor",
-        metavar="FILE",
-        help="with --verify: check that the head noted in FILE is still in the log, then "
-        "note the new head there (keep FILE away from the store: another machine or account)",
+        metavar=_("FILE"),
+        help=_(
+            "with --verify: check that the head noted in FILE is still in the log, then "
+            "note the new head there (keep FILE away from the store: another machine or "
+            "account)"
+        ),
     )
     audit.set_defaults(run=run_audit)
 
@@ -73,9 +90,14 @@ def run_recode(args: argparse.Namespace) -> int:
             )
     except (KeyError, ValueError) as err:
         message = err.args[0] if isinstance(err, KeyError) and err.args else err
-        print(f"pocmap recode: {message}", file=sys.stderr)
+        print(_("pocmap recode: {error}", error=message), file=sys.stderr)
         return REFUSED
-    print(f"{args.incident_id} recoded; `pocmap history {args.incident_id}` shows its history")
+    print(
+        _(
+            "{incident} recoded; `pocmap history {incident}` shows its history",
+            incident=args.incident_id,
+        )
+    )
     return OK
 
 
@@ -85,11 +107,19 @@ def run_history(args: argparse.Namespace) -> int:
         print(edits.to_json(orient="records", force_ascii=False))
         return OK
     if edits.empty:
-        print("no incident was recoded" if not args.incident_id else "never recoded")
+        print(_("no incident was recoded") if not args.incident_id else _("never recoded"))
     for e in edits.itertuples(index=False):
         print(
-            f"{e.edited_at}  {e.row_key}  {e.column}: {e.before} -> {e.after}  "
-            f"by {e.edited_by} ({e.reason})"
+            _(
+                "{at}  {incident}  {column}: {before} -> {after}  by {who} ({reason})",
+                at=e.edited_at,
+                incident=e.row_key,
+                column=e.column,
+                before=e.before,
+                after=e.after,
+                who=e.edited_by,
+                reason=e.reason,
+            )
         )
     return OK
 
@@ -101,7 +131,7 @@ def run_audit(args: argparse.Namespace) -> int:
 
     # The log is for admins; on the server's shell, whoever can open the store is one.
     if args.anchor and not args.verify:
-        print("pocmap audit: --anchor goes with --verify", file=sys.stderr)
+        print(_("pocmap audit: --anchor goes with --verify"), file=sys.stderr)
         return REFUSED
     try:
         session = Session(open_store(), Caller(f"{getpass.getuser()} (command line)", ADMIN))
@@ -109,17 +139,24 @@ def run_audit(args: argparse.Namespace) -> int:
             return _verify(session, args.anchor)
         log = session.audit_log()
     except (StoreError, OSError) as err:
-        print(f"pocmap audit: {err}", file=sys.stderr)
+        print(_("pocmap audit: {error}", error=err), file=sys.stderr)
         return REFUSED
     if args.csv:
         Path(args.csv).write_bytes(table_csv(log))
         session.record_output("export", {"format": "csv", "file": "audit log"})
-        print(f"wrote {len(log)} audit entries to {args.csv}")
+        print(
+            ngettext(
+                "wrote {n} audit entry to {file}",
+                "wrote {n} audit entries to {file}",
+                len(log),
+                file=args.csv,
+            )
+        )
     elif args.json:
         print(log.to_json(orient="records", force_ascii=False))
     else:
         for e in log.to_dict("records"):
-            role, office = e["role"], e["office"]
+            role, office = ROLE_NAMES.get(e["role"], e["role"]), e["office"]
             who = e["actor"] + (f" ({role}{', ' + office if office else ''})" if role else "")
             print(
                 f"{e['seq']:>6}  {e['at']}  {e['action']:<13} {who}  {e['target'] or ''}  "
@@ -138,21 +175,39 @@ def _verify(session: Session, anchor_file: str | None) -> int:
         try:
             anchor = Anchor.parse(text.splitlines()[0] if text else "")
         except ValueError as err:
-            print(f"pocmap audit: {anchor_file}: {err}", file=sys.stderr)
+            print(_("pocmap audit: {file}: {error}", file=anchor_file, error=err), file=sys.stderr)
             return REFUSED
     check = session.verify_audit(anchor)
     print(check.summary())
     for found in check.breaks:
-        print(f"  seq {found.seq}: {found.kind}: {found.message}")
+        print(
+            _(
+                "  seq {seq}: {kind}: {message}",
+                seq=found.seq,
+                kind=_(found.kind),
+                message=found.message,
+            )
+        )
     if anchor is not None and check.intact:
-        print(f"the head noted in {anchor_file} ({anchor}) is still in the log")
+        print(
+            _(
+                "the head noted in {file} ({anchor}) is still in the log",
+                file=anchor_file,
+                anchor=anchor,
+            )
+        )
     if not check.intact:
         if anchor_file:
-            print(f"{anchor_file} left as it was (it notes the last head that checked out)")
+            print(
+                _(
+                    "{file} left as it was (it notes the last head that checked out)",
+                    file=anchor_file,
+                )
+            )
         return BROKEN
     if anchor_file and check.head is not None:
         _write_private(Path(anchor_file), f"{check.head}\n")
-        print(f"noted the head {check.head} in {anchor_file}")
+        print(_("noted the head {head} in {file}", head=check.head, file=anchor_file))
     return OK
 
 

@@ -166,6 +166,15 @@ ACTORS = Setting(
     "`ingest.actors` (every import of incidents), `pocmap actors`",
     "docs/codebook.md",
 )
+LANG = Setting(
+    "POCMAP_LANG",
+    "en",
+    "The language pocmap speaks when nobody chose one: `en` (English), `fr` (French), or "
+    "any language a translator added under `languages/locale/`. Each person may choose "
+    "another in the app's sidebar; `pocmap --lang LANG` chooses for one command.",
+    "`languages.default` (the app, every `pocmap` command, briefings)",
+    "docs/translating.md",
+)
 
 SETTINGS: tuple[Setting, ...] = (
     DB,
@@ -184,6 +193,7 @@ SETTINGS: tuple[Setting, ...] = (
     TILE_URL,
     TILE_ATTRIBUTION,
     ACTORS,
+    LANG,
 )
 """What whoever runs pocmap may set (the app and the ``pocmap`` command)."""
 

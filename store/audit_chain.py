@@ -21,18 +21,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from languages import N_, _
+
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first entry."""
 CONTENT_COLUMNS = ("seq", "at", "actor", "role", "office", "action", "target", "details")
 CHAIN_COLUMNS = ("prev_hash", "hash")
 
 # The kinds of break :func:`verify` reports.
-CHANGED = "content changed"
-MISSING = "entries missing"
-INSERTED = "entry inserted"
-RELINKED = "chain broken"
-UNHASHED = "no hash"
-ANCHOR = "anchor not found"
+# Kinds of break: identifiers, in English, shown translated (``_(kind)``).
+CHANGED = N_("content changed")
+MISSING = N_("entries missing")
+INSERTED = N_("entry inserted")
+RELINKED = N_("chain broken")
+UNHASHED = N_("no hash")
+ANCHOR = N_("anchor not found")
 
 
 def canonical(entry: Mapping[str, Any]) -> bytes:
@@ -90,11 +93,14 @@ class Anchor:
         ValueError
             naming the text and the form expected.
         """
-        seq, _, digest = text.strip().partition(":")
+        seq, _colon, digest = text.strip().partition(":")
         if not seq.strip().isdigit() or len(digest.strip()) != 64:
             raise ValueError(
-                f"anchor {text.strip()[:80]!r} is not SEQ:HASH (an entry number, a colon and "
-                "the 64 hex digits of its hash, as `pocmap audit --verify` prints the head)"
+                _(
+                    "anchor {text} is not SEQ:HASH (an entry number, a colon and the 64 hex "
+                    "digits of its hash, as `pocmap audit --verify` prints the head)",
+                    text=repr(text.strip()[:80]),
+                )
             )
         return cls(int(seq), digest.strip().lower())
 
@@ -121,13 +127,24 @@ class ChainCheck:
 
     def summary(self) -> str:
         """One line: intact with its head, or how many breaks and the first."""
+        if self.intact and self.head:
+            return _(
+                "audit log intact: {entries} entries, every hash and link holds; head {head}",
+                entries=self.entries,
+                head=self.head,
+            )
         if self.intact:
-            head = f"; head {self.head}" if self.head else ""
-            return f"audit log intact: {self.entries} entries, every hash and link holds{head}"
+            return _(
+                "audit log intact: {entries} entries, every hash and link holds",
+                entries=self.entries,
+            )
         first = self.breaks[0]
-        return (
-            f"audit log BROKEN: {len(self.breaks)} break(s) in {self.entries} entries; "
-            f"first at seq {first.seq}: {first.kind}"
+        return _(
+            "audit log BROKEN: {breaks} break(s) in {entries} entries; first at seq {seq}: {kind}",
+            breaks=len(self.breaks),
+            entries=self.entries,
+            seq=first.seq,
+            kind=_(first.kind),
         )
 
 
@@ -146,7 +163,11 @@ def verify(entries: Iterable[Mapping[str, Any]], anchor: Anchor | None = None) -
         seq = int(row["seq"])
         if not row.get("hash") or not row.get("prev_hash"):
             breaks.append(
-                Break(seq, UNHASHED, f"seq {seq} has no hash: it was written bypassing pocmap")
+                Break(
+                    seq,
+                    UNHASHED,
+                    _("seq {seq} has no hash: it was written bypassing pocmap", seq=seq),
+                )
             )
             continue
         if entry_hash(row) != row["hash"]:
@@ -154,8 +175,14 @@ def verify(entries: Iterable[Mapping[str, Any]], anchor: Anchor | None = None) -
                 Break(
                     seq,
                     CHANGED,
-                    f"seq {seq} ({row['action']} by {row['actor']} at {row['at']}): its content "
-                    "no longer matches its hash; it was changed after it was written",
+                    _(
+                        "seq {seq} ({action} by {actor} at {at}): its content no longer "
+                        "matches its hash; it was changed after it was written",
+                        seq=seq,
+                        action=row["action"],
+                        actor=row["actor"],
+                        at=row["at"],
+                    ),
                 )
             )
         link = _link_break(rows, i)
@@ -177,8 +204,11 @@ def _link_break(rows: list[dict[str, Any]], i: int) -> Break | None:
         return Break(
             seq,
             MISSING,
-            f"seq {seq} is the first entry but chains to an earlier one: the entries before "
-            f"seq {seq} were deleted",
+            _(
+                "seq {seq} is the first entry but chains to an earlier one: the entries before "
+                "seq {seq} were deleted",
+                seq=seq,
+            ),
         )
     before = rows[i - 1]
     if row["prev_hash"] == before["hash"]:
@@ -188,22 +218,38 @@ def _link_break(rows: list[dict[str, Any]], i: int) -> Break | None:
         return Break(
             before_seq,
             INSERTED,
-            f"seq {before_seq} ({before['action']} by {before['actor']}) was inserted: seq "
-            f"{seq} chains to seq {rows[i - 2]['seq']}, the entry before it",
+            _(
+                "seq {inserted} ({action} by {actor}) was inserted: seq {seq} chains to seq "
+                "{before}, the entry before it",
+                inserted=before_seq,
+                action=before["action"],
+                actor=before["actor"],
+                seq=seq,
+                before=rows[i - 2]["seq"],
+            ),
         )
     if seq > before_seq + 1:
         gap = f"seq {before_seq + 1}" + (f"-{seq - 1}" if seq > before_seq + 2 else "")
         return Break(
             seq,
             MISSING,
-            f"{gap} missing: seq {seq} chains to an entry no longer in the log "
-            f"(deleted between seq {before_seq} and seq {seq})",
+            _(
+                "{gap} missing: seq {seq} chains to an entry no longer in the log "
+                "(deleted between seq {before} and seq {seq})",
+                gap=gap,
+                seq=seq,
+                before=before_seq,
+            ),
         )
     return Break(
         seq,
         RELINKED,
-        f"seq {seq} does not chain to seq {before_seq}: seq {before_seq} was rewritten with a "
-        "new hash, or entries were deleted and the rest renumbered",
+        _(
+            "seq {seq} does not chain to seq {before}: seq {before} was rewritten with a "
+            "new hash, or entries were deleted and the rest renumbered",
+            seq=seq,
+            before=before_seq,
+        ),
     )
 
 
@@ -215,8 +261,12 @@ def _anchor_breaks(rows: list[dict[str, Any]], anchor: Anchor) -> list[Break]:
             Break(
                 anchor.seq,
                 ANCHOR,
-                f"the anchor's entry seq {anchor.seq} is not in the log (it ends at seq {last}): "
-                "entries at its end were deleted",
+                _(
+                    "the anchor's entry seq {seq} is not in the log (it ends at seq {last}): "
+                    "entries at its end were deleted",
+                    seq=anchor.seq,
+                    last=last,
+                ),
             )
         ]
     if found["hash"] != anchor.hash:
@@ -224,8 +274,13 @@ def _anchor_breaks(rows: list[dict[str, Any]], anchor: Anchor) -> list[Break]:
             Break(
                 anchor.seq,
                 ANCHOR,
-                f"seq {anchor.seq} has hash {str(found['hash'])[:16]}… but the anchor noted "
-                f"{anchor.hash[:16]}…: the log was rewritten up to there",
+                _(
+                    "seq {seq} has hash {found}… but the anchor noted {noted}…: the log was "
+                    "rewritten up to there",
+                    seq=anchor.seq,
+                    found=str(found["hash"])[:16],
+                    noted=anchor.hash[:16],
+                ),
             )
         ]
     return []

@@ -15,6 +15,7 @@ from typing import Any, Final, Literal, Protocol, runtime_checkable
 import geopandas as gpd
 import pandas as pd
 
+from languages import _, ngettext
 from schema.catalogue import LAYER_SPECS
 from schema.upload import IngestError, Upload
 
@@ -52,7 +53,7 @@ def actor_of(by: Any) -> Actor:
     (an :class:`access.roles.Caller`)."""
     if isinstance(by, str):
         if not by.strip():
-            raise ValueError("`by` is empty but every change is recorded against someone")
+            raise ValueError(_("`by` is empty but every change is recorded against someone"))
         return Actor(by.strip())
     return Actor(by.name, getattr(by, "role", None), getattr(by, "office", None))
 
@@ -107,8 +108,19 @@ class Batch(NewBatch):
 
     def describe(self, *, with_file: bool = True) -> str:
         """``batch 12 (incidents, file x.csv) by Kalondo office on 2026-11-20``."""
-        what = f"{self.layer}, file {self.source_name}" if with_file else self.layer
-        return f"batch {self.batch_id} ({what}) by {self.office} on {self.imported_at[:10]}"
+        said = {
+            "batch": self.batch_id,
+            "layer": self.layer,
+            "office": self.office,
+            "day": self.imported_at[:10],
+        }
+        if with_file:
+            return _(
+                "batch {batch} ({layer}, file {file}) by {office} on {day}",
+                file=self.source_name,
+                **said,
+            )
+        return _("batch {batch} ({layer}) by {office} on {day}", **said)
 
 
 class StoreError(ValueError):
@@ -121,18 +133,22 @@ class DuplicateUpload(StoreError, IngestError):
     def __init__(self, existing: Batch, *, restoring: int | None = None) -> None:
         self.existing = existing
         if restoring is None:
-            action = (
-                f"{existing.source_name} was already imported as "
-                f"{existing.describe(with_file=False)}"
+            message = _(
+                "{file} was already imported as {batch}; withdraw batch {number} first to "
+                "import it again",
+                file=existing.source_name,
+                batch=existing.describe(with_file=False),
+                number=existing.batch_id,
             )
-            then = "to import it again"
         else:
-            action = (
-                f"batch {restoring} cannot be restored: the same file was imported "
-                f"again as {existing.describe()}"
+            message = _(
+                "batch {restoring} cannot be restored: the same file was imported again as "
+                "{batch}; withdraw batch {number} first to restore batch {restoring}",
+                restoring=restoring,
+                batch=existing.describe(),
+                number=existing.batch_id,
             )
-            then = f"to restore batch {restoring}"
-        super().__init__(f"{action}; withdraw batch {existing.batch_id} first {then}")
+        super().__init__(message)
 
 
 class DuplicateIds(StoreError):
@@ -159,14 +175,32 @@ class DuplicateIds(StoreError):
         holders = sorted(holders, key=lambda b: b.batch_id)
         self.batch_ids = [b.batch_id for b in holders]
         shown = ", ".join(self.ids[: self._SHOWN])
-        more = f" and {len(self.ids) - self._SHOWN} more" if len(self.ids) > self._SHOWN else ""
-        where = "; ".join(b.describe() for b in holders)
-        start = f"batch {restoring} cannot be restored: " if restoring is not None else ""
-        super().__init__(
-            f"{start}{len(self.ids)} {column} value(s) of layer {layer} are already in the "
-            f"store: {shown}{more} (in {where}); withdraw that batch first, "
-            "or give these rows new ids"
-        )
+        if len(self.ids) > self._SHOWN:
+            shown = _("{ids} and {more} more", ids=shown, more=len(self.ids) - self._SHOWN)
+        said = {"column": column, "layer": layer, "ids": shown}
+        said["where"] = "; ".join(b.describe() for b in holders)
+        if restoring is None:
+            message = ngettext(
+                "{n} {column} value(s) of layer {layer} are already in the store: {ids} "
+                "(in {where}); withdraw that batch first, or give these rows new ids",
+                "{n} {column} value(s) of layer {layer} are already in the store: {ids} "
+                "(in {where}); withdraw that batch first, or give these rows new ids",
+                len(self.ids),
+                **said,
+            )
+        else:
+            message = ngettext(
+                "batch {restoring} cannot be restored: {n} {column} value(s) of layer {layer} "
+                "are already in the store: {ids} (in {where}); withdraw that batch first, or "
+                "give these rows new ids",
+                "batch {restoring} cannot be restored: {n} {column} value(s) of layer {layer} "
+                "are already in the store: {ids} (in {where}); withdraw that batch first, or "
+                "give these rows new ids",
+                len(self.ids),
+                restoring=restoring,
+                **said,
+            )
+        super().__init__(message)
 
 
 class UnknownBatch(StoreError, KeyError):
@@ -174,7 +208,9 @@ class UnknownBatch(StoreError, KeyError):
 
     def __init__(self, batch_id: int) -> None:
         self.batch_id = batch_id
-        super().__init__(f"there is no batch {batch_id} in the store; see the list of batches")
+        super().__init__(
+            _("there is no batch {batch} in the store; see the list of batches", batch=batch_id)
+        )
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0])

@@ -18,6 +18,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from languages import _
 from store import sql
 from store.base import StoreError, actor_of
 
@@ -138,17 +139,22 @@ class LinkRecords:
         """
         if decision not in (CONFIRMED, SPLIT, QUEUED):
             raise StoreError(
-                f"the decision was {decision!r} but a link can be confirmed, split or queued"
+                _(
+                    "the decision was {decision} but a link can be confirmed, split or queued",
+                    decision=repr(decision),
+                )
             )
         if not reason.strip():
-            raise StoreError("the reason is empty but a decision on a link must say why")
+            raise StoreError(_("the reason is empty but a decision on a link must say why"))
         actor = actor_of(by)
         with self._writing() as conn:
             row = conn.execute(
                 "SELECT a, b, status FROM event_links WHERE link_id = ?", (int(link_id),)
             ).fetchone()
             if row is None:
-                raise StoreError(f"there is no link {link_id}; `pocmap links` lists them")
+                raise StoreError(
+                    _("there is no link {link}; `pocmap links` lists them", link=link_id)
+                )
             a, b, before = row
             at = sql.utc_now()
             undecided = decision == QUEUED

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from languages import N_, _, format_number
 from schema.catalogue import LAYER_SPECS
 from store import audit_chain, frames, schema, sql
 from store.base import (
@@ -80,18 +81,34 @@ class MigrationReport:
     def summary(self) -> str:
         """A few lines for a person: what moved where."""
         width = max(len(name) for name in self.rows)
+        counted = [
+            (
+                _("batches"),
+                _(
+                    "{batches} ({withdrawn} withdrawn, {under_review} under review)",
+                    batches=self.batches,
+                    withdrawn=self.withdrawn,
+                    under_review=self.under_review,
+                ),
+            ),
+            (_("files as sent"), f"{self.files} ({_size(self.file_bytes)})"),
+            (_("report lines"), str(self.report_lines)),
+            (_("mappings"), str(self.mappings)),
+            (_("edits"), str(self.edits)),
+            (_("event links"), str(self.links)),
+            (
+                _("audit entries"),
+                _("{entries} (+1: this migration)", entries=self.audit_entries),
+            ),
+        ]
+        # Labels padded to one column in every language (13 wide, as English has always been).
+        pad = max(13, *(len(label) for label, _value in counted))
         lines = [
-            f"copied {self.source} -> {self.target}",
-            f"  batches        {self.batches} ({self.withdrawn} withdrawn, "
-            f"{self.under_review} under review)",
-            "  rows per layer (withdrawn batches' rows included):",
+            _("copied {source} -> {target}", source=self.source, target=self.target),
+            f"  {counted[0][0].ljust(pad)}  {counted[0][1]}",
+            _("  rows per layer (withdrawn batches' rows included):"),
             *(f"    {name.ljust(width)}  {count}" for name, count in self.rows.items()),
-            f"  files as sent  {self.files} ({_size(self.file_bytes)})",
-            f"  report lines   {self.report_lines}",
-            f"  mappings       {self.mappings}",
-            f"  edits          {self.edits}",
-            f"  event links    {self.links}",
-            f"  audit entries  {self.audit_entries} (+1: this migration)",
+            *(f"  {label.ljust(pad)}  {value}" for label, value in counted[1:]),
         ]
         return "\n".join(lines)
 
@@ -111,16 +128,27 @@ def migrate(source: SqlStore, target: SqlStore, *, by: Any) -> MigrationReport:
     """
     actor = actor_of(by)
     if source.location == target.location:
-        raise MigrationError(f"the source and the target are the same store ({source.location})")
+        raise MigrationError(
+            _("the source and the target are the same store ({location})", location=source.location)
+        )
     if source.schema_version() != target.schema_version():
         raise MigrationError(
-            f"{source.location} is at schema version {source.schema_version()} but "
-            f"{target.location} at {target.schema_version()}; upgrade pocmap where both open"
+            _(
+                "{source} is at schema version {source_version} but {target} at "
+                "{target_version}; upgrade pocmap where both open",
+                source=source.location,
+                source_version=source.schema_version(),
+                target=target.location,
+                target_version=target.schema_version(),
+            )
         )
     with source._reading() as conn:
         if not _held(conn):
             raise MigrationError(
-                f"the source store {source.location} is empty: there is nothing to migrate"
+                _(
+                    "the source store {location} is empty: there is nothing to migrate",
+                    location=source.location,
+                )
             )
     _refuse_non_empty(target, target.location)  # before reading anything: fail fast
     with source._reading() as src, target._writing() as dst:
@@ -150,8 +178,13 @@ def migrate(source: SqlStore, target: SqlStore, *, by: Any) -> MigrationReport:
         expected, copied = _counts(src), _counts(dst)
         if copied != expected:
             raise MigrationError(
-                f"the copy into {target.location} does not match {source.location} "
-                f"({_difference(expected, copied)}); nothing was written"
+                _(
+                    "the copy into {target} does not match {source} ({difference}); nothing "
+                    "was written",
+                    target=target.location,
+                    source=source.location,
+                    difference=_difference(expected, copied),
+                )
             )
         if not sql.is_sqlite(dst):
             _continue_numbering(dst)
@@ -202,21 +235,25 @@ def _refuse_non_empty(store_or_conn: Any, location: str) -> None:
     else:
         held = _held(store_or_conn)
     if held:
-        what = ", ".join(f"{name}: {n}" for name, n in held.items())
+        what = ", ".join(f"{_(name)}: {n}" for name, n in held.items())
         raise MigrationError(
-            f"the target store {location} is not empty ({what}); pocmap migrate copies into "
-            "an empty store only: create a new database (or give a new file name) and "
-            "migrate into that"
+            _(
+                "the target store {location} is not empty ({held}); pocmap migrate copies "
+                "into an empty store only: create a new database (or give a new file name) "
+                "and migrate into that",
+                location=location,
+                held=what,
+            )
         )
 
 
 def _held(conn: Any) -> dict[str, int]:
     tables = {
-        "batches": "batches",
-        "saved mappings": "column_mappings",
-        "edits": "edits",
-        "event links": "event_links",
-        "audit entries": "audit_log",
+        N_("batches"): "batches",
+        N_("saved mappings"): "column_mappings",
+        N_("edits"): "edits",
+        N_("event links"): "event_links",
+        N_("audit entries"): "audit_log",
     }
     held = {}
     for name, table in tables.items():
@@ -290,7 +327,12 @@ def _counts(conn: Any) -> dict[str, Any]:
 
 def _difference(expected: dict[str, Any], copied: dict[str, Any]) -> str:
     found = [
-        f"{table}: {n} in the source, {copied['tables'][table]} copied"
+        _(
+            "{table}: {n} in the source, {copied} copied",
+            table=table,
+            n=n,
+            copied=copied["tables"][table],
+        )
         for table, n in expected["tables"].items()
         if copied["tables"][table] != n
     ]
@@ -298,8 +340,19 @@ def _difference(expected: dict[str, Any], copied: dict[str, Any]) -> str:
         for batch_id in sorted(set(per_batch) | set(copied["rows"][layer])):
             want, got = per_batch.get(batch_id, 0), copied["rows"][layer].get(batch_id, 0)
             if want != got:
-                found.append(f"{layer} of batch {batch_id}: {want} rows, {got} copied")
-    return "; ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+                found.append(
+                    _(
+                        "{layer} of batch {batch}: {want} rows, {got} copied",
+                        layer=layer,
+                        batch=batch_id,
+                        want=want,
+                        got=got,
+                    )
+                )
+    shown = "; ".join(found[:5])
+    return (
+        _("{shown} and {more} more", shown=shown, more=len(found) - 5) if len(found) > 5 else shown
+    )
 
 
 def _rows_per_batch(counts: dict[str, Any], batches: list[Batch]) -> dict[int, int]:
@@ -320,8 +373,10 @@ def _continue_numbering(conn: Any) -> None:
 
 
 def _size(n: float) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
+    for unit in ("bytes", N_("KB"), N_("MB"), N_("GB")):
         if n < 1024 or unit == "GB":
-            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+            if unit == "bytes":
+                return _("{n} bytes", n=format_number(n))
+            return f"{format_number(n, digits=1)} {_(unit)}"
         n /= 1024
     raise AssertionError("unreachable")

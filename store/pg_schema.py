@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from languages import _
 from schema.catalogue import LAYER_SPECS
 from store.base import EDITABLE, StoreError
 from store.derived import settable
@@ -164,11 +165,17 @@ def lacking(conn: Any) -> list[str]:
     catalogues only, so a role that may not change the schema can still ask."""
     (table,) = conn.execute("SELECT to_regclass(?)", (f"{SCHEMA}.schema_migrations",)).fetchone()
     if table is None:
-        return [f"the {SCHEMA} schema (a new database)"]
+        return [_("the {schema} schema (a new database)", schema=SCHEMA)]
     (version,) = conn.execute(f"SELECT max(version) FROM {SCHEMA}.schema_migrations").fetchone()
     missing = []
     if version is None or version < LATEST_VERSION:
-        missing.append(f"schema migrations {(version or 0) + 1}-{LATEST_VERSION}")
+        missing.append(
+            _(
+                "schema migrations {first}-{last}",
+                first=(version or 0) + 1,
+                last=LATEST_VERSION,
+            )
+        )
     found = conn.execute(
         "SELECT c.relname, a.attname FROM pg_attribute AS a "
         "JOIN pg_class AS c ON c.oid = a.attrelid "
@@ -186,17 +193,21 @@ def lacking(conn: Any) -> list[str]:
     }
     absent = [n for n, _ in BATCH_COLUMNS_ADDED if ("batches", n) not in columns]
     if absent and "batches" in tables:
-        missing.append(f"columns {', '.join(absent)} of batches")
+        missing.append(
+            _("columns {columns} of {table}", columns=", ".join(absent), table="batches")
+        )
     for layer in LAYER_SPECS:
         if layer not in tables:
-            missing.append(f"table {layer}")
+            missing.append(_("table {table}", table=layer))
             continue
         absent = [n for n, _ in _layer_columns(layer) if (layer, n) not in columns]
         if absent:
-            missing.append(f"columns {', '.join(absent)} of {layer}")
+            missing.append(
+                _("columns {columns} of {table}", columns=", ".join(absent), table=layer)
+            )
         absent = [n for n in _layer_indexes(layer) if n not in indexes]
         if absent:
-            missing.append(f"indexes {', '.join(absent)}")
+            missing.append(_("indexes {indexes}", indexes=", ".join(absent)))
     return missing
 
 
@@ -221,8 +232,13 @@ def initialise(conn: Any, location: str, *, upto: int | None = None) -> None:
     except psycopg.errors.InsufficientPrivilege:
         role = conn.raw.info.user  # the transaction is aborted: ask the connection
         raise StoreError(
-            f"{location}: the role {role} may not read the {SCHEMA} schema; the owner role "
-            f"grants it with `pocmap migrate-schema --app-role {role}` (docs/deployment.md)"
+            _(
+                "{location}: the role {role} may not read the {schema} schema; the owner role "
+                "grants it with `pocmap migrate-schema --app-role {role}` (docs/deployment.md)",
+                location=location,
+                role=role,
+                schema=SCHEMA,
+            )
         ) from None
 
     conn.execute("SELECT pg_advisory_xact_lock(?)", (LOCK_KEY,))
@@ -235,10 +251,17 @@ def initialise(conn: Any, location: str, *, upto: int | None = None) -> None:
         conn.execute("ROLLBACK TO SAVEPOINT migrating")
         (role,) = conn.execute("SELECT current_user").fetchone()
         raise StoreError(
-            f"{location}: the database lacks {'; '.join(todo) or 'migrations'} (this pocmap's "
-            f"schema is version {LATEST_VERSION}), and the role {role} may not change the "
-            f"schema ({str(err).strip().splitlines()[0]}); run `pocmap migrate-schema` with "
-            "POCMAP_DB set to the owner role's URL (docs/deployment.md), then start again"
+            _(
+                "{location}: the database lacks {todo} (this pocmap's schema is version "
+                "{latest}), and the role {role} may not change the schema ({error}); run "
+                "`pocmap migrate-schema` with POCMAP_DB set to the owner role's URL "
+                "(docs/deployment.md), then start again",
+                location=location,
+                todo="; ".join(todo) or _("migrations"),
+                latest=LATEST_VERSION,
+                role=role,
+                error=str(err).strip().splitlines()[0],
+            )
         ) from None
 
 
@@ -251,8 +274,12 @@ def _migrate(conn: Any, location: str, upto: int | None) -> None:
             conn.execute("RELEASE SAVEPOINT postgis")
         except Exception as err:
             raise StoreError(
-                f"{location}: the database has no PostGIS and this user may not add it "
-                f"({str(err).strip()}); ask its administrator to run CREATE EXTENSION postgis"
+                _(
+                    "{location}: the database has no PostGIS and this user may not add it "
+                    "({error}); ask its administrator to run CREATE EXTENSION postgis",
+                    location=location,
+                    error=str(err).strip(),
+                )
             ) from None
     conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
     conn.execute(
@@ -318,8 +345,12 @@ def grant_app(conn: Any, role: str) -> list[str]:
     exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (role,)).fetchone()
     if not exists:
         raise StoreError(
-            f"there is no role {role!r} in the database server; create it first "
-            f"(CREATE ROLE {role} LOGIN, docs/deployment.md)"
+            _(
+                "there is no role {quoted} in the database server; create it first "
+                "(CREATE ROLE {role} LOGIN, docs/deployment.md)",
+                quoted=repr(role),
+                role=role,
+            )
         )
     owned = conn.execute(
         "SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
@@ -331,9 +362,14 @@ def grant_app(conn: Any, role: str) -> list[str]:
     ).fetchone()
     if owned or schema_owner == role:
         raise StoreError(
-            f"role {role!r} owns the {SCHEMA} schema or its tables (e.g. "
-            f"{owned[0] if owned else SCHEMA}), so it could alter them and rewrite the audit "
-            "log; the application role must be a separate role that owns nothing"
+            _(
+                "role {role} owns the {schema} schema or its tables (e.g. {owned}), so it "
+                "could alter them and rewrite the audit log; the application role must be a "
+                "separate role that owns nothing",
+                role=repr(role),
+                schema=SCHEMA,
+                owned=owned[0] if owned else SCHEMA,
+            )
         )
     who = quote(role)
     inserted = [t for t in (*STORE_TABLES, *LAYER_SPECS) if t != "schema_migrations"]

@@ -22,6 +22,7 @@ import psycopg
 import pyproj
 import shapely
 
+from languages import _
 from store import derived, pg_cells, pg_schema
 from store.base import StoreError
 from store.schema import quote
@@ -101,8 +102,12 @@ class PostGISStore(SqlStore):
         except psycopg.OperationalError as err:
             reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             raise StoreError(
-                f"cannot reach the PostGIS store {self.location}: {reason}; check POCMAP_DB "
-                "and that the server is running"
+                _(
+                    "cannot reach the PostGIS store {location}: {reason}; check POCMAP_DB "
+                    "and that the server is running",
+                    location=self.location,
+                    reason=reason,
+                )
             ) from None
 
     @contextmanager

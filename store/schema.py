@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from languages import _
 from schema.catalogue import LAYER_SPECS, id_field
 from schema.fields import LayerSpec
 from store import audit_chain
@@ -249,7 +250,9 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = FULL")
     except sqlite3.DatabaseError as err:
         conn.close()
-        raise StoreError(f"{path} is not a pocmap store (a GeoPackage file): {err}") from None
+        raise StoreError(
+            _("{path} is not a pocmap store (a GeoPackage file): {error}", path=path, error=err)
+        ) from None
     return conn
 
 
@@ -297,8 +300,12 @@ def initialise(conn: sqlite3.Connection, path: Path) -> None:
         tables = {t for t in tables if not t.startswith("sqlite_")}
         if tables and "batches" not in tables:
             raise StoreError(
-                f"{path} already holds other data (tables {sorted(tables)[:5]}) and is not "
-                "a pocmap store; set POCMAP_DB to a new file name"
+                _(
+                    "{path} already holds other data (tables {tables}) and is not "
+                    "a pocmap store; set POCMAP_DB to a new file name",
+                    path=path,
+                    tables=sorted(tables)[:5],
+                )
             )
         conn.execute(f"PRAGMA application_id = {GPKG_APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {GPKG_USER_VERSION}")

@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from languages import _
 from schema.upload import Upload
 from store import audit_chain, derived, frames, schema, sql
 from store.base import (
@@ -199,11 +200,17 @@ class SqlStore(LinkRecords):
         with self._writing() as conn:
             batch = sql.get_batch(conn, batch_id)
             if batch.status == WITHDRAWN:
-                raise StoreError(f"batch {batch_id} is withdrawn; restore it before accepting it")
+                raise StoreError(
+                    _("batch {batch} is withdrawn; restore it before accepting it", batch=batch_id)
+                )
             if batch.review == ACCEPTED:
                 raise StoreError(
-                    f"batch {batch_id} was already accepted by {batch.reviewed_by} "
-                    f"on {(batch.reviewed_at or '')[:10]}"
+                    _(
+                        "batch {batch} was already accepted by {who} on {day}",
+                        batch=batch_id,
+                        who=batch.reviewed_by,
+                        day=(batch.reviewed_at or "")[:10],
+                    )
                 )
             accepted = sql.set_accepted(conn, batch.batch_id, actor.name)
             sql.audit(conn, "review", actor, f"batch {batch_id}", {"review": ACCEPTED})
@@ -220,13 +227,18 @@ class SqlStore(LinkRecords):
         """
         actor = actor_of(by)
         if not reason.strip():
-            raise ValueError("`reason` is empty but a withdrawal must say why, for the record")
+            raise ValueError(_("`reason` is empty but a withdrawal must say why, for the record"))
         with self._writing() as conn:
             batch = sql.get_batch(conn, batch_id)
             if batch.status == WITHDRAWN:
                 raise StoreError(
-                    f"batch {batch_id} was already withdrawn by {batch.status_changed_by} "
-                    f"on {(batch.status_changed_at or '')[:10]} ({batch.status_reason})"
+                    _(
+                        "batch {batch} was already withdrawn by {who} on {day} ({reason})",
+                        batch=batch_id,
+                        who=batch.status_changed_by,
+                        day=(batch.status_changed_at or "")[:10],
+                        reason=batch.status_reason,
+                    )
                 )
             done = sql.set_status(conn, batch.batch_id, WITHDRAWN, actor.name, reason.strip())
             sql.audit(conn, "withdraw", actor, f"batch {batch_id}", {"reason": reason.strip()})
@@ -248,7 +260,12 @@ class SqlStore(LinkRecords):
         with self._writing() as conn:
             batch = sql.get_batch(conn, batch_id)
             if batch.status == ACTIVE:
-                raise StoreError(f"batch {batch_id} is not withdrawn; there is nothing to restore")
+                raise StoreError(
+                    _(
+                        "batch {batch} is not withdrawn; there is nothing to restore",
+                        batch=batch_id,
+                    )
+                )
             again = sql.active_upload(conn, batch.layer, batch.source_sha256)
             if again is not None:
                 raise DuplicateUpload(again, restoring=batch.batch_id)
@@ -338,7 +355,7 @@ class SqlStore(LinkRecords):
         check_layer(layer)
         actor = actor_of(by)
         if not name.strip():
-            raise ValueError("`name` is empty but a saved mapping needs a name to find it by")
+            raise ValueError(_("`name` is empty but a saved mapping needs a name to find it by"))
         with self._writing() as conn:
             conn.execute(
                 "INSERT INTO column_mappings (name, layer, office, mapping, saved_at, saved_by) "
@@ -397,11 +414,16 @@ class SqlStore(LinkRecords):
         allowed = EDITABLE.get(layer, ())
         fields = {f.name: f for f in schema.spec(layer).fields}
         edits = list(edits)
-        for _, changes, reason in edits:
+        for _row, changes, reason in edits:
             for column, value in changes.items():
                 if column not in allowed:
                     raise ValueError(
-                        f"{layer}.{column} cannot be edited; an analyst may edit {list(allowed)}"
+                        _(
+                            "{layer}.{column} cannot be edited; an analyst may edit {allowed}",
+                            layer=layer,
+                            column=column,
+                            allowed=", ".join(allowed),
+                        )
                     )
                 codes = fields[column].codes
                 if (
@@ -409,12 +431,21 @@ class SqlStore(LinkRecords):
                     and value not in codes
                     and not (value is None and not fields[column].required)
                 ):
-                    raise ValueError(f"{column} {value!r} is not one of {list(codes)}")
+                    raise ValueError(
+                        _(
+                            "{column} {value} is not one of {codes}",
+                            column=column,
+                            value=repr(value),
+                            codes=list(codes),
+                        )
+                    )
             if not reason.strip():
-                raise ValueError("`reason` is empty but an edit must say why, for the record")
+                raise ValueError(_("`reason` is empty but an edit must say why, for the record"))
         key = schema.id_column(layer)
         if key is None:
-            raise ValueError(f"layer {layer} has no id column; its rows cannot be edited")
+            raise ValueError(
+                _("layer {layer} has no id column; its rows cannot be edited", layer=layer)
+            )
         if not edits:
             return 0
         with self._writing() as conn:
@@ -444,12 +475,25 @@ class SqlStore(LinkRecords):
             (row_key,),
         ).fetchone()
         if row is None:
-            raise KeyError(f"no {layer} row in an active batch has {key} {row_key!r}")
+            raise KeyError(
+                _(
+                    "no {layer} row in an active batch has {key} {value}",
+                    layer=layer,
+                    key=key,
+                    value=repr(row_key),
+                )
+            )
         fid, batch_id, *before = row
         changed = {c: (b, changes[c]) for c, b in zip(columns, before, strict=True)}
         changed = {c: ba for c, ba in changed.items() if ba[0] != ba[1]}
         if not changed:
-            raise ValueError(f"{key} {row_key}: nothing to change, the values are the same")
+            raise ValueError(
+                _(
+                    "{key} {value}: nothing to change, the values are the same",
+                    key=key,
+                    value=row_key,
+                )
+            )
         sets = ", ".join(f"{quote(c)} = ?" for c in changed)
         conn.execute(
             f"UPDATE {quote(layer)} SET {sets} WHERE fid = ?",
@@ -502,7 +546,7 @@ class SqlStore(LinkRecords):
         actor = actor_of(by)
         key, fields = derived.check_columns(layer, values)
         if not reason.strip():
-            raise StoreError("`reason` is empty but derived values must say why, for the record")
+            raise StoreError(_("`reason` is empty but derived values must say why, for the record"))
         if not len(values):
             return 0
         with self._writing() as conn:
