@@ -398,6 +398,7 @@ TABLES = {
 
 
 def run_analyse(args: argparse.Namespace) -> int:
+    from analysis.columns import shown
     from analysis.joint import analyse
 
     data = checked(args, "analyse")
@@ -426,5 +427,6 @@ def run_analyse(args: argparse.Namespace) -> int:
         if name == "hot_spot_cells":
             table = table[(table["bin"] != 0) | table["near"]].sort_values("z", ascending=False)
         if len(table):
-            print(table.head(10).to_string(index=False, max_colwidth=40))
+            # Rows picked on the ids above; shown with labels and headers in the language.
+            print(shown(table.head(10)).to_string(index=False, max_colwidth=40))
     return OK

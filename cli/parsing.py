@@ -66,6 +66,8 @@ def _pattern(template: str) -> re.Pattern[str]:
 
 
 _MATCHERS = [(_pattern(english), ours) for english, ours in ERRORS]
+_NAMED = {N_("command")}
+"""Arguments argparse names by their ``dest`` (the subcommand): words, not options."""
 _ARGUMENT = re.compile(r"argument (?P<name>.+?): (?P<message>.+)\Z", re.DOTALL)
 
 
@@ -73,9 +75,10 @@ def translated_error(message: str) -> str:
     """argparse's error ``message`` in the current language (unchanged when unknown)."""
     argument = _ARGUMENT.match(message)
     if argument:
+        name = argument["name"]
         return _(
             "argument {name}: {message}",
-            name=argument["name"],
+            name=_(name) if name in _NAMED else name,
             message=translated_error(argument["message"]),
         )
     for pattern, ours in _MATCHERS:

@@ -395,7 +395,7 @@ def test_users_are_managed_in_french(capsys, store, monkeypatch) -> None:
     assert code == 2 and "donnez un NOM ou --address ADRESSE" in said
     code, said = _run(capsys, "--lang", "fr", "users", "unlock", "quelqu.un")
     assert said.strip() == (
-        "le nom quelqu.un n'est pas bloqué (noms bloqués : aucune) ; rien n'a été fait"
+        "le nom quelqu.un n'est pas bloqué (noms bloqués : néant) ; rien n'a été fait"
     )
     code, said = _run(capsys, "--lang", "fr", "users", "unlock", "é!")
     assert code == 2 and "n'est pas un nom : un nom comporte de 1 à 64 lettres ASCII" in said

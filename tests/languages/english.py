@@ -106,6 +106,10 @@ def english_only() -> frozenset[str]:
 def english_left(text: str, ignoring: Iterable[str] = ()) -> set[str]:
     """The English-only words in ``text`` once every string of ``ignoring`` (data the
     page shows as it was written: names, narratives, codes) is taken out."""
-    for value in sorted({v for v in ignoring if v}, key=len, reverse=True):
-        text = text.replace(value, " ")
+    # Whitespace compared as one space: a name wrapped over two lines of a page is still
+    # the name.
+    text = " ".join(text.split())
+    for value in sorted({" ".join(str(v).split()) for v in ignoring if v}, key=len, reverse=True):
+        if value:
+            text = text.replace(value, " ")
     return _words(text) & english_only()

@@ -14,7 +14,7 @@ import pytest
 
 from briefing.exports import to_html
 from briefing.selection import prepare
-from languages import use
+from languages import _, use
 from layers import admin_boundaries, hotspot_cells, incident_cells, incidents
 from layers.joint_map import build_joint_map, legend_html
 from schema.mission import load_sample
@@ -118,14 +118,14 @@ def test_the_popups_and_tooltips_are_french(french_page, ignoring):
         "Blessés",
         "Enlevés",
         "Victimes",
-        "Précision de la localisation",
+        "Précision du lieu",
         "Zone",
         "Bureau de terrain",
         "Source",
     ]
     lookups = dict(zip(labels, [lookup for _, lookup in fields], strict=True))
     assert lookups["Niveau de certitude"] == ["confirmé", "probable", "possible"]
-    assert lookups["Précision de la localisation"][:2] == ["exacte", "approximative"]
+    assert lookups["Précision du lieu"][:2] == ["exacte", "approximative"]
     popups = _strings_after(french_page, "bindPopup")
     tooltips = _strings_after(french_page, "bindTooltip")
     assert len(popups) > 20 and tooltips
@@ -208,8 +208,10 @@ def test_every_script_of_the_french_map_and_export_parses(french_page, sample, t
 def test_the_french_export_is_titled_and_labelled_in_french(sample, ignoring):
     with use("fr"):
         page = to_html(prepare(sample))
+        label = _(sample.label)  # the sample's label is pocmap's own text: French too
     title = html.unescape(re.search(r"<title>(.*?)</title>", page)[1])
-    assert title == f"{sample.label}\u00a0: du 1 janv. 2023 au 31 déc. 2025"
+    assert label.startswith("Carana : données")
+    assert title == f"{label}\u00a0: du 1 janv. 2023 au 31 déc. 2025"
     bases, overlays = layer_control(page)
     assert "Incidents par cellule" in [html.unescape(n) for n in overlays]
     legend = _text(_legend(page))
