@@ -16,8 +16,9 @@ from store.migrate import MigrationError, migrate
 from tests.languages.english import english_left
 from tests.store import helpers
 
-CODES = r"\b[a-z]+(?:_[a-z0-9]+)+\b|`[^`]*`|\b[0-9a-f]{8,}\b"
-"""What a person types or reads as written: snake_case codes, commands, hashes."""
+CODES = r"\b[a-z]+(?:_[a-z0-9]+)+\b|`[^`]*`|\b[0-9a-f]{8,}\b|\b[a-z_]+\.[a-z_]+\b"
+"""What a person types or reads as written: snake_case codes, commands, hashes,
+``layer.column`` names."""
 
 
 def _english(text: str, *data: str) -> set[str]:
@@ -97,7 +98,7 @@ def test_edits_and_links_are_refused_in_french(store) -> None:
     assert refusals[2] == "aucune ligne de incidents d'un lot actif n'a incident_id 'NOPE-9'"
     assert refusals[3] == "il n'y a pas de lien 7 ; `pocmap links` les liste"
     assert refusals[4].startswith("la décision est 'maybe' alors qu'un lien peut être confirmé")
-    codes = ["predation", "extraction", "revenge", "collateral", "political", "punitive"]
+    codes = ["predation", "extraction", "revenge", "collateral", "political", "punitive", "unknown"]
     for text in refusals:
         assert _english(text, "greed", "NOPE-9", "maybe", *codes) == set(), text
 
