@@ -159,17 +159,12 @@ def show(session: Session) -> None:
             ),
             icon=":material/lock_open:",
         )
+    name = caller.name
+    if method is None:
+        name = _("{user} (this machine)", user=getpass.getuser())
     with st.sidebar:
         st.markdown(
-            _(
-                "Signed in as **{name}**: {role}",
-                name=md(
-                    caller.name
-                    if method is not None
-                    else _("{user} (this machine)", user=getpass.getuser())
-                ),
-                role=md(ROLE_LABELS[caller.role]),
-            )
+            _("Signed in as **{name}**: {role}", name=md(name), role=md(ROLE_LABELS[caller.role]))
         )
         if method == "oidc":
             st.button(_("Sign out"), on_click=st.logout, key="auth_logout")

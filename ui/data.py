@@ -139,6 +139,6 @@ def data_key(data: MissionData) -> int:
         if held is None or held[0]() is not data:
             held = (weakref.ref(data), next(_NEXT_KEY))
             _KEYS[id(data)] = held
-            for stale in [k for k, (ref, _) in _KEYS.items() if ref() is None]:
+            for stale in [k for k, (ref, _held) in _KEYS.items() if ref() is None]:
                 del _KEYS[stale]
         return held[1]

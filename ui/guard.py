@@ -163,11 +163,12 @@ class Guard:
             return
         # No page run here to hold the person's choice: the browser's languages say it.
         with languages.use(browser_language(_headers(scope).get("accept-language"))):
+            asked = host or _("a request without a Host header")
             text = _(
                 "pocmap: this server answers only to the names in server.allowedHosts, not "
                 "to {host}. With no users configured it serves this machine only: open "
                 "http://localhost:PORT (docs/local-mode.md).",
-                host=repr(host or _("a request without a Host header")),
+                host=repr(asked),
             )
         await _plain(send, 403, text)
 

@@ -95,7 +95,7 @@ if sent is not None and office:
         st.stop()
     part = None
     if len(choices) > 1:
-        cod_ab_layers, _ = cod_ab.choose_layers(choices)
+        cod_ab_layers, _others = cod_ab.choose_layers(choices)
         # An HDX COD-AB GeoPackage: its admin1 and admin2 layers together, unless one is chosen.
         both = layer == "admin_boundaries" and upload.extension == ".gpkg" and cod_ab_layers
         shown = [BOTH_LAYERS, *choices] if both else choices
