@@ -115,19 +115,20 @@ def file_uploader_in_language(limit_mb: float, extensions: list[str]) -> None:
     dragging = _("Drop the file here")
     dropzone = '[data-testid="stFileUploaderDropzone"]'
     instructions = '[data-testid="stFileUploaderDropzoneInstructions"]'
+    # Streamlit's texts are taken out of the page (display: none, so neither seen nor
+    # read by a screen reader or a copy), ours drawn by their container instead.
     st.html(
         "<style>"
-        # The limit line: Streamlit's text hidden (no size), ours in its place.
-        f"{instructions} span {{font-size: 0 !important;}}"
-        f"{instructions} span::after {{content: {_css_text(limit)};"
-        " font-size: 0.875rem; white-space: normal;}"
-        # The button: its label hidden, ours after it (the icon stays).
+        # The limit line.
+        f"{instructions} span {{display: none;}}"
+        f"{instructions} > div::after {{content: {_css_text(limit)}; font-size: 0.875rem;}}"
+        # The button: its label hidden, ours after the icon.
         f'{dropzone} button [data-testid="stMarkdownContainer"] {{display: none;}}'
-        f"{dropzone} button::after {{content: {_css_text(button)};}}"
-        # While a file is dragged over: Streamlit's sentence replaced.
-        f"{dropzone} > div:not({instructions}) > span:only-child {{font-size: 0;}}"
-        f"{dropzone} > div:not({instructions}) > span:only-child::after"
-        f" {{content: {_css_text(dragging)}; font-size: 1rem;}}"
+        f'{dropzone} button[data-testid="stBaseButton-secondary"] [data-has-shortcut]::after'
+        f" {{content: {_css_text(button)}; margin-left: 0.5rem;}}"
+        # While a file is dragged over it: an overlay with Streamlit's sentence.
+        f"{dropzone} > div:not([data-testid]) > span {{display: none;}}"
+        f"{dropzone} > div:not([data-testid])::after {{content: {_css_text(dragging)};}}"
         "</style>"
     )
 
