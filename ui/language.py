@@ -85,8 +85,10 @@ def choose() -> str:
         key=WIDGET,
         on_change=_remember,
     )
-    if _from_address() != language:
+    given = _from_address()
+    if given != language and (given is not None or language != languages.default()):
         # In the address too: a reload, a bookmark or a shared link keeps the language.
+        # The deployment's own language is left out of an address that has none.
         st.query_params[PARAMETER] = language
     return language
 

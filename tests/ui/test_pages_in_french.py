@@ -392,6 +392,7 @@ def test_the_switch_offers_each_language_in_itself_and_remembers_it(tiny):
     switch = _switch(at)
     assert switch.options == ["English", "Français"] and switch.value == "en"
     assert switch.label == "Language"
+    assert "lang" not in at.query_params  # the default: the address is left as it is
     switch.set_value("fr").run()
     assert not at.exception, [e.message for e in at.exception]
     assert _switch(at).label == "Langue"
@@ -430,3 +431,29 @@ def test_the_language_outside_a_page_run_is_the_default(monkeypatch):
 
     monkeypatch.setenv("POCMAP_LANG", "fr")
     assert language.language_of_this_session() is None  # no run here: never raises
+
+
+def _a_partial_rerun() -> None:
+    """A page whose run sets no language after the switch, as a fragment's rerun (which
+    does not run app.py) finds it: the session's choice must still be spoken."""
+    import streamlit as st
+
+    import languages
+    from ui import language
+
+    if st.session_state.get("partial"):
+        languages.set_language(None)  # only the resolver choose() registered is left
+    else:
+        language.choose()
+    st.markdown(languages._("Language"))
+
+
+def test_a_partial_rerun_speaks_the_session_language(monkeypatch):
+    monkeypatch.delenv("POCMAP_LANG", raising=False)
+    at = AppTest.from_function(_a_partial_rerun, default_timeout=30).run()
+    at.sidebar.selectbox(key="language_switch").set_value("fr").run()
+    assert at.markdown[0].value == "Langue"
+    at.session_state["partial"] = True
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.markdown[0].value == "Langue"
