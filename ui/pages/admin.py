@@ -38,6 +38,8 @@ AUDIT_HEADINGS = Labels(
         "details": N_("details"),
     }
 )
+LOCK_KINDS = Labels({"name": N_("name"), "address": N_("address")})
+"""What a lockout holds back: a user name or a browser's address."""
 ACTIONS = Labels(
     {
         "sign_in": N_("sign-in"),
@@ -111,7 +113,7 @@ if locked:
         pd.DataFrame(
             {
                 _("locked"): [lock.key for lock in locked],
-                _("kind"): [lock.kind for lock in locked],
+                _("kind"): [LOCK_KINDS.get(lock.kind, lock.kind) for lock in locked],
                 _("until (UTC)"): [lock.until.isoformat(timespec="seconds") for lock in locked],
                 _("failures"): [lock.failures for lock in locked],
             }
