@@ -38,8 +38,9 @@ AUDIT_HEADINGS = Labels(
         "details": N_("details"),
     }
 )
+# What a lockout holds back: a user name or a browser's address. (A comment, not a
+# docstring: Streamlit would show a bare string on the page.)
 LOCK_KINDS = Labels({"name": N_("name"), "address": N_("address")})
-"""What a lockout holds back: a user name or a browser's address."""
 ACTIONS = Labels(
     {
         "sign_in": N_("sign-in"),
