@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 import languages
@@ -173,3 +174,13 @@ def headings(columns: Iterable[object], labels: Mapping[str, str]) -> dict[str, 
     """A ``column_config`` that shows each of ``columns`` named in ``labels`` under its
     heading in the person's language; the frame keeps its own column names."""
     return {str(c): st.column_config.Column(labels[str(c)]) for c in columns if str(c) in labels}
+
+
+def blanks_for_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its missing text cells empty: Streamlit's tables write "None" in
+    English in them otherwise."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if shown[column].dtype == object:
+            shown[column] = shown[column].where(shown[column].notna(), "")
+    return shown

@@ -288,6 +288,20 @@ def _assert_french(at: AppTest, ignoring: set[str]) -> None:
     assert left == {}, "English left on the page in French:\n" + "\n".join(
         f"{sorted(words)} in {text!r}" for text, words in left.items()
     )
+    assert _missing_text_cells(at) == []
+
+
+def _missing_text_cells(at: AppTest) -> list[str]:
+    """Text columns of the page's tables with missing cells: Streamlit's table writes
+    "None" in them, in English whatever the language."""
+    found = []
+    for node in _nodes(at._tree):
+        if getattr(node, "type", None) in ("arrow_data_frame", "dataframe"):
+            frame = node.value
+            found += [
+                str(c) for c in frame.columns if frame[c].dtype == object and frame[c].isna().any()
+            ]
+    return found
 
 
 def _assert_english(at: AppTest, ignoring: set[str]) -> None:

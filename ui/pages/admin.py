@@ -11,7 +11,7 @@ from access.sign_ins import current_lockouts
 from analysis.joint import table_csv
 from languages import N_, Labels, _, ngettext
 from store.audit_chain import Anchor
-from ui import auth, downloads
+from ui import auth, downloads, language
 from ui.data import session, store
 
 # Headings of the tables in the person's language; in English the audit log's are its
@@ -100,7 +100,11 @@ st.caption(
 )
 st.dataframe(
     headed(
-        pd.DataFrame([u.public() for u in users.list()], columns=list(USER_HEADINGS), dtype=object),
+        language.blanks_for_missing(
+            pd.DataFrame(
+                [u.public() for u in users.list()], columns=list(USER_HEADINGS), dtype=object
+            )
+        ),
         USER_HEADINGS,
     ),
     hide_index=True,
@@ -197,7 +201,9 @@ shown = st.multiselect(
 )
 # The entries as recorded (codes and details are the record); the headings translated.
 st.dataframe(
-    headed(log[log["action"].isin(shown)], AUDIT_HEADINGS), hide_index=True, width="stretch"
+    headed(language.blanks_for_missing(log[log["action"].isin(shown)]), AUDIT_HEADINGS),
+    hide_index=True,
+    width="stretch",
 )
 
 

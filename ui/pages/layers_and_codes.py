@@ -66,8 +66,11 @@ st.dataframe(pd.DataFrame(layer_rows, columns=[_("Layer"), _("Rows")]), hide_ind
 
 st.subheader(_("National process"))
 milestones = data.national_milestones.sort_values("date")
-milestones = milestones.assign(
-    kind=milestones["kind"].map(lambda k: political_processes.MILESTONE_LABELS.get(k, k))
+milestones = language.blanks_for_missing(
+    milestones.assign(
+        kind=milestones["kind"].map(lambda k: political_processes.MILESTONE_LABELS.get(k, k)),
+        date=pd.to_datetime(milestones["date"]).dt.date,  # a day: no midnight after it
+    )
 )
 st.dataframe(
     milestones,

@@ -67,7 +67,7 @@ else:
             batch=chosen,
         )
     ):
-        shown = report.copy()
+        shown = language.blanks_for_missing(report)
         if "outcome" in shown.columns:
             shown["outcome"] = shown["outcome"].map(lambda o: language.OUTCOME_LABELS.get(o, o))
         st.dataframe(
@@ -124,7 +124,7 @@ if incident_id:
     st.caption(_("History of this incident's coding (who, when, before, after):"))
     # The coding as recorded (codes: what an export holds); the headings translated.
     st.dataframe(
-        history,
+        language.blanks_for_missing(history),
         hide_index=True,
         width="stretch",
         column_config=language.headings(history.columns, language.EDIT_HEADINGS),
