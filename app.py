@@ -7,13 +7,21 @@ from pathlib import Path
 import streamlit as st
 
 from languages import _
-from ui import data
+from ui import data, language
 
 ROOT = Path(__file__).resolve().parent
 PAGES = ROOT / "ui" / "pages"
 # A local icon: a ":material/...:" page icon makes the browser fetch it from Google.
 FAVICON = ROOT / "static" / "favicon.png"
+JOINT_MAP = PAGES / "joint_map.py"
+JOINT_ANALYSIS = PAGES / "joint_analysis.py"
+UPLOAD = PAGES / "upload.py"
+REVIEW = PAGES / "review.py"
+LAYERS_AND_CODES = PAGES / "layers_and_codes.py"
+ADMIN = PAGES / "admin.py"
 
+# The person's language first: every text below (the sign-in included) is in it.
+language.choose()
 st.set_page_config(
     page_title=_("pocmap: joint POC and political map"),
     page_icon=str(FAVICON),
@@ -23,16 +31,14 @@ st.set_page_config(
 # Signs the person in first (or stops here); the pages each role sees.
 session = data.session()
 pages = [
-    st.Page(PAGES / "joint_map.py", title=_("Joint map"), icon=":material/map:", default=True),
-    st.Page(PAGES / "joint_analysis.py", title=_("Joint analysis"), icon=":material/insights:"),
+    st.Page(JOINT_MAP, title=_("Joint map"), icon=":material/map:", default=True),
+    st.Page(JOINT_ANALYSIS, title=_("Joint analysis"), icon=":material/insights:"),
 ]
 if session.may("upload", session.caller.office):
-    pages.append(st.Page(PAGES / "upload.py", title=_("Upload"), icon=":material/upload_file:"))
+    pages.append(st.Page(UPLOAD, title=_("Upload"), icon=":material/upload_file:"))
 if session.may("review"):
-    pages.append(st.Page(PAGES / "review.py", title=_("Review"), icon=":material/fact_check:"))
-pages.append(
-    st.Page(PAGES / "layers_and_codes.py", title=_("Layers and codes"), icon=":material/list_alt:")
-)
+    pages.append(st.Page(REVIEW, title=_("Review"), icon=":material/fact_check:"))
+pages.append(st.Page(LAYERS_AND_CODES, title=_("Layers and codes"), icon=":material/list_alt:"))
 if session.may("view_audit"):
-    pages.append(st.Page(PAGES / "admin.py", title=_("Admin"), icon=":material/shield_person:"))
+    pages.append(st.Page(ADMIN, title=_("Admin"), icon=":material/shield_person:"))
 st.navigation(pages).run()

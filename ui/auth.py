@@ -19,6 +19,7 @@ from access import sign_ins
 from access import users as users_file
 from access.roles import ANALYST, ROLE_LABELS, Caller
 from access.session import Session
+from languages import _
 from ui import local_mode
 from ui.text import md
 
@@ -28,6 +29,8 @@ _RECORDED = "pocmap_sign_in_recorded"
 
 def local_caller() -> Caller:
     """The one person at this machine when access control is off: an analyst."""
+    # The name is an identity (kept in the audit log), so it stays as written here;
+    # :func:`show` says it in the person's language.
     return Caller(f"{getpass.getuser()} (this machine)", ANALYST)
 
 
@@ -37,7 +40,7 @@ def _oidc_configured() -> bool:
     except FileNotFoundError:
         return False
     except Exception:  # a malformed secrets file: say so rather than serve unprotected
-        st.error("`.streamlit/secrets.toml` cannot be read; fix it to sign in.")
+        st.error(_("`.streamlit/secrets.toml` cannot be read; fix it to sign in."))
         st.stop()
 
 
@@ -51,19 +54,22 @@ def _local_refusal() -> str | None:
 
 def _oidc(users: users_file.Users) -> Caller:
     if not st.user.is_logged_in:
-        st.title("pocmap")
-        st.write("Sign in with your mission account to see the joint map.")
-        st.button("Sign in", on_click=st.login, type="primary", key="auth_login")
+        st.title(_("pocmap"))
+        st.write(_("Sign in with your mission account to see the joint map."))
+        st.button(_("Sign in"), on_click=st.login, type="primary", key="auth_login")
         st.stop()
     email = str(st.user.get("email") or "")
     caller = users.for_oidc(email)
     if caller is None:
         _audit_oidc_refusal(email)
         st.error(
-            f"{md(email or 'This account')} is signed in but has no role in pocmap; "
-            "ask an admin to add it with `pocmap users add EMAIL --role ROLE --oidc`."
+            _(
+                "{account} is signed in but has no role in pocmap; ask an admin to add it "
+                "with `pocmap users add EMAIL --role ROLE --oidc`.",
+                account=md(email) if email else _("This account"),
+            )
         )
-        st.button("Sign out", on_click=st.logout, key="auth_logout_unknown")
+        st.button(_("Sign out"), on_click=st.logout, key="auth_logout_unknown")
         st.stop()
     return caller
 
@@ -73,11 +79,11 @@ def _password(users: users_file.Users) -> Caller:
     if caller is not None and users.for_name(caller.name) == caller:
         return caller
     st.session_state.pop(_SIGNED_IN, None)  # removed or changed since: sign in again
-    st.title("pocmap")
+    st.title(_("pocmap"))
     with st.form("auth_form"):
-        name = st.text_input("Name", key="auth_name", max_chars=64)
-        password = st.text_input("Password", type="password", key="auth_password")
-        sent = st.form_submit_button("Sign in", type="primary")
+        name = st.text_input(_("Name"), key="auth_name", max_chars=64)
+        password = st.text_input(_("Password"), type="password", key="auth_password")
+        sent = st.form_submit_button(_("Sign in"), type="primary")
     if sent:
         outcome = sign_ins.attempt(_store(), users, name, password, _client_address())
         if outcome.caller is None:
@@ -146,15 +152,23 @@ def show(session: Session) -> None:
     caller, method = session.caller, session.sign_in_method
     if method is None:
         st.warning(
-            "Access control is off: no users are configured, so pocmap serves this machine "
-            "only and you act as an analyst. `pocmap users add NAME --role admin` turns it on.",
+            _(
+                "Access control is off: no users are configured, so pocmap serves this "
+                "machine only and you act as an analyst. `pocmap users add NAME --role admin` "
+                "turns it on."
+            ),
             icon=":material/lock_open:",
         )
+    name = caller.name
+    if method is None:
+        name = _("{user} (this machine)", user=getpass.getuser())
     with st.sidebar:
-        st.markdown(f"Signed in as **{md(caller.name)}**: {md(ROLE_LABELS[caller.role])}")
+        st.markdown(
+            _("Signed in as **{name}**: {role}", name=md(name), role=md(ROLE_LABELS[caller.role]))
+        )
         if method == "oidc":
-            st.button("Sign out", on_click=st.logout, key="auth_logout")
-        elif method == "password" and st.button("Sign out", key="auth_logout"):
+            st.button(_("Sign out"), on_click=st.logout, key="auth_logout")
+        elif method == "password" and st.button(_("Sign out"), key="auth_logout"):
             st.session_state.pop(_SIGNED_IN, None)
             st.session_state.pop(_RECORDED, None)
             st.rerun()

@@ -20,12 +20,16 @@ from access.roles import Caller
 from access.session import Session
 from analysis.selection_index import CellIndex, IncidentIndex
 from ingest.sample import is_sample_only
+from languages import N_, _
 from layers.selection_map import make_indexes
 from schema.mission import FILES, SAMPLE_DIR, SAMPLE_LABEL, MissionData, from_layers, load_folder
 from store import open_store
 
 DATA_DIR_ENV = "POCMAP_DATA_DIR"
 DATA_LABEL_ENV = "POCMAP_DATA_LABEL"
+LOADING = N_("Loading the mission's layers…")
+INDEXING = N_("Indexing the incidents…")
+MISSION_STORE = N_("Mission store")
 
 
 def data_folder() -> Path | None:
@@ -39,7 +43,9 @@ def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple((name, s.st_mtime_ns, s.st_size) for name, s in zip(FILES, stats, strict=False))
 
 
-@st.cache_resource(show_spinner="Loading the mission's layers…", max_entries=4)
+# The spinners are drawn around the calls (in the person's language), not by the cache,
+# whose text would be fixed at import in the server's language.
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _load_folder(folder: str, label: str, fingerprint: tuple) -> MissionData:
     return load_folder(Path(folder), label)
 
@@ -57,7 +63,7 @@ def session() -> Session:
     return signed_in(store())
 
 
-@st.cache_resource(show_spinner="Loading the mission's layers…", max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _load_store(
     location: str, label: str, fingerprint: tuple, role: str, office: str | None
 ) -> MissionData:
@@ -76,8 +82,8 @@ def _store_label(batches: list[Any]) -> str:
     if is_sample_only(batches):
         return SAMPLE_LABEL
     if any(b.layer == "admin_boundaries" and b.status == "active" for b in batches):
-        return os.environ.get(DATA_LABEL_ENV) or "Mission store"
-    return "Mission store"
+        return os.environ.get(DATA_LABEL_ENV) or _(MISSION_STORE)
+    return _(MISSION_STORE)
 
 
 def mission_data() -> MissionData | None:
@@ -88,7 +94,8 @@ def mission_data() -> MissionData | None:
             SAMPLE_LABEL if folder == SAMPLE_DIR.resolve() else folder.name
         )
         # The files' sizes and times are part of the cache key, so a changed file reloads.
-        return _load_folder(str(folder), label, _fingerprint(folder))
+        with st.spinner(_(LOADING)):
+            return _load_folder(str(folder), label, _fingerprint(folder))
     caller = session().caller
     batches = store().batches()
     if not any(b.layer == "admin_boundaries" and b.in_analysis for b in batches):
@@ -99,19 +106,21 @@ def mission_data() -> MissionData | None:
         tuple((b.batch_id, b.status, b.review) for b in batches),
         len(store().edits()),
     )
-    return _load_store(
-        store().location, _store_label(batches), fingerprint, caller.role, caller.office
-    )
+    with st.spinner(_(LOADING)):
+        return _load_store(
+            store().location, _store_label(batches), fingerprint, caller.role, caller.office
+        )
 
 
-@st.cache_resource(show_spinner="Indexing the incidents…", max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _indexes(_data: MissionData, data_key: int) -> tuple[IncidentIndex, CellIndex]:
     return make_indexes(_data)
 
 
 def indexes(data: MissionData) -> tuple[IncidentIndex, CellIndex]:
     """The incidents' filter and cell indexes, made once per loaded data."""
-    return _indexes(data, data_key(data))
+    with st.spinner(_(INDEXING)):
+        return _indexes(data, data_key(data))
 
 
 _KEYS: dict[int, tuple[weakref.ref, int]] = {}
@@ -130,6 +139,6 @@ def data_key(data: MissionData) -> int:
         if held is None or held[0]() is not data:
             held = (weakref.ref(data), next(_NEXT_KEY))
             _KEYS[id(data)] = held
-            for stale in [k for k, (ref, _) in _KEYS.items() if ref() is None]:
+            for stale in [k for k, (ref, _held) in _KEYS.items() if ref() is None]:
                 del _KEYS[stale]
         return held[1]

@@ -28,6 +28,8 @@ from streamlit import config
 from streamlit.runtime import Runtime
 from streamlit.runtime.media_file_storage import MediaFileKind, MediaFileStorageError
 
+import languages
+from languages import _
 from ui import downloads
 from ui.local_mode import host_name
 
@@ -53,6 +55,23 @@ def host_allowed(host: str | None, allowed: list[str]) -> bool:
         if pattern.startswith("*.") and name.endswith(pattern[1:]):
             return True
     return False
+
+
+def browser_language(accept_language: str | None) -> str | None:
+    """The first language of an ``Accept-Language`` header that pocmap speaks (``fr-FR,
+    fr;q=0.9, en;q=0.8`` gives ``fr``), or ``None`` (the deployment's default then)."""
+    weighted = []
+    for position, item in enumerate((accept_language or "").split(",")):
+        tag, _sep, weight = item.strip().partition(";q=")
+        try:
+            quality = float(weight) if weight else 1.0
+        except ValueError:
+            continue
+        weighted.append((-quality, position, tag.strip()))
+    for _quality, _position, tag in sorted(weighted):
+        if tag and tag != "*" and languages.chosen(tag):
+            return languages.chosen(tag)
+    return None
 
 
 def _headers(scope: Scope) -> dict[str, str]:
@@ -142,13 +161,16 @@ class Guard:
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})
             return
-        await _plain(
-            send,
-            403,
-            f"pocmap: this server answers only to the names in server.allowedHosts, not to "
-            f"{host or 'a request without a Host header'!r}. With no users configured it "
-            "serves this machine only: open http://localhost:PORT (docs/local-mode.md).",
-        )
+        # No page run here to hold the person's choice: the browser's languages say it.
+        with languages.use(browser_language(_headers(scope).get("accept-language"))):
+            asked = host or _("a request without a Host header")
+            text = _(
+                "pocmap: this server answers only to the names in server.allowedHosts, not "
+                "to {host}. With no users configured it serves this machine only: open "
+                "http://localhost:PORT (docs/local-mode.md).",
+                host=repr(asked),
+            )
+        await _plain(send, 403, text)
 
     async def _media(
         self, scope: Scope, receive: Receive, send: Send, file_name: str, browser: str | None

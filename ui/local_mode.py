@@ -22,6 +22,8 @@ import os
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from languages import _
+
 TRUSTED_PROXY_ENV = "POCMAP_TRUSTED_PROXY"
 """Comma-separated addresses or networks of the reverse proxy in front of pocmap."""
 
@@ -84,13 +86,14 @@ def host_refusal(host: str | None) -> str | None:
     name = host_name(host)
     if is_loopback_name(name):
         return None
-    asked = f"{host}" if host else "no name (no Host header)"
-    return (
-        f"This page was asked for {asked}, not for this machine. Access control is off "
+    asked = f"{host}" if host else _("no name (no Host header)")
+    return _(
+        "This page was asked for {asked}, not for this machine. Access control is off "
         "(no users are configured), so pocmap answers only to http://localhost (or "
         "127.0.0.1, [::1]) on the machine it runs on: a web page that points its own name "
         "at this machine is refused. Open http://localhost:PORT, or add users with "
-        "pocmap users add to serve a network."
+        "pocmap users add to serve a network.",
+        asked=asked,
     )
 
 
@@ -106,9 +109,13 @@ def trusted_proxies(value: str | None = None) -> list[Network]:
             networks.append(ipaddress.ip_network(item, strict=False))
         except ValueError:
             raise ProxySettingError(
-                f"{TRUSTED_PROXY_ENV}={text!r}: {item!r} is not an IP address or network; "
-                "give the proxy's address(es), comma-separated, such as 127.0.0.1 or "
-                "10.0.0.0/24"
+                _(
+                    "{setting}={text}: {item} is not an IP address or network; give the "
+                    "proxy's address(es), comma-separated, such as 127.0.0.1 or 10.0.0.0/24",
+                    setting=TRUSTED_PROXY_ENV,
+                    text=repr(text),
+                    item=repr(item),
+                )
             ) from None
     return networks
 
@@ -189,47 +196,56 @@ def address_refusal(
     named = ", ".join(_SPELLED[name] for name in forwarded)
     if not proxies:
         if forwarded:
-            return (
-                f"This request came through a proxy (it carries {named}) and no proxy is "
-                f"configured ({TRUSTED_PROXY_ENV} is not set), so it is not from this "
-                "machine. Access control is off (no users are configured): open "
-                "http://localhost:PORT directly, or add users with pocmap users add."
+            return _(
+                "This request came through a proxy (it carries {named}) and no proxy is "
+                "configured ({setting} is not set), so it is not from this machine. Access "
+                "control is off (no users are configured): open http://localhost:PORT "
+                "directly, or add users with pocmap users add.",
+                named=named,
+                setting=TRUSTED_PROXY_ENV,
             )
         if not _loopback_address(address):
-            return (
-                f"This request came from {address}, not from this machine. Access control "
+            return _(
+                "This request came from {address}, not from this machine. Access control "
                 "is off (no users are configured), so pocmap serves only the machine it "
                 "runs on. Add users with pocmap users add NAME --role admin to serve "
-                "a network."
+                "a network.",
+                address=address,
             )
         return None
     expected = uvicorn_trust(proxies)
     if forwarded and (server_trust or "") != expected:
-        return (
-            f"{TRUSTED_PROXY_ENV} names {expected}, but the web server believes "
-            f"X-Forwarded-For from {server_trust or '127.0.0.1,::1 (its default)'}; start "
-            "pocmap with pocmap serve, which makes the two agree, or set "
-            f"{UVICORN_TRUST_ENV}={expected} before streamlit run."
+        return _(
+            "{setting} names {expected}, but the web server believes X-Forwarded-For from "
+            "{trusted}; start pocmap with pocmap serve, which makes the two agree, or set "
+            "{server_setting}={expected} before streamlit run.",
+            setting=TRUSTED_PROXY_ENV,
+            expected=expected,
+            trusted=server_trust or _("127.0.0.1,::1 (its default)"),
+            server_setting=UVICORN_TRUST_ENV,
         )
     if "x-forwarded-for" not in forwarded and _in(address, proxies):
         # From the proxy, which did not say for whom: a browser on the proxy's own
         # address and a request it forwarded from anywhere cannot be told apart.
-        return (
-            f"This request came through the proxy ({address or 'loopback'}, named in "
-            f"{TRUSTED_PROXY_ENV}) without an X-Forwarded-For naming the browser, so it "
-            "cannot be known to come from this machine. The proxy has to send "
-            "X-Forwarded-For (pocmap in local mode serves only this machine)."
+        return _(
+            "This request came through the proxy ({address}, named in {setting}) without "
+            "an X-Forwarded-For naming the browser, so it cannot be known to come from this "
+            "machine. The proxy has to send X-Forwarded-For (pocmap in local mode serves "
+            "only this machine).",
+            address=address or _("loopback"),
+            setting=TRUSTED_PROXY_ENV,
         )
     # With X-Forwarded-For, the server has put the client the proxy named in `address`
     # (or left the connecting address, when that was not the proxy).
     claims = [address or "127.0.0.1", *_claimed(headers)]
     elsewhere = [claim for claim in claims if claim and not is_loopback_name(claim)]
     if elsewhere:
-        return (
-            f"This request came through the proxy for {elsewhere[0]}, not for this machine. "
+        return _(
+            "This request came through the proxy for {address}, not for this machine. "
             "Access control is off (no users are configured), so pocmap serves only the "
             "machine it runs on. Add users with pocmap users add NAME --role admin to "
-            "serve a network."
+            "serve a network.",
+            address=elsewhere[0],
         )
     return None
 

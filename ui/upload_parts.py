@@ -9,16 +9,26 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from ingest.findings import ACCEPTED, OUT_OF_SCOPE, REJECTED, WARNING
 from ingest.report import REPORT_HEADINGS, report_csv, report_xlsx
+from languages import N_, Labels, _, format_number
 from layers.preview import build_preview
-from schema.catalogue import LAYER_SPECS, id_field
-from ui import downloads
+from schema.catalogue import LAYER_LABELS, LAYER_SPECS, id_field
+from ui import downloads, language
 from ui.text import md
 
 if TYPE_CHECKING:
     from store.protocol import StoreLike
 
-NOT_MAPPED = "(not in this file)"
+NOT_MAPPED = N_("(not in this file)")
+STATUS_LABELS = Labels(
+    {
+        "withdrawn": N_("withdrawn"),
+        "under_review": N_("under review"),
+        "accepted": N_("accepted"),
+    }
+)
+"""A batch's state: withdrawn, else its review."""
 
 
 def office_choices(store: StoreLike) -> list[str]:
@@ -36,10 +46,13 @@ def mapping_editor(preview: Any, layer: str) -> dict[str, str]:
     if LAYER_SPECS[layer].geometry_types and not preview.table.has_geometry:
         wanted += ["latitude", "longitude"]
     mapping = dict(preview.mapped.mapping)
+    # The table's own column names stay codes (the editor's state is kept under them
+    # across languages); the headings people read are the column configuration's labels.
+    not_mapped = _(NOT_MAPPED)
     table = pd.DataFrame(
         {
             "pocmap column": wanted,
-            "comes from": [mapping.get(name, NOT_MAPPED) for name in wanted],
+            "comes from": [mapping.get(name, not_mapped) for name in wanted],
             "required": [f.required for f in LAYER_SPECS[layer].fields]
             + [True] * (len(wanted) - len(LAYER_SPECS[layer].fields)),
         }
@@ -50,9 +63,11 @@ def mapping_editor(preview: Any, layer: str) -> dict[str, str]:
         hide_index=True,
         disabled=["pocmap column", "required"],
         column_config={
+            "pocmap column": st.column_config.TextColumn(_("pocmap column")),
             "comes from": st.column_config.SelectboxColumn(
-                options=[NOT_MAPPED, *columns], required=True
-            )
+                _("comes from"), options=[not_mapped, *columns], required=True
+            ),
+            "required": st.column_config.CheckboxColumn(_("required")),
         },
         width="stretch",
     )
@@ -60,7 +75,7 @@ def mapping_editor(preview: Any, layer: str) -> dict[str, str]:
     # the profile's, including sources that are not plain columns (Kobo's "_geolocation").
     before = dict(zip(table["pocmap column"], table["comes from"], strict=True))
     return {
-        name: ("" if source == NOT_MAPPED else source)
+        name: ("" if source == not_mapped else source)
         for name, source in zip(edited["pocmap column"], edited["comes from"], strict=True)
         if source != before[name]
     }
@@ -68,23 +83,24 @@ def mapping_editor(preview: Any, layer: str) -> dict[str, str]:
 
 def accounting(preview: Any) -> None:
     counts = preview.result.counts
-    st.subheader("Every row accounted for")
+    st.subheader(_("Every row accounted for"))
     cols = st.columns(5)
-    cols[0].metric("Rows read", f"{preview.result.rows_read:,}")
-    cols[1].metric("Accepted", f"{counts['accepted']:,}")
-    cols[2].metric("Accepted with a warning", f"{counts['accepted_with_warning']:,}")
+    shown = {outcome: format_number(count) for outcome, count in counts.items()}
+    cols[0].metric(_("Rows read"), format_number(preview.result.rows_read))
+    cols[1].metric(_("Accepted"), shown[ACCEPTED])
+    cols[2].metric(_("Accepted with a warning"), shown[WARNING])
     # Rows the layer does not hold (an ACLED protest): counted, nothing to fix.
-    cols[3].metric("Out of scope", f"{counts['out_of_scope']:,}")
-    cols[4].metric("Rejected", f"{counts['rejected']:,}")
+    cols[3].metric(_("Out of scope"), shown[OUT_OF_SCOPE])
+    cols[4].metric(_("Rejected"), shown[REJECTED])
     for note in preview.notes:
         st.caption(md(note))
 
 
 def report(preview: Any) -> None:
     lines = preview.result.report
-    st.subheader("Report")
+    st.subheader(_("Report"))
     if not len(lines):
-        st.write("No problem found in any row.")
+        st.write(_("No problem found in any row."))
         return
     # Empty cells shown empty (a table would print None); row numbers stay numbers unless a
     # line is about the whole file (row "all"), when the column is text.
@@ -92,14 +108,17 @@ def report(preview: Any) -> None:
     for column in shown.columns.drop("row"):
         shown[column] = shown[column].astype(object).where(shown[column].notna(), "")
     if (shown["row"].astype(str) == "all").any():
-        shown["row"] = shown["row"].astype(str)
-    st.dataframe(shown.rename(columns=REPORT_HEADINGS), hide_index=True, width="stretch")
+        shown["row"] = shown["row"].astype(str).replace("all", _("all"))
+    if "outcome" in shown.columns:
+        shown["outcome"] = shown["outcome"].map(lambda o: language.OUTCOME_LABELS.get(o, o))
+    headings = {c: REPORT_HEADINGS[c] for c in shown.columns if c in REPORT_HEADINGS}
+    st.dataframe(shown.rename(columns=headings), hide_index=True, width="stretch")
     header = preview.header()
     stem = preview.upload.name.rsplit(".", 1)[0]
     left, right = st.columns(2)
     downloads.button(
         left,
-        "Download the report (CSV)",
+        _("Download the report (CSV)"),
         partial(report_csv, header, lines),
         file_name=f"{stem}-report.csv",
         mime="text/csv",
@@ -107,7 +126,7 @@ def report(preview: Any) -> None:
     )
     downloads.button(
         right,
-        "Download the report (Excel)",
+        _("Download the report (Excel)"),
         partial(report_xlsx, header, lines),
         file_name=f"{stem}-report.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -119,7 +138,7 @@ def map_preview(store: StoreLike, preview: Any, layer: str) -> None:
     accepted = preview.result.accepted
     if not LAYER_SPECS[layer].geometry_types or not len(accepted):
         return
-    st.subheader("What would be imported")
+    st.subheader(_("What would be imported"))
     key = id_field(LAYER_SPECS[layer])
     m = build_preview(
         accepted,
@@ -131,35 +150,37 @@ def map_preview(store: StoreLike, preview: Any, layer: str) -> None:
 
 
 def batch_history(store: StoreLike) -> None:
-    st.subheader("Batches in the store")
+    st.subheader(_("Batches in the store"))
     batches = store.batches()
     if not batches:
-        st.write("None yet.")
+        st.write(_("None yet."))
         return
     st.dataframe(
         pd.DataFrame(
             {
-                "batch": [b.batch_id for b in batches],
-                "status": [
-                    b.status if b.status == "withdrawn" else b.review.replace("_", " ")
+                _("batch"): [b.batch_id for b in batches],
+                _("status"): [
+                    STATUS_LABELS["withdrawn"]
+                    if b.status == "withdrawn"
+                    else STATUS_LABELS.get(b.review, b.review)
                     for b in batches
                 ],
-                "layer": [b.layer for b in batches],
-                "office": [b.office for b in batches],
-                "imported": [b.imported_at for b in batches],
-                "by": [b.uploader for b in batches],
-                "file": [b.source_name for b in batches],
-                "rows read": [b.rows_read for b in batches],
-                "accepted": [b.accepted + b.accepted_with_warning for b in batches],
-                "out of scope": [b.out_of_scope for b in batches],
-                "rejected": [b.rejected for b in batches],
+                _("layer"): [LAYER_LABELS.get(b.layer, b.layer) for b in batches],
+                _("office"): [b.office for b in batches],
+                _("imported"): [b.imported_at for b in batches],
+                _("by"): [b.uploader for b in batches],
+                _("file"): [b.source_name for b in batches],
+                _("rows read"): [b.rows_read for b in batches],
+                _("accepted rows"): [b.accepted + b.accepted_with_warning for b in batches],
+                _("out-of-scope rows"): [b.out_of_scope for b in batches],
+                _("rejected rows"): [b.rejected for b in batches],
             }
         ),
         hide_index=True,
         width="stretch",
     )
     chosen = st.selectbox(
-        "Batch", [b.batch_id for b in batches], key="history_batch", format_func=str
+        _("Batch"), [b.batch_id for b in batches], key="history_batch", format_func=str
     )
     batch = next(b for b in batches if b.batch_id == chosen)
     left, mid, right = st.columns(3)
@@ -167,7 +188,7 @@ def batch_history(store: StoreLike) -> None:
         original = store.original(batch.batch_id)
         downloads.button(
             left,
-            "Original file",
+            _("Original file"),
             partial(bytes, original.data),
             file_name=original.name,
             mime="application/octet-stream",
@@ -176,11 +197,11 @@ def batch_history(store: StoreLike) -> None:
     if not store.may("withdraw"):
         return
     if batch.status == "active":
-        reason = mid.text_input("Why withdraw it", key="history_reason")
-        if right.button("Withdraw", key="history_withdraw", disabled=not reason.strip()):
+        reason = mid.text_input(_("Why withdraw it"), key="history_reason")
+        if right.button(_("Withdraw"), key="history_withdraw", disabled=not reason.strip()):
             store.withdraw(batch.batch_id, reason=reason.strip())
             st.rerun()
-    elif right.button("Restore", key="history_restore"):
+    elif right.button(_("Restore"), key="history_restore"):
         try:
             store.restore(batch.batch_id)
         except ValueError as err:

@@ -6,55 +6,143 @@ import pandas as pd
 import streamlit as st
 
 from access import users as users_file
+from access.roles import ROLE_LABELS
 from access.sign_ins import current_lockouts
 from analysis.joint import table_csv
+from languages import N_, Labels, _, ngettext
 from store.audit_chain import Anchor
-from ui import auth, downloads
+from ui import auth, downloads, language
 from ui.data import session, store
+
+# Headings of the tables in the person's language; in English the audit log's are its
+# columns' names (``pocmap audit`` and the CSV export use them too).
+USER_HEADINGS = Labels(
+    {
+        "name": N_("name"),
+        "role": N_("role"),
+        "office": N_("office"),
+        "sign_in": N_("sign in"),
+        "added_at": N_("added at"),
+        "added_by": N_("added by"),
+    }
+)
+AUDIT_HEADINGS = Labels(
+    {
+        "seq": N_("seq"),
+        "at": N_("at"),
+        "actor": N_("actor"),
+        "role": N_("role"),
+        "office": N_("office"),
+        "action": N_("action"),
+        "target": N_("target"),
+        "details": N_("details"),
+    }
+)
+# What a lockout holds back: a user name or a browser's address. (A comment, not a
+# docstring: Streamlit would show a bare string on the page.)
+LOCK_KINDS = Labels({"name": N_("name"), "address": N_("address")})
+ACTIONS = Labels(
+    {
+        "sign_in": N_("sign-in"),
+        "sign_in_refused": N_("sign-in refused"),
+        "sign_in_unlock": N_("sign-in lockout lifted"),
+        "upload": N_("upload"),
+        "review": N_("review"),
+        "withdraw": N_("withdrawal"),
+        "restore": N_("restoration"),
+        "edit": N_("recoding"),
+        "link": N_("link decision"),
+        "save_mapping": N_("column mapping saved"),
+        "export": N_("export"),
+        "briefing": N_("briefing"),
+        "user_add": N_("user added"),
+        "user_remove": N_("user removed"),
+        "user_password": N_("password changed"),
+        "refused": N_("refused"),
+    }
+)
+
+
+def headed(frame: pd.DataFrame, headings: Labels) -> pd.DataFrame:
+    """``frame`` with the headings people read in their language (unknown columns as they
+    are)."""
+    return frame.rename(columns={c: headings[c] for c in frame.columns if c in headings})
+
+
+def action_name(action: str) -> str:
+    """An audit action as people read it, its code in parentheses (what ``pocmap audit``
+    prints and the CSV holds)."""
+    return (
+        _("{label} ({code})", label=ACTIONS[action], code=action) if action in ACTIONS else action
+    )
+
 
 the_session = session()
 auth.show(the_session)
-st.title("Admin")
+st.title(_("Admin"))
 if not the_session.may("view_audit"):
-    st.info(f"This page is for admins; your role is {the_session.caller.role}.")
+    st.info(
+        _(
+            "This page is for admins; your role is {role}.",
+            role=ROLE_LABELS.get(the_session.caller.role, the_session.caller.role),
+        )
+    )
     st.stop()
 
-st.subheader("Users")
+st.subheader(_("Users"))
 users = users_file.load()
 st.caption(
-    f"From `{users.path}`. Add, remove or change them with `pocmap users add|remove|"
-    "set-password` on the server; a running app follows the file."
+    _(
+        "From `{path}`. Add, remove or change them with `pocmap users add|remove|set-password` "
+        "on the server; a running app follows the file.",
+        path=users.path,
+    )
 )
-st.dataframe(pd.DataFrame([u.public() for u in users.list()]), hide_index=True, width="stretch")
+st.dataframe(
+    headed(
+        language.blanks_for_missing(
+            pd.DataFrame(
+                [u.public() for u in users.list()], columns=list(USER_HEADINGS), dtype=object
+            )
+        ),
+        USER_HEADINGS,
+    ),
+    hide_index=True,
+    width="stretch",
+)
 
-st.subheader("Sign-in lockouts")
+st.subheader(_("Sign-in lockouts"))
 locked = current_lockouts(store())
 if locked:
     st.dataframe(
         pd.DataFrame(
             {
-                "locked": [lock.key for lock in locked],
-                "kind": [lock.kind for lock in locked],
-                "until (UTC)": [lock.until.isoformat(timespec="seconds") for lock in locked],
-                "failures": [lock.failures for lock in locked],
+                _("locked"): [lock.key for lock in locked],
+                _("kind"): [LOCK_KINDS.get(lock.kind, lock.kind) for lock in locked],
+                _("until (UTC)"): [lock.until.isoformat(timespec="seconds") for lock in locked],
+                _("failures"): [lock.failures for lock in locked],
             }
         ),
         hide_index=True,
         width="stretch",
     )
-    st.caption("Lift one with `pocmap users unlock NAME` (or `--address ADDRESS`) on the server.")
+    st.caption(
+        _("Lift one with `pocmap users unlock NAME` (or `--address ADDRESS`) on the server.")
+    )
 else:
-    st.caption("No name or address is locked out of signing in.")
+    st.caption(_("No name or address is locked out of signing in."))
 
 
 def _show_chain_check() -> None:
     """The hash chain checked on every visit (``pocmap audit --verify`` does the same)."""
     noted = st.text_input(
-        "Head noted earlier (optional)",
+        _("Head noted earlier (optional)"),
         key="admin_audit_anchor",
-        placeholder="SEQ:HASH, as shown below at an earlier visit",
-        help="Deleting the last entries leaves a shorter chain that still holds; a head "
-        "noted outside pocmap (a ticket, an email) shows it.",
+        placeholder=_("SEQ:HASH, as shown below at an earlier visit"),
+        help=_(
+            "Deleting the last entries leaves a shorter chain that still holds; a head "
+            "noted outside pocmap (a ticket, an email) shows it."
+        ),
     )
     try:
         anchor = Anchor.parse(noted) if noted.strip() else None
@@ -63,34 +151,60 @@ def _show_chain_check() -> None:
         anchor = None
     check = the_session.verify_audit(anchor)
     if check.intact:
-        head = (
-            f" Head `{check.head}`: note it outside pocmap to check against later."
-            if check.head
-            else ""
-        )
-        found = " The head noted earlier is still in it." if anchor else ""
-        st.success(
-            f"Audit log intact: {check.entries} entries, every hash and link holds.{found}{head}"
-        )
+        said = [
+            ngettext(
+                "Audit log intact: {n} entry, every hash and link holds.",
+                "Audit log intact: {n} entries, every hash and link holds.",
+                check.entries,
+            )
+        ]
+        if anchor:
+            said.append(_("The head noted earlier is still in it."))
+        if check.head:
+            said.append(
+                _(
+                    "Head `{head}`: note it outside pocmap to check against later.",
+                    head=check.head,
+                )
+            )
+        st.success(" ".join(said))
         return
-    lines = "\n".join(f"- seq {b.seq}, {b.kind}: {b.message}" for b in check.breaks[:20])
-    more = f"\n- and {len(check.breaks) - 20} more" if len(check.breaks) > 20 else ""
+    lines = "\n".join(
+        _("- seq {seq}, {kind}: {message}", seq=b.seq, kind=b.kind, message=b.message)
+        for b in check.breaks[:20]
+    )
+    if len(check.breaks) > 20:
+        lines += "\n" + ngettext("- and {n} more", "- and {n} more", len(check.breaks) - 20)
     st.error(
-        f"{check.summary()}. Someone changed the log past its safeguards: keep a copy of "
-        f"the store as it is now, and compare with a backup.\n\n{lines}{more}"
+        _(
+            "{summary}. Someone changed the log past its safeguards: keep a copy of the store "
+            "as it is now, and compare with a backup.",
+            summary=check.summary(),
+        )
+        + "\n\n"
+        + lines
     )
 
 
-st.subheader("Audit log")
+st.subheader(_("Audit log"))
 st.caption(
-    "Append-only: sign-ins, uploads, reviews, edits, withdrawals, exports, briefings, "
-    "changes of users and refused attempts, with who, when and what."
+    _(
+        "Append-only: sign-ins, uploads, reviews, edits, withdrawals, exports, briefings, "
+        "changes of users and refused attempts, with who, when and what."
+    )
 )
 _show_chain_check()
 log = the_session.audit_log()
 actions = sorted(log["action"].unique())
-shown = st.multiselect("Actions", actions, default=actions, key="admin_actions")
-st.dataframe(log[log["action"].isin(shown)], hide_index=True, width="stretch")
+shown = st.multiselect(
+    _("Actions"), actions, default=actions, format_func=action_name, key="admin_actions"
+)
+# The entries as recorded (codes and details are the record); the headings translated.
+st.dataframe(
+    headed(language.blanks_for_missing(log[log["action"].isin(shown)]), AUDIT_HEADINGS),
+    hide_index=True,
+    width="stretch",
+)
 
 
 def _audit_csv() -> bytes:
@@ -100,7 +214,7 @@ def _audit_csv() -> bytes:
 
 downloads.button(
     st,
-    "Audit log (CSV)",
+    _("Audit log (CSV)"),
     _audit_csv,
     file_name="pocmap-audit-log.csv",
     mime="text/csv",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from languages import N_, Labels, _
 from schema import (
     admin_boundaries,
     incidents,
@@ -12,63 +13,100 @@ from schema import (
     mission_presence,
     political_processes,
 )
-from ui import auth
+from ui import auth, language
 from ui.data import data_folder, mission_data, session, store
+
+MILESTONE_HEADINGS = Labels(
+    {
+        "milestone_id": N_("milestone id"),
+        "date": N_("date"),
+        "kind": N_("kind"),
+        "title": N_("title"),
+        "description": N_("description"),
+    }
+)
+LOCATION_PRECISION_LABELS = Labels(
+    {
+        "exact": N_("exact"),
+        "approximate": N_("approximate"),
+        "admin2": N_("the admin2 area only"),
+        "admin1": N_("the admin1 region only"),
+        "country": N_("the country only"),
+    }
+)
 
 auth.show(session())
 data = mission_data()
 
-st.title("Layers and codes")
+st.title(_("Layers and codes"))
 if data is None:
-    st.info("The store holds no administrative boundaries yet: import them on the Upload page.")
+    st.info(_("The store holds no administrative boundaries yet: import them on the Upload page."))
     st.stop()
 if data.label:
     st.caption(data.label)
 folder = data_folder()
 st.write(
-    f"Loaded from the folder `{folder}`."
+    _("Loaded from the folder `{folder}`.", folder=folder)
     if folder
-    else f"Loaded from the store `{store().location}` (accepted batches; yours under review too)."
+    else _(
+        "Loaded from the store `{store}` (accepted batches; yours under review too).",
+        store=store().location,
+    )
 )
 
 layer_rows = [
-    ("Incidents", len(data.incidents)),
-    ("National process milestones", len(data.national_milestones)),
-    ("Local political processes", len(data.local_processes)),
-    ("Local agreements", len(data.local_agreements)),
-    ("Mission presence (offices, areas, bases)", len(data.mission_presence)),
-    ("Administrative areas", len(data.admin_boundaries)),
+    (_("Incidents"), len(data.incidents)),
+    (_("National process milestones"), len(data.national_milestones)),
+    (_("Local political processes"), len(data.local_processes)),
+    (_("Local agreements"), len(data.local_agreements)),
+    (_("Mission presence (offices, areas, bases)"), len(data.mission_presence)),
+    (_("Administrative areas"), len(data.admin_boundaries)),
 ]
-st.dataframe(pd.DataFrame(layer_rows, columns=["Layer", "Rows"]), hide_index=True)
+st.dataframe(pd.DataFrame(layer_rows, columns=[_("Layer"), _("Rows")]), hide_index=True)
 
-st.subheader("National process")
+st.subheader(_("National process"))
+milestones = data.national_milestones.sort_values("date")
+milestones = language.blanks_for_missing(
+    milestones.assign(
+        kind=milestones["kind"].map(lambda k: political_processes.MILESTONE_LABELS.get(k, k)),
+        date=pd.to_datetime(milestones["date"]).dt.date,  # a day: no midnight after it
+    )
+)
 st.dataframe(
-    data.national_milestones.sort_values("date").assign(
-        kind=lambda f: f["kind"].map(political_processes.MILESTONE_LABELS)
-    ),
+    milestones,
     hide_index=True,
+    column_config=language.headings(milestones.columns, MILESTONE_HEADINGS),
 )
 
-st.subheader("Code lists")
+st.subheader(_("Code lists"))
 code_lists = {
-    "Motivation": incidents.MOTIVATION_LABELS,
-    "Motivation confidence": {c: c for c in incidents.CONFIDENCES},
-    "Perpetrator type": incidents.PERPETRATOR_LABELS,
-    "Incident type": incidents.INCIDENT_TYPE_LABELS,
-    "Victim group": incidents.VICTIM_GROUP_LABELS,
-    "Location precision": {p: p for p in incidents.LOCATION_PRECISIONS},
-    "Agreement type": local_agreements.AGREEMENT_TYPE_LABELS,
-    "Agreement status": local_agreements.STATUS_LABELS,
-    "POC provision": local_agreements.POC_PROVISION_LABELS,
-    "Process type": political_processes.PROCESS_TYPE_LABELS,
-    "Milestone kind": political_processes.MILESTONE_LABELS,
-    "Presence kind": mission_presence.PRESENCE_LABELS,
-    "Admin level": {level: f"admin{level}" for level in admin_boundaries.ADMIN_LEVELS},
+    N_("Motivation"): incidents.MOTIVATION_LABELS,
+    N_("Motivation confidence"): language.CONFIDENCE_LABELS,
+    N_("Perpetrator type"): incidents.PERPETRATOR_LABELS,
+    N_("Incident type"): incidents.INCIDENT_TYPE_LABELS,
+    N_("Victim group"): incidents.VICTIM_GROUP_LABELS,
+    N_("Location precision"): LOCATION_PRECISION_LABELS,
+    N_("Agreement type"): local_agreements.AGREEMENT_TYPE_LABELS,
+    N_("Agreement status"): local_agreements.STATUS_LABELS,
+    N_("POC provision"): local_agreements.POC_PROVISION_LABELS,
+    N_("Process type"): political_processes.PROCESS_TYPE_LABELS,
+    N_("Milestone kind"): political_processes.MILESTONE_LABELS,
+    N_("Presence kind"): mission_presence.PRESENCE_LABELS,
+    N_("Admin level"): {level: f"admin{level}" for level in admin_boundaries.ADMIN_LEVELS},
 }
 st.caption(
-    "How to choose a motivation, with decision rules between neighbouring codes, examples "
-    "and the lever each suggests: the motivation codebook, docs/codebook.md in pocmap's folder."
+    _(
+        "How to choose a motivation, with decision rules between neighbouring codes, examples "
+        "and the lever each suggests: the motivation codebook, docs/codebook.md in pocmap's "
+        "folder."
+    )
 )
 for title, codes in code_lists.items():
-    with st.expander(title):
-        st.dataframe(pd.DataFrame(codes.items(), columns=["Code", "Meaning"]), hide_index=True)
+    with st.expander(_(title)):
+        # Codes as a file holds them (identifiers), their meaning in the person's language.
+        st.dataframe(
+            pd.DataFrame(
+                [(code, codes[code]) for code in codes], columns=[_("Code"), _("Meaning")]
+            ),
+            hide_index=True,
+        )
