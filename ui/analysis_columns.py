@@ -14,7 +14,8 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from languages import N_, _
+from analysis.emerging import CATEGORY_LABELS
+from languages import N_, Labels, _
 from schema.incidents import (
     INCIDENT_TYPE_LABELS,
     MOTIVATION_LABELS,
@@ -22,7 +23,7 @@ from schema.incidents import (
     VICTIM_GROUP_LABELS,
 )
 from schema.local_agreements import AGREEMENT_TYPE_LABELS, STATUS_LABELS
-from schema.political_processes import MILESTONE_LABELS
+from schema.political_processes import MILESTONE_LABELS, PROCESS_STATUS_LABELS
 
 COLUMN_LABELS = {
     # cells and hot spots
@@ -210,8 +211,10 @@ VALUE_LABELS: dict[str, Mapping[str, str]] = {
     "top_perpetrator": PERPETRATOR_LABELS,
     "incident_type": INCIDENT_TYPE_LABELS,
     "agreement_type": AGREEMENT_TYPE_LABELS,
-    "status": STATUS_LABELS,
+    # An agreement's or a local process's status: their codes do not overlap.
+    "status": Labels({**STATUS_LABELS.english, **PROCESS_STATUS_LABELS.english}),
     "kind": MILESTONE_LABELS,
+    "category": CATEGORY_LABELS,
 }
 """Columns holding codes, shown by their labels (values with no label are shown as
 they are: a process's status, a kind written out by the analysis)."""

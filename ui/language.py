@@ -62,6 +62,31 @@ def _from_address() -> str | None:
 def _remember() -> None:
     # The widget's new value, kept where fragments and later runs read it.
     st.session_state[CHOICE] = st.session_state[WIDGET]
+    _resend_choices()
+
+
+def _resend_choices() -> None:
+    """Every widget's value written again, so the browser is sent it anew.
+
+    A select box shows its options through a function in the person's language, and the
+    browser keeps the option *as shown*: after a switch it would send the old language's
+    words back, which name no option any more (the value would become those words).
+    Read here, the values are still the options (codes), read in the old language; written
+    back, Streamlit shows them in the new language and tells the browser.
+    """
+    for key in list(st.session_state.keys()):
+        if key in (WIDGET, CHOICE):
+            continue
+        try:
+            value = st.session_state[key]
+        except Exception:  # a widget with no value to read: nothing stale
+            continue
+        # Only choices are shown as words (select boxes, radios, multiselects); writing
+        # back another widget (an expander's state, a button) is refused by Streamlit.
+        if isinstance(value, str) or (
+            isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value)
+        ):
+            st.session_state[key] = value
 
 
 def choose() -> str:

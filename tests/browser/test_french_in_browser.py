@@ -18,12 +18,14 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from languages import use
+from languages import _, use
+from layers.joint_map import BASEMAP_LABELS
 from schema.mission import save_folder
 from tests.languages.english import english_left
 from tests.tiny_mission import tiny_mission
-from tests.ui.test_pages_in_french import data_values, other_parts
+from tests.ui.test_pages_in_french import data_values
 
 LOOK_AT = Path("/tmp/fr-upload.png")
 LOAD_MS = 60_000
@@ -68,7 +70,7 @@ def french_app(start_app: Callable[[Path], str], tmp_path_factory) -> tuple[str,
 
 def _ignoring(folder: Path) -> set[str]:
     with use("fr"):
-        return data_values(folder=folder) | other_parts()
+        return data_values(folder=folder)
 
 
 def _english_left(page: Page, ignoring: set[str], parts: list[str] = PAGE_PARTS) -> set[str]:
@@ -78,10 +80,24 @@ def _english_left(page: Page, ignoring: set[str], parts: list[str] = PAGE_PARTS)
     return english_left(data.sub(" ", text))
 
 
+def _choose(page: Page, label: str, name: str) -> None:
+    """Choose ``name`` in the sidebar's select box labelled ``label``; a click that lands
+    while the page is still drawing opens nothing, so it is tried again."""
+    box = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text=label)
+    expect(box).to_be_visible(timeout=LOAD_MS)
+    option = page.get_by_role("option", name=name, exact=True)
+    for _attempt in range(4):
+        box.get_by_role("combobox").click()
+        try:
+            option.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+    option.click()
+
+
 def _choose_language(page: Page, label: str, name: str) -> None:
-    switch = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text=label)
-    switch.click()
-    page.get_by_role("option", name=name, exact=True).click()
+    _choose(page, label, name)
 
 
 def _go(page: Page, link: str, title: str | None) -> None:
@@ -134,12 +150,11 @@ def test_the_app_in_french_and_back_to_english(
     _shot(page, tmp_path, "fr-layers-and-codes")
     assert _english_left(page, ignoring) == set()
 
-    # The Joint map: the pages, the switch and who is signed in are checked here; the
-    # map's own texts and filters are the Joint map's (its own tests).
+    # The Joint map: the whole page and its sidebar (filters, basemap, legend).
     _go(page, "Carte conjointe", None)
     expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=LOAD_MS)
     _shot(page, tmp_path, "fr-joint-map")
-    assert _english_left(page, ignoring, ['[data-testid="stSidebarNav"]']) == set()
+    assert _english_left(page, ignoring) == set()
     expect(sidebar).to_contain_text("Langue")
     expect(sidebar).to_contain_text("Connecté en tant que")
 
@@ -155,3 +170,25 @@ def test_the_app_in_french_and_back_to_english(
     assert _english_left(page, ignoring)  # English again: the check finds its words
     _go(page, "Layers and codes", "Layers and codes")
     assert _english_left(page, ignoring)
+
+    # A choice made in one language survives a switch: the browser keeps an option as it
+    # was shown, and pocmap sends it again in the new language.
+    _go(page, "Joint map", None)
+    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=LOAD_MS)
+    basemap = sidebar.get_by_test_id("stSelectbox").filter(has_text="Basemap")
+    _choose(page, "Basemap", "OpenStreetMap (needs internet)")
+    expect(basemap.get_by_role("combobox")).to_have_value(
+        "OpenStreetMap (needs internet)", timeout=LOAD_MS
+    )
+    _choose_language(page, "Language", "Français")
+    expect(sidebar).to_contain_text("Langue", timeout=LOAD_MS)
+    with use("fr"):
+        osm = _(BASEMAP_LABELS["openstreetmap"])
+    french_basemap = sidebar.get_by_test_id("stSelectbox").filter(has_text="Fond de carte")
+    expect(french_basemap.get_by_role("combobox")).to_have_value(osm, timeout=LOAD_MS)
+    # And back: the choice is still there, in English.
+    _choose_language(page, "Langue", "English")
+    expect(basemap.get_by_role("combobox")).to_have_value(
+        "OpenStreetMap (needs internet)", timeout=LOAD_MS
+    )
+    expect(page.get_by_test_id("stException")).to_have_count(0)

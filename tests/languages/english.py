@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from babel.messages.pofile import read_po
 
-from languages import LOCALE_DIR
+from languages import LOCALE_DIR, available, language_name
 from languages.extract import TEMPLATE
 
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
@@ -109,6 +109,8 @@ def english_left(text: str, ignoring: Iterable[str] = ()) -> set[str]:
     # Whitespace compared as one space: a name wrapped over two lines of a page is still
     # the name.
     text = " ".join(text.split())
+    # Each language named in itself ("English" in the switch) is meant to be so.
+    ignoring = [*ignoring, *(language_name(code) for code in available())]
     for value in sorted({" ".join(str(v).split()) for v in ignoring if v}, key=len, reverse=True):
         if value:
             text = text.replace(value, " ")
