@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 
 from ingest.findings import ACCEPTED, OUT_OF_SCOPE, REJECTED, WARNING
 from ingest.report import REPORT_HEADINGS, report_csv, report_xlsx
-from languages import N_, Labels, _, format_number
+from languages import N_, Labels, _, format_number, ngettext
 from layers.preview import build_preview
 from schema.catalogue import LAYER_LABELS, LAYER_SPECS, id_field
 from ui import downloads, language
@@ -208,3 +208,42 @@ def batch_history(store: StoreLike) -> None:
             st.error(md(err))
         else:
             st.rerun()
+
+
+def office_words(preview: Any, layer: str, key: str) -> dict[str, dict[str, str]]:
+    """The office's meaning of words that can mean more than one code ("Extorsion": a
+    threat, or extraction?), asked once per word; ``{field: {word: code}}`` when the
+    person applies them, else ``{}``. pocmap never chooses: a row holding such a word is
+    refused until its meaning is given (``ingest.office_words``)."""
+    choices = list(getattr(preview.mapped, "choices", []) or [])
+    if not choices:
+        return {}
+    st.subheader(_("Your office's words"))
+    st.caption(
+        _(
+            "These values can mean more than one code. Choose once what your office means: "
+            "the rows holding them are refused until then, and the choice is kept with the "
+            "column mapping when you keep it below."
+        )
+    )
+    spec = LAYER_SPECS[layer]
+    answers: dict[str, dict[str, str]] = {}
+    for choice in choices:
+        field = spec.field(choice.field)
+        code = st.selectbox(
+            ngettext(
+                "“{value}” in {field} ({n} row) means",
+                "“{value}” in {field} ({n} rows) means",
+                len(choice.rows),
+                value=md(choice.value),
+                field=md(field.title),
+            ),
+            (None, *choice.codes),
+            format_func=lambda c, f=field: _("Choose…") if c is None else f.code_label(c),
+            key=f"{key}_word_{choice.key}",
+        )
+        if code is not None:
+            answers.setdefault(choice.field, {})[choice.value] = code
+    if st.button(_("Use these meanings"), disabled=not answers, key=f"{key}_words_apply"):
+        return answers
+    return {}

@@ -6,7 +6,7 @@ import streamlit as st
 
 from access.roles import ANALYST, FIELD_OFFICE, ROLE_LABELS, Caller
 from access.session import Session
-from ingest import readers
+from ingest import office_words, readers
 from ingest.pipeline import ImportOptions, commit_import, preview_import
 from ingest.profiles import PROFILE_LABELS, PROFILES, cod_ab
 from ingest.values import DATE_ORDER_LABELS, DATE_ORDERS
@@ -149,6 +149,12 @@ if sent is not None and office:
             reason=preview.profile_reason,
         )
     )
+    meanings = upload_parts.office_words(preview, layer, overrides_key)
+    if meanings:
+        st.session_state[overrides_key] = office_words.with_translations(
+            st.session_state.get(overrides_key, {}), meanings
+        )
+        st.rerun()
     changed = upload_parts.mapping_editor(preview, layer)
     if changed:
         st.session_state[overrides_key] = {
