@@ -4,20 +4,18 @@ error (a French apostrophe breaks no string)."""
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from briefing.disclosure import Disclosure
 from briefing.exports import export
 from briefing.selection import prepare
 from languages import use
 from schema.mission import load_sample
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.languages.english import english_left
 from tests.layers.french import data_values, not_yet_translated
 
@@ -41,21 +39,10 @@ FIRST = """(el) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            with contextlib.suppress(Exception):
-                chromium.close()
-
-
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def file_page(browser: Browser) -> Iterator[Page]:
+    """A page for an exported file (``file:`` only), on the suite's one chromium: a second
+    playwright in the same process cannot start."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     context.set_default_timeout(20_000)
     context.route(lambda url: not url.startswith(("file:", "data:")), lambda r: r.abort())
@@ -97,7 +84,8 @@ def _control(page: Page) -> list[str]:
     return [label.strip() for label in labels]
 
 
-def test_the_french_cells_export_reads_in_french(page: Page, exported, sample) -> None:
+def test_the_french_cells_export_reads_in_french(file_page: Page, exported, sample) -> None:
+    page = file_page
     errors = _open(page, exported["shareable"])
     ignoring = [*data_values(sample), *not_yet_translated()]
     names = _control(page)
@@ -113,7 +101,8 @@ def test_the_french_cells_export_reads_in_french(page: Page, exported, sample) -
     assert errors == []
 
 
-def test_the_french_points_export_pops_up_in_french(page: Page, exported, sample) -> None:
+def test_the_french_points_export_pops_up_in_french(file_page: Page, exported, sample) -> None:
+    page = file_page
     errors = _open(page, exported["points"])
     popup = page.locator(".leaflet-container").evaluate(FIRST.replace("KIND", "'popup'"))
     assert "Niveau de certitude" in popup and "Bureau de terrain" in popup
