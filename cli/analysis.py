@@ -397,6 +397,15 @@ TABLES = {
 """The analysis' tables as headings people read (``--json`` keeps the names)."""
 
 
+def _written_number(value: float) -> str:
+    """A table's number as the language writes it (``0,82`` in French); a very small one
+    (a p-value) in scientific notation with the language's decimal mark."""
+    if value != 0 and abs(value) < 1e-3:
+        mantissa, exponent = f"{value:.2e}".split("e")
+        return f"{format_number(float(mantissa), digits=2)}e{exponent}"
+    return format_number(value)  # up to 3 decimals, none for a whole number
+
+
 def run_analyse(args: argparse.Namespace) -> int:
     from analysis.columns import shown
     from analysis.joint import analyse
@@ -428,5 +437,12 @@ def run_analyse(args: argparse.Namespace) -> int:
             table = table[(table["bin"] != 0) | table["near"]].sort_values("z", ascending=False)
         if len(table):
             # Rows picked on the ids above; shown with labels and headers in the language.
-            print(shown(table.head(10)).to_string(index=False, max_colwidth=40))
+            frame = shown(table.head(10))
+            for column in frame.select_dtypes(include="bool").columns:
+                frame[column] = frame[column].map({True: _("yes"), False: _("no")})
+            print(
+                frame.to_string(
+                    index=False, max_colwidth=40, float_format=_written_number, na_rep=""
+                )
+            )
     return OK
