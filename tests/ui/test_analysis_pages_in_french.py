@@ -233,7 +233,7 @@ def test_the_joint_analysis_speaks_french(data_values):
     watch = next(df for df in at.dataframe if "verdict" in df.value.columns)
     labels = json.loads(watch.proto.columns)
     assert labels["agreement_id"]["label"] == "Accord"
-    assert labels["in_force_by_parties"]["label"] == "Incidents des parties pendant la validité"
+    assert labels["in_force_by_parties"]["label"] == "En vigueur : par les parties"
     drivers = next(df for df in at.dataframe if "share_revenge" in df.value.columns)
     driver_labels = json.loads(drivers.proto.columns)
     assert driver_labels["victims_women"]["label"].startswith("Victimes : ")
