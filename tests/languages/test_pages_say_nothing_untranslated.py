@@ -188,3 +188,18 @@ def test_the_scan_finds_an_untranslated_label(tmp_path: Path) -> None:
         "st.caption(f\"{n} rows\")\nst.caption(_('{n} rows', n=n) + ' more')\n"
     )
     assert [line.split(":", 2)[1] for line in untranslated_in(page)] == ["4", "5", "6"]
+
+
+def test_every_multiselect_says_its_empty_state_in_the_language() -> None:
+    """An empty multiselect shows Streamlit's own "Choose options" unless given a
+    placeholder: every one gives ours (``placeholder=_(...)``)."""
+    bare = []
+    for path in FACES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "attr", "") == "multiselect"
+                and "placeholder" not in {k.arg for k in node.keywords}
+            ):
+                bare.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not bare, "multiselects without a placeholder: " + ", ".join(bare)

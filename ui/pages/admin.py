@@ -197,7 +197,12 @@ _show_chain_check()
 log = the_session.audit_log()
 actions = sorted(log["action"].unique())
 shown = st.multiselect(
-    _("Actions"), actions, default=actions, format_func=action_name, key="admin_actions"
+    _("Actions"),
+    actions,
+    default=actions,
+    format_func=action_name,
+    key="admin_actions",
+    placeholder=_("Choose actions"),
 )
 # The entries as recorded (codes and details are the record); the headings translated.
 st.dataframe(
