@@ -98,12 +98,14 @@ class LinkRecords:
                 if pair not in held:
                     added.append((*pair, score, int(certain), reason, status, at))
                     continue
-                link_id, was, old_score, old_certain, old_reason = held[pair]
-                if was in MACHINE and (was, old_score, bool(old_certain), old_reason) != (
+                link_id, was, old_score, old_certain, _old_reason = held[pair]
+                # The reason is words about the same facts the score weighs, in the language
+                # of whoever's import found the link: a search run again in another language
+                # rewrites nothing (nor the time it was found) unless the facts changed.
+                if was in MACHINE and (was, old_score, bool(old_certain)) != (
                     status,
                     score,
                     certain,
-                    reason,
                 ):
                     changed.append((score, int(certain), reason, status, at, link_id))
             conn.executemany(

@@ -106,3 +106,19 @@ def test_only_reviewers_read_links_whose_reasons_name_perpetrators(store):
             Session(store, caller).links()
         with pytest.raises(Denied):
             Session(store, caller).decide_link(1, CONFIRMED, reason="same")
+
+
+def test_the_same_facts_found_in_another_language_rewrite_nothing(store):
+    """A relink run by a French-speaking office finds the same pairs with the same scores,
+    its reasons in French: the stored links (reason, time found) stay as they were."""
+    store.replace_found_links(_found(("A-1", "U-1", 0.9, True)), by="relink")
+    before = store.links()
+    entries = len(store.audit_log())
+    french = _found(("A-1", "U-1", 0.9, True)).assign(reason="à 1 jour et 3 km l'un de l'autre")
+    counts = store.replace_found_links(french, by="relink")
+    assert counts["changed"] == 0
+    pd.testing.assert_frame_equal(store.links(), before)
+    assert len(store.audit_log()) == entries
+    # New facts (another score) do rewrite the link, reason included.
+    store.replace_found_links(french.assign(score=0.95), by="relink")
+    assert store.links()["reason"].tolist() == ["à 1 jour et 3 km l'un de l'autre"]
