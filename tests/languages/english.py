@@ -19,6 +19,9 @@ from languages import LOCALE_DIR, available, language_name
 from languages.extract import TEMPLATE
 
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+# A token mixing letters and digits (a hash, an id, a P-code) is an identifier, not words:
+# the letter runs of "dd9a367b…be11ff" are not English left on the page.
+IDENTIFIER = re.compile(r"[\w-]*\d[\w-]*", re.UNICODE)
 
 # Written the same in both languages, or names and codes that are never translated.
 SHARED = {
@@ -114,4 +117,4 @@ def english_left(text: str, ignoring: Iterable[str] = ()) -> set[str]:
     for value in sorted({" ".join(str(v).split()) for v in ignoring if v}, key=len, reverse=True):
         if value:
             text = text.replace(value, " ")
-    return _words(text) & english_only()
+    return _words(IDENTIFIER.sub(" ", text)) & english_only()
