@@ -309,12 +309,18 @@ class Session:
         motivation: str | None = None,
         confidence: str | None = None,
         reason: str,
+        origin: str = "analyst",
     ) -> None:
-        """Recode an incident's motivation and/or its confidence, keeping the history."""
+        """Recode an incident's motivation and/or its confidence, keeping the history.
+
+        ``origin`` is recorded with a new motivation (``motivation_origin``): ``analyst``,
+        or ``suggestion`` when the analyst accepted pocmap's suggestion, so suggestion-coded
+        incidents stay distinguishable in the data and in the analysis."""
         self.require("edit_motivation", target=f"incidents {incident_id}")
         changes: dict[str, Any] = {}
         if motivation is not None:
             changes["motivation"] = motivation
+            changes["motivation_origin"] = origin
         if confidence is not None:
             changes["motivation_confidence"] = confidence
         if not changes:

@@ -32,6 +32,7 @@ PRODUCT = (
     "store",
     "ingest",
     "analysis",
+    "coding",
     "sample_data",
     "access",
     "layers",

@@ -121,6 +121,19 @@ LOCATION_PRECISION_LABELS = Labels(
     }
 )
 
+MOTIVATION_ORIGINS = ("source", "analyst", "suggestion")
+"""How an incident's motivation came to be coded: as the file sent it (empty means so too),
+by an analyst, or by an analyst accepting pocmap's suggestion (kept apart, so the analysis
+can leave suggestion-coded incidents out)."""
+
+MOTIVATION_ORIGIN_LABELS = Labels(
+    {
+        "source": N_("As sent"),
+        "analyst": N_("Coded by an analyst"),
+        "suggestion": N_("Accepted suggestion"),
+    }
+)
+
 DATE_PRECISIONS = ("day", "week", "month", "year")
 """How exactly the date is known: the day, or only the week, month or year it falls in
 (the date given is then a day inside it, as the source placed it)."""
@@ -160,6 +173,18 @@ SPEC = LayerSpec(
             "text",
             description=N_("the motivation as the source wrote it"),
             label=N_("Motivation as written"),
+        ),
+        Field(
+            "motivation_origin",
+            "code",
+            codes=MOTIVATION_ORIGINS,
+            description=N_(
+                "how the motivation was coded: as sent, by an analyst, or by an analyst "
+                "accepting a suggestion"
+            ),
+            derived=True,
+            label=N_("Motivation coded by"),
+            code_labels=MOTIVATION_ORIGIN_LABELS,
         ),
         Field(
             "motivation_confidence",
@@ -214,6 +239,12 @@ SPEC = LayerSpec(
             label=N_("Field office"),
         ),
         Field("source", "text", required=True, label=N_("Source")),
+        Field(
+            "event_type_raw",
+            "text",
+            description=N_("the source's own event type (ACLED's event and sub-event type)"),
+            label=N_("Event type as written"),
+        ),
         Field("narrative", "text", sensitive=True, label=N_("Narrative")),
         Field(
             "date_precision",

@@ -33,7 +33,9 @@ EDIT_COLUMNS = (
     "edit_id", "layer", "row_key", "batch_id", "column", "before", "after",
     "edited_by", "edited_at", "reason",
 )  # fmt: skip
-EDITABLE = {"incidents": ("motivation", "motivation_confidence", "perpetrator_type")}
+EDITABLE = {
+    "incidents": ("motivation", "motivation_confidence", "motivation_origin", "perpetrator_type")
+}
 """What an analyst may change in a stored row (everything else is as its sender sent it):
 the coding. ``perpetrator_type`` is changed by hand or by ``pocmap actors --apply`` (the
 actor dictionary), each change with its history."""

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FLOORS = (
     ("languages",),  # the catalogues and the current language: imports no other package
     ("schema",),  # the vocabulary: imports only the languages
-    ("store", "ingest", "analysis", "sample_data"),  # the core
+    ("store", "ingest", "analysis", "coding", "sample_data"),  # the core
     ("access",),  # who may do what, over the store
     ("layers", "briefing"),  # rendering: the interactive map, the printed page
     ("cli", "ui"),  # the faces

@@ -106,6 +106,15 @@ def english_only() -> frozenset[str]:
     return frozenset(english - french - SHARED)
 
 
+@functools.lru_cache(maxsize=64)
+def _data(values: tuple[str, ...]) -> re.Pattern[str]:
+    """The values as whole words: a code such as ``analyst`` is taken out of a page, not out
+    of the French word "analystes" (which would leave "es")."""
+    if not values:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, values)) + r")(?!\w)")
+
+
 def english_left(text: str, ignoring: Iterable[str] = ()) -> set[str]:
     """The English-only words in ``text`` once every string of ``ignoring`` (data the
     page shows as it was written: names, narratives, codes) is taken out."""
@@ -114,7 +123,6 @@ def english_left(text: str, ignoring: Iterable[str] = ()) -> set[str]:
     text = " ".join(text.split())
     # Each language named in itself ("English" in the switch) is meant to be so.
     ignoring = [*ignoring, *(language_name(code) for code in available())]
-    for value in sorted({" ".join(str(v).split()) for v in ignoring if v}, key=len, reverse=True):
-        if value:
-            text = text.replace(value, " ")
+    values = tuple(sorted({" ".join(str(v).split()) for v in ignoring if v}, key=len, reverse=True))
+    text = _data(values).sub(" ", text)
     return _words(IDENTIFIER.sub(" ", text)) & english_only()
