@@ -532,6 +532,7 @@ LABELLED = [
     (incidents.CONFIDENCES, incidents.CONFIDENCE_LABELS),
     (incidents.LOCATION_PRECISIONS, incidents.LOCATION_PRECISION_LABELS),
     (incidents.DATE_PRECISIONS, incidents.DATE_PRECISION_LABELS),
+    (incidents.MOTIVATION_ORIGINS, incidents.MOTIVATION_ORIGIN_LABELS),
     (local_agreements.MISSION_ROLES, local_agreements.MISSION_ROLE_LABELS),
     (political_processes.PROCESS_STATUSES, political_processes.PROCESS_STATUS_LABELS),
     (admin_boundaries.ADMIN_LEVELS, admin_boundaries.ADMIN_LEVEL_LABELS),
