@@ -20,10 +20,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from schema.mission import save_folder
 from tests.tiny_mission import XSS, tiny_mission
+
+# An assertion waits as long as an action may (the page's default below): playwright's own
+# 5 s made a loaded machine's Streamlit rerun a failure (CI, 2026-12-06: a sign-in message
+# that came after 5 s).
+expect.set_options(timeout=20_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
