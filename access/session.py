@@ -438,11 +438,19 @@ class Session:
                     rows[column] = rows[column].mask(pd.Series(True, index=rows.index))
         return rows
 
-    def row_withdrawals(self, batch_id: int) -> pd.DataFrame:
-        """The batch's rows withdrawn one by one, restored ones too, oldest first
-        (``store.row_withdrawals.WITHDRAWAL_COLUMNS``), for those who may see the batch."""
-        self.batch(batch_id)
-        return self._store.row_withdrawals(batch_id)
+    def row_withdrawals(self, batch_id: int | None = None) -> pd.DataFrame:
+        """Rows withdrawn one by one, restored ones too, oldest first
+        (``store.row_withdrawals.WITHDRAWAL_COLUMNS``): of one batch (:class:`Denied`
+        unless the caller may see its details), else of every batch the caller may see
+        the details of (analysts: all; a field office: its own)."""
+        if batch_id is not None:
+            self.batch(batch_id)
+            return self._store.row_withdrawals(batch_id)
+        found = self._store.row_withdrawals()
+        seen = [
+            b.batch_id for b in self._store.batches() if self.may("view_batch_details", b.office)
+        ]
+        return found[found["batch_id"].isin(seen)].reset_index(drop=True)
 
     def withdraw_rows(self, batch_id: int, row_keys: Iterable[str], *, reason: str) -> list[str]:
         """Withdraw rows of a batch (by their ids) with a reason: kept, left out of maps and

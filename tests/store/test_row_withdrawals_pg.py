@@ -29,9 +29,7 @@ AREA = gpd.GeoDataFrame(
 )
 
 
-@pytest.mark.parametrize(
-    "selection", [IncidentFilter(), IncidentFilter(start=dt.date(2024, 3, 1))]
-)
+@pytest.mark.parametrize("selection", [IncidentFilter(), IncidentFilter(start=dt.date(2024, 3, 1))])
 def test_sql_cells_leave_withdrawn_rows_out_as_memory_does(postgis_url, selection):
     store = open_store(postgis_url)
     rows = helpers.incidents(600, "C", seed=3)
