@@ -142,7 +142,8 @@ def pairs_table(session: Any, batch: Any, rows: pd.DataFrame) -> None:
     """Each row beside the stored event it is linked to or may repeat."""
     if batch.layer != "incidents" or not len(rows):
         return
-    st.markdown(f"**{_('Linked events and possible duplicates')}**")
+    heading = _("Linked events and possible duplicates")
+    st.markdown(f"**{heading}**")
     stored = nearby(session.layer("incidents"), rows, km=PAIR_KM)
     offices = {b.batch_id: b.office for b in session.batches("incidents") if b.in_analysis}
     pairs = review_pairs(rows, stored, session.links(), office=batch.office, stored_offices=offices)
