@@ -143,7 +143,7 @@ def _proposed(
     return out.sort_values("score", ascending=False, kind="stable", ignore_index=True)
 
 
-def place_of(row: Mapping[str, Any]) -> str:
+def place_of(row: Mapping[Any, Any]) -> str:
     """Where a report is, as a person reads it: its admin areas, else its coordinates."""
     names = [str(row[c]) for c in ("admin2", "admin1") if _given(row.get(c))]
     if names:
@@ -163,7 +163,7 @@ def side_by_side(pairs: pd.DataFrame, rows: pd.DataFrame, stored: pd.DataFrame) 
     by_stored = _records(stored)
     lines = []
     for pair in pairs.itertuples(index=False):
-        line: dict[str, Any] = {"kind": pair.kind, "score": round(float(pair.score), 2)}
+        line: dict[str, Any] = {"kind": pair.kind, "score": round(float(pair.score), 2)}  # type: ignore[arg-type]
         for side, key, known in (
             ("row", pair.row_id, by_row),
             ("stored", pair.stored_id, by_stored),

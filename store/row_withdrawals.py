@@ -107,7 +107,14 @@ class RowWithdrawals:
     def _touched(self, conn: Any, tables: tuple[str, ...], at: str) -> None:
         raise NotImplementedError
 
-    def layer(self, name: str, *, include_withdrawn: bool = False, **options: Any) -> Any:
+    def layer(
+        self,
+        name: str,
+        *,
+        include_withdrawn: bool = False,
+        bbox: tuple[float, float, float, float] | None = None,
+        batch_id: int | None = None,
+    ) -> Any:
         raise NotImplementedError
 
     # --- writes -----------------------------------------------------------------------
