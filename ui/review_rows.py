@@ -59,6 +59,13 @@ _SIDES = Labels({"row": N_("this batch"), "stored": N_("stored")})
 _CODED = {"incident_type": INCIDENT_TYPE_LABELS, "motivation": MOTIVATION_LABELS}
 
 
+def _blanks(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing text cells empty, whatever their dtype (pandas' ``str`` columns too):
+    Streamlit writes "None", in English, in them otherwise."""
+    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    return language.blanks_for_missing(frame.astype(dict.fromkeys(text, object)))
+
+
 def _key_column(rows: pd.DataFrame) -> str:
     return "incident_id" if "incident_id" in rows else str(rows.columns[0])
 
@@ -104,7 +111,7 @@ def rows_table(session: Any, batch: Any, rows: pd.DataFrame, *, key: str) -> Non
         shown["date"] = [
             "" if pd.isna(d) else str(d)[:10] for d in shown["date"].astype(object).to_numpy()
         ]
-    shown = language.blanks_for_missing(shown)
+    shown = _blanks(shown)
     st.dataframe(
         shown,
         hide_index=True,
@@ -163,7 +170,7 @@ def pairs_table(session: Any, batch: Any, rows: pd.DataFrame) -> None:
             heading = _HEADINGS[field] if field in _HEADINGS else field
             named[f"{side}_{field}"] = _("{field} ({side})", field=heading, side=_SIDES[side])
     st.dataframe(
-        language.blanks_for_missing(table),
+        _blanks(table),
         hide_index=True,
         width="stretch",
         column_config=language.headings(table.columns, named),
@@ -234,7 +241,7 @@ def withdrawn_section(session: Any) -> None:
     if not len(table):
         st.write(_("No row is withdrawn."))
         return
-    shown = table[["batch_id", "row_key", "reason", "withdrawn_by", "withdrawn_at"]]
+    shown = _blanks(table[["batch_id", "row_key", "reason", "withdrawn_by", "withdrawn_at"]])
     st.dataframe(
         shown,
         hide_index=True,

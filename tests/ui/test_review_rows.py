@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -91,6 +92,11 @@ def test_accept_three_of_five_rows_then_restore_one(waiting):
     assert pairs[["row_incident_id", "stored_incident_id"]].values.tolist() == [["K-1", "A-1"]]
     assert pairs["stored_narrative"].tolist() == ["[SYNTHETIC] acled"]
     assert any("5 rows read" in c.value for c in at.caption)
+    # No empty text cell left for Streamlit to write "None" in (English, in any language).
+    for table in at.dataframe:
+        frame = table.value
+        text = [c for c in frame if not pd.api.types.is_numeric_dtype(frame[c])]
+        assert not frame[text].isna().any().any(), frame[text]
 
     at.multiselect(key="review_leave_out").select("K-1").select("K-4")
     at.text_input(key="review_leave_out_reason").input("K-1 is ACLED's A-1; K-4 in the river")
@@ -155,3 +161,7 @@ def test_the_review_page_in_french_leaves_no_english(waiting, monkeypatch):
         left = english_on(at, ignoring)
     assert left == {}, left
     assert any(s.value == "Lignes retirées" for s in at.subheader)
+    # The same page in English: the check above would have found its words.
+    monkeypatch.setenv("POCMAP_LANG", "en")
+    english = _run(AppTest.from_file(REVIEW, default_timeout=90))
+    assert english_on(english, ignoring)
