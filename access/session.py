@@ -244,9 +244,17 @@ class Session:
         waiting = [b for b in waiting if b.review == UNDER_REVIEW]
         return [b for b in reversed(waiting) if self.may("view_under_review", b.office)]
 
-    def accept(self, batch_id: int) -> Batch:
+    def accept(
+        self, batch_id: int, rows: Iterable[str] | None = None, *, reason: str = ""
+    ) -> Batch:
+        """Accept a batch under review: all its rows, or only ``rows`` (their ids), the
+        others then withdrawn with ``reason`` (:meth:`withdraw_rows`), in one transaction."""
         self.require("review", target=f"batch {batch_id}")
-        return self._after_change(self._store.accept(batch_id, by=self.caller), "accepted")
+        if rows is None:
+            return self._after_change(self._store.accept(batch_id, by=self.caller), "accepted")
+        self.require("withdraw", target=f"batch {batch_id}")
+        batch, _left_out = self._store.accept_rows(batch_id, rows, by=self.caller, reason=reason)
+        return self._after_change(batch, "accepted")
 
     def withdraw(self, batch_id: int, *, reason: str, by: Any = None) -> Batch:
         self.require("withdraw", target=f"batch {batch_id}")
@@ -416,6 +424,55 @@ class Session:
                 entry = log.iloc[position]
                 hidden[position] = entry["action"] == "upload" or entry["actor"] == batch.uploader
         return hidden
+
+    # --- single rows of a batch (issue 23: review that sees) --------------------------
+    def batch_rows(self, batch_id: int) -> pd.DataFrame:
+        """Every row of one batch, withdrawn ones included and marked (``withdrawn``, who,
+        when, why): for those who may see the batch's details (analysts; the sending
+        office). Restricted fields are empty unless the caller may read them."""
+        batch = self.batch(batch_id)
+        rows = self._store.batch_rows(batch_id)
+        if not self.may("view_restricted", batch.office):
+            for column in RESTRICTED.get(batch.layer, ()):
+                if column in rows:
+                    rows[column] = rows[column].mask(pd.Series(True, index=rows.index))
+        return rows
+
+    def row_withdrawals(self, batch_id: int | None = None) -> pd.DataFrame:
+        """Rows withdrawn one by one, restored ones too, oldest first
+        (``store.row_withdrawals.WITHDRAWAL_COLUMNS``): of one batch (:class:`Denied`
+        unless the caller may see its details), else of every batch the caller may see
+        the details of (analysts: all; a field office: its own)."""
+        if batch_id is not None:
+            self.batch(batch_id)
+            return self._store.row_withdrawals(batch_id)
+        found = self._store.row_withdrawals()
+        seen = [
+            b.batch_id for b in self._store.batches() if self.may("view_batch_details", b.office)
+        ]
+        return found[found["batch_id"].isin(seen)].reset_index(drop=True)
+
+    def withdraw_rows(self, batch_id: int, row_keys: Iterable[str], *, reason: str) -> list[str]:
+        """Withdraw rows of a batch (by their ids) with a reason: kept, left out of maps and
+        analysis, restorable. Analysts only; one audit entry per row."""
+        self.require("withdraw", target=f"batch {batch_id}")
+        done = self._store.withdraw_rows(batch_id, row_keys, by=self.caller, reason=reason)
+        self._after_rows(batch_id, "rows withdrawn")
+        return done
+
+    def restore_rows(self, batch_id: int, row_keys: Iterable[str]) -> list[str]:
+        """Bring withdrawn rows of a batch back. Analysts only; one audit entry per row."""
+        self.require("restore", target=f"batch {batch_id}")
+        done = self._store.restore_rows(batch_id, row_keys, by=self.caller)
+        self._after_rows(batch_id, "rows restored")
+        return done
+
+    def _after_rows(self, batch_id: int, what: str) -> None:
+        """Rows of a batch in analysis came or went: what follows a batch's change follows
+        (places, links); a batch under review changes nothing shown yet."""
+        batch = self._store.batch(batch_id)
+        if batch.in_analysis:
+            self._after_change(batch, what)
 
 
 def _withheld(batch: Batch) -> Batch:

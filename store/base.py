@@ -3,7 +3,7 @@
 A *batch* is one upload: the rows a field office sent that passed the checks, the
 file as sent, the row-level report and who sent it when. Batches are never
 deleted: a wrong one is *withdrawn* (kept, hidden from analysis) and can be
-restored. Backends (``store.gpkg`` today, PostGIS later) implement :class:`Store`.
+restored; so can a single wrong row of one (:mod:`store.row_withdrawals`). Backends (``store.gpkg`` today, PostGIS later) implement :class:`Store`.
 """
 
 from __future__ import annotations
@@ -350,6 +350,33 @@ class Store(Protocol):
 
     def schema_version(self) -> int:
         """The newest schema migration applied to this store."""
+        ...
+
+    def withdraw_rows(
+        self, batch_id: int, row_keys: Iterable[str], *, by: Any, reason: str
+    ) -> list[str]:
+        """Leave single rows of a batch out of analysis, kept and restorable
+        (:mod:`store.row_withdrawals`)."""
+        ...
+
+    def restore_rows(self, batch_id: int, row_keys: Iterable[str], *, by: Any) -> list[str]:
+        """Bring rows withdrawn one by one back."""
+        ...
+
+    def accept_rows(
+        self, batch_id: int, keep: Iterable[str], *, by: Any, reason: str
+    ) -> tuple[Batch, list[str]]:
+        """Accept a batch with only the rows ``keep``, the others withdrawn with ``reason``."""
+        ...
+
+    def row_withdrawals(
+        self, batch_id: int | None = None, *, in_force: bool = False
+    ) -> pd.DataFrame:
+        """The rows withdrawn one by one (restored ones too), oldest first."""
+        ...
+
+    def batch_rows(self, batch_id: int) -> gpd.GeoDataFrame | pd.DataFrame:
+        """Every row of one batch, withdrawn ones included and marked."""
         ...
 
 

@@ -3,11 +3,12 @@
 Everything is copied as it is, not replayed: batches keep their numbers, times,
 status (a withdrawn batch stays withdrawn, with who, when and why) and review; their
 rows (withdrawn batches' too) keep their row numbers and the records as read; the
-files as sent, the reports, the saved mappings, the edit history and the audit log
-(same numbers, same actors and times) come along. The source is read in one read
-transaction and the target written in one write transaction, so the copy is one
-consistent state, and the target holds all of it or nothing. The counts are checked
-before the target commits; the copy then ends with one ``migrate`` audit entry.
+files as sent, the reports, the saved mappings, the edit history, the rows withdrawn
+one by one and the audit log (same numbers, same actors and times) come along. The
+source is read in one read transaction and the target written in one write transaction,
+so the copy is one consistent state, and the target holds all of it or nothing. The
+counts are checked before the target commits; the copy then ends with one ``migrate``
+audit entry.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from store.base import (
 )
 from store.links import LINK_COLUMNS
 from store.pg_schema import SCHEMA
+from store.row_withdrawals import WITHDRAWAL_COLUMNS
 from store.schema import quote
 from store.sql_store import SqlStore
 
@@ -48,6 +50,7 @@ _SEQUENCES = (
     ("audit_log", "seq"),
     ("edits", "edit_id"),
     ("event_links", "link_id"),
+    ("row_withdrawals", "withdrawal_id"),
 )
 """The numbers copied as they are; PostgreSQL's identities must continue after them."""
 
@@ -77,6 +80,8 @@ class MigrationReport:
     """Links between reports of one event, with analysts' decisions."""
     audit_entries: int
     """Entries copied (the target has one more: the ``migrate`` entry)."""
+    row_withdrawals: int = 0
+    """Rows withdrawn one by one (in force or restored), with who, when and why."""
 
     def summary(self) -> str:
         """A few lines for a person: what moved where."""
@@ -96,6 +101,7 @@ class MigrationReport:
             (_("mappings"), str(self.mappings)),
             (_("edits"), str(self.edits)),
             (_("event links"), str(self.links)),
+            (_("rows withdrawn"), str(self.row_withdrawals)),
             (
                 _("audit entries"),
                 _("{entries} (+1: this migration)", entries=self.audit_entries),
@@ -169,6 +175,7 @@ def migrate(source: SqlStore, target: SqlStore, *, by: Any) -> MigrationReport:
         mappings = _copy(src, dst, "column_mappings", _MAPPING_COLUMNS, "fid")
         edits = _copy(src, dst, "edits", EDIT_COLUMNS, "edit_id")
         links = _copy(src, dst, "event_links", LINK_COLUMNS, "link_id")
+        withdrawals = _copy(src, dst, "row_withdrawals", WITHDRAWAL_COLUMNS, "withdrawal_id")
         # Entries keep their numbers and hashes: the chain holds in the target as it did in
         # the source, and the migrate entry below is chained after the last one copied.
         audit_entries = _copy(
@@ -203,6 +210,7 @@ def migrate(source: SqlStore, target: SqlStore, *, by: Any) -> MigrationReport:
             edits=edits,
             links=links,
             audit_entries=audit_entries,
+            row_withdrawals=withdrawals,
         )
         at = sql.utc_now()
         target._touched(dst, (*LAYER_SPECS, "batches"), at)
@@ -220,6 +228,7 @@ def migrate(source: SqlStore, target: SqlStore, *, by: Any) -> MigrationReport:
                 "edits": report.edits,
                 "links": report.links,
                 "mappings": report.mappings,
+                "row_withdrawals": report.row_withdrawals,
             },
             at=at,
         )
@@ -253,6 +262,7 @@ def _held(conn: Any) -> dict[str, int]:
         N_("saved mappings"): "column_mappings",
         N_("edits"): "edits",
         N_("event links"): "event_links",
+        N_("rows withdrawn"): "row_withdrawals",
         N_("audit entries"): "audit_log",
     }
     held = {}
@@ -319,7 +329,7 @@ def _counts(conn: Any) -> dict[str, Any]:
         rows[layer] = {int(b): int(n) for b, n in found}
     tables = (
         "batches", "batch_files", "batch_reports", "column_mappings", "edits", "event_links",
-        "audit_log",
+        "audit_log", "row_withdrawals",
     )  # fmt: skip
     sizes = {t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
     return {"rows": rows, "tables": sizes}

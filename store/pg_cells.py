@@ -16,6 +16,7 @@ from typing import Any
 
 from schema.filters import IncidentFilter
 from schema.places import keys_of, name_key
+from store.row_withdrawals import not_withdrawn
 from store.schema import quote
 
 _IN_ANALYSIS = "b.status = 'active' AND b.review = 'accepted'"
@@ -49,6 +50,8 @@ def where(selection: IncidentFilter) -> tuple[str, list[Any]]:
     # Each event once: a report another source's report of the same event stands for
     # is not counted (ingest/relink.py).
     clauses: list[str] = [_IN_ANALYSIS, "t.counted IS NOT FALSE"]
+    # Rows an analyst withdrew one by one are out of analysis too (store/row_withdrawals.py).
+    clauses.append(not_withdrawn("incidents"))
     params: list[Any] = []
     if selection.start is not None:
         clauses.append('t."date" >= ?::date')

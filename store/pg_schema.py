@@ -27,6 +27,7 @@ from store.schema import (
     geometry_type_name,
     id_column,
     quote,
+    row_withdrawals_ddl,
     spec,
     utc_now,
 )
@@ -115,6 +116,7 @@ _STEPS: dict[int, tuple[str | Callable[[Any], None], ...]] = {
     2: _V2,
     3: _V3,
     4: event_links_ddl(_ID),
+    6: row_withdrawals_ddl(_ID, sqlite=False),
 }
 assert set(_STEPS) == set(MIGRATIONS)
 
@@ -320,6 +322,8 @@ _APP_UPDATES = {
         "score", "certain", "reason", "status", "found_at", "decided_by", "decided_at",
         "decision_reason",
     ),
+    # A row withdrawn one by one is restored by filling these (store/row_withdrawals.py).
+    "row_withdrawals": ("restored_by", "restored_at"),
     **EDITABLE,
     # What pocmap derives itself (places from the map, links), set_derived's columns.
     "incidents": (*EDITABLE["incidents"], *settable("incidents")),

@@ -30,7 +30,9 @@ GEOMETRY_COLUMN = "geom"
 STORE_TABLES = (
     "batches", "batch_files", "batch_reports", "column_mappings",
     "schema_migrations", "edits", "audit_log", "event_links",
+    "row_withdrawals",
 )  # fmt: skip
+ROW_WITHDRAWALS = "row_withdrawals"
 REPORT_COLUMNS = ("row", "column", "value", "problem", "expected", "outcome")
 
 # GeoPackage column types: DATE and BOOLEAN make GDAL and QGIS show dates and
@@ -157,6 +159,7 @@ MIGRATIONS = {
     2: "review of uploads, edit history, append-only audit log",
     3: "audit log hash chain (existing entries chained when migrated)",
     4: "links between reports of the same event from different sources",
+    6: "single rows withdrawn from a batch, kept and restorable",
 }
 LATEST_VERSION = max(MIGRATIONS)
 
@@ -400,11 +403,37 @@ def event_links_ddl(id_type: str) -> tuple[str, ...]:
     )
 
 
+def row_withdrawals_ddl(id_type: str, *, sqlite: bool) -> tuple[str, ...]:
+    """Version 6 (issue 23, ``store/row_withdrawals.py``), both backends: the table of rows
+    withdrawn one by one (``id_type``: the backend's identity column), one withdrawal in
+    force per row, and a refusal to delete its lines (a withdrawal is part of the record;
+    a restoration fills ``restored_by``/``restored_at``)."""
+    table = ROW_WITHDRAWALS
+    refuse = (
+        f"CREATE TRIGGER {table}_delete_refused BEFORE DELETE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is kept: withdrawals are restored, never "
+        "deleted'); END"
+        if sqlite
+        else f"CREATE TRIGGER {table}_kept BEFORE DELETE OR TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION append_only()"
+    )
+    return (
+        f"CREATE TABLE {table} (withdrawal_id {id_type}, layer TEXT NOT NULL, "
+        "row_key TEXT NOT NULL, batch_id BIGINT NOT NULL REFERENCES batches (batch_id), "
+        "reason TEXT NOT NULL, withdrawn_by TEXT NOT NULL, withdrawn_at TEXT NOT NULL, "
+        "restored_by TEXT, restored_at TEXT)",
+        f"CREATE UNIQUE INDEX {table}_in_force ON {table} (layer, batch_id, row_key) "
+        "WHERE restored_at IS NULL",
+        refuse,
+    )
+
+
 _STEPS: dict[int, tuple[str | Callable[[Any], None], ...]] = {
     1: (),
     2: _V2_STATEMENTS,
     3: _V3_STATEMENTS,
     4: event_links_ddl("INTEGER PRIMARY KEY"),
+    6: row_withdrawals_ddl("INTEGER PRIMARY KEY", sqlite=True),
 }
 
 

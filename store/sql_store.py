@@ -35,10 +35,11 @@ from store.base import (
     check_layer,
 )
 from store.links import LinkRecords
+from store.row_withdrawals import RowWithdrawals, any_in_force, not_withdrawn
 from store.schema import quote
 
 
-class SqlStore(LinkRecords):
+class SqlStore(LinkRecords, RowWithdrawals):
     """The store's behaviour over an SQL connection; subclasses give the connections."""
 
     location: str
@@ -307,8 +308,12 @@ class SqlStore(LinkRecords):
         *,
         include_withdrawn: bool = False,
         bbox: tuple[float, float, float, float] | None = None,
+        batch_id: int | None = None,
     ) -> gpd.GeoDataFrame | pd.DataFrame:
         """The rows of active batches (of every batch with ``include_withdrawn``).
+
+        Rows withdrawn one by one (:mod:`store.row_withdrawals`) are left out too, unless
+        ``include_withdrawn``; ``batch_id`` keeps one batch's rows.
 
         Schema columns are typed as the layer's ``validate`` types them, geometries are
         in EPSG:4326 (``national_milestones``: a plain DataFrame), and ``batch_id`` and
@@ -329,8 +334,13 @@ class SqlStore(LinkRecords):
         if bbox is not None and spatial:
             clause, params = self._bbox_clause(bbox)
             where.append(clause)
-        condition = f"WHERE {' AND '.join(where)}" if where else ""
+        if batch_id is not None:
+            where.append("t.batch_id = ?")
+            params = [*params, int(batch_id)]
         with self._reading() as conn:
+            if not include_withdrawn and any_in_force(conn, name):
+                where.append(not_withdrawn(name))
+            condition = f"WHERE {' AND '.join(where)}" if where else ""
             records = conn.execute(
                 f"SELECT {', '.join(selected)} FROM {quote(name)} AS t "
                 f"JOIN batches AS b ON b.batch_id = t.batch_id {condition} ORDER BY t.fid",

@@ -86,6 +86,12 @@ def _store_label(batches: list[Any]) -> str:
     return _(MISSION_STORE)
 
 
+def _withdrawals_stamp() -> tuple[int, int]:
+    """Rows withdrawn one by one and restored so far: a change reloads the map."""
+    withdrawals = store().row_withdrawals()
+    return len(withdrawals), int(withdrawals["restored_at"].notna().sum())
+
+
 def mission_data() -> MissionData | None:
     """Every layer, validated; ``None`` while the store has no admin boundaries to map."""
     folder = data_folder()
@@ -105,6 +111,7 @@ def mission_data() -> MissionData | None:
     fingerprint = (
         tuple((b.batch_id, b.status, b.review) for b in batches),
         len(store().edits()),
+        _withdrawals_stamp(),
     )
     with st.spinner(_(LOADING)):
         return _load_store(

@@ -69,7 +69,7 @@ def test_the_app_role_runs_pocmap_but_cannot_rewrite_the_audit_log(
 
     assert main(["migrate-schema", "--db", owner_url, "--app-role", app]) == 0
     out = capsys.readouterr().out
-    assert "is at schema version 4 (this pocmap's: 4)" in out
+    assert "is at schema version 6 (this pocmap's: 6)" in out
     assert f"granted to {app}:" in out
 
     # The app role runs the store: import, save a mapping, accept, recode, withdraw,

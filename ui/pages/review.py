@@ -1,4 +1,5 @@
-"""Review: analysts accept or withdraw uploads under review, and recode motivations."""
+"""Review: analysts see an upload's rows, map and links, accept all or some of its rows,
+withdraw and restore single rows or whole batches, and recode motivations."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ingest.report import REPORT_HEADINGS
 from languages import _, ngettext
 from schema.catalogue import LAYER_LABELS
 from schema.incidents import CONFIDENCES, MOTIVATION_LABELS, MOTIVATIONS
-from ui import auth, downloads, language, links_panel
+from ui import auth, downloads, language, links_panel, review_rows
 from ui.data import session
 from ui.text import md
 
@@ -32,7 +33,8 @@ st.subheader(_("Uploads under review"))
 st.caption(
     _(
         "A field office's upload shows on the maps and in the analysis only once an analyst "
-        "accepts it. Withdrawing keeps it, with your reason, and it can be restored."
+        "accepts it: all its rows, or some (the others withdrawn, with your reason). "
+        "Withdrawing keeps a batch or a row, with your reason, and it can be restored."
     )
 )
 waiting = the_session.under_review()
@@ -58,6 +60,9 @@ else:
     chosen = st.selectbox(
         _("Batch"), [b.batch_id for b in waiting], key="review_batch", format_func=str
     )
+    batch = the_session.batch(chosen)
+    rows = the_session.batch_rows(chosen)
+    review_rows.accounting_caption(batch, rows)
     report = the_session.report(chosen)
     with st.expander(
         ngettext(
@@ -76,8 +81,12 @@ else:
             width="stretch",
             column_config=language.headings(shown.columns, REPORT_HEADINGS),
         )
+    review_rows.rows_table(the_session, batch, rows, key="review")
+    review_rows.rows_map(the_session, rows, key="review_map")
+    review_rows.pairs_table(the_session, batch, rows)
+    review_rows.accept_form(the_session, batch, rows)
     original = the_session.original(chosen)
-    left, mid, right = st.columns(3)
+    left, right = st.columns(2)
     downloads.button(
         left,
         _("Original file"),
@@ -86,13 +95,40 @@ else:
         mime="application/octet-stream",
         key="review_original",
     )
-    if mid.button(_("Accept"), type="primary", key="review_accept"):
-        the_session.accept(chosen)
-        st.rerun()
-    reason = right.text_input(_("Why withdraw it"), key="review_reason")
+    reason = right.text_input(_("Why withdraw the whole batch"), key="review_reason")
     if right.button(_("Withdraw"), key="review_withdraw", disabled=not reason.strip()):
         the_session.withdraw(chosen, reason=reason.strip())
         st.rerun()
+
+st.subheader(_("Rows of accepted batches"))
+st.caption(
+    _(
+        "One wrong row need not take its batch down: withdraw it with a reason. It is kept "
+        "and can be restored below."
+    )
+)
+accepted = [b for b in the_session.batches() if b.in_analysis and b.layer != "basemap"]
+if not accepted:
+    st.write(_("No batch is accepted yet."))
+else:
+    picked = st.selectbox(
+        _("Accepted batch"),
+        [b.batch_id for b in accepted],
+        key="review_accepted_batch",
+        format_func=lambda n: next(b for b in accepted if b.batch_id == n).describe(),
+        index=None,
+        placeholder=_("Choose a batch"),
+    )
+    if picked is not None:
+        batch = the_session.batch(picked)
+        rows = the_session.batch_rows(picked)
+        review_rows.accounting_caption(batch, rows)
+        review_rows.rows_table(the_session, batch, rows, key="review_accepted")
+        review_rows.rows_map(the_session, rows, key="review_accepted_map")
+        review_rows.pairs_table(the_session, batch, rows)
+        review_rows.withdraw_rows_form(the_session, batch, rows, key="review_accepted")
+
+review_rows.withdrawn_section(the_session)
 
 links_panel.show(the_session)
 
