@@ -3,7 +3,8 @@
 A *batch* is one upload: the rows a field office sent that passed the checks, the
 file as sent, the row-level report and who sent it when. Batches are never
 deleted: a wrong one is *withdrawn* (kept, hidden from analysis) and can be
-restored; so can a single wrong row of one (:mod:`store.row_withdrawals`). Backends (``store.gpkg`` today, PostGIS later) implement :class:`Store`.
+restored; so can a single wrong row of one (:mod:`store.row_withdrawals`). Backends
+(``store.gpkg``, ``store.postgis``) implement :class:`Store`.
 """
 
 from __future__ import annotations
