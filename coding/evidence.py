@@ -88,9 +88,13 @@ def matches(incident: dict[str, Any], ruleset: RuleSet) -> list[Match]:
                 if hit is not None and hit.end() > hit.start():
                     shown = as_written(str(value), places, hit.start(), hit.end())
                     spans.append((hit.start(), hit.end(), rule, shown))
-            for start, end, rule, said in spans:
+            for n, (start, end, rule, said) in enumerate(spans):
+                # Inside a longer match, or the same words a rule tried earlier already
+                # matched ("électorale" is electoral* and elector*): not a second clue.
                 inside = any(
-                    s <= start and end <= e and (e - s) > (end - start) for s, e, _r, _t in spans
+                    s <= start and end <= e and ((e - s) > (end - start) or m < n)
+                    for m, (s, e, _r, _t) in enumerate(spans)
+                    if m != n
                 )
                 if not inside:
                     found.append(Match(rule, said))

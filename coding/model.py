@@ -128,7 +128,7 @@ class Trained:
         return ngettext(
             "similar to {n} of the {k} nearest coded incidents, coded {motivation}: {ids}",
             "similar to {n} of the {k} nearest coded incidents, coded {motivation}: {ids}",
-            len(alike), n=len(alike), k=len(nearest), motivation=MOTIVATION_LABELS[motivation],
+            len(alike), k=len(nearest), motivation=MOTIVATION_LABELS[motivation],
             ids=", ".join(alike[:3]) or "—",
         )  # fmt: skip
 
