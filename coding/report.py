@@ -109,7 +109,8 @@ def figures_markdown(labelled: pd.DataFrame, seed: int = 0) -> str:
         )
     lines += ["", _("**Model** (cross-validated, {folds} folds, seed {seed}):", folds=FOLDS,
                     seed=seed), ""]  # fmt: skip
-    lines.append(f"| {_('motivation')} | {_('precision')} | {_('recall')} | {_('support')} |")
+    lines.append("| " + " | ".join([_("motivation"), _("precision"), _("recall"),
+                                    _("support")]) + " |")  # fmt: skip
     lines.append("|---|---:|---:|---:|")
     for row in model.itertuples():
         lines.append(

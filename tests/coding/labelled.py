@@ -17,9 +17,9 @@ import pandas as pd
 from coding.report import FIGURES_END, FIGURES_START, figures_markdown
 from ingest.profiles.events import ucdp
 from languages import use
-from tests.real_data import CAR, CAR_UCDP
+from tests.real_data import CAR_MOTIVATION_LABELS, CAR_UCDP
 
-LABELS = CAR / "motivation_labels.csv"
+LABELS = CAR_MOTIVATION_LABELS
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = {"en": ROOT / "docs" / "suggestions.md", "fr": ROOT / "docs" / "suggestions.fr.md"}
 

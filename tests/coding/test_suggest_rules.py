@@ -6,7 +6,9 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import pytest
 
+from coding.evidence import verdict
 from coding.rules import load
 from coding.suggest import COLUMNS, suggest
 from languages import use
@@ -75,3 +77,60 @@ def test_reasons_in_french() -> None:
     ]  # fmt: skip
     for reason in found["reason"]:
         assert english_left(reason, ignoring=data) == set(), reason
+
+
+def _rules(tmp_path, text: str):
+    path = tmp_path / "r.csv"
+    path.write_text("kind,pattern,motivation,weight,reason\n" + text, encoding="utf-8")
+    return load(path, defaults=False)
+
+
+def test_clues_add_up_as_independent_ones_and_a_runner_up_discounts_them(tmp_path) -> None:
+    mine = _rules(tmp_path, "phrase,cattle,predation,0.3,\nphrase,goods,predation,0.3,\n"
+                            "phrase,reprisal,revenge,0.2,\n")  # fmt: skip
+    one = verdict({"narrative": "cattle"}, mine)
+    assert one.motivation is None and one.reason.startswith("evidence too weak")
+    two = verdict({"narrative": "cattle and goods"}, mine)
+    assert two.scores["predation"] == pytest.approx(0.51)
+    assert (two.motivation, two.confidence) == ("predation", 0.51)
+    against = verdict({"narrative": "cattle and goods in reprisal"}, mine)
+    assert against.confidence == pytest.approx(round(0.51 * 0.8, 2))
+    assert "against it: Revenge (phrase “reprisal”)" in against.reason
+
+
+def test_a_longer_match_hides_the_shorter_and_the_same_words_count_once(tmp_path) -> None:
+    mine = _rules(
+        tmp_path,
+        "phrase,mine,extraction,0.3,\nphrase,struck a mine,collateral,0.45,\n"
+        "phrase,electoral*,political,0.3,\nphrase,elector*,political,0.3,\n",
+    )
+    hit = verdict({"narrative": "A motorbike struck a mine."}, mine)
+    assert (hit.motivation, hit.scores) == ("collateral", {"collateral": pytest.approx(0.45)})
+    vote = verdict({"narrative": "période électorale"}, mine)
+    assert vote.scores == {"political": pytest.approx(0.3)}  # not 0.51: one word, one clue
+
+
+def test_each_kind_reads_its_field(tmp_path) -> None:
+    mine = _rules(
+        tmp_path,
+        "event_type,Looting/property destruction,predation,0.5,\n"
+        "actor,zaraguina*,predation,0.4,\n"
+        "perpetrator_type,criminal,predation,0.4,\n"
+        "phrase,vol de bétail,predation,0.8,\n",
+    )
+    fields = {
+        "event_type_raw": "Strategic developments: Looting/property destruction",
+        "perpetrator_name": "Zaraguinas (Central African Republic)",
+        "perpetrator_type": "criminal",
+        "motivation_raw": "VOL DE BETAIL",
+    }
+    for field, value in fields.items():
+        said = verdict({field: value}, mine)
+        assert said.motivation == "predation", field
+    # the event type is not a phrase: the narrative's "looting" is not the event type rule
+    assert verdict({"narrative": "looting/property destruction"}, mine).motivation is None
+    said = verdict(fields, mine).reason
+    assert said == (
+        "event type “Looting/property destruction”; actor “Zaraguinas”; perpetrator type "
+        "Criminal; phrase “VOL DE BETAIL”"
+    )
