@@ -78,13 +78,15 @@ def trainable(coded: pd.DataFrame) -> tuple[bool, str]:
             "model not trained: it needs at least {enough} coded incidents with {per} or "
             "more in at least {needed} motivations; the mission has coded {total}, {big} "
             "motivation(s) with {per} or more",
-            enough=ENOUGH, per=PER_MOTIVATION, needed=MOTIVATIONS_NEEDED, total=total,
-            big=len(enough),
+            enough=ENOUGH, per=PER_MOTIVATION, needed=MOTIVATIONS_NEEDED,
+            total=format_number(total), big=len(enough),
         )  # fmt: skip
     return True, _(
         "model trained on {total} coded incidents ({motivations})",
-        total=total,
-        motivations=", ".join(f"{MOTIVATION_LABELS[str(m)]} {n}" for m, n in enough.items()),
+        total=format_number(total),
+        motivations=", ".join(
+            f"{MOTIVATION_LABELS[str(m)]} {format_number(n)}" for m, n in enough.items()
+        ),
     )
 
 

@@ -109,7 +109,8 @@ def _combined(rule: Verdict, model: tuple[str | None, float, str] | None) -> dic
             "by": RULE if rule.motivation else NONE}  # fmt: skip
     if model is None or model[0] is None:
         if model is not None and rule.motivation is None:
-            said["reason"] = _("{rules}; model: {model}", rules=rule.reason, model=model[2])
+            # the model's own words say it is unsure ("model unsure (Revenge, 0.29): ...")
+            said["reason"] = _("{rules}; {model}", rules=rule.reason, model=model[2])
         return said
     motivation, probability, why = model
     if rule.motivation is None:
