@@ -73,9 +73,13 @@ def _incidents(args: argparse.Namespace, session: Session | None) -> pd.DataFram
     session = session or cli_session(args.by)
     try:
         session.require("view_restricted", target="incidents")
-    except Denied as err:
+    except Denied:  # refused, and the refusal audited
         print(
-            _("pocmap suggest reads every incident's narrative: {error}", error=err),
+            _(
+                "pocmap suggest: {caller} may not run it: it reads every incident's "
+                "narrative, and only analysts may read them all",
+                caller=session.caller.shown(),
+            ),
             file=sys.stderr,
         )
         return REFUSED
