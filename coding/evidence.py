@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from coding.rules import Rule, RuleSet
-from coding.text import as_written, missing, words_and_places
+from coding.text import as_written, missing, words, words_and_places
 from languages import _, format_number
 from schema.incidents import MOTIVATION_LABELS, PERPETRATOR_LABELS
 
@@ -81,9 +81,12 @@ def matches(incident: dict[str, Any], ruleset: RuleSet) -> list[Match]:
             if kind == "perpetrator_type":
                 found += [Match(r, str(value)) for r in rules if r.pattern == str(value)]
                 continue
+            bare = words(value)
+            if ruleset.any_of(kind).search(bare) is None:
+                continue  # most texts: no rule of this kind matches
             text, places = words_and_places(value)
             spans = []
-            for rule in rules:
+            for rule in ruleset.candidates(kind, text):
                 hit = rule.search(text)
                 if hit is not None and hit.end() > hit.start():
                     shown = as_written(str(value), places, hit.start(), hit.end())

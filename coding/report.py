@@ -9,6 +9,8 @@ model is judged by cross-validation on the incidents the reader could code.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
@@ -74,8 +76,8 @@ def model_figures(labelled: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
                          "support": support.astype(int)})  # fmt: skip
 
 
-def _share(value: float) -> str:
-    return "—" if np.isnan(value) else format_percent(value)
+def _share(value: Any) -> str:
+    return "—" if np.isnan(float(value)) else format_percent(float(value))
 
 
 def _name(code: str) -> str:
@@ -101,20 +103,20 @@ def figures_markdown(labelled: pd.DataFrame, seed: int = 0) -> str:
         _("coverage"), _("recall"), _("suggested where the reader found no motive"),
     ]) + " |")  # fmt: skip
     lines.append("|---|" + "---:|" * 7)
-    for row in rules.itertuples():
+    for r in rules.to_dict("records"):
         lines.append(
-            f"| {_name(str(row.motivation))} | {row.labelled} | {row.suggested} | "
-            f"{row.correct} | {_share(float(row.precision))} | {_share(float(row.coverage))} | "
-            f"{_share(float(row.recall))} | {row.beyond} |"
+            f"| {_name(str(r['motivation']))} | {r['labelled']} | {r['suggested']} | "
+            f"{r['correct']} | {_share(r['precision'])} | {_share(r['coverage'])} | "
+            f"{_share(r['recall'])} | {r['beyond']} |"
         )
     lines += ["", _("**Model** (cross-validated, {folds} folds, seed {seed}):", folds=FOLDS,
                     seed=seed), ""]  # fmt: skip
     lines.append("| " + " | ".join([_("motivation"), _("precision"), _("recall"),
                                     _("support")]) + " |")  # fmt: skip
     lines.append("|---|---:|---:|---:|")
-    for row in model.itertuples():
+    for r in model.to_dict("records"):
         lines.append(
-            f"| {_name(str(row.motivation))} | {_share(float(row.precision))} | "
-            f"{_share(float(row.recall))} | {row.support} |"
+            f"| {_name(str(r['motivation']))} | {_share(r['precision'])} | "
+            f"{_share(r['recall'])} | {r['support']} |"
         )
     return "\n".join(lines)

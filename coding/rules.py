@@ -89,9 +89,54 @@ class RuleSet:
 
     rules: tuple[Rule, ...]
     files: tuple[str, ...]
+    _kinds: dict[str, tuple[tuple[Rule, ...], re.Pattern[str]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def of_kind(self, kind: str) -> tuple[Rule, ...]:
-        return tuple(r for r in self.rules if r.kind == kind and r.weight > 0)
+        """The rules in effect (weight above 0) of one kind, in the order they are tried."""
+        return self._of(kind)[0]
+
+    def any_of(self, kind: str) -> re.Pattern[str]:
+        """One expression matching where any rule of ``kind`` would: most texts match
+        none, and one search tells (thousands of incidents, a hundred rules)."""
+        return self._of(kind)[1]
+
+    def candidates(self, kind: str, text: str) -> list[Rule]:
+        """The rules of ``kind`` that may match ``text`` (in words form): those whose first
+        word is in it (or begins one of its words, for ``word*``), and every ``re:`` rule.
+        A hundred searches per incident become a handful."""
+        tokens = set(text.split())
+        starts = {t[:n] for t in tokens for n in range(1, len(t) + 1)}
+        return [
+            rule
+            for rule, lead in zip(self.of_kind(kind), self._leads(kind), strict=True)
+            if lead is None or (lead[0] in starts if lead[1] else lead[0] in tokens)
+        ]
+
+    def _leads(self, kind: str) -> tuple[tuple[str, bool] | None, ...]:
+        key = f"{kind} leads"
+        if key not in self._cache:
+            self._cache[key] = tuple(_lead(r) for r in self.of_kind(kind))
+        return self._cache[key]
+
+    def _of(self, kind: str) -> tuple[tuple[Rule, ...], re.Pattern[str]]:
+        if kind not in self._kinds:
+            rules = tuple(r for r in self.rules if r.kind == kind and r.weight > 0)
+            either = "|".join(f"(?:{r.regex.pattern})" for r in rules) or r"(?!)"
+            self._kinds[kind] = (rules, re.compile(either))
+        return self._kinds[kind]
+
+
+def _lead(rule: Rule) -> tuple[str, bool] | None:
+    """A words rule's first word and whether it may go on (``word*``); ``None`` for
+    ``re:`` rules and perpetrator types."""
+    if rule.is_regex or rule.kind == "perpetrator_type":
+        return None
+    first = rule.pattern.split()[0]
+    stems = words(first.rstrip("*")).split()
+    return stems[0], first.endswith("*") and len(stems) == 1
 
 
 @functools.cache

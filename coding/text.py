@@ -44,12 +44,32 @@ def words(text: Any) -> str:
     return " ".join(_NON_WORD.sub(" ", plain(text)).split())
 
 
+_TOKEN = re.compile(r"[^\W_]+")
+
+
 def words_and_places(text: Any) -> tuple[str, list[int]]:
     """:func:`words` of ``text``, and for each of its characters the place in ``text`` of
     the character it comes from: a match in the words form can so be shown as written
     (``accusés de complicité``, not ``accuses de complicite``)."""
     if missing(text):
         return "", []
+    # Word by word: a word whose plain form keeps its length maps one to one (nearly all).
+    pieces: list[str] = []
+    places: list[int] = []
+    for token in _TOKEN.finditer(str(text)):
+        bare = plain(token.group(0))
+        if len(bare) != len(token.group(0)):
+            return _slowly(text)
+        if pieces:
+            places.append(token.start())
+        places.extend(range(token.start(), token.end()))
+        pieces.append(bare)
+    joined = " ".join(pieces)
+    return (joined, places) if joined == words(text) else _slowly(text)
+
+
+def _slowly(text: Any) -> tuple[str, list[int]]:
+    """:func:`words_and_places` character by character (ligatures, decomposed accents)."""
     out: list[str] = []
     places: list[int] = []
     for i, char in enumerate(str(text)):
