@@ -20,7 +20,7 @@ How rules and model combine (``docs/suggestions.md``):
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -29,6 +29,9 @@ from coding.rules import RuleSet, current
 from coding.text import missing
 from languages import _, format_number
 from schema.incidents import MOTIVATION_LABELS
+
+if TYPE_CHECKING:
+    from coding.model import Trained
 
 COLUMNS = ("incident_id", "motivation", "confidence", "reason", "by")
 RULE, MODEL, NONE = "rule", "model", ""
@@ -88,16 +91,25 @@ def suggest(
     return frame
 
 
+def model_status(coded: pd.DataFrame, *, seed: int = 0) -> Trained:
+    """The model :func:`suggest` uses with these coded incidents (rows not yet assessed
+    are left out): ``.model`` ``None`` and ``.why`` saying why when it is not trained;
+    ``.why`` and ``.evaluation`` (motivation, precision, recall, support on held-out coded
+    incidents) to show beside the suggestions."""
+    from coding import model
+
+    return model.train(coded[~not_assessed(coded)], seed=seed)
+
+
 def _model_suggestions(
     todo: pd.DataFrame, coded: pd.DataFrame, seed: int
 ) -> list[tuple[str | None, float, str]] | None:
     """The model's ``(motivation, probability, reason)`` per row of ``todo``, or ``None``
     when the mission has not coded enough incidents to train it."""
-    from coding import model
 
     if todo.empty:
         return None
-    trained = model.train(coded[~not_assessed(coded)], seed=seed)
+    trained = model_status(coded, seed=seed)
     if trained.model is None:
         return None
     return trained.predict(todo)

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from coding import model
-from coding.suggest import not_assessed, suggest
+from coding.suggest import model_status, not_assessed, suggest
 from languages import use
 from schema.mission import SAMPLE_DIR, load_folder
 from tests.languages.english import english_left
@@ -161,3 +161,12 @@ def test_texts_read_the_four_fields(seed) -> None:
     )
     assert model.texts(frame) == ["a | b | c"]
     assert model.pipeline(seed).named_steps["classify"].random_state == seed
+
+
+def test_model_status_is_the_model_suggest_uses() -> None:
+    coded = _coded(dict.fromkeys(MOTIVES, 100))
+    todo, _truth = _hidden(2)
+    status = model_status(pd.concat([coded, todo]))  # rows not yet assessed left out
+    assert status is model.train(coded)
+    assert list(status.evaluation["motivation"]) == sorted(MOTIVES)
+    assert model_status(coded.head(30)).why.startswith("model not trained")
