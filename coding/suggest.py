@@ -4,6 +4,11 @@ A suggestion is never a code: this module reads incident frames and returns a ta
 writes nothing. An analyst who accepts one records it through
 :meth:`access.session.Session.edit_motivation` with ``origin="suggestion"``.
 
+The reasons quote the evidence as written: words of the narrative, the perpetrator's name,
+the motivation as written, all restricted fields (``access.session.RESTRICTED``). Show
+them only to those who may read those fields (analysts; ``pocmap suggest`` refuses
+anyone else).
+
 How rules and model combine (``docs/suggestions.md``):
 
 - the rules (:mod:`coding.rules`, :mod:`coding.evidence`) always run;
