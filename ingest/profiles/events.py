@@ -254,9 +254,7 @@ def acled(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str
         "admin1": col.get("admin1", ""),
         "admin2": col.get("admin2", ""),
         "source": col.get("source", ""),
-        "event_type_raw": " + ".join(
-            col[c] for c in ("event_type", "sub_event_type") if c in col
-        ),
+        "event_type_raw": " + ".join(col[c] for c in ("event_type", "sub_event_type") if c in col),
         "narrative": col.get("notes", ""),
         "latitude": col.get("latitude", ""),
         "longitude": col.get("longitude", ""),
