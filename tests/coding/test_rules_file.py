@@ -128,3 +128,17 @@ def test_the_refusals_are_in_french(tmp_path) -> None:
 def test_parse_numbers_rules_after_those_before() -> None:
     parsed = parse(HEADER + "phrase,ransom,predation,0.7,\n", "x.csv", first_number=5)
     assert parsed[0].number == 5 and parsed[0].line == 2
+
+
+@pytest.mark.parametrize("page", ["suggestions.md", "suggestions.fr.md"])
+def test_the_docs_example_file_reads_and_does_what_it_says(tmp_path, page) -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / page).read_text(encoding="utf-8")
+    example = text.split("```csv\n", 1)[1].split("```", 1)[0]
+    mission = load(_file(tmp_path, example))
+    assert [r.kind for r in mission.rules[:6]] == [
+        "phrase", "phrase", "actor", "event_type", "perpetrator_type", "phrase",
+    ]  # fmt: skip
+    # "mine" at weight 0 replaces the default and is off
+    assert not [r for r in mission.of_kind("phrase") if r.pattern == "mine"]
+    assert verdict({"narrative": "une mine d'or"}, mission).scores.get("extraction", 0) > 0
+    assert verdict({"narrative": "VOLS DE BETAIL"}, mission).motivation == "predation"
