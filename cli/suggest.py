@@ -176,7 +176,7 @@ def _print(summary: dict[str, Any]) -> None:
         )
     )  # fmt: skip
     for code, n in summary["motivations"].items():
-        print(f"  {MOTIVATION_LABELS[code]}: {format_number(n)}")
+        print("  " + _("{motivation}: {n}", motivation=MOTIVATION_LABELS[code], n=format_number(n)))
     print(summary["model"]["why"])
     for row in summary["model"]["evaluation"]:
         print(

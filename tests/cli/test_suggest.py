@@ -153,6 +153,7 @@ def test_in_french(db, tmp_path, capsys) -> None:
     assert main(["--lang", "fr", "suggest", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "incidents pas encore évalués" in printed
+    assert "  Prédation : " in printed  # French typography: a space before the colon
     assert english_left(printed, ignoring=[str(out)]) == set()
     _columns, rows = _read(out)
     with use("fr"):
