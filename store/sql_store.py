@@ -34,11 +34,12 @@ from store.base import (
     actor_of,
     check_layer,
 )
+from store.double_coding import DoubleCodingRecords
 from store.links import LinkRecords
 from store.schema import quote
 
 
-class SqlStore(LinkRecords):
+class SqlStore(LinkRecords, DoubleCodingRecords):
     """The store's behaviour over an SQL connection; subclasses give the connections."""
 
     location: str

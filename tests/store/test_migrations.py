@@ -41,7 +41,7 @@ def _old_geopackage(path) -> None:
 
 
 def _check_upgraded(store) -> None:
-    assert store.schema_version() == schema.LATEST_VERSION == 4
+    assert store.schema_version() == schema.LATEST_VERSION == 5
     (batch,) = store.batches()
     assert (batch.uploader, batch.review, batch.reviewed_by) == ("old.officer", ACCEPTED, None)
     assert store.layer("incidents")["incident_id"].tolist() == ["OLD-1"]
@@ -55,10 +55,10 @@ def test_an_older_geopackage_is_migrated_keeping_its_rows(tmp_path):
     _check_upgraded(open_store(path))
     with sqlite3.connect(path) as conn:
         versions = conn.execute("SELECT version, applied_at FROM schema_migrations").fetchall()
-    assert [v for v, _ in versions] == [1, 2, 3, 4]
+    assert [v for v, _ in versions] == [1, 2, 3, 4, 5]
     assert versions[0][1] == "before migrations were recorded"
     # Opening again applies nothing more.
-    assert open_store(path).schema_version() == 4
+    assert open_store(path).schema_version() == 5
 
 
 @pytest.mark.postgis
