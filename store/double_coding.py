@@ -207,7 +207,8 @@ class DoubleCodingRecords:
         """Record how a disagreement was resolved and set the incident's motivation (and
         confidence, origin ``analyst``) to it, with its history, in one transaction: a
         resolution is never kept without its edit, nor the edit without it. Columns already
-        holding the value decided are left (no edit when none differs).
+        holding the value decided are left (no edit when none differs: the code decided was
+        already the analysts').
 
         Raises
         ------
@@ -263,9 +264,8 @@ class DoubleCodingRecords:
                 )
             held = dict(zip(_CODING, row, strict=True))
             changes = {c: v for c, v in wanted.items() if held[c] != v}
-            if changes.get("motivation") is None and "motivation_origin" in changes:
-                # Only the origin would change: the stored code already is the one decided.
-                changes.pop("motivation_origin")
+            # The stored code already the one decided, sent by the source: it becomes the
+            # analysts' (origin analyst), so the history shows the resolution all the same.
             if changes:
                 self._edit_row(
                     conn, "incidents", "incident_id", str(incident_id), changes,

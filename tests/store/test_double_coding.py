@@ -115,10 +115,20 @@ def test_a_resolution_sets_the_incidents_coding_with_its_history_once(store):
         store.resolve_coding(
             sample, ids[0], motivation="revenge", confidence=None, reason="x", by=BEN
         )
-    # The code decided already stored: resolved, and nothing to edit.
+    # The code decided already stored, as the source sent it: it becomes the analysts'.
     store.resolve_coding(sample, ids[1], motivation="revenge", confidence=None, reason="y", by=BEN)
-    assert len(store.edits("incidents", ids[1])) == 0
+    edits = store.edits("incidents", ids[1])
+    assert edits[["column", "before", "after", "reason"]].values.tolist() == [
+        ["motivation_origin", None, "analyst", "y"]
+    ]
     assert len(store.coding_resolutions(sample)) == 2
+    # Already the analysts' code: resolved, and nothing to edit.
+    again = _sample(store, ids[:1])
+    store.resolve_coding(
+        again, ids[0], motivation="predation", confidence="confirmed", reason="w", by=BEN
+    )
+    assert len(store.edits("incidents", ids[0])) == 3
+    assert len(store.coding_resolutions()) == 3
 
 
 def test_a_resolution_that_cannot_be_written_to_its_incident_keeps_nothing(store):
