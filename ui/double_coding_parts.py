@@ -90,7 +90,7 @@ def show_evidence(row: Mapping[str, Any]) -> None:
     ]
     st.markdown(
         "  \n".join(
-            _("{label}: {value}", label=f"**{label}**", value=value or "—")
+            _("{label}: {value}", label="**" + label + "**", value=value or "—")
             for label, value in facts
         )
     )

@@ -191,8 +191,10 @@ def test_the_page_in_french_leaves_no_english(people, db, monkeypatch):
     monkeypatch.setenv("POCMAP_LANG", "fr")
     at = _signed_in("double_coding", "ana")
     assert at.title[0].value == "Double codage"
+    # The incidents' own words (narratives, the source's event type) are data, shown as sent.
+    written = store.layer("incidents")[["narrative", "event_type_raw"]].stack().tolist()
     with use("fr"):
-        ignored = _ignoring(db, [*items, "pilote"])
+        ignored = _ignoring(db, [*items, "pilote", *written])
     _assert_french(at, ignored)
     monkeypatch.setenv("POCMAP_LANG", "en")
-    _assert_english(_signed_in("double_coding", "ana"), _ignoring(db, [*items, "pilote"]))
+    _assert_english(_signed_in("double_coding", "ana"), _ignoring(db, [*items, "pilote", *written]))
