@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -31,6 +31,7 @@ from store.base import (
     Store,
     StoreError,
 )
+from store.double_coding import DoubleCodingRecords
 from store.protocol import CountsInSql
 
 if TYPE_CHECKING:
@@ -423,6 +424,14 @@ class Session:
     # disagreements). The incident's stored motivation (and the source's own word for it,
     # its confidence and origin) are never part of the evidence shown for coding: the code
     # being checked would anchor the codes that check it.
+    def _coding(self) -> DoubleCodingRecords:
+        """The store's double-coding records (both backends keep them)."""
+        if not isinstance(self._store, DoubleCodingRecords):
+            raise StoreError(
+                _("the store at {location} keeps no double coding", location=self.location)
+            )
+        return self._store
+
     def draw_coding_sample(
         self, selection: IncidentFilter, size: int, *, name: str, seed: int | None = None
     ) -> int:
@@ -439,7 +448,7 @@ class Session:
             ids = sampling.draw(kept["incident_id"].dropna(), int(size), seed)
         except ValueError as err:
             raise StoreError(str(err)) from None
-        return self._store.add_coding_sample(
+        return self._coding().add_coding_sample(
             name, ids, seed=seed, method=sampling.METHOD,
             filter_description=sampling.describe_filter(selection), by=self.caller,
         )  # fmt: skip
@@ -449,9 +458,9 @@ class Session:
         still code), ``coded_by_me``, ``pairs`` (items with their two coders),
         ``disagreements`` and ``resolved``."""
         self.require("double_code", target="coding samples")
-        samples = self._store.coding_samples()
-        items, codes = self._store.coding_sample_items(), self._store.blind_codes()
-        resolved = self._store.coding_resolutions()
+        samples = self._coding().coding_samples()
+        items, codes = self._coding().coding_sample_items(), self._coding().blind_codes()
+        resolved = self._coding().coding_resolutions()
         pairs = self._pairs(codes, resolved)
         mine = codes[codes["coder"] == self.caller.name]
         progress = []
@@ -481,8 +490,8 @@ class Session:
         with two coders, still in analysis), in the order drawn, with their evidence only
         (:data:`BLIND_EVIDENCE`): never the stored motivation or another coder's code."""
         self.require("double_code", target=f"sample {sample_id}")
-        items = self._store.coding_sample_items(sample_id)
-        codes = self._store.blind_codes(sample_id)
+        items = self._coding().coding_sample_items(sample_id)
+        codes = self._coding().blind_codes(sample_id)
         counts = codes.groupby("incident_id").size()
         closed = set(counts[counts >= 2].index)
         closed |= set(codes.loc[codes["coder"] == self.caller.name, "incident_id"])
@@ -500,14 +509,14 @@ class Session:
     ) -> int:
         """This caller's blind code of one item of a sample (final once given)."""
         self.require("double_code", target=f"sample {sample_id}")
-        return self._store.add_blind_code(
+        return self._coding().add_blind_code(
             sample_id, incident_id, motivation=motivation, confidence=confidence, by=self.caller
         )
 
     def my_blind_codes(self, sample_id: int) -> pd.DataFrame:
         """The codes this caller gave in a sample (``store.coding_tables.CODE_COLUMNS``)."""
         self.require("double_code", target=f"sample {sample_id}")
-        codes = self._store.blind_codes(sample_id)
+        codes = self._coding().blind_codes(sample_id)
         return codes[codes["coder"] == self.caller.name].reset_index(drop=True)
 
     def coding_pairs(self, sample_id: int) -> pd.DataFrame:
@@ -515,7 +524,7 @@ class Session:
         order coded: both codes side by side, whether they agree, and the resolution."""
         self.require("double_code", target=f"sample {sample_id}")
         return self._pairs(
-            self._store.blind_codes(sample_id), self._store.coding_resolutions(sample_id)
+            self._coding().blind_codes(sample_id), self._coding().coding_resolutions(sample_id)
         ).reset_index(drop=True)
 
     def coding_agreement(self, sample_id: int) -> list[Any]:
@@ -572,7 +581,7 @@ class Session:
                 )
             )
         pair = found.iloc[0]
-        samples = self._store.coding_samples()
+        samples = self._coding().coding_samples()
         name = samples.loc[samples["sample_id"] == int(sample_id), "name"].iloc[0]
         reason = _(
             "double coding, sample {sample} ({name}): {first} coded {first_code}, {second} "
@@ -586,7 +595,7 @@ class Session:
             code=_code(motivation, confidence),
             note=note.strip(),
         )
-        self._store.resolve_coding(
+        self._coding().resolve_coding(
             sample_id, incident_id, motivation=motivation, confidence=confidence,
             reason=reason, by=self.caller,
         )  # fmt: skip
@@ -604,7 +613,7 @@ class Session:
             first, second = group.sort_values("code_id").iloc[:2].to_dict("records")
             rows.append(
                 {
-                    "sample_id": int(sample_id),
+                    "sample_id": int(cast(int, sample_id)),
                     "incident_id": incident_id,
                     **{f"first_{k}": first[k] for k in ("coder", "motivation", "confidence")},
                     **{f"second_{k}": second[k] for k in ("coder", "motivation", "confidence")},

@@ -29,6 +29,9 @@ SKIPPED = "double_coding_skipped"
 RESOLVED = "double_coding_resolved"
 # One key per motivation, in the codebook's order: 1 predation ... 7 not yet assessed.
 SHORTCUTS = {m: str(n) for n, m in enumerate(MOTIVATIONS, start=1)}
+SKIP_KEY = "N"
+CONFIDENCE_KEYS = ("Q", "W", "E")
+ID = "incident_id"
 
 the_session = session()
 auth.show(the_session)
@@ -142,7 +145,7 @@ else:
     with form:
         confidence = st.session_state.setdefault("double_coding_confidence", "probable")
         st.markdown(_("Confidence: **{confidence}**", confidence=CONFIDENCE_LABELS[confidence]))
-        for level, key in zip(CONFIDENCES, ("Q", "W", "E"), strict=True):
+        for level, key in zip(CONFIDENCES, CONFIDENCE_KEYS, strict=True):
             if st.button(
                 CONFIDENCE_LABELS[level], key=f"double_coding_level_{level}", shortcut=key,
                 type="primary" if level == confidence else "secondary",
@@ -162,7 +165,7 @@ else:
                 if item["incident_id"] in skipped:
                     skipped.remove(item["incident_id"])
                 st.rerun()
-        if st.button(_("Skip to the next"), key="double_coding_skip", shortcut="N"):
+        if st.button(_("Skip to the next"), key="double_coding_skip", shortcut=SKIP_KEY):
             # To the back of the queue: the skipped come after the others, in skipped order.
             if item["incident_id"] in skipped:
                 skipped.remove(item["incident_id"])
@@ -187,7 +190,7 @@ if waiting.empty:
 else:
     pick = st.selectbox(
         ngettext("{n} disagreement to resolve", "{n} disagreements to resolve", len(waiting)),
-        list(waiting["incident_id"]),
+        list(waiting[ID]),
         key="double_coding_disagreement",
     )
     pair = waiting.set_index("incident_id").loc[pick]
