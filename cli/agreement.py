@@ -87,7 +87,7 @@ def run_agreement(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return REFUSED
-    sample: dict[str, Any] = samples.set_index("sample_id").loc[number].to_dict()
+    sample: dict[Any, Any] = samples.set_index("sample_id").loc[number].to_dict()
     rows = session.coding_agreement(number)
     if args.json:
         said = {
