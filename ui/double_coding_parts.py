@@ -43,6 +43,11 @@ def _missing(value: Any) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
+def _text(value: Any) -> str:
+    """A free-text value, escaped; empty when missing (a missing value is NaN, not text)."""
+    return "" if _missing(value) else md(value)
+
+
 def code_words(motivation: Any, confidence: Any) -> str:
     """A code as people read it: ``Predation (probable)``."""
     said = MOTIVATION_LABELS.get(str(motivation), str(motivation))
@@ -62,7 +67,7 @@ def show_evidence(row: Mapping[str, Any]) -> None:
         (_("Incident"), md(row["incident_id"])),
         (_("Date"), format_date(row["date"], DAY) if not _missing(row.get("date")) else ""),
         (_("Incident type"), md(INCIDENT_TYPE_LABELS.get(str(row.get("incident_type")), ""))),
-        (_("Event type as written by the source"), md(row.get("event_type_raw") or "")),
+        (_("Event type as written by the source"), _text(row.get("event_type_raw"))),
         (
             _("Perpetrator"),
             md(PERPETRATOR_LABELS.get(str(row.get("perpetrator_type")), ""))
@@ -86,7 +91,7 @@ def show_evidence(row: Mapping[str, Any]) -> None:
             _("Place"),
             md(" · ".join(str(row[c]) for c in ("admin1", "admin2") if not _missing(row.get(c)))),
         ),
-        (_("Source"), md(row.get("source") or "")),
+        (_("Source"), _text(row.get("source"))),
     ]
     st.markdown(
         "  \n".join(

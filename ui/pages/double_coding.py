@@ -100,6 +100,7 @@ if samples.empty:
 
 st.subheader(_("Samples"))
 table = blanks_for_missing(samples[list(SAMPLE_HEADINGS)])
+table["drawn_at"] = [format_date(dt.date.fromisoformat(d[:10]), DAY) for d in table["drawn_at"]]
 st.dataframe(
     table, hide_index=True, width="stretch", column_config=headings(table.columns, SAMPLE_HEADINGS)
 )
