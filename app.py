@@ -19,6 +19,7 @@ UPLOAD = PAGES / "upload.py"
 REVIEW = PAGES / "review.py"
 LAYERS_AND_CODES = PAGES / "layers_and_codes.py"
 ADMIN = PAGES / "admin.py"
+DOUBLE_CODING = PAGES / "double_coding.py"
 
 # The person's language first: every text below (the sign-in included) is in it.
 language.choose()
@@ -38,6 +39,8 @@ if session.may("upload", session.caller.office):
     pages.append(st.Page(UPLOAD, title=_("Upload"), icon=":material/upload_file:"))
 if session.may("review"):
     pages.append(st.Page(REVIEW, title=_("Review"), icon=":material/fact_check:"))
+if session.may("double_code"):
+    pages.append(st.Page(DOUBLE_CODING, title=_("Double coding"), icon=":material/rule:"))
 pages.append(st.Page(LAYERS_AND_CODES, title=_("Layers and codes"), icon=":material/list_alt:"))
 if session.may("view_audit"):
     pages.append(st.Page(ADMIN, title=_("Admin"), icon=":material/shield_person:"))

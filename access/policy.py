@@ -33,6 +33,8 @@ POLICY: dict[str, dict[str, str]] = {
     "view_edit_history": {VIEWER: NONE, FIELD_OFFICE: NONE, ANALYST: ANY, ADMIN: ANY},
     "manage_users": {VIEWER: NONE, FIELD_OFFICE: NONE, ANALYST: NONE, ADMIN: ANY},
     "view_audit": {VIEWER: NONE, FIELD_OFFICE: NONE, ANALYST: NONE, ADMIN: ANY},
+    # Issue 23: samples coded blind by two analysts, their agreement and disagreements.
+    "double_code": {VIEWER: NONE, FIELD_OFFICE: NONE, ANALYST: ANY, ADMIN: NONE},
 }
 ACTIONS = tuple(POLICY)
 
@@ -54,6 +56,7 @@ _WHAT = Labels(
         "view_edit_history": N_("see the edit history"),
         "manage_users": N_("manage users"),
         "view_audit": N_("see or export the audit log"),
+        "double_code": N_("double-code samples of incidents and resolve disagreements"),
     }
 )
 

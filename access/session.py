@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -31,6 +31,7 @@ from store.base import (
     Store,
     StoreError,
 )
+from store.double_coding import DoubleCodingRecords
 from store.protocol import CountsInSql
 
 if TYPE_CHECKING:
@@ -473,6 +474,236 @@ class Session:
         batch = self._store.batch(batch_id)
         if batch.in_analysis:
             self._after_change(batch, what)
+
+    # --- double coding (issue 23) -----------------------------------------------------
+    # Blind: a coder sees their own codes only, until an item has its two coders; then it
+    # is a pair, takes no more codes, and both codes are shown to every analyst (agreement,
+    # disagreements). The incident's stored motivation (and the source's own word for it,
+    # its confidence and origin) are never part of the evidence shown for coding: the code
+    # being checked would anchor the codes that check it.
+    def _coding(self) -> DoubleCodingRecords:
+        """The store's double-coding records (both backends keep them)."""
+        if not isinstance(self._store, DoubleCodingRecords):
+            raise StoreError(
+                _("the store at {location} keeps no double coding", location=self.location)
+            )
+        return self._store
+
+    def draw_coding_sample(
+        self, selection: IncidentFilter, size: int, *, name: str, seed: int | None = None
+    ) -> int:
+        """Draw ``size`` incidents in analysis that ``selection`` keeps, at random
+        (:mod:`coding.sampling`: simple, seeded; a new seed unless given), and keep the
+        sample; returns its number."""
+        from analysis.filters import filter_incidents
+        from coding import sampling
+
+        self.require("double_code", target="coding samples")
+        kept = filter_incidents(self.layer("incidents"), selection)
+        seed = sampling.new_seed() if seed is None else int(seed)
+        try:
+            ids = sampling.draw(kept["incident_id"].dropna(), int(size), seed)
+        except ValueError as err:
+            raise StoreError(str(err)) from None
+        return self._coding().add_coding_sample(
+            name, ids, seed=seed, method=sampling.METHOD,
+            filter_description=sampling.describe_filter(selection), by=self.caller,
+        )  # fmt: skip
+
+    def coding_samples(self) -> pd.DataFrame:
+        """Every sample with its progress: ``items``, ``to_code`` (items this caller may
+        still code), ``coded_by_me``, ``pairs`` (items with their two coders),
+        ``disagreements`` and ``resolved``."""
+        self.require("double_code", target="coding samples")
+        samples = self._coding().coding_samples()
+        items, codes = self._coding().coding_sample_items(), self._coding().blind_codes()
+        resolved = self._coding().coding_resolutions()
+        pairs = self._pairs(codes, resolved)
+        mine = codes[codes["coder"] == self.caller.name]
+        progress = []
+        for sample_id in samples["sample_id"]:
+            n_codes = codes[codes["sample_id"] == sample_id].groupby("incident_id").size()
+            drawn = items.loc[items["sample_id"] == sample_id, "incident_id"]
+            taken = set(mine.loc[mine["sample_id"] == sample_id, "incident_id"])
+            full = set(n_codes[n_codes >= 2].index)
+            in_sample = pairs[pairs["sample_id"] == sample_id]
+            progress.append(
+                {
+                    "items": len(drawn),
+                    "to_code": sum(1 for i in drawn if i not in taken and i not in full),
+                    "coded_by_me": len(taken),
+                    "pairs": len(in_sample),
+                    "disagreements": int((~in_sample["agree"]).sum()),
+                    "resolved": int(in_sample["resolved_motivation"].notna().sum()),
+                }
+            )
+        columns = ["items", "to_code", "coded_by_me", "pairs", "disagreements", "resolved"]
+        return pd.concat(
+            [samples, pd.DataFrame(progress, index=samples.index, columns=columns)], axis=1
+        )
+
+    def coding_queue(self, sample_id: int) -> pd.DataFrame:
+        """The items of a sample this caller may still code (not coded by them, not yet
+        with two coders, still in analysis), in the order drawn, with their evidence only
+        (:data:`BLIND_EVIDENCE`): never the stored motivation or another coder's code."""
+        self.require("double_code", target=f"sample {sample_id}")
+        items = self._coding().coding_sample_items(sample_id)
+        codes = self._coding().blind_codes(sample_id)
+        counts = codes.groupby("incident_id").size()
+        closed = set(counts[counts >= 2].index)
+        closed |= set(codes.loc[codes["coder"] == self.caller.name, "incident_id"])
+        wanted = [i for i in items["incident_id"] if i not in closed]
+        incidents = self.layer("incidents")
+        evidence = incidents[incidents["incident_id"].isin(wanted)]
+        evidence = evidence.set_index("incident_id").reindex(
+            [i for i in wanted if i in set(evidence["incident_id"])]
+        )
+        columns = [c for c in BLIND_EVIDENCE if c in evidence.columns]
+        return pd.DataFrame(evidence[columns]).reset_index()
+
+    def code_blind(
+        self, sample_id: int, incident_id: str, *, motivation: str, confidence: str | None
+    ) -> int:
+        """This caller's blind code of one item of a sample (final once given)."""
+        self.require("double_code", target=f"sample {sample_id}")
+        return self._coding().add_blind_code(
+            sample_id, incident_id, motivation=motivation, confidence=confidence, by=self.caller
+        )
+
+    def my_blind_codes(self, sample_id: int) -> pd.DataFrame:
+        """The codes this caller gave in a sample (``store.coding_tables.CODE_COLUMNS``)."""
+        self.require("double_code", target=f"sample {sample_id}")
+        codes = self._coding().blind_codes(sample_id)
+        return codes[codes["coder"] == self.caller.name].reset_index(drop=True)
+
+    def coding_pairs(self, sample_id: int) -> pd.DataFrame:
+        """The items of a sample coded by two analysts (:data:`PAIR_COLUMNS`), in the
+        order coded: both codes side by side, whether they agree, and the resolution."""
+        self.require("double_code", target=f"sample {sample_id}")
+        return self._pairs(
+            self._coding().blind_codes(sample_id), self._coding().coding_resolutions(sample_id)
+        ).reset_index(drop=True)
+
+    def coding_agreement(self, sample_id: int) -> list[Any]:
+        """Cohen's kappa of a sample's pairs, overall then per motivation
+        (:func:`coding.agreement.agreement_table`; empty without a pair)."""
+        from coding.agreement import agreement_table
+        from schema.incidents import MOTIVATIONS
+
+        pairs = self.coding_pairs(sample_id)
+        if pairs.empty:
+            return []
+        return agreement_table(
+            pairs["first_motivation"].tolist(), pairs["second_motivation"].tolist(), MOTIVATIONS
+        )
+
+    def coding_disagreements(self, sample_id: int) -> pd.DataFrame:
+        """The pairs of a sample whose motivations differ and that are not yet resolved."""
+        pairs = self.coding_pairs(sample_id)
+        waiting = ~pairs["agree"] & pairs["resolved_motivation"].isna()
+        return pairs[waiting].reset_index(drop=True)
+
+    def resolve_disagreement(
+        self,
+        sample_id: int,
+        incident_id: str,
+        *,
+        motivation: str,
+        confidence: str | None,
+        note: str,
+    ) -> str:
+        """Resolve a disagreement: the incident's motivation (and confidence) become those
+        decided, as :meth:`edit_motivation` would set them (origin ``analyst``, with its
+        history), with a reason naming the sample and both codes; the item is marked
+        resolved in the same transaction. Returns the reason recorded.
+
+        Raises
+        ------
+        StoreError
+            when the item is no unresolved disagreement of the sample, or ``note`` is empty.
+        """
+        self.require("double_code", target=f"sample {sample_id}")
+        self.require("edit_motivation", target=f"incidents {incident_id}")
+        if not note.strip():
+            raise StoreError(_("the note is empty but a resolution must say why, for the record"))
+        waiting = self.coding_disagreements(sample_id)
+        found = waiting[waiting["incident_id"] == str(incident_id)]
+        if found.empty:
+            raise StoreError(
+                _(
+                    "incident {incident} is not an unresolved disagreement of sample {sample}; "
+                    "the disagreements queue lists those",
+                    incident=incident_id,
+                    sample=sample_id,
+                )
+            )
+        pair = found.iloc[0]
+        samples = self._coding().coding_samples()
+        name = samples.loc[samples["sample_id"] == int(sample_id), "name"].iloc[0]
+        reason = _(
+            "double coding, sample {sample} ({name}): {first} coded {first_code}, {second} "
+            "coded {second_code}; resolved as {code}: {note}",
+            sample=sample_id,
+            name=name,
+            first=pair["first_coder"],
+            first_code=_code(pair["first_motivation"], pair["first_confidence"]),
+            second=pair["second_coder"],
+            second_code=_code(pair["second_motivation"], pair["second_confidence"]),
+            code=_code(motivation, confidence),
+            note=note.strip(),
+        )
+        self._coding().resolve_coding(
+            sample_id, incident_id, motivation=motivation, confidence=confidence,
+            reason=reason, by=self.caller,
+        )  # fmt: skip
+        return reason
+
+    @staticmethod
+    def _pairs(codes: pd.DataFrame, resolved: pd.DataFrame) -> pd.DataFrame:
+        """Items with two codes, as :data:`PAIR_COLUMNS` (the store keeps at most two)."""
+        rows = []
+        for (sample_id, incident_id), group in codes.groupby(
+            ["sample_id", "incident_id"], sort=False
+        ):
+            if len(group) < 2:
+                continue
+            first, second = group.sort_values("code_id").iloc[:2].to_dict("records")
+            rows.append(
+                {
+                    "sample_id": int(cast(int, sample_id)),
+                    "incident_id": incident_id,
+                    **{f"first_{k}": first[k] for k in ("coder", "motivation", "confidence")},
+                    **{f"second_{k}": second[k] for k in ("coder", "motivation", "confidence")},
+                    "agree": first["motivation"] == second["motivation"],
+                    "coded_at": second["coded_at"],
+                }
+            )
+        pairs = pd.DataFrame(rows, columns=[*PAIR_COLUMNS[:-2], "coded_at"])
+        pairs["agree"] = pairs["agree"].astype(bool)
+        done = resolved.rename(columns={"motivation": "resolved_motivation"})[
+            ["sample_id", "incident_id", "resolved_motivation", "resolved_by"]
+        ]
+        pairs = pairs.merge(done, on=["sample_id", "incident_id"], how="left")
+        return pairs.sort_values("coded_at", kind="stable")[list(PAIR_COLUMNS)]
+
+
+BLIND_EVIDENCE = (
+    "incident_id", "date", "incident_type", "event_type_raw", "perpetrator_type",
+    "perpetrator_name", "fatalities", "injured", "abducted", "victim_groups", "admin1",
+    "admin2", "field_office", "source", "narrative",
+)  # fmt: skip
+"""What a coder sees of an incident to code it blind: the facts and the source's words, not
+its motivation, the source's word for it (``motivation_raw``), confidence or origin."""
+PAIR_COLUMNS = (
+    "sample_id", "incident_id", "first_coder", "first_motivation", "first_confidence",
+    "second_coder", "second_motivation", "second_confidence", "agree",
+    "resolved_motivation", "resolved_by",
+)  # fmt: skip
+
+
+def _code(motivation: str, confidence: str | None) -> str:
+    """A code as a reason names it: ``predation (probable)``, codes as stored."""
+    return f"{motivation} ({confidence})" if confidence else str(motivation)
 
 
 def _withheld(batch: Batch) -> Batch:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cli.actors import add_commands as add_actor_commands
+from cli.agreement import add_commands as add_agreement_commands
 from cli.analysis import add_commands as add_analysis_commands
 from cli.imports import add_commands
 from cli.links import add_commands as add_link_commands
@@ -182,6 +183,7 @@ def parser() -> argparse.ArgumentParser:
     add_user_commands(commands)
     add_migrate_commands(commands)
     add_suggest_commands(commands)
+    add_agreement_commands(commands)
     return top
 
 

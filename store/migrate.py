@@ -35,6 +35,13 @@ from store.base import (
     StoreError,
     actor_of,
 )
+from store.coding_tables import (
+    CODE_COLUMNS,
+    IDENTITIES,
+    ITEM_COLUMNS,
+    RESOLUTION_COLUMNS,
+    SAMPLE_COLUMNS,
+)
 from store.links import LINK_COLUMNS
 from store.pg_schema import SCHEMA
 from store.row_withdrawals import WITHDRAWAL_COLUMNS
@@ -45,12 +52,20 @@ _BATCH_COLUMNS = [f.name for f in dataclasses.fields(Batch)]
 _JSON_COLUMNS = ("mapping", "notes")
 _MAPPING_COLUMNS = ("name", "layer", "office", "mapping", "saved_at", "saved_by")
 _REPORT_COLUMNS = ("batch_id", *schema.REPORT_COLUMNS)
+_CODING_COPIES = (
+    ("coding_samples", SAMPLE_COLUMNS, "sample_id"),
+    ("coding_sample_items", ITEM_COLUMNS, "sample_id, position"),
+    ("blind_codes", CODE_COLUMNS, "code_id"),
+    ("coding_resolutions", RESOLUTION_COLUMNS, "resolution_id"),
+)
+"""Double coding (migration 5): each table as stored, in the order their keys need."""
 _SEQUENCES = (
     ("batches", "batch_id"),
     ("audit_log", "seq"),
     ("edits", "edit_id"),
     ("event_links", "link_id"),
     ("row_withdrawals", "withdrawal_id"),
+    *IDENTITIES,
 )
 """The numbers copied as they are; PostgreSQL's identities must continue after them."""
 
@@ -82,6 +97,8 @@ class MigrationReport:
     """Entries copied (the target has one more: the ``migrate`` entry)."""
     row_withdrawals: int = 0
     """Rows withdrawn one by one (in force or restored), with who, when and why."""
+    coding: dict[str, int] = dataclasses.field(default_factory=dict)
+    """Double coding: rows per table (samples, their items, blind codes, resolutions)."""
 
     def summary(self) -> str:
         """A few lines for a person: what moved where."""
@@ -102,6 +119,15 @@ class MigrationReport:
             (_("edits"), str(self.edits)),
             (_("event links"), str(self.links)),
             (_("rows withdrawn"), str(self.row_withdrawals)),
+            (
+                _("double coding"),
+                _(
+                    "{samples} samples, {codes} blind codes, {resolved} resolved",
+                    samples=self.coding.get("coding_samples", 0),
+                    codes=self.coding.get("blind_codes", 0),
+                    resolved=self.coding.get("coding_resolutions", 0),
+                ),
+            ),
             (
                 _("audit entries"),
                 _("{entries} (+1: this migration)", entries=self.audit_entries),
@@ -176,6 +202,9 @@ def migrate(source: SqlStore, target: SqlStore, *, by: Any) -> MigrationReport:
         edits = _copy(src, dst, "edits", EDIT_COLUMNS, "edit_id")
         links = _copy(src, dst, "event_links", LINK_COLUMNS, "link_id")
         withdrawals = _copy(src, dst, "row_withdrawals", WITHDRAWAL_COLUMNS, "withdrawal_id")
+        coding = {
+            table: _copy(src, dst, table, cols, order) for table, cols, order in _CODING_COPIES
+        }
         # Entries keep their numbers and hashes: the chain holds in the target as it did in
         # the source, and the migrate entry below is chained after the last one copied.
         audit_entries = _copy(
@@ -211,6 +240,7 @@ def migrate(source: SqlStore, target: SqlStore, *, by: Any) -> MigrationReport:
             links=links,
             audit_entries=audit_entries,
             row_withdrawals=withdrawals,
+            coding=coding,
         )
         at = sql.utc_now()
         target._touched(dst, (*LAYER_SPECS, "batches"), at)
@@ -229,6 +259,7 @@ def migrate(source: SqlStore, target: SqlStore, *, by: Any) -> MigrationReport:
                 "links": report.links,
                 "mappings": report.mappings,
                 "row_withdrawals": report.row_withdrawals,
+                "coding": report.coding,
             },
             at=at,
         )
@@ -263,6 +294,7 @@ def _held(conn: Any) -> dict[str, int]:
         N_("edits"): "edits",
         N_("event links"): "event_links",
         N_("rows withdrawn"): "row_withdrawals",
+        N_("double-coding samples"): "coding_samples",
         N_("audit entries"): "audit_log",
     }
     held = {}
@@ -329,7 +361,7 @@ def _counts(conn: Any) -> dict[str, Any]:
         rows[layer] = {int(b): int(n) for b, n in found}
     tables = (
         "batches", "batch_files", "batch_reports", "column_mappings", "edits", "event_links",
-        "audit_log", "row_withdrawals",
+        "audit_log", "row_withdrawals", *(table for table, _columns, _order in _CODING_COPIES),
     )  # fmt: skip
     sizes = {t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
     return {"rows": rows, "tables": sizes}

@@ -15,6 +15,7 @@ from typing import Any
 from languages import _
 from schema.catalogue import LAYER_SPECS
 from store.base import EDITABLE, StoreError
+from store.coding_tables import double_coding_ddl
 from store.derived import settable
 from store.schema import (
     BATCH_COLUMNS_ADDED,
@@ -116,6 +117,16 @@ _STEPS: dict[int, tuple[str | Callable[[Any], None], ...]] = {
     2: _V2,
     3: _V3,
     4: event_links_ddl(_ID),
+    # Version 5 (issue #23): double coding, append-only (append_only() is version 2's).
+    5: double_coding_ddl(
+        _ID,
+        (
+            "CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION append_only()",
+            "CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION append_only()",
+        ),
+    ),
     6: row_withdrawals_ddl(_ID, sqlite=False),
 }
 assert set(_STEPS) == set(MIGRATIONS)

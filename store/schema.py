@@ -21,6 +21,8 @@ from schema.catalogue import LAYER_SPECS, id_field
 from schema.fields import LayerSpec
 from store import audit_chain
 from store.base import StoreError
+from store.coding_tables import TABLES as CODING_TABLES
+from store.coding_tables import double_coding_ddl
 
 BUSY_TIMEOUT_S = 30.0
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
@@ -30,7 +32,7 @@ GEOMETRY_COLUMN = "geom"
 STORE_TABLES = (
     "batches", "batch_files", "batch_reports", "column_mappings",
     "schema_migrations", "edits", "audit_log", "event_links",
-    "row_withdrawals",
+    "row_withdrawals", *CODING_TABLES,
 )  # fmt: skip
 ROW_WITHDRAWALS = "row_withdrawals"
 REPORT_COLUMNS = ("row", "column", "value", "problem", "expected", "outcome")
@@ -159,6 +161,7 @@ MIGRATIONS = {
     2: "review of uploads, edit history, append-only audit log",
     3: "audit log hash chain (existing entries chained when migrated)",
     4: "links between reports of the same event from different sources",
+    5: "double coding: samples drawn and each coder's blind code",
     6: "single rows withdrawn from a batch, kept and restorable",
 }
 LATEST_VERSION = max(MIGRATIONS)
@@ -433,6 +436,16 @@ _STEPS: dict[int, tuple[str | Callable[[Any], None], ...]] = {
     2: _V2_STATEMENTS,
     3: _V3_STATEMENTS,
     4: event_links_ddl("INTEGER PRIMARY KEY"),
+    # Version 5 (issue #23): double coding (store/double_coding.py), append-only tables.
+    5: double_coding_ddl(
+        "INTEGER PRIMARY KEY",
+        tuple(
+            f"CREATE TRIGGER {{table}}_{verb.lower()}_refused BEFORE {verb} ON {{table}} "
+            "BEGIN SELECT RAISE(ABORT, '{table} is append-only: entries are never changed "
+            "or deleted'); END"
+            for verb in ("UPDATE", "DELETE")
+        ),
+    ),
     6: row_withdrawals_ddl("INTEGER PRIMARY KEY", sqlite=True),
 }
 

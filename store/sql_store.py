@@ -34,12 +34,13 @@ from store.base import (
     actor_of,
     check_layer,
 )
+from store.double_coding import DoubleCodingRecords
 from store.links import LinkRecords
 from store.row_withdrawals import RowWithdrawals, any_in_force, not_withdrawn
 from store.schema import quote
 
 
-class SqlStore(LinkRecords, RowWithdrawals):
+class SqlStore(LinkRecords, RowWithdrawals, DoubleCodingRecords):
     """The store's behaviour over an SQL connection; subclasses give the connections."""
 
     location: str

@@ -43,6 +43,7 @@ EXPECTED = {
     "view_edit_history":  ("--", "--", "yy", "yy"),
     "manage_users":       ("--", "--", "--", "yy"),
     "view_audit":         ("--", "--", "--", "yy"),
+    "double_code":        ("--", "--", "yy", "--"),
 }  # fmt: skip
 CELLS = [
     (role, action, whose)
@@ -165,6 +166,12 @@ def _act(mission: _Mission, session: Session, action: str, office: str) -> bool:
         return store.audit_log()["target"].iloc[-1] == "user new.user"
     if action == "view_audit":
         return len(session.audit_log()) == len(store.audit_log())
+    if action == "double_code":
+        from schema.filters import IncidentFilter
+
+        batch = mission.batch(office)
+        sample = session.draw_coding_sample(IncidentFilter(), 2, name=f"s{batch}", seed=batch)
+        return len(session.coding_queue(sample)) == 2
     if action in ("briefing", "export"):
         session.record_output(action, {"file": f"{action}.pdf", "level": "shareable"})
         return store.audit_log()["action"].iloc[-1] == action

@@ -77,6 +77,17 @@ def populate(store) -> None:
     store.save_mapping("bunia", "mission_presence", {"name": "Nom"}, office="Bunia", by=ADMIN)
     store.record("export", by=ANA, target="layers.gpkg", details={"format": "gpkg"})
     store.record("sign_in", by=KALONDO, details={"method": "password"})
+    # Double coding (migration 5): a sample coded by two analysts, one pair resolved.
+    sample = store.add_coding_sample(
+        "pilot", ["OK-0", "OK-1", "OK-2"], seed=11, method="simple", filter_description="{}",
+        by=ANA,
+    )  # fmt: skip
+    for coder, code in ((ANA, "predation"), (Actor("ben", "analyst"), "revenge")):
+        store.add_blind_code(sample, "OK-0", motivation=code, confidence="probable", by=coder)
+    store.add_blind_code(sample, "OK-1", motivation="political", confidence=None, by=ANA)
+    store.resolve_coding(
+        sample, "OK-0", motivation="revenge", confidence="confirmed", reason="both read", by=ANA
+    )
 
 
 def _raw_rows(store, layer: str) -> list[tuple]:
@@ -102,6 +113,8 @@ def assert_same_content(source, target) -> None:
         assert target.original(batch.batch_id) == source.original(batch.batch_id)
         pd.testing.assert_frame_equal(target.report(batch.batch_id), source.report(batch.batch_id))
     pd.testing.assert_frame_equal(target.edits(), source.edits())
+    for table in ("coding_samples", "coding_sample_items", "blind_codes", "coding_resolutions"):
+        pd.testing.assert_frame_equal(getattr(target, table)(), getattr(source, table)())
     source_log, target_log = source.audit_log(), target.audit_log()
     pd.testing.assert_frame_equal(target_log.iloc[:-1], source_log)
     assert target.schema_version() == source.schema_version()
@@ -142,6 +155,10 @@ def test_everything_is_copied_exactly(pair):
     assert report.edits == len(source.edits()) >= 2
     assert report.report_lines == sum(len(source.report(b.batch_id)) for b in batches)
     assert report.audit_entries == len(before)
+    assert report.coding == {
+        "coding_samples": 1, "coding_sample_items": 3, "blind_codes": 3, "coding_resolutions": 1,
+    }  # fmt: skip
+    assert "double coding  1 samples, 3 blind codes, 1 resolved" in report.summary()
     last = target.audit_log().iloc[-1]
     assert (last["action"], last["actor"], last["role"]) == ("migrate", "it.admin", "admin")
     assert source.location in last["details"]
@@ -174,6 +191,13 @@ def test_new_numbers_come_after_the_copied_ones(pair):
     assert int(target.edits()["edit_id"].max()) == last_edit + 1
     target.save_mapping("kalondo", "incidents", {"date": "Jour"}, office="Kalondo", by=ANA)
     log = target.audit_log()
+    sample = target.add_coding_sample(
+        "again", ["NEW-1"], seed=1, method="simple", filter_description="{}", by=ANA
+    )
+    assert sample == int(source.coding_samples()["sample_id"].max()) + 1
+    code = target.add_blind_code(sample, "NEW-1", motivation="revenge", confidence=None, by=ANA)
+    assert code == int(source.blind_codes()["code_id"].max()) + 1
+    log = target.audit_log().iloc[:-2]
     assert log["seq"].tolist()[-3:] == [last_seq + 1, last_seq + 2, last_seq + 3]
     assert log["action"].tolist()[-3:] == ["upload", "edit", "save_mapping"]
 

@@ -134,6 +134,22 @@ def test_the_app_role_runs_pocmap_but_cannot_rewrite_the_audit_log(
     # It sets what pocmap derives itself (places from the map, links), those columns only.
     note = pd.DataFrame({"place_note": ["outside the loaded boundaries"]}, index=["INC-000001"])
     assert open_store(app_url).set_derived("incidents", note, by="ana", reason="placed") == 1
+    # Double coding (migration 5): the app role adds samples, blind codes and resolutions,
+    # and can change none of them.
+    app_store = open_store(app_url)
+    drawn = app_store.add_coding_sample(
+        "pilot", ["INC-000001"], seed=1, method="simple", filter_description="{}", by="ana"
+    )
+    app_store.add_blind_code(drawn, "INC-000001", motivation="revenge", confidence=None, by="ana")
+    app_store.resolve_coding(
+        drawn, "INC-000001", motivation="revenge", confidence=None, reason="r", by="ana"
+    )
+    for table in ("coding_samples", "coding_sample_items", "blind_codes", "coding_resolutions"):
+        for statement in (
+            f"UPDATE pocmap.{table} SET sample_id = 9",
+            f"DELETE FROM pocmap.{table}",
+        ):
+            assert "permission denied for table" in _refused(app_url, statement)
 
     # The owner still can (it owns the tables): that is why the app never runs as it, and
     # why the chain is there. Its rewrite is found.
