@@ -305,6 +305,8 @@ OUTCOMES = Labels(
         "accepted_with_warning": N_("accepted with warning"),
         "rejected": N_("rejected"),
         "out_of_scope": N_("out of scope"),
+        "unchanged": N_("unchanged"),
+        "updated": N_("updated"),
     }
 )
 """The outcomes of a report line, as a person reads them (the report file keeps codes)."""
