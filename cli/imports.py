@@ -271,6 +271,10 @@ def _print_accounting(args: argparse.Namespace, preview: Any, batch: Any, proble
     for note in accounting["notes"]:
         print(_("  note: {note}", note=note))
     report = preview.result.report
+    if preview.difference is not None:
+        _print_difference(preview.difference)
+        # Unchanged rows are counted above; their lines are in the report file.
+        report = report[report["outcome"].astype(object) != "unchanged"]
     for line in report.head(_REPORT_LINES_SHOWN).itertuples(index=False):
         print(f"  {_line_words(line)}")
     if len(report) > _REPORT_LINES_SHOWN:
@@ -297,6 +301,45 @@ def _print_accounting(args: argparse.Namespace, preview: Any, batch: Any, proble
         print(_("not imported: {problem}", problem=problem), file=sys.stderr)
     else:
         print(_("dry run: nothing committed"))
+
+
+_CELLS_SHOWN = 40
+
+
+def _print_difference(difference: Any) -> None:
+    """A file sent again: its new, unchanged and updated rows, then each changed cell
+    (stored -> sent) and each conflict with an analyst's coding."""
+    print(
+        _(
+            "  sent again: {new} new, {unchanged} unchanged (the same as stored, not stored "
+            "again), {updated} updated (new versions, among the accepted)",
+            new=format_number(difference.new),
+            unchanged=format_number(difference.unchanged),
+            updated=format_number(difference.changed),
+        )
+    )
+    lines = difference.lines
+    for line in lines.head(_CELLS_SHOWN).itertuples(index=False):
+        words = {
+            "id": line.id,
+            "column": line.column,
+            "stored": _("(empty)") if line.stored is None else line.stored,
+            "sent": _("(empty)") if line.sent is None else line.sent,
+        }
+        if line.kind == "conflict":
+            print(
+                _("    {id}, {column}: {sent} sent, {stored} kept (an analyst's coding)", **words)
+            )
+        else:
+            print(_("    {id}, {column}: {stored} -> {sent}", **words))
+    if len(lines) > _CELLS_SHOWN:
+        print(
+            ngettext(
+                "    ... {n} more changed cell (--json for all)",
+                "    ... {n} more changed cells (--json for all)",
+                len(lines) - _CELLS_SHOWN,
+            )
+        )
 
 
 OUTCOMES = Labels(
