@@ -309,15 +309,7 @@ _CELLS_SHOWN = 40
 def _print_difference(difference: Any) -> None:
     """A file sent again: its new, unchanged and updated rows, then each changed cell
     (stored -> sent) and each conflict with an analyst's coding."""
-    print(
-        _(
-            "  sent again: {new} new, {unchanged} unchanged (the same as stored, not stored "
-            "again), {updated} updated (new versions, among the accepted)",
-            new=format_number(difference.new),
-            unchanged=format_number(difference.unchanged),
-            updated=format_number(difference.changed),
-        )
-    )
+    print(_("  sent again: {summary}", summary=difference.summary()))
     lines = difference.lines
     for line in lines.head(_CELLS_SHOWN).itertuples(index=False):
         words = {

@@ -28,8 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ingest.findings import WHOLE_FILE, CheckContext
-from ingest.shown import plain
+from ingest.findings import CheckContext
 from languages import N_, _, ngettext
 from schema.catalogue import LAYER_SPECS, id_field
 from schema.ids import id_keys
@@ -238,11 +237,8 @@ def compare(store: Any, office: str, result: Any, updatable: Updatable) -> Diffe
     _apply(result, unchanged_rows, report)
     left_out = _left_out(office_rows, key, stored, keys)
     if left_out:
-        note = _left_out_note(left_out, key)
-        result.notes.append(note)
-        value = ", ".join(left_out[:_SHOWN_IDS])
-        first = pd.DataFrame([_line(WHOLE_FILE, key, value, note, "", None)])
-        result.report = pd.concat([first, result.report], ignore_index=True)
+        # A note of the whole import: in the preview, the report's summary, the batch.
+        result.notes.append(_left_out_note(left_out, key))
     frame = pd.DataFrame(lines, columns=list(DIFFERENCE_COLUMNS), dtype=object)
     new = len(result.accepted) - len(supersedes)
     return Difference(

@@ -127,7 +127,9 @@ def test_a_corrected_file_is_an_update_with_its_history(store, kind: str) -> Non
     accounted = ("accepted", "accepted_with_warning", "out_of_scope", "rejected", "unchanged")
     assert sum(counts[k] for k in accounted) == counts["rows_read"]
     assert counts["accepted"] + counts["accepted_with_warning"] == 3  # 1 new + 2 updated
-    cells = {(c["id"], c["column"]): (c["stored"], c["sent"]) for c in counts["difference"]["cells"]}
+    cells = {
+        (c["id"], c["column"]): (c["stored"], c["sent"]) for c in counts["difference"]["cells"]
+    }
     assert cells == {
         (incident, column): (was[incident], value) for incident, (column, value) in CHANGED.items()
     }
@@ -188,9 +190,7 @@ def test_a_field_offices_update_waits_for_review(store) -> None:
     # Nothing changes in analysis before an analyst accepts it.
     shown = analyst.layer("incidents")
     assert len(shown) == 30
-    assert shown.set_index("incident_id").loc["INC-000004", "fatalities"] == int(
-        was["INC-000004"]
-    )
+    assert shown.set_index("incident_id").loc["INC-000004", "fatalities"] == int(was["INC-000004"])
     assert store.edits("incidents", "INC-000004").empty
     waiting = analyst.layer("incidents", under_review=True)
     assert sorted(waiting["incident_id"]) == sorted([*CHANGED, ADDED])
@@ -206,7 +206,7 @@ def test_a_field_offices_update_waits_for_review(store) -> None:
 
 
 def test_another_offices_ids_are_still_refused(store) -> None:
-    first, corrected, _ = _files("csv")
+    first, corrected, _was = _files("csv")
     commit_import(store, preview_import(store, first, _options()))
     preview = preview_import(store, corrected, _options(office=OTHER))
     assert preview.difference is None
@@ -218,7 +218,7 @@ def test_another_offices_ids_are_still_refused(store) -> None:
 
 def test_an_analysts_coding_is_kept_and_the_files_shown_as_a_conflict(store) -> None:
     header, rows = _sample_rows()
-    first, _, was = _files("csv")
+    first, _corrected, _was = _files("csv")
     commit_import(store, preview_import(store, first, _options()))
     analyst = Session(store, _analyst())
     stored = _current(store, "INC-000004")
@@ -226,7 +226,11 @@ def test_an_analysts_coding_is_kept_and_the_files_shown_as_a_conflict(store) -> 
     analyst.edit_motivation("INC-000004", motivation=recoded, reason="read the narrative")
     # The office corrects the fatalities and sends its own motivation again, changed.
     corrected = [list(r) for r in rows[:30]]
-    sent = "political" if recoded != "political" and stored["motivation"] != "political" else "collateral"
+    sent = (
+        "political"
+        if recoded != "political" and stored["motivation"] != "political"
+        else "collateral"
+    )
     for row in corrected:
         if row[0] == "INC-000004":
             row[header.index("fatalities")] = "7"
@@ -245,7 +249,7 @@ def test_an_analysts_coding_is_kept_and_the_files_shown_as_a_conflict(store) -> 
 
 
 def test_a_file_with_nothing_new_is_refused_saying_so(store) -> None:
-    first, _, _ = _files("csv")
+    first, _corrected, _was = _files("csv")
     commit_import(store, preview_import(store, first, _options()))
     header, rows = _sample_rows()
     same = _upload("again.csv", header, rows[:30], "csv")
