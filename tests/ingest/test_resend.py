@@ -14,16 +14,21 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pyproj
 import pytest
 from openpyxl import Workbook
 
 from access.roles import Caller
 from access.session import Session
 from ingest.pipeline import ImportOptions, commit_import, preview_import
+from ingest.replace import replace_all
+from languages import use
+from schema.filters import IncidentFilter
 from schema.mission import SAMPLE_DIR, from_layers
 from schema.upload import IngestError, Upload
 from store import open_store
 from tests.ingest import uploads
+from tests.languages.english import english_left
 
 OFFICE = "Field Office South"
 OTHER = "Field Office North"
@@ -259,3 +264,71 @@ def test_a_file_with_nothing_new_is_refused_saying_so(store) -> None:
     assert preview.unchanged == 30
     with pytest.raises(IngestError, match="same as stored"):
         commit_import(store, preview)
+
+
+def test_a_moved_incident_is_placed_where_its_current_version_is(store) -> None:
+    """The places pocmap derives (admin areas) follow the current version, through the
+    import, re-placing (ingest.replace) and a withdrawal of the update."""
+    header, rows = _sample_rows()
+    first, _corrected, _was = _files("csv")
+    commit_import(store, preview_import(store, first, _options()))
+    before = _current(store, "INC-000004")
+    far = next(r for r in rows[:30] if r[header.index("admin1")] != before["admin1"])
+    moved = [list(r) for r in rows[:30]]
+    for row in moved:
+        if row[0] == "INC-000004":
+            for column in ("longitude", "latitude"):
+                row[header.index(column)] = far[header.index(column)]
+    preview = preview_import(store, _upload("moved.csv", header, moved, "csv"), _options())
+    assert preview.updated == 1
+    # The place, and the admin areas the map gives it (shown, so the person sees them).
+    changed = set(preview.difference.lines["column"])
+    assert {"geometry", "admin1"} <= changed <= {"geometry", "admin1", "admin2", "field_office"}
+    batch = commit_import(store, preview)
+    assert _current(store, "INC-000004")["admin1"] == far[header.index("admin1")]
+    replace_all(store, by="ana")
+    assert _current(store, "INC-000004")["admin1"] == far[header.index("admin1")]
+    Session(store, _analyst()).withdraw(batch.batch_id, reason="moved by mistake")
+    assert _current(store, "INC-000004")["admin1"] == before["admin1"]
+
+
+def test_postgis_tallies_each_incident_once_in_sql(postgis_url) -> None:
+    opened = open_store(postgis_url)
+    first, corrected, _was = _files("csv")
+    commit_import(opened, preview_import(opened, first, _options()))
+    commit_import(opened, preview_import(opened, corrected, _options()))
+    incidents = opened.layer("incidents")
+    counted = incidents[incidents["counted"].astype("boolean").fillna(True).to_numpy()]
+    counted = counted[counted["location_precision"] != "country"]
+    totals = opened.cell_totals(
+        IncidentFilter(), crs=pyproj.CRS.from_epsg(32732), shape="square", width_m=50_000
+    )
+    assert (
+        int(totals["incidents"].sum())
+        == len(counted)
+        == 31 - int((incidents["location_precision"] == "country").sum())
+    )
+    assert totals["fatalities"].sum() == pytest.approx(counted["fatalities"].fillna(0).sum())
+    _box, n = opened.incident_extent(IncidentFilter())
+    assert n == len(counted)
+
+
+test_postgis_tallies_each_incident_once_in_sql = pytest.mark.postgis(
+    test_postgis_tallies_each_incident_once_in_sql
+)
+
+
+def test_the_preview_of_an_update_is_french(store) -> None:
+    first, corrected, was = _files("csv")
+    commit_import(store, preview_import(store, first, _options()))
+    with use("fr"):
+        preview = preview_import(store, corrected, _options())
+        lines = preview.result.report
+        ours = lines[lines["outcome"].isin(["unchanged", "updated"])]
+        said = [*ours["problem"], *ours["expected"].dropna(), *preview.notes[-1:]]
+        said += [line for pair in preview.header().lines() for line in pair]
+        said += [preview.difference.summary()]
+    data = [corrected.name, OFFICE, LEFT_OUT, *CHANGED, *was.values(), "incident_id"]
+    data += [preview.mapped.profile, "incidents"]
+    assert english_left("\n".join(str(s) for s in said), ignoring=data) == set()
+    assert any("n'est pas supprimée" in note for note in preview.notes)
