@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -177,6 +177,8 @@ def compare(store: Any, office: str, result: Any, updatable: Updatable) -> Diffe
         return None
     layer = result.layer
     key = _key_column(layer)
+    if key is None:
+        return None
     accepted = result.accepted
     keys = id_keys(accepted[key].astype(str)) if len(accepted) else pd.Series([], dtype="str")
     again = keys.isin(updatable.keys).to_numpy()
@@ -192,7 +194,7 @@ def compare(store: Any, office: str, result: Any, updatable: Updatable) -> Diffe
         ident = keys.iloc[position]
         if ident not in stored.index:
             continue  # held by a batch the sender may not read rows of: stays new
-        old = stored.loc[ident]
+        old = cast(pd.Series, stored.loc[ident])  # one row: ids are unique in `stored`
         new = accepted.iloc[position]
         batch = int(old["batch_id"])
         kept = layer == "incidents" and coded(old.get("motivation_origin"))

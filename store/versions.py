@@ -248,6 +248,8 @@ def shift(store: Any, conn: Any, batch: Batch, *, entering: bool, actor: Actor, 
     if not batch.updated:
         return 0
     layer, key = batch.layer, schema.id_column(batch.layer)
+    if key is None:
+        return 0
     columns = compared(layer)
     if entering:
         reason = _(
