@@ -422,6 +422,13 @@ def run_batches(args: argparse.Namespace) -> int:
             out_of_scope=format_number(b.out_of_scope),
             rejected=format_number(b.rejected),
         )
+        if b.updated or b.unchanged:
+            # A corrected file sent again: its rows the same as stored, and those updated.
+            counts += _(
+                "; {updated} updated, {unchanged} unchanged",
+                updated=format_number(b.updated),
+                unchanged=format_number(b.unchanged),
+            )
         print(
             f"{b.batch_id:>5}  {_state(b):<12}  {b.layer:<19} {b.office:<28} {b.imported_at}  "
             f"{b.source_name}: {counts}"

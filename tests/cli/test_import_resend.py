@@ -65,6 +65,9 @@ def test_the_difference_is_printed_and_carried_in_json(db, tmp_path, capsys) -> 
     assert {line["outcome"] for line in answer["report"]} >= {"unchanged", "updated"}
     batch = open_store(db).batches("incidents")[0]
     assert (batch.batch_id, batch.updated, batch.unchanged) == (answer["batch"], 2, 27)
+    assert main(["batches", "--layer", "incidents"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert "30 read, 3 accepted, 0 out of scope, 0 rejected; 2 updated, 27 unchanged" in listed[0]
 
 
 def test_the_difference_is_printed_in_french(db, tmp_path, capsys) -> None:
