@@ -29,15 +29,14 @@ import numpy as np
 import pandas as pd
 
 from ingest.findings import CheckContext
-from languages import N_, _, ngettext
+from languages import _, ngettext
 from schema.catalogue import LAYER_SPECS, id_field
 from schema.ids import id_keys
 from store.versions import CODING, GEOMETRY, coded, compared, same, shown
 
 UNCHANGED = "unchanged"
 UPDATED = "updated"
-OUTCOME_WORDS = {UNCHANGED: N_("unchanged"), UPDATED: N_("updated")}
-"""The outcomes of a row of a file sent again, as a person reads them."""
+"""The outcomes of a row of a file sent again (their labels: ``ingest.findings.OUTCOME_LABELS``)."""
 DIFFERENCE_COLUMNS = ("row", "id", "column", "stored", "sent", "batch", "kind")
 """One line per changed cell (``kind`` ``change``) or conflict (``kind`` ``conflict``)."""
 _SHOWN_IDS = 10
@@ -91,11 +90,6 @@ class Difference:
             unchanged=ngettext("{n} unchanged", "{n} unchanged", self.unchanged),
             changed=ngettext("{n} updated", "{n} updated", self.changed),
         )
-
-
-def outcome_words(outcome: str) -> str:
-    """``unchanged``/``updated`` in the current language (anything else as given)."""
-    return _(OUTCOME_WORDS[outcome]) if outcome in OUTCOME_WORDS else outcome
 
 
 def _key_column(layer: str) -> str | None:
@@ -157,9 +151,8 @@ def _office_rows(store: Any, layer: str, office: str) -> pd.DataFrame:
     if not frames:
         return store.layer(layer).iloc[0:0]
     rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    offices = {b.batch_id: b.office for b in store.batches(layer)}
-    mine = np.array([_same_office(offices.get(int(b)), office) for b in rows["batch_id"]])
-    return rows[mine] if len(rows) else rows
+    own = [b.batch_id for b in store.batches(layer) if _same_office(b.office, office)]
+    return rows[np.isin(rows["batch_id"].to_numpy(dtype="int64"), own)]
 
 
 def _stored_versions(rows: pd.DataFrame, key: str) -> pd.DataFrame:
