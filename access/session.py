@@ -223,14 +223,22 @@ class Session:
         report: pd.DataFrame,
         original: bytes,
         id_column: str | None,
+        supersedes: Iterable[str] = (),
     ) -> Batch:
         """Commit an upload as this caller. A field office's upload waits for an analyst
-        (``under_review``); an analyst's goes straight into analysis."""
+        (``under_review``); an analyst's goes straight into analysis. ``supersedes``: the
+        ids of rows that update the office's stored ones (:mod:`store.versions`)."""
         self.require("upload", batch.office, f"upload for {batch.office}")
         review: ReviewState = UNDER_REVIEW if self.caller.role == FIELD_OFFICE else ACCEPTED
         batch = dataclasses.replace(batch, uploader=self.caller.name, review=review)
         return self._store.commit_batch(
-            batch, rows, report=report, original=original, id_column=id_column, by=self.caller
+            batch,
+            rows,
+            report=report,
+            original=original,
+            id_column=id_column,
+            by=self.caller,
+            supersedes=supersedes,
         )
 
     def save_mapping(
@@ -276,7 +284,9 @@ class Session:
         from ingest.relink import relink
         from ingest.replace import PLACE_LAYERS, replace_all
 
-        if batch.layer in PLACE_LAYERS or (batch.layer == "incidents" and what == "restored"):
+        # An update in or out: the version now current is placed (its place may differ).
+        again = what == "restored" or batch.updated > 0
+        if batch.layer in PLACE_LAYERS or (batch.layer == "incidents" and again):
             replace_all(self._store, by=self.caller, reason=f"batch {batch.batch_id} {what}")
         if batch.layer == "incidents":
             relink(self._store, by=self.caller)

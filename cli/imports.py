@@ -271,6 +271,10 @@ def _print_accounting(args: argparse.Namespace, preview: Any, batch: Any, proble
     for note in accounting["notes"]:
         print(_("  note: {note}", note=note))
     report = preview.result.report
+    if preview.difference is not None:
+        _print_difference(preview.difference)
+        # Unchanged rows are counted above; their lines are in the report file.
+        report = report[report["outcome"].astype(object) != "unchanged"]
     for line in report.head(_REPORT_LINES_SHOWN).itertuples(index=False):
         print(f"  {_line_words(line)}")
     if len(report) > _REPORT_LINES_SHOWN:
@@ -299,12 +303,45 @@ def _print_accounting(args: argparse.Namespace, preview: Any, batch: Any, proble
         print(_("dry run: nothing committed"))
 
 
+_CELLS_SHOWN = 40
+
+
+def _print_difference(difference: Any) -> None:
+    """A file sent again: its new, unchanged and updated rows, then each changed cell
+    (stored -> sent) and each conflict with an analyst's coding."""
+    print(_("  sent again: {summary}", summary=difference.summary()))
+    lines = difference.lines
+    for line in lines.head(_CELLS_SHOWN).itertuples(index=False):
+        words = {
+            "id": line.id,
+            "column": line.column,
+            "stored": _("(empty)") if line.stored is None else line.stored,
+            "sent": _("(empty)") if line.sent is None else line.sent,
+        }
+        if line.kind == "conflict":
+            print(
+                _("    {id}, {column}: {sent} sent, {stored} kept (an analyst's coding)", **words)
+            )
+        else:
+            print(_("    {id}, {column}: {stored} -> {sent}", **words))
+    if len(lines) > _CELLS_SHOWN:
+        print(
+            ngettext(
+                "    ... {n} more changed cell (--json for all)",
+                "    ... {n} more changed cells (--json for all)",
+                len(lines) - _CELLS_SHOWN,
+            )
+        )
+
+
 OUTCOMES = Labels(
     {
         "accepted": N_("accepted"),
         "accepted_with_warning": N_("accepted with warning"),
         "rejected": N_("rejected"),
         "out_of_scope": N_("out of scope"),
+        "unchanged": N_("unchanged"),
+        "updated": N_("updated"),
     }
 )
 """The outcomes of a report line, as a person reads them (the report file keeps codes)."""
@@ -385,6 +422,13 @@ def run_batches(args: argparse.Namespace) -> int:
             out_of_scope=format_number(b.out_of_scope),
             rejected=format_number(b.rejected),
         )
+        if b.updated or b.unchanged:
+            # A corrected file sent again: its rows the same as stored, and those updated.
+            counts += _(
+                "; {updated} updated, {unchanged} unchanged",
+                updated=format_number(b.updated),
+                unchanged=format_number(b.unchanged),
+            )
         print(
             f"{b.batch_id:>5}  {_state(b):<12}  {b.layer:<19} {b.office:<28} {b.imported_at}  "
             f"{b.source_name}: {counts}"

@@ -50,6 +50,9 @@ OUTCOME_LABELS = Labels(
         WARNING: N_("accepted with warning"),
         REJECTED: N_("rejected"),
         OUT_OF_SCOPE: N_("out of scope"),
+        # A corrected file sent again (ingest/updates.py): rows as stored, rows updated.
+        "unchanged": N_("unchanged"),
+        "updated": N_("updated"),
     }
 )
 """How each outcome (an identifier in the report's data) is shown to a person, in the

@@ -16,7 +16,7 @@ from typing import Any
 
 import geopandas as gpd
 
-from ingest import boundaries, columns, profiles, readers
+from ingest import boundaries, columns, profiles, readers, updates
 from ingest.checks import CheckResult, check_rows
 from ingest.findings import CheckContext
 from ingest.memory import release_free_memory
@@ -91,6 +91,19 @@ class Preview:
     boundary_plan: boundaries.Plan | None = None
     """COD-AB boundaries: admin1 areas dissolved from the file's admin2 areas (their own
     batch), and dissolved batches the file's admin1 areas replace."""
+    difference: updates.Difference | None = None
+    """A corrected file sent again (:mod:`ingest.updates`): its new, unchanged and
+    updated rows and every changed cell; ``None`` when it updates no stored row."""
+
+    @property
+    def unchanged(self) -> int:
+        """Rows the same as stored (counted, not stored again)."""
+        return self.difference.unchanged if self.difference else 0
+
+    @property
+    def updated(self) -> int:
+        """Rows that are new versions of stored rows (among the accepted)."""
+        return self.difference.changed if self.difference else 0
 
     @property
     def notes(self) -> list[str]:
@@ -112,11 +125,15 @@ class Preview:
             notes=tuple(self.notes),
             batch=batch,
             out_of_scope=counts["out_of_scope"],
+            unchanged=self.unchanged,
+            updated=self.updated,
         )
 
     def accounting(self) -> dict[str, Any]:
         """What happened to every row, for people (the page, the CLI) and machines:
-        ``rows_read == accepted + accepted_with_warning + out_of_scope + rejected``."""
+        ``rows_read == accepted + accepted_with_warning + out_of_scope + rejected +
+        unchanged`` (``updated``: among the accepted; ``difference``: a file sent again's
+        changed cells, when it updates stored rows)."""
         return {
             "file": self.upload.name,
             "sha256": self.upload.sha256,
@@ -128,8 +145,11 @@ class Preview:
             "mapping": dict(self.mapped.mapping),
             "rows_read": self.result.rows_read,
             **self.result.counts,
+            "unchanged": self.unchanged,
+            "updated": self.updated,
             "notes": self.notes,
             **self._dissolved(),
+            **({"difference": self.difference.as_dict()} if self.difference else {}),
         }
 
     def _dissolved(self) -> dict[str, Any]:
@@ -188,12 +208,15 @@ def preview_import(store: StoreLike, upload: Upload, options: ImportOptions) -> 
                 asked = boundaries.without(context.existing_ids, replaces)
                 context = dataclasses.replace(context, existing_ids=asked)
             plan = boundaries.Plan(replaces=replaces, notes=notes)
+        # Ids the office stored before are compared, not refused (a corrected file).
+        context, updatable = updates.plan(store, options.office, mapped, context)
         placing: list[str] = []
         if options.layer == "incidents":
             # Placed from the map on the other core while this one looks for duplicates.
             context = dataclasses.replace(context, then=_placer(store, placing))
         result = check_rows(mapped, context)
         result.notes.extend(placing)
+        difference = updates.compare(store, options.office, result, updatable)
         if options.layer == "incidents":
             note = already_stored(store, context.stored_incidents, result.accepted, options.office)
             result.notes.extend([note] if note else [])
@@ -212,6 +235,7 @@ def preview_import(store: StoreLike, upload: Upload, options: ImportOptions) -> 
         already_imported=earlier,
         already_imported_shown=earlier is None or may_see is None or may_see(earlier),
         boundary_plan=plan,
+        difference=difference,
     )
     release_free_memory()  # the checks' scratch, while the preview waits to be read
     return preview
@@ -273,6 +297,8 @@ def commit_import(store: StoreLike, preview: Preview) -> Batch:
     if earlier is not None and earlier.status == "active":
         raise IngestError(_already_imported(preview, earlier))
     for _attempt in range(_MAX_COMMIT_ATTEMPTS):
+        if not len(preview.result.accepted) and preview.unchanged:
+            raise IngestError(_nothing_changed(preview))
         if not len(preview.result.accepted):
             raise IngestError(
                 _(
@@ -385,6 +411,17 @@ def _commit_dissolved(store: StoreLike, preview: Preview, batch: Batch) -> None:
         ) from exc
 
 
+def _nothing_changed(preview: Preview) -> str:
+    """A file sent again whose rows are all as stored (or rejected): nothing to import."""
+    return _(
+        "{file}: nothing to import: {unchanged} of {read} rows are the same as stored and "
+        "the others are rejected or out of scope; see the report",
+        file=preview.upload.name,
+        unchanged=plain(preview.unchanged),
+        read=plain(preview.result.rows_read),
+    )
+
+
 def _none_accepted(counts: dict[str, int], rows_read: int) -> str:
     """``12 read, all rejected`` or ``12 read: 3 rejected, 9 out of scope``."""
     if not counts["out_of_scope"]:
@@ -420,12 +457,23 @@ def _commit(store: StoreLike, preview: Preview) -> Batch:
             rejected=counts["rejected"],
             notes=preview.notes,
             out_of_scope=counts["out_of_scope"],
+            updated=preview.updated,
+            unchanged=preview.unchanged,
         ),
         rows,
         report=preview.result.report,
         original=preview.upload.data,
         id_column=key.name if key else None,
+        **_superseding(preview),
     )
+
+
+def _superseding(preview: Preview) -> dict[str, Any]:
+    """``supersedes`` for a file that updates stored rows (a store, or a session, that
+    predates updates is not handed an argument it does not take)."""
+    if not preview.updated or preview.difference is None:
+        return {}
+    return {"supersedes": list(preview.difference.supersedes)}
 
 
 def _already_imported(preview: Preview, batch: Batch) -> str:

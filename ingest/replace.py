@@ -63,13 +63,17 @@ def _plain(column: pd.Series) -> np.ndarray:
 
 def _one_row_per_id(store: StoreLike, incidents: pd.DataFrame) -> pd.DataFrame:
     """One row per id: a file re-processed leaves its withdrawn batch's rows under the same
-    ids; the active row decides (the store writes every row of an id alike)."""
+    ids, a corrected file sent again its earlier versions (store/versions.py); the current
+    row decides: in analysis first, then active, then the newest batch (the store writes
+    every row of an id alike)."""
     ids = incidents["incident_id"].astype(object)
     if not ids.duplicated().any():
         return incidents
-    active = [b.batch_id for b in store.batches("incidents") if b.status == "active"]
-    first = np.isin(incidents["batch_id"].to_numpy(dtype="int64"), active)
-    order = np.argsort(~first, kind="stable")
+    batches = store.batches("incidents")
+    numbers = incidents["batch_id"].to_numpy(dtype="int64")
+    shown = np.isin(numbers, [b.batch_id for b in batches if b.in_analysis])
+    active = np.isin(numbers, [b.batch_id for b in batches if b.status == "active"])
+    order = np.lexsort((-numbers, ~active, ~shown))
     return incidents.iloc[order][~ids.iloc[order].duplicated().to_numpy()].sort_index()
 
 

@@ -73,6 +73,11 @@ class ReportHeader:
     notes: Sequence[str] = ()
     batch: str = NOT_IMPORTED
     out_of_scope: int = 0
+    unchanged: int = 0
+    """Rows of a file sent again that are the same as stored (counted, not stored again):
+    then ``rows_read`` also counts them."""
+    updated: int = 0
+    """Rows of a file sent again that update stored rows (among the accepted)."""
 
     def lines(self) -> list[tuple[str, str]]:
         """The accounting as (label, value) lines, in the current language."""
@@ -89,6 +94,12 @@ class ReportHeader:
             (_("Out of scope (counted, not imported)"), format_number(self.out_of_scope)),
             (_("Rejected"), format_number(self.rejected)),
         ]
+        if self.unchanged or self.updated:
+            lines += [
+                (_("Unchanged (the same as stored, skipped)"), format_number(self.unchanged)),
+                (_("Updated (new versions of stored rows, among the accepted)"),
+                 format_number(self.updated)),
+            ]  # fmt: skip
         return lines + [(_("Note"), note) for note in self.notes]
 
 

@@ -86,6 +86,12 @@ class NewBatch:
     notes: list[str]
     review: ReviewState = field(default=ACCEPTED, kw_only=True)
     out_of_scope: int = field(default=0, kw_only=True)
+    updated: int = field(default=0, kw_only=True)
+    """Rows that are new versions of rows the office stored before (a corrected file sent
+    again, :mod:`store.versions`): counted among the accepted ones."""
+    unchanged: int = field(default=0, kw_only=True)
+    """Rows of a file sent again that are the same as stored: counted, not stored again, so
+    ``rows_read = accepted + accepted_with_warning + out_of_scope + rejected + unchanged``."""
 
 
 @dataclass(frozen=True)
@@ -235,6 +241,7 @@ class Store(Protocol):
         original: bytes,
         id_column: str | None,
         by: Any = None,
+        supersedes: Iterable[str] = (),
     ) -> Batch:
         """Write a batch, its rows, report and original file at once, or nothing.
 

@@ -45,11 +45,13 @@ def as_stored(conn: Any, selection: IncidentFilter) -> IncidentFilter:
     return dataclasses.replace(selection, **changes) if changes else selection
 
 
-def where(selection: IncidentFilter) -> tuple[str, list[Any]]:
-    """The WHERE clause (over ``t`` incidents joined to ``b`` batches) and its values."""
+def where(selection: IncidentFilter, current: str | None = None) -> tuple[str, list[Any]]:
+    """The WHERE clause (over ``t`` incidents joined to ``b`` batches) and its values;
+    ``current``: :func:`store.versions.current_where`'s clause, leaving out the rows a
+    newer version supersedes (a corrected file sent again), when some may be."""
     # Each event once: a report another source's report of the same event stands for
     # is not counted (ingest/relink.py).
-    clauses: list[str] = [_IN_ANALYSIS, "t.counted IS NOT FALSE"]
+    clauses: list[str] = [_IN_ANALYSIS, "t.counted IS NOT FALSE", *([current] if current else [])]
     # Rows an analyst withdrew one by one are out of analysis too (store/row_withdrawals.py).
     clauses.append(not_withdrawn("incidents"))
     params: list[Any] = []
@@ -83,9 +85,9 @@ _CHUNK = 50_000  # points per ST_Transform call
 _FROM = "FROM incidents AS t JOIN batches AS b ON b.batch_id = t.batch_id"
 
 
-def extent_query(selection: IncidentFilter) -> tuple[str, list[Any]]:
+def extent_query(selection: IncidentFilter, current: str | None = None) -> tuple[str, list[Any]]:
     """West, south, east, north (degrees) and the number of the selected incidents."""
-    clause, params = where(selection)
+    clause, params = where(selection, current)
     return (
         "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e), n FROM "
         f"(SELECT ST_Extent(t.geom)::geometry AS e, count(*) AS n {_FROM} WHERE {clause}) AS s",
@@ -94,11 +96,16 @@ def extent_query(selection: IncidentFilter) -> tuple[str, list[Any]]:
 
 
 def totals_query(
-    selection: IncidentFilter, *, proj: str, shape: str, width_m: float
+    selection: IncidentFilter,
+    *,
+    proj: str,
+    shape: str,
+    width_m: float,
+    current: str | None = None,
 ) -> tuple[str, list[Any]]:
     """``q, r, incidents, fatalities`` per cell of the selected incidents, leaving off those
     known only to the country, as ``analysis.cells.count_in_cells`` does (no place)."""
-    clause, params = where(selection)
+    clause, params = where(selection, current)
     clause += " AND t.location_precision IS DISTINCT FROM 'country'"
     # One ST_Transform per chunk of points, not per point: PostGIS builds a PROJ transform
     # for every call given a projection as text (about 20 ms each). The fatalities ride

@@ -23,7 +23,7 @@ import pyproj
 import shapely
 
 from languages import _
-from store import derived, pg_cells, pg_schema
+from store import derived, pg_cells, pg_schema, versions
 from store.base import StoreError
 from store.schema import quote
 from store.sql_store import SqlStore
@@ -154,7 +154,9 @@ class PostGISStore(SqlStore):
         """The selected incidents' box (degrees; ``None`` when none) and how many there are,
         from batches in analysis, computed in SQL."""
         with self._reading() as conn:
-            query, params = pg_cells.extent_query(pg_cells.as_stored(conn, selection))
+            query, params = pg_cells.extent_query(
+                pg_cells.as_stored(conn, selection), versions.current_where(conn, "incidents")
+            )
             row = conn.execute(query, params).fetchone()
         if row is None:  # an aggregate answers one row, even over no incidents
             raise StoreError(f"{self.location}: the incidents' extent query returned no row")
@@ -172,6 +174,7 @@ class PostGISStore(SqlStore):
                 proj=crs.to_wkt(),
                 shape=shape,
                 width_m=float(width_m),
+                current=versions.current_where(conn, "incidents"),
             )
             rows = conn.execute(query, params).fetchall()
         totals = pd.DataFrame(rows, columns=["q", "r", "incidents", "fatalities"])

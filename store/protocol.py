@@ -72,8 +72,10 @@ class StoreLike(Protocol):
         report: pd.DataFrame,
         original: bytes,
         id_column: str | None,
+        supersedes: Iterable[str] = (),
     ) -> Batch:
-        """Write a batch, its rows, report and original file at once, or nothing."""
+        """Write a batch, its rows, report and original file at once, or nothing;
+        ``supersedes``: ids of rows that are new versions of the office's stored ones."""
         ...
 
     def withdraw(self, batch_id: int, *, by: Any, reason: str) -> Batch:

@@ -113,6 +113,10 @@ BATCH_COLUMNS_ADDED: tuple[tuple[str, str], ...] = (
     # as incidents): rows_read = accepted + accepted_with_warning + out_of_scope + rejected.
     # Batches imported before it had none.
     ("out_of_scope", "INTEGER NOT NULL DEFAULT 0"),
+    # Issue 23: a corrected file sent again (store/versions.py): rows that are new versions
+    # of stored ones (among the accepted), and rows the same as stored (counted, not stored).
+    ("updated", "INTEGER NOT NULL DEFAULT 0"),
+    ("unchanged", "INTEGER NOT NULL DEFAULT 0"),
 )
 """Columns of ``batches`` added after migration 3, as the layers' new fields are: a file or
 database that lacks one gets it, empty or at its default, whenever it is opened by a role

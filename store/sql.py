@@ -32,7 +32,7 @@ from store.schema import quote, utc_now
 
 _BATCH_FIELDS = (
     "layer office uploader source_name source_sha256 source_format profile mapping rows_read "
-    "accepted accepted_with_warning rejected notes review out_of_scope"
+    "accepted accepted_with_warning rejected notes review out_of_scope updated unchanged"
 ).split()
 _STATUS_FIELDS = ["status_changed_at", "status_changed_by", "status_reason"]
 _REVIEW_FIELDS = ["reviewed_at", "reviewed_by"]
@@ -260,11 +260,18 @@ def audit_chain_rows(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 def check_new_batch(batch: NewBatch, rows: pd.DataFrame, id_column: str | None) -> None:
     """Refuse a batch whose accounting does not add up, before any lock is taken."""
     counted = batch.accepted + batch.accepted_with_warning + batch.rejected + batch.out_of_scope
+    counted += batch.unchanged
     if counted != batch.rows_read:
         raise ValueError(
             f"batch of {batch.source_name}: {batch.rows_read} rows read but {counted} accounted "
-            "for (accepted + accepted with a warning + out of scope + rejected); every row "
-            "must be counted"
+            "for (accepted + accepted with a warning + out of scope + rejected + unchanged); "
+            "every row must be counted"
+        )
+    if batch.updated > batch.accepted + batch.accepted_with_warning or batch.unchanged < 0:
+        raise ValueError(
+            f"batch of {batch.source_name}: {batch.updated} rows updated but "
+            f"{batch.accepted + batch.accepted_with_warning} accepted; updated rows are "
+            "among the accepted ones"
         )
     if batch.out_of_scope < 0:
         raise ValueError(f"batch of {batch.source_name}: {batch.out_of_scope} rows out of scope")

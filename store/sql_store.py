@@ -19,7 +19,7 @@ import pandas as pd
 
 from languages import _
 from schema.upload import Upload
-from store import audit_chain, derived, frames, schema, sql
+from store import audit_chain, derived, frames, schema, sql, versions
 from store.base import (
     ACCEPTED,
     ACTIVE,
@@ -86,6 +86,7 @@ class SqlStore(LinkRecords, RowWithdrawals, DoubleCodingRecords):
         id_column: str | None,
         by: Any = None,
         batch_id: int | None = None,
+        supersedes: Iterable[str] = (),
     ) -> Batch:
         """Write a batch, its rows, its report and the file as sent, in one transaction.
 
@@ -101,6 +102,9 @@ class SqlStore(LinkRecords, RowWithdrawals, DoubleCodingRecords):
         id_column : the column whose values must not already be in an active batch.
         by : who the audit log records (default: the batch's uploader).
         batch_id : keep this number (``pocmap migrate`` only).
+        supersedes : the ids of the rows that are new versions of rows the same office
+            stored (``batch.updated`` of them, :mod:`store.versions`): those ids may be in
+            that office's active batches; any other stored id is refused.
 
         Raises
         ------
@@ -127,7 +131,7 @@ class SqlStore(LinkRecords, RowWithdrawals, DoubleCodingRecords):
             existing = sql.active_upload(conn, batch.layer, batch.source_sha256)
             if existing is not None:
                 raise DuplicateUpload(existing)
-            sql.refuse_stored_ids(conn, batch.layer, id_column, ids)
+            versions.refuse_taken(conn, batch, id_column, ids, list(supersedes))
             imported_at = schema.utc_now()
             number = sql.insert_batch(conn, batch, imported_at, batch_id)
             sql.insert_rows(conn, batch.layer, number, names, records, self.geometry_mark)
@@ -149,7 +153,10 @@ class SqlStore(LinkRecords, RowWithdrawals, DoubleCodingRecords):
                 },
                 at=imported_at,
             )
-            return sql.get_batch(conn, number)
+            done = sql.get_batch(conn, number)
+            if done.in_analysis:
+                versions.shift(self, conn, done, entering=True, actor=actor, at=imported_at)
+            return done
 
     def find_upload(self, layer: str, sha256: str) -> Batch | None:
         """The batch that imported this file: the active one, else the newest withdrawn."""
@@ -216,6 +223,7 @@ class SqlStore(LinkRecords, RowWithdrawals, DoubleCodingRecords):
                 )
             accepted = sql.set_accepted(conn, batch.batch_id, actor.name)
             sql.audit(conn, "review", actor, f"batch {batch_id}", {"review": ACCEPTED})
+            versions.shift(self, conn, accepted, entering=True, actor=actor, at=schema.utc_now())
             return accepted
 
     def withdraw(self, batch_id: int, *, by: Any, reason: str) -> Batch:
@@ -242,6 +250,9 @@ class SqlStore(LinkRecords, RowWithdrawals, DoubleCodingRecords):
                         reason=batch.status_reason,
                     )
                 )
+            if batch.in_analysis:
+                # Before it leaves: the versions it superseded are current again.
+                versions.shift(self, conn, batch, entering=False, actor=actor, at=schema.utc_now())
             done = sql.set_status(conn, batch.batch_id, WITHDRAWN, actor.name, reason.strip())
             sql.audit(conn, "withdraw", actor, f"batch {batch_id}", {"reason": reason.strip()})
             return done
@@ -274,9 +285,11 @@ class SqlStore(LinkRecords, RowWithdrawals, DoubleCodingRecords):
             column = schema.id_column(batch.layer)
             if column:
                 ids = sql.batch_ids_of(conn, batch.layer, column, batch.batch_id)
-                sql.refuse_stored_ids(conn, batch.layer, column, ids, restoring=batch.batch_id)
+                versions.refuse_taken(conn, batch, column, ids, restoring=batch)
             done = sql.set_status(conn, batch.batch_id, ACTIVE, actor.name, None)
             sql.audit(conn, "restore", actor, f"batch {batch_id}")
+            if done.in_analysis:
+                versions.shift(self, conn, done, entering=True, actor=actor, at=schema.utc_now())
             return done
 
     def original(self, batch_id: int) -> Upload:
@@ -341,6 +354,10 @@ class SqlStore(LinkRecords, RowWithdrawals, DoubleCodingRecords):
         with self._reading() as conn:
             if not include_withdrawn and any_in_force(conn, name):
                 where.append(not_withdrawn(name))
+            # A row a newer version supersedes (a corrected file sent again) is left out.
+            current = None if include_withdrawn else versions.current_where(conn, name)
+            if current:
+                where.append(current)
             condition = f"WHERE {' AND '.join(where)}" if where else ""
             records = conn.execute(
                 f"SELECT {', '.join(selected)} FROM {quote(name)} AS t "
@@ -479,10 +496,14 @@ class SqlStore(LinkRecords, RowWithdrawals, DoubleCodingRecords):
     ) -> None:
         """One row's edit inside the caller's transaction: the row, its history, the audit."""
         columns = list(changes)
+        current = versions.current_where(conn, layer)
         row = conn.execute(
             f"SELECT t.fid, t.batch_id, {', '.join('t.' + quote(c) for c in columns)} "
             f"FROM {quote(layer)} AS t JOIN batches AS b ON b.batch_id = t.batch_id "
-            f"WHERE b.status = 'active' AND t.{quote(key)} = ?",
+            f"WHERE b.status = 'active' AND t.{quote(key)} = ? "
+            # The current version: not one a newer update supersedes, not one waiting.
+            f"{'AND ' + current if current else ''} "
+            "ORDER BY b.review = 'accepted' DESC, t.batch_id DESC LIMIT 1",
             (row_key,),
         ).fetchone()
         if row is None:

@@ -174,6 +174,8 @@ OUTCOME_LABELS = Labels(
         "accepted_with_warning": N_("accepted with warning"),
         "rejected": N_("rejected"),
         "out_of_scope": N_("out of scope"),
+        "unchanged": N_("unchanged"),
+        "updated": N_("updated"),
     }
 )
 """A report line's outcome as people read it (the report files keep the codes)."""

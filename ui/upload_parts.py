@@ -96,6 +96,60 @@ def accounting(preview: Any) -> None:
         st.caption(md(note))
 
 
+DIFFERENCE_HEADINGS = Labels(
+    {
+        "id": N_("id"),
+        "column": N_("column"),
+        "stored": N_("stored value"),
+        "sent": N_("value in this file"),
+        "kind": N_("what happens"),
+    }
+)
+"""The headings of the table of changed cells of a file sent again."""
+DIFFERENCE_KINDS = Labels(
+    {
+        "change": N_("updated on import"),
+        "conflict": N_("kept: coded by an analyst"),
+    }
+)
+
+
+def difference(preview: Any) -> None:
+    """A corrected file sent again, before it is imported: how many rows are new, the same
+    as stored (skipped) or updated, and every changed cell, stored value beside new."""
+    found = getattr(preview, "difference", None)
+    if found is None:
+        return
+    st.subheader(_("A corrected file sent again"))
+    cols = st.columns(3)
+    cols[0].metric(_("New rows"), format_number(found.new))
+    cols[1].metric(_("Unchanged (skipped)"), format_number(found.unchanged))
+    cols[2].metric(_("Updated"), format_number(found.changed))
+    st.caption(
+        _(
+            "Rows whose ids your office sent before are compared with the stored ones. "
+            "Unchanged rows are not stored again; an updated row becomes the current "
+            "version once the batch is in analysis, the earlier one is kept (withdrawing "
+            "the batch brings it back), and each change is kept in the history. A row left "
+            "out of the file is not deleted."
+        )
+    )
+    lines = found.lines
+    if not len(lines):
+        return
+    shown = pd.DataFrame(
+        {
+            "id": lines["id"].astype(str),
+            "column": lines["column"].astype(str),
+            "stored": lines["stored"].map(lambda v: _("(empty)") if v is None else str(v)),
+            "sent": lines["sent"].map(lambda v: _("(empty)") if v is None else str(v)),
+            "kind": lines["kind"].map(lambda k: DIFFERENCE_KINDS.get(k, k)),
+        }
+    )
+    headings = {c: DIFFERENCE_HEADINGS[c] for c in shown.columns}
+    st.dataframe(shown.rename(columns=headings), hide_index=True, width="stretch")
+
+
 def report(preview: Any) -> None:
     lines = preview.result.report
     st.subheader(_("Report"))

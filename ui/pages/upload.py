@@ -164,6 +164,7 @@ if sent is not None and office:
         st.rerun()
 
     upload_parts.accounting(preview)
+    upload_parts.difference(preview)
     upload_parts.report(preview)
     upload_parts.map_preview(the_store, preview, layer)
 
