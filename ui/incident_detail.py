@@ -213,7 +213,7 @@ def show(session: Session, data: MissionData, incident_id: str) -> None:
 
 
 def _restricted(row: pd.Series, readable: bool, office: str | None) -> None:
-    st.markdown(f"**{_('Restricted fields')}**")
+    st.markdown("**" + _("Restricted fields") + "**")
     if not readable:
         st.info(
             _(
@@ -228,12 +228,12 @@ def _restricted(row: pd.Series, readable: bool, office: str | None) -> None:
     _line(_("Perpetrator name"), md(_text(row.get("perpetrator_name")) or "") or _("not given"))
     narrative = _text(row.get("narrative"))
     with st.container(border=True, key="incident_narrative"):
-        st.markdown(f"**{_('Narrative')}**")
+        st.markdown("**" + _("Narrative") + "**")
         st.markdown(md(narrative) if narrative else _("not given"))
 
 
 def _linked(session: Session, row: pd.Series, linked: pd.DataFrame) -> None:
-    st.markdown(f"**{_('Same event, other sources')}**")
+    st.markdown("**" + _("Same event, other sources") + "**")
     group = _text(row.get("event_group"))
     reports = linked[linked["event_group"].astype(str) == group] if group else linked.iloc[:0]
     others = reports[reports["incident_id"].astype(str) != str(row["incident_id"])]
@@ -292,7 +292,7 @@ def _not_counted(value: Any) -> bool:
 def _history(session: Session, incident_id: str) -> None:
     if not session.may("view_edit_history"):
         return
-    st.markdown(f"**{_('Coding history')}**")
+    st.markdown("**" + _("Coding history") + "**")
     history = session.edits(incident_id)
     if not len(history):
         st.caption(_("Its coding has not been changed since it was imported."))

@@ -52,9 +52,7 @@ if len(chosen) > len(shown):
         shown=format_number(len(shown)),
     )
 st.caption(
-    said
-    + " "
-    + _("Click a column's heading to sort by it, and a row to read that incident below.")
+    said + " " + _("Click a column's heading to sort by it, and a row to read that incident below.")
 )
 event = st.dataframe(
     shown,
@@ -74,7 +72,7 @@ def _csv() -> bytes:
         {
             "format": "csv",
             "file": "incidents",
-            "rows": int(len(chosen)),
+            "rows": len(chosen),
             "restricted_rows": int(readable.sum()),
         },
     )
