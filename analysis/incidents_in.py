@@ -220,7 +220,7 @@ def agreement_incidents(
     return in_agreement(
         selected(data, result),
         agreements,
-        rows.iloc[0].to_dict(),
+        {str(k): v for k, v in rows.iloc[0].items()},
         line_buffer_km=options.line_buffer_km,
         point_radius_km=options.point_radius_km,
         start=result.start,

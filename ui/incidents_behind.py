@@ -40,7 +40,7 @@ MILESTONE_SIDE_LABELS = Labels(
 )
 
 
-def _listed(incidents: pd.DataFrame, key: str) -> None:
+def listed(incidents: pd.DataFrame, key: str) -> None:
     """The incidents as the desk's table; the row picked links to its detail."""
     st.caption(
         ngettext("{n} incident.", "{n} incidents.", len(incidents))
@@ -81,7 +81,7 @@ def hot_spot(data: MissionData, result: JointAnalysis, key: str) -> None:
         key=f"{key}_hot_spot",
     )
     if cluster is not None:
-        _listed(incidents_in.hot_spot_incidents(data, result, int(cluster)), f"{key}_spot")
+        listed(incidents_in.hot_spot_incidents(data, result, int(cluster)), f"{key}_spot")
 
 
 def agreement(data: MissionData, result: JointAnalysis, key: str) -> None:
@@ -101,9 +101,9 @@ def agreement(data: MissionData, result: JointAnalysis, key: str) -> None:
     )
     if chosen is None:
         return
-    listed = incidents_in.agreement_incidents(data, result, chosen)
-    sizes = {"all": len(listed)} | {
-        part: int(listed[part].sum()) for part in incidents_in.AGREEMENT_PARTS
+    found = incidents_in.agreement_incidents(data, result, chosen)
+    sizes = {"all": len(found)} | {
+        part: int(found[part].sum()) for part in incidents_in.AGREEMENT_PARTS
     }
     part = st.radio(
         _("Which of them"),
@@ -115,7 +115,7 @@ def agreement(data: MissionData, result: JointAnalysis, key: str) -> None:
         ),
         key=f"{key}_agreement_part",
     )
-    _listed(listed if part == "all" else listed[listed[part]], f"{key}_agreement")
+    listed(found if part == "all" else found[found[part]], f"{key}_agreement")
 
 
 def milestone(data: MissionData, result: JointAnalysis, key: str) -> None:
@@ -142,9 +142,9 @@ def milestone(data: MissionData, result: JointAnalysis, key: str) -> None:
     )
     if chosen is None:
         return
-    listed = incidents_in.milestone_incidents(data, result, chosen)
-    sizes = {"both": len(listed)} | {
-        side: int((listed["side"] == side).sum()) for side in incidents_in.MILESTONE_SIDES
+    found = incidents_in.milestone_incidents(data, result, chosen)
+    sizes = {"both": len(found)} | {
+        side: int((found["side"] == side).sum()) for side in incidents_in.MILESTONE_SIDES
     }
     side = st.radio(
         _("Which window"),
@@ -155,4 +155,4 @@ def milestone(data: MissionData, result: JointAnalysis, key: str) -> None:
         ),
         key=f"{key}_milestone_side",
     )
-    _listed(listed if side == "both" else listed[listed["side"] == side], f"{key}_milestone")
+    listed(found if side == "both" else found[found["side"] == side], f"{key}_milestone")
