@@ -66,9 +66,13 @@ def _read_a_hot_spots_incident(page: Page) -> str:
     expect(chooser.first).to_be_visible(timeout=FIRST_LOAD_MS)
     chooser = chooser.last  # the one under the protection gaps
     chooser.scroll_into_view_if_needed()
+    # Typed and chosen with the keyboard: the list can open over other elements.
     chooser.locator("input").click()
-    page.get_by_role("option", name="hot spot 1 (", exact=False).click()
-    listed = page.get_by_test_id("stDataFrame").filter(has=page.locator("canvas")).last
+    page.keyboard.type("hot spot 1 (")
+    expect(page.get_by_role("option", name="hot spot 1 (", exact=False)).to_have_count(1)
+    page.keyboard.press("Enter")
+    # The list under the protection gaps (Streamlit marks an element with its key).
+    listed = page.locator(".st-key-analysis_gaps_spot_table")
     expect(page.get_by_text("514 incidents.", exact=False)).to_be_visible(timeout=60_000)
     listed.scroll_into_view_if_needed()
     box = listed.bounding_box()
@@ -104,7 +108,9 @@ def test_an_analyst_reads_a_hot_spots_incident(page: Page, desk_app: str, artifa
 def test_a_viewer_reads_it_without_its_narrative(page: Page, desk_app: str, artifacts: Path):
     _sign_in(page, desk_app, *VIEWER)
     incident = _read_a_hot_spots_incident(page)
-    expect(page.get_by_text("restricted: only analysts", exact=False)).to_be_visible()
+    notice = page.get_by_text("restricted: only analysts", exact=False)
+    expect(notice).to_be_visible()
+    notice.scroll_into_view_if_needed()
     main = page.get_by_test_id("stMain").inner_text()
     assert "[SYNTHETIC]" not in main
     assert _narrative(incident) not in main
