@@ -2,8 +2,9 @@
 
 An analyst opens the joint analysis, picks a hot spot under the protection gaps, reads its
 incidents, clicks one and opens it in the incident desk: its narrative is there. A viewer
-doing the same reads the incident without its narrative (restricted). Screenshots:
-``test-artifacts/incident_desk_analyst.png`` and ``test-artifacts/incident_desk_viewer.png``.
+doing the same reads the incident without its narrative (restricted). A click on an
+incident of the joint map opens it in the desk too. Screenshots in ``test-artifacts/``:
+``incident_desk_analyst.png``, ``incident_desk_viewer.png``, ``incident_desk_from_the_map.png``.
 """
 
 from __future__ import annotations
@@ -16,8 +17,14 @@ from playwright.sync_api import Page, expect
 
 from access import users as users_file
 from schema.mission import load_sample
-from tests.browser.conftest import SAMPLE_DIR, _free_port, _stop, launch_app
-from tests.browser.test_joint_map_in_browser import FIRST_LOAD_MS, map_frame
+from tests.browser.conftest import HOSTILE, SAMPLE_DIR, _free_port, _stop, launch_app
+from tests.browser.test_joint_map_in_browser import (
+    FIRST_LOAD_MS,
+    _click_an_incident,
+    map_frame,
+    open_map,
+    wait_for_incidents,
+)
 
 ANALYST = ("ana.analyst", "analyst password 1")
 VIEWER = ("vic.viewer", "viewer password 1")
@@ -115,3 +122,31 @@ def test_a_viewer_reads_it_without_its_narrative(page: Page, desk_app: str, arti
     assert "[SYNTHETIC]" not in main
     assert _narrative(incident) not in main
     page.screenshot(path=str(artifacts / "incident_desk_viewer.png"), full_page=True)
+
+
+def test_a_click_on_the_map_opens_the_incident_in_the_desk(
+    page: Page, hostile_app: str, artifacts: Path
+):
+    """On the hostile mission (every text, the ids included, is HTML and script): a click
+    on an incident lists it under the map, and its link opens it in the desk, as text."""
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    frame = open_map(page, hostile_app)
+    wait_for_incidents(page, frame)
+    _click_an_incident(page, frame)
+    expect(page.get_by_text("Incidents at the point clicked")).to_be_visible(timeout=60_000)
+    opening = page.get_by_test_id("stPageLink").filter(has_text="in the incident desk")
+    if not opening.count():  # several incidents there: the first row of their list
+        listed = page.locator(".st-key-map_clicked_table")
+        box = listed.bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + 12, box["y"] + ROW_PX + ROW_PX / 2)
+    expect(opening.first).to_be_visible(timeout=60_000)
+    assert HOSTILE[:20] in opening.first.inner_text()
+    opening.first.click()
+    heading = page.get_by_role("heading").filter(has_text="Incident T-")
+    expect(heading).to_be_visible(timeout=FIRST_LOAD_MS)
+    assert HOSTILE in heading.inner_text()
+    expect(page.get_by_test_id("stMain")).to_contain_text(f"Test source {HOSTILE[:20]}")
+    page.screenshot(path=str(artifacts / "incident_desk_from_the_map.png"), full_page=True)
+    assert dialogs == [], "hostile text ran as script"
