@@ -36,6 +36,8 @@ from ui.text import md
 
 PAGE = "ui/pages/incidents.py"
 """The incident desk, as app.py registers it (relative to the app's folder)."""
+ADDRESS = "incidents"
+"""The incident desk's path in the app (``ui/pages/incidents.py``)."""
 QUERY = "incident"
 """The address parameter naming the incident shown: ``?incident=<id>``."""
 DAY = "dd MMM y"
@@ -67,7 +69,9 @@ def link(incident_id: str, *, label: str | None = None) -> None:
     except StreamlitAPIException:
         from urllib.parse import urlencode
 
-        st.markdown(f"[{label}](incidents?{urlencode({QUERY: incident_id})})")
+        # The desk's address beside the page (its file name is its path in the app).
+        address = f"{ADDRESS}?{urlencode({QUERY: incident_id})}"
+        st.markdown(f"[{label}]({address})")
 
 
 # --- the reports of linked events ---------------------------------------------------------
