@@ -71,11 +71,10 @@ def restricted_readable(
     batches (a folder of files). A batch not listed is not readable."""
     if "batch_id" not in incidents.columns:
         return np.full(len(incidents), bool(may(None)))
-    by_batch = {batch: bool(may(office)) for batch, office in offices.items()}
-    numbers = pd.to_numeric(incidents["batch_id"], errors="coerce")
-    return numbers.map(lambda b: by_batch.get(int(b), False) if b == b else False).to_numpy(
-        dtype=bool
-    )
+    # Asked once per batch, then per row by number: quick at a million rows.
+    readable = [batch for batch, office in offices.items() if may(office)]
+    numbers = pd.to_numeric(incidents["batch_id"], errors="coerce").to_numpy(dtype=float)
+    return np.isin(numbers, np.asarray(readable, dtype=float))
 
 
 def gated(incidents: pd.DataFrame, readable: np.ndarray) -> pd.DataFrame:

@@ -40,6 +40,10 @@ readable = incident_table.restricted_readable(
 )
 
 shown = incident_table.table(chosen)
+if f"{KEY}_table" not in st.session_state:
+    # The page entered anew (from a link, say): its table starts with nothing picked, and
+    # a row picked on an earlier visit must not take the address's incident away.
+    st.session_state.pop(_PICKED, None)
 said = ngettext(
     "{n} incident in the filters' selection.",
     "{n} incidents in the filters' selection.",
