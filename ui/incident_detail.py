@@ -99,6 +99,7 @@ def linked_reports(session: Session, data: MissionData) -> pd.DataFrame:
     fingerprint = (
         tuple((b.batch_id, b.status, b.review) for b in everything.batches()),
         tuple(everything.links()[["link_id", "status"]].itertuples(index=False, name=None)),
+        len(everything.edits()),  # a recoded report not counted reads as recoded
     )
     caller = session.caller
     return _linked_reports(everything.location, fingerprint, caller.role, caller.office)

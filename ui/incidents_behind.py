@@ -42,12 +42,11 @@ MILESTONE_SIDE_LABELS = Labels(
 
 def listed(incidents: pd.DataFrame, key: str) -> None:
     """The incidents as the desk's table; the row picked links to its detail."""
-    st.caption(
-        ngettext("{n} incident.", "{n} incidents.", len(incidents))
-        + " "
-        + _("Pick a row to open it in the incident desk.")
-    )
     shown = incident_table.table(incidents)
+    said = ngettext("{n} incident.", "{n} incidents.", len(incidents))
+    if len(shown) < len(incidents):
+        said += " " + _("The table shows the newest {shown}.", shown=format_number(len(shown)))
+    st.caption(said + " " + _("Pick a row to open it in the incident desk."))
     event = st.dataframe(
         shown,
         hide_index=True,
