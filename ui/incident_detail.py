@@ -220,14 +220,18 @@ def show(session: Session, data: MissionData, incident_id: str) -> None:
 def _restricted(row: pd.Series, readable: bool, office: str | None) -> None:
     st.markdown("**" + _("Restricted fields") + "**")
     if not readable:
-        st.info(
-            _(
+        if office:
+            said = _(
                 "Narrative, perpetrator name and motivation as written are restricted: only "
                 "analysts and the office that sent this incident ({office}) may read them.",
-                office=md(office) if office else _("not known"),
-            ),
-            icon=":material/lock:",
-        )
+                office=md(office),
+            )
+        else:  # a folder of files: no batch says which office sent it
+            said = _(
+                "Narrative, perpetrator name and motivation as written are restricted: only "
+                "analysts may read them here."
+            )
+        st.info(said, icon=":material/lock:")
         return
     _line(_("Motivation as written"), md(_text(row.get("motivation_raw")) or "") or _("not given"))
     _line(_("Perpetrator name"), md(_text(row.get("perpetrator_name")) or "") or _("not given"))
