@@ -20,6 +20,7 @@ REVIEW = PAGES / "review.py"
 LAYERS_AND_CODES = PAGES / "layers_and_codes.py"
 ADMIN = PAGES / "admin.py"
 DOUBLE_CODING = PAGES / "double_coding.py"
+INCIDENTS = PAGES / "incidents.py"
 
 # The person's language first: every text below (the sign-in included) is in it.
 language.choose()
@@ -35,6 +36,8 @@ pages = [
     st.Page(JOINT_MAP, title=_("Joint map"), icon=":material/map:", default=True),
     st.Page(JOINT_ANALYSIS, title=_("Joint analysis"), icon=":material/insights:"),
 ]
+if session.may("view_map"):
+    pages.append(st.Page(INCIDENTS, title=_("Incidents"), icon=":material/article:"))
 if session.may("upload", session.caller.office):
     pages.append(st.Page(UPLOAD, title=_("Upload"), icon=":material/upload_file:"))
 if session.may("review"):

@@ -54,9 +54,10 @@ KIM = "kim@mission.org"  # signs in through the identity provider, as a viewer
 STRANGER = "nobody@elsewhere.org"  # known to the identity provider, not to pocmap
 BY = "browser test"
 PROVIDER_TIMEOUT_S = 10.0
-VIEWER_PAGES = ["Joint map", "Joint analysis", "Layers and codes"]
+VIEWER_PAGES = ["Joint map", "Joint analysis", "Incidents", "Layers and codes"]
 ANALYST_PAGES = [
-    "Joint map", "Joint analysis", "Upload", "Review", "Double coding", "Layers and codes",
+    "Joint map", "Joint analysis", "Incidents", "Upload", "Review", "Double coding",
+    "Layers and codes",
 ]  # fmt: skip
 
 

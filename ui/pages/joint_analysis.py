@@ -22,7 +22,7 @@ from layers import hotspot_cells
 from layers.incidents import MOTIVATION_COLOURS
 from layers.joint_map import build_joint_map, legend_html
 from schema.incidents import MOTIVATION_LABELS, MOTIVATIONS
-from ui import analysis_columns, auth, briefing, downloads, filters
+from ui import analysis_columns, auth, briefing, downloads, filters, incidents_behind
 from ui.data import data_key, mission_data, session
 from ui.text import md
 
@@ -268,12 +268,16 @@ else:
 
 _table(result, "emerging_hot_spots", _("Emerging hot spots"))
 _table(result, "drivers_by_hot_spot", _("What drives each hot spot"))
+incidents_behind.hot_spot(data, result, f"{KEY}_drivers")
 _table(result, "drivers_by_admin1", _("What drives violence in each admin1 area"))
 _table(result, "protection_gaps", _("Protection gaps"))
+incidents_behind.hot_spot(data, result, f"{KEY}_gaps")
 _table(result, "political_work_without_protection_picture", _("Political work, protection picture"))
 _table(result, "agreement_watch", _("Agreement watch"))
+incidents_behind.agreement(data, result, f"{KEY}_watch")
 _table(result, "possible_violations", _("Possible violations of agreements"))
 st.warning(md(result.escalation.warning))
 _table(result, "escalation_around_milestones", _("Escalation around national milestones"))
+incidents_behind.milestone(data, result, f"{KEY}_escalation")
 _table(result, "state_forces_friction", _("State and allied forces among the perpetrators"))
 _table(result, "field_office_linkage", _("Field offices: local work and national linkage"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
+from analysis import incidents_in
 from languages import N_, _, format_date, format_number, ngettext
 from layers import incident_cells
 from layers.incidents import MOTIVATION_COLOURS
@@ -22,7 +23,7 @@ from layers.joint_map import (
 )
 from layers.selection_map import joint_map_for
 from schema.incidents import MOTIVATION_LABELS
-from ui import auth, briefing, filters
+from ui import auth, briefing, filters, incident_detail, incidents_behind
 from ui.data import indexes, mission_data, session
 from ui.text import md
 
@@ -115,7 +116,7 @@ showing = ngettext(
 st.caption(showing + _view_note(view))
 briefing.show(data, selection, key="map")
 
-# returned_objects=[]: panning and zooming send nothing back, so they never rerun the script.
+# A click on an incident (or a cell) lists the incidents there, linked to the incident desk.
 map_column, legend_column = st.columns([5, 1])
 with legend_column:
     extra = (incident_cells.legend_section(),) if cells is not None else ()
@@ -123,11 +124,26 @@ with legend_column:
 with map_column:
     # render=False: st_folium renders the map's elements itself; rendering the whole
     # page first as well (its default) drew every element twice per rerun.
-    st_folium(
+    # Only a click on something drawn comes back (panning and zooming send nothing).
+    returned = st_folium(
         shown.map,
         height=MAP_HEIGHT,
         use_container_width=True,
-        returned_objects=[],
+        returned_objects=["last_object_clicked"],
         key="joint_map",
         render=False,
     )
+index, cell_index = indexes(data)
+clicked = incidents_in.at_click(
+    returned,
+    data.incidents[index.mask(selection)],
+    cells=cells,
+    cell_of_incident=cell_index.counts.cell_of_incident,
+)
+if len(clicked):
+    st.subheader(_("Incidents at the point clicked"))
+    if len(clicked) == 1:
+        incident_detail.link(str(clicked["incident_id"].iloc[0]))
+    incidents_behind.listed(clicked, "map_clicked")
+elif incidents_in.clicked_point(returned) is not None:
+    st.caption(_("No incident of the selection at the point clicked."))
