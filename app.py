@@ -40,8 +40,8 @@ if session.may("review"):
     pages.append(st.Page(REVIEW, title=_("Review"), icon=":material/fact_check:"))
 pages.append(st.Page(LAYERS_AND_CODES, title=_("Layers and codes"), icon=":material/list_alt:"))
 if session.may("edit_motivation"):
-    coding = st.Page(PAGES / "coding_page.py", title=_("Coding"), url_path="coding")
-    pages.append(coding)
+    coding = PAGES / "coding_page.py"
+    pages.append(st.Page(coding, title=_("Coding"), icon=":material/edit_note:", url_path="coding"))
 if session.may("view_audit"):
     pages.append(st.Page(ADMIN, title=_("Admin"), icon=":material/shield_person:"))
 st.navigation(pages).run()
