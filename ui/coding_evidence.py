@@ -90,7 +90,8 @@ def show(session: Session, incident: pd.Series, reports: pd.DataFrame) -> None:
             date=when,
             precision=DATE_PRECISION_LABELS[precision].lower(),
         )
-    st.subheader(md(incident["incident_id"]))
+    incident_id = str(incident["incident_id"])
+    st.subheader(md(incident_id))
     facts = [
         (_("Date"), when),
         (_("Place"), _place(incident)),
@@ -104,7 +105,7 @@ def show(session: Session, incident: pd.Series, reports: pd.DataFrame) -> None:
     if readable:
         facts.insert(6, (_("Perpetrator name"), md(_text(incident.get("perpetrator_name")) or "—")))
         facts.append((_("Motivation as written"), md(_text(incident.get("motivation_raw")) or "—")))
-    st.markdown("\n".join(f"- **{name}**: {value}" for name, value in facts))
+    st.markdown("\n".join("- " + _("**{name}**: {value}", name=n, value=v) for n, v in facts))
     if readable:
         narrative = _text(incident.get("narrative"))
         st.markdown(_("**Narrative**"))

@@ -32,6 +32,8 @@ DEFAULT_REASON = N_("coded from the queue")
 CODED = tuple(m for m in MOTIVATIONS if m != q.UNKNOWN)
 MOTIVATION_KEYS = {m: str(k) for k, m in enumerate(CODED, start=1)}
 CONFIDENCE_KEYS = {"confirmed": "7", "probable": "8", "possible": "9"}
+# Letters, the same in every language ("c" and "r" are Streamlit's own).
+SAVE_KEY, SKIP_KEY, BACK_KEY = "S", "N", "B"
 
 
 def _value(row: pd.Series, column: str) -> str | None:
@@ -174,7 +176,7 @@ def _form(session: Session, queue: q.Queue, row: pd.Series, suggestion: Any) -> 
     save.button(
         _("Save and next"),
         key="coding_save",
-        shortcut="S",
+        shortcut=SAVE_KEY,
         type="primary",
         disabled=not reason.strip() or not_assessed or unchanged,
         on_click=_save,
@@ -182,11 +184,11 @@ def _form(session: Session, queue: q.Queue, row: pd.Series, suggestion: Any) -> 
         width="stretch",
     )
     skip.button(
-        _("Skip"), key="coding_skip", shortcut="N", on_click=_move, args=(queue, "skip"),
+        _("Skip"), key="coding_skip", shortcut=SKIP_KEY, on_click=_move, args=(queue, "skip"),
         width="stretch",
     )  # fmt: skip
     back.button(
-        _("Previous"), key="coding_back", shortcut="B", on_click=_move, args=(queue, "back"),
+        _("Previous"), key="coding_back", shortcut=BACK_KEY, on_click=_move, args=(queue, "back"),
         width="stretch",
     )  # fmt: skip
     if not reason.strip():
@@ -228,7 +230,7 @@ def show(
                       on_click=_again)  # fmt: skip
         else:
             st.success(_("Nothing left to assess in this filter."))
-        st.button(_("Previous"), key="coding_back", shortcut="B", on_click=_move,
+        st.button(_("Previous"), key="coding_back", shortcut=BACK_KEY, on_click=_move,
                   args=(queue, "back"))  # fmt: skip
         return
     row = events.set_index(events["incident_id"].astype(str)).loc[position.current]

@@ -19,6 +19,7 @@ from languages import _, format_number
 from schema.incidents import CONFIDENCE_LABELS, MOTIVATION_LABELS, MOTIVATIONS
 from ui.text import md
 
+ACCEPT_KEY = "A"
 PROBABLE_FROM = 0.7
 """A suggestion this sure or surer is accepted as ``probable``, a less sure one as
 ``possible`` (unless the analyst chose a confidence): a suggestion is never a source
@@ -115,7 +116,7 @@ def show(
     st.button(
         _("Accept the suggestion"),
         key="coding_accept",
-        shortcut="A",
+        shortcut=ACCEPT_KEY,
         on_click=on_accept,
         args=(*args, suggested),
     )

@@ -45,19 +45,20 @@ mode = st.segmented_control(
     key="coding_mode",
     label_visibility="collapsed",
 )
+bulk = mode == "bulk"
 st.caption(
     _(
         "Keys: 1 to 6 choose a motivation, 7, 8, 9 a confidence; S saves and shows the "
         "next incident, N skips it, B goes back, A accepts pocmap's suggestion."
     )
-    if mode != "bulk"
+    if not bulk
     else _(
         "Narrow the sidebar filter and the words below, tick incidents in the table (or all "
         "of them), choose the coding and say why: each incident keeps the change in its "
         "history."
     )
 )
-if mode == "bulk":
+if bulk:
     coding_bulk.show(the_session, chosen)
 else:
     # Suggestions for the filter's incidents, once per filter and set of reports: not after
