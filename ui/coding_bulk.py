@@ -82,6 +82,7 @@ def show(session: Session, events: pd.DataFrame) -> None:
     everything = st.checkbox(
         ngettext("All {n} matching incident", "All {n} matching incidents", len(found)),
         key=ALL,
+        help=_("Off: only the rows you tick in the table."),
     )
     picked = st.dataframe(
         _table(found, session.may("view_restricted")),

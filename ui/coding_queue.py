@@ -126,17 +126,20 @@ def _progress(queue: q.Queue, position: q.Position) -> None:
 
 
 def _buttons(codes: dict[str, str], labels: Any, field: str, chosen: str | None) -> None:
-    columns = st.columns(len(codes))
-    for column, (code, key) in zip(columns, codes.items(), strict=True):
-        column.button(
-            labels[code],
-            key=f"coding_{field}_{code}",
-            shortcut=key,
-            type="primary" if chosen == code else "secondary",
-            on_click=_choose,
-            args=(field, code),
-            width="stretch",
-        )
+    """One button per code (three a row, so labels stay whole), the chosen one lit."""
+    items = list(codes.items())
+    for start in range(0, len(items), 3):
+        row = items[start : start + 3]
+        for column, (code, key) in zip(st.columns(3), row, strict=False):
+            column.button(
+                labels[code],
+                key=f"coding_{field}_{code}",
+                shortcut=key,
+                type="primary" if chosen == code else "secondary",
+                on_click=_choose,
+                args=(field, code),
+                width="stretch",
+            )
 
 
 def _form(session: Session, queue: q.Queue, row: pd.Series, suggestion: Any) -> None:
@@ -235,7 +238,7 @@ def show(
         return
     row = events.set_index(events["incident_id"].astype(str)).loc[position.current]
     suggestion = coding_suggestions.one(suggestions, position.current)
-    evidence, form = st.columns([3, 2], gap="large")
+    evidence, form = st.columns([1, 1], gap="large")
     with evidence:
         coding_evidence.show(session, row, reports)
     with form:

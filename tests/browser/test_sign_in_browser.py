@@ -55,7 +55,7 @@ STRANGER = "nobody@elsewhere.org"  # known to the identity provider, not to pocm
 BY = "browser test"
 PROVIDER_TIMEOUT_S = 10.0
 VIEWER_PAGES = ["Joint map", "Joint analysis", "Layers and codes"]
-ANALYST_PAGES = ["Joint map", "Joint analysis", "Upload", "Review", "Layers and codes"]
+ANALYST_PAGES = ["Joint map", "Joint analysis", "Upload", "Review", "Layers and codes", "Coding"]
 
 
 # --- the app ---------------------------------------------------------------------------
