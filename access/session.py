@@ -466,7 +466,7 @@ class Session:
                 changes["motivation"] = motivation
                 changes["motivation_origin"] = origin
             held = current.at[incident, "motivation_confidence"]
-            if confidence is not None and (pd.isna(held) or held != confidence):
+            if confidence is not None and not (isinstance(held, str) and held == confidence):
                 changes["motivation_confidence"] = confidence
             if changes:
                 edits.append((incident, changes, reason))
