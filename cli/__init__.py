@@ -19,6 +19,7 @@ from cli.outputs import add_commands as add_output_commands
 from cli.parsing import LanguageError, Parser, take_language
 from cli.places import add_commands as add_places_commands
 from cli.review import add_commands as add_review_commands
+from cli.suggest import add_commands as add_suggest_commands
 from cli.users import add_commands as add_user_commands
 from config.settings import DATA_DIR, DB, LANG
 from languages import _, available, use
@@ -180,6 +181,7 @@ def parser() -> argparse.ArgumentParser:
     add_places_commands(commands)
     add_user_commands(commands)
     add_migrate_commands(commands)
+    add_suggest_commands(commands)
     return top
 
 

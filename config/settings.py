@@ -166,6 +166,16 @@ ACTORS = Setting(
     "`ingest.actors` (every import of incidents), `pocmap actors`",
     "docs/codebook.md",
 )
+MOTIVATION_RULES = Setting(
+    "POCMAP_MOTIVATION_RULES",
+    "unset: pocmap's default rules only (`coding/default_rules.csv`)",
+    "The mission's motivation rules: a CSV file (`kind,pattern,motivation,weight,reason`) "
+    "whose rules are tried before the defaults (one with the same kind and pattern replaces "
+    "a default; weight 0 turns it off), to suggest a motivation for the incidents not yet "
+    "assessed. A suggestion is never a code.",
+    "`coding.rules` (suggestions in the app), `pocmap suggest`",
+    "docs/suggestions.md",
+)
 LANG = Setting(
     "POCMAP_LANG",
     "en",
@@ -193,6 +203,7 @@ SETTINGS: tuple[Setting, ...] = (
     TILE_URL,
     TILE_ATTRIBUTION,
     ACTORS,
+    MOTIVATION_RULES,
     LANG,
 )
 """What whoever runs pocmap may set (the app and the ``pocmap`` command)."""

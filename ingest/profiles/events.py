@@ -63,6 +63,9 @@ _UCDP_DATE_PRECISION = {"1": "day", "2": "week", "3": "week", "4": "month", "5":
 week; 4 within an 8-30 day range or only the month; 5 a range longer than a month, within
 a calendar year. date_start is the range's first day."""
 _UCDP_TYPES = {"1": N_("state-based"), "2": N_("non-state"), "3": N_("one-sided")}
+_UCDP_VIOLENCE = {"1": "state-based conflict", "2": "non-state conflict", "3": "one-sided violence"}
+"""type_of_violence in UCDP's own words (GED codebook), kept as the event type as written:
+data, like ACLED's event types, so not translated."""
 _ACLED_HARM = {
     "sexual violence": "sexual_violence",
     "abduction/forced disappearance": "abduction",
@@ -224,6 +227,12 @@ def acled(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str
     frame["admin1"] = get("admin1")
     frame["admin2"] = get("admin2")
     frame["source"] = get("source").map(lambda v: f"ACLED: {_text(v)}".rstrip(": "))
+    # The source's own words for what happened, as written ("Violence against civilians:
+    # Looting/property destruction"): evidence for coding a motivation (coding.rules).
+    frame["event_type_raw"] = [
+        ": ".join(part for part in (e, s) if part) or None
+        for e, s in zip(events, subs, strict=True)
+    ]
     frame["narrative"] = get("notes")
     frame["latitude"] = get("latitude")
     frame["longitude"] = get("longitude")
@@ -245,6 +254,9 @@ def acled(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str
         "admin1": col.get("admin1", ""),
         "admin2": col.get("admin2", ""),
         "source": col.get("source", ""),
+        "event_type_raw": " + ".join(
+            col[c] for c in ("event_type", "sub_event_type") if c in col
+        ),
         "narrative": col.get("notes", ""),
         "latitude": col.get("latitude", ""),
         "longitude": col.get("longitude", ""),
@@ -340,6 +352,7 @@ def ucdp(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str]
     frame["admin1"] = get("adm_1")
     frame["admin2"] = get("adm_2")
     frame["source"] = get("source_office").map(lambda v: f"UCDP GED: {_text(v)}".rstrip(": "))
+    frame["event_type_raw"] = violence.map(lambda kind: _UCDP_VIOLENCE.get(kind))
     frame["narrative"] = get("source_headline")
     frame["latitude"] = get("latitude")
     frame["longitude"] = get("longitude")
@@ -371,6 +384,7 @@ def ucdp(records: pd.DataFrame) -> tuple[dict[str, str], pd.DataFrame, list[str]
         "admin1": col.get("adm_1", ""),
         "admin2": col.get("adm_2", ""),
         "source": col.get("source_office", ""),
+        "event_type_raw": col.get("type_of_violence", ""),
         "latitude": col.get("latitude", ""),
         "longitude": col.get("longitude", ""),
     }

@@ -54,6 +54,12 @@ _FIELD_WORDS: dict[str, tuple[str, ...]] = {
                "sous prefecture", "county", "commune"),
     "field_office": ("field office", "office", "bureau", "bureau de terrain", "antenne"),
     "source": ("source", "sources", "source of information", "source d information"),
+    # The source's own event type, kept as written (evidence for motivation suggestions).
+    # "event type" alone goes to incident_type first (it is tried earlier); a second such
+    # column ("sub event type", or "event type" beside an incident type) comes here.
+    "event_type_raw": ("event type", "sub event type", "event subtype", "event type as written",
+                       "type d evenement", "type evenement", "type de l evenement",
+                       "sous type d evenement", "sous type", "type d evenement d origine"),
     "narrative": ("narrative", "description", "notes", "details", "summary", "resume",
                   "recit", "commentaire", "commentaires", "faits",
                   "description des faits", "resume des faits", "recit des faits",
