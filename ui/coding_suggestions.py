@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from languages import _, format_number
+from languages import _, current, format_number
 from schema.incidents import CONFIDENCE_LABELS, MOTIVATION_LABELS, MOTIVATIONS
 from ui.text import md
 
@@ -54,31 +54,21 @@ class Suggested:
         )
 
 
-def _suggest() -> Callable[..., pd.DataFrame] | None:
-    try:
-        from coding.suggest import suggest
-    except ImportError:  # suggestions not built into this copy of pocmap
-        return None
-    return suggest
-
-
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _table(_events: pd.DataFrame, key: tuple) -> pd.DataFrame | None:
-    suggest = _suggest()
-    if suggest is None:
-        return None
-    unknown = _events["motivation"].astype(str).eq("unknown").to_numpy(dtype=bool)
-    pending, coded = _events[unknown], _events[~unknown]
-    if not len(pending):
-        return None
-    return suggest(pending, coded=coded)
+def _table(_pending: pd.DataFrame, _coded: pd.DataFrame, key: tuple) -> pd.DataFrame | None:
+    from coding.suggest import suggest
+
+    return suggest(_pending, coded=_coded) if len(_pending) else None
 
 
-def table(events: pd.DataFrame, key: tuple) -> pd.DataFrame | None:
-    """The suggestions for ``events`` not yet assessed, computed once per ``key`` (the
-    store's state and the filter), ``None`` when pocmap has no suggester."""
+def table(events: pd.DataFrame, everything: pd.DataFrame, key: tuple) -> pd.DataFrame | None:
+    """The suggestions for ``events`` (the filter's) not yet assessed, the model (when
+    there is one) learning from all of ``everything``'s coded incidents; computed once per
+    ``key`` (the store's state and the filter) and language (the reasons are words)."""
+    unknown = events["motivation"].astype(str).eq("unknown").to_numpy(dtype=bool)
+    coded = everything[everything["motivation"].astype(str).ne("unknown").to_numpy(dtype=bool)]
     with st.spinner(_("Suggesting motivations…")):
-        return _table(events, key)
+        return _table(events[unknown], coded, (*key, current()))
 
 
 def one(suggestions: pd.DataFrame | None, incident: str) -> Suggested | None:

@@ -4,6 +4,7 @@ is French too; the same page in English is English (the check can fail)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from access.users import load
+from coding.suggest import suggest
 from languages import use
 from store import open_store
 from tests.ui.coding_store import CODING, fill
@@ -49,7 +51,13 @@ def ignoring(db: Path) -> set[str]:
     # The incidents' text as the sources wrote it (narratives, names, event types).
     incidents = open_store(db).layer("incidents").drop(columns="geometry")
     for column in incidents.columns:
-        said.update(str(v) for v in incidents[column].dropna() if isinstance(v, str))
+        for value in incidents[column].dropna():
+            if isinstance(value, str):  # and ACLED's sub-event type, which rules quote
+                said.update({value, *value.split(": ")})
+    # What suggestions quote of an incident (a phrase found in its narrative) is data.
+    with use("fr"):
+        reasons = suggest(open_store(db).layer("incidents"))["reason"]
+    said.update(m for r in reasons for m in re.findall(r"«\s*(.+?)\s*»", str(r)))
     return said
 
 

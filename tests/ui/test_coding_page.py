@@ -214,3 +214,37 @@ def test_bulk_coding_reports_incidents_already_so_as_unchanged(db):
     at = run(at)
     assert at.success[0].value == "1 incident recoded; 1 unchanged."
     assert set(open_store(db).edits("incidents")["row_key"]) == {"Q-2"}
+
+
+def test_accepting_the_suggestion_records_who_accepted_it(db):
+    from coding.suggest import suggest
+
+    expected = suggest(open_store(db).layer("incidents")).set_index("incident_id").loc["Q-1"]
+    at = run()
+    suggestion = next(i.value for i in at.info if i.value.startswith("Suggested: "))
+    assert expected["reason"] in suggestion.replace("\\", "")
+    assert at.button(key="coding_accept").proto.shortcut == "a"
+    at.button(key="coding_accept").click()
+    at = run(at)
+    assert shown(at) == "Q-2"
+    row = stored(db, "Q-1")
+    assert row["motivation"] == expected["motivation"]
+    assert row["motivation_origin"] == "suggestion"
+    assert row["motivation_confidence"] == (
+        "probable" if expected["confidence"] >= 0.7 else "possible"
+    )
+    history = open_store(db).edits("incidents", "Q-1")
+    assert set(history["edited_by"]) == {local_caller().name}
+    (reason,) = set(history["reason"])
+    assert reason.startswith("accepted pocmap's suggestion: ")
+    assert expected["reason"] in reason
+
+
+def test_an_incident_without_a_suggestion_says_so(db):
+    at = run()
+    for _ in range(3):  # skipped: Q-5 has nothing a rule reads
+        at.button(key="coding_skip").click()
+        at = run(at)
+    assert shown(at) == "Q-5"
+    assert any(c.value == "No suggestion for this incident." for c in at.caption)
+    assert not [b for b in at.button if b.key == "coding_accept"]

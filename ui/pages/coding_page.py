@@ -64,5 +64,5 @@ else:
     # Suggestions for the filter's incidents, once per filter and set of reports: not after
     # each coding (a model may be trained), and those coded since are no longer asked for.
     key = (len(reports), tuple(chosen["incident_id"].astype(str)))
-    suggestions = coding_suggestions.table(chosen, key)
+    suggestions = coding_suggestions.table(chosen, events, key)
     coding_queue.show(the_session, reports, chosen, suggestions)
