@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from schema.incidents import MOTIVATION_LABELS
 from schema.mission import save_folder
@@ -65,13 +65,38 @@ def coding_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
 
 
 def _heading(page: Page, incident: str) -> None:
-    expect(page.locator("h3", has_text=incident)).to_be_visible(timeout=30_000)
+    """Wait until the queue shows ``incident`` and the page has finished drawing: its
+    keys belong to buttons drawn after the heading, and a key pressed before they are
+    there would be lost."""
+    expect(page.locator("h3", has_text=incident)).to_be_visible(timeout=60_000)
+    _settled(page)
 
 
-def _lit(page: Page, label: str) -> None:
-    """Wait until the button ``label`` is the chosen one (primary) after a key."""
-    chosen = page.get_by_test_id("stBaseButton-primary").filter(has_text=label)
-    expect(chosen.first).to_be_visible(timeout=30_000)
+def _settled(page: Page) -> None:
+    expect(page.get_by_text("Codebook")).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+
+
+def _press(page: Page, key: str, then: Locator) -> None:
+    """Press ``key`` until ``then`` shows (at most four times). A key pressed while the
+    page is still redrawing after the previous one can be lost, as a person would see and
+    press it again; pressing again is harmless: a motivation or confidence key chooses the
+    same again, and *save* is disabled on the next incident until a motivation is chosen."""
+    for attempt in range(4):
+        page.keyboard.press(key)
+        try:
+            expect(then).to_be_visible(timeout=15_000 if attempt < 3 else 60_000)
+        except AssertionError:
+            if attempt == 3:
+                raise
+            continue
+        _settled(page)
+        return
+
+
+def _lit(page: Page, label: str) -> Locator:
+    """The button ``label`` shown as the chosen one (primary)."""
+    return page.get_by_test_id("stBaseButton-primary").filter(has_text=label).first
 
 
 def test_an_analyst_codes_20_incidents_with_the_keyboard_then_bulk_codes(
@@ -80,22 +105,23 @@ def test_an_analyst_codes_20_incidents_with_the_keyboard_then_bulk_codes(
     url, store_path = coding_app
     page.goto(f"{url}/coding", timeout=FIRST_LOAD_MS)
     _heading(page, QUEUE[0])
-    expect(page.get_by_text("30 of 30 incidents of the filter not yet assessed")).to_be_visible()
+    expect(page.get_by_text("30 of 30 incidents of the filter not yet assessed")).to_be_visible(
+        timeout=60_000
+    )
     chosen = {}
     for n, incident in enumerate(QUEUE[:20]):
         _heading(page, incident)
         motivation = CODED[n % 6]
-        page.keyboard.press(str(n % 6 + 1))
-        _lit(page, MOTIVATION_LABELS[motivation])
-        page.keyboard.press("8")
-        _lit(page, "Probable")
+        _press(page, str(n % 6 + 1), _lit(page, MOTIVATION_LABELS[motivation]))
+        _press(page, "8", _lit(page, "Probable"))
         if n == 19:
             page.screenshot(path=str(artifacts / "coding-queue.png"), full_page=True)
-        page.keyboard.press("s")
+        _press(page, "s", page.get_by_text(f"{incident} coded"))
         chosen[incident] = motivation
-        expect(page.get_by_text(f"{incident} coded")).to_be_visible(timeout=30_000)
     _heading(page, QUEUE[20])
-    expect(page.get_by_text("10 of 30 incidents of the filter not yet assessed")).to_be_visible()
+    expect(page.get_by_text("10 of 30 incidents of the filter not yet assessed")).to_be_visible(
+        timeout=60_000
+    )
 
     store = open_store(store_path)
     analyst = f"{getpass.getuser()} (this machine)"
