@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from access.session import RESTRICTED, Session
-from languages import N_, Labels, _, format_date, format_number
+from languages import N_, Labels, _, format_date, format_number, ngettext
 from schema.incidents import (
     DATE_PRECISION_LABELS,
     INCIDENT_TYPE_LABELS,
@@ -125,3 +125,16 @@ def show(session: Session, incident: pd.Series, reports: pd.DataFrame) -> None:
             width="stretch",
             column_config=language.headings(table.columns, LINKED_HEADINGS),
         )
+    if session.may("view_edit_history"):
+        history = session.edits(incident_id)
+        if len(history):
+            said = ngettext(
+                "Coding history ({n} change)", "Coding history ({n} changes)", len(history)
+            )
+            with st.expander(said):
+                st.dataframe(
+                    language.blanks_for_missing(history.astype("object")),
+                    hide_index=True,
+                    width="stretch",
+                    column_config=language.headings(history.columns, language.EDIT_HEADINGS),
+                )

@@ -248,3 +248,37 @@ def test_an_incident_without_a_suggestion_says_so(db):
     assert shown(at) == "Q-5"
     assert any(c.value == "No suggestion for this incident." for c in at.caption)
     assert not [b for b in at.button if b.key == "coding_accept"]
+
+
+def test_a_linked_event_is_coded_once_with_the_other_source_beside_it(tmp_path, monkeypatch):
+    path = tmp_path / "linked.gpkg"
+    monkeypatch.setenv("POCMAP_DB", str(path))
+    monkeypatch.setenv("POCMAP_USERS", str(tmp_path / "users.json"))
+    monkeypatch.delenv("POCMAP_DATA_DIR", raising=False)
+    st.cache_resource.clear()
+    fill(path, ["A-1,2024-03-04,killing,unknown,,non_state_armed_group,UPC,4,exact,"
+                "ACLED: Corbeau News,5.75,20.67,UPC fighters killed four herders,"
+                "Violence against civilians: Attack,"])  # fmt: skip
+    ucdp = "U-1,2024-03-04,killing,unknown,,non_state_armed_group,UPC,4,exact,UCDP GED: Reuters,"
+    fill(path, [ucdp + "5.751,20.671,Four herders killed by UPC,,"])
+    at = run()
+    assert shown(at) == "U-1"  # the report the analysis counts
+    assert "1 of 1 incident of the filter" in at.get("progress")[0].proto.text
+    beside = at.dataframe[0].value
+    assert beside["incident_id"].tolist() == ["A-1"]
+    assert beside["narrative"].tolist() == ["UPC fighters killed four herders"]
+    st.cache_resource.clear()
+
+
+def test_a_revisited_incident_shows_its_coding_history(db):
+    at = run()
+    at.button(key="coding_motivation_punitive").click()
+    at = run(at)
+    at.button(key="coding_save").click()
+    at = run(at)
+    at.button(key="coding_back").click()
+    at = run(at)
+    (history,) = [e for e in at.expander if e.label.startswith("Coding history")]
+    assert history.label == "Coding history (2 changes)"  # motivation and its origin
+    table = history.dataframe[0].value
+    assert set(table["after"]) == {"punitive", "analyst"}
