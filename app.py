@@ -20,6 +20,9 @@ REVIEW = PAGES / "review.py"
 LAYERS_AND_CODES = PAGES / "layers_and_codes.py"
 ADMIN = PAGES / "admin.py"
 DOUBLE_CODING = PAGES / "double_coding.py"
+# Not coding.py: Streamlit puts a page's folder on sys.path, where that name would hide the
+# coding package.
+CODING = PAGES / "coding_page.py"
 INCIDENTS = PAGES / "incidents.py"
 
 # The person's language first: every text below (the sign-in included) is in it.
@@ -38,12 +41,14 @@ pages = [
 ]
 if session.may("view_map"):
     pages.append(st.Page(INCIDENTS, title=_("Incidents"), icon=":material/article:"))
+if session.may("edit_motivation"):
+    pages.append(st.Page(CODING, title=_("Coding"), icon=":material/edit_note:", url_path="coding"))
+if session.may("double_code"):
+    pages.append(st.Page(DOUBLE_CODING, title=_("Double coding"), icon=":material/rule:"))
 if session.may("upload", session.caller.office):
     pages.append(st.Page(UPLOAD, title=_("Upload"), icon=":material/upload_file:"))
 if session.may("review"):
     pages.append(st.Page(REVIEW, title=_("Review"), icon=":material/fact_check:"))
-if session.may("double_code"):
-    pages.append(st.Page(DOUBLE_CODING, title=_("Double coding"), icon=":material/rule:"))
 pages.append(st.Page(LAYERS_AND_CODES, title=_("Layers and codes"), icon=":material/list_alt:"))
 if session.may("view_audit"):
     pages.append(st.Page(ADMIN, title=_("Admin"), icon=":material/shield_person:"))

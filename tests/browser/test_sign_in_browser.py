@@ -56,7 +56,7 @@ BY = "browser test"
 PROVIDER_TIMEOUT_S = 10.0
 VIEWER_PAGES = ["Joint map", "Joint analysis", "Incidents", "Layers and codes"]
 ANALYST_PAGES = [
-    "Joint map", "Joint analysis", "Incidents", "Upload", "Review", "Double coding",
+    "Joint map", "Joint analysis", "Incidents", "Coding", "Double coding", "Upload", "Review",
     "Layers and codes",
 ]  # fmt: skip
 
