@@ -110,3 +110,44 @@ def show(
         on_click=on_accept,
         args=(*args, suggested),
     )
+
+
+def quality(everything: pd.DataFrame) -> None:
+    """How far to trust the suggestions: the model's precision and recall per motivation on
+    held-out coded incidents of this mission (or why there is no model yet), and where the
+    rules' own figures are (measured on hand-labelled real events)."""
+    coded = everything[everything["motivation"].astype(str).ne("unknown").to_numpy(dtype=bool)]
+    with st.expander(_("How good are the suggestions?")):
+        st.caption(
+            _(
+                "Rules: their precision and coverage per motivation, measured on hand-labelled "
+                "real events, are in docs/suggestions.md (pocmap's folder). The model learns "
+                "from this mission's own codes; below, how it did on coded incidents it was "
+                "not trained on."
+            )
+        )
+        from coding.suggest import model_status
+
+        trained = model_status(coded)  # kept per set of codes by coding.model
+        if trained.model is None or not len(trained.evaluation):
+            st.write(md(trained.why))
+            return
+        table = trained.evaluation.assign(
+            motivation=lambda t: t["motivation"].map(lambda m: MOTIVATION_LABELS.get(m, m)),
+            precision=lambda t: t["precision"].map(lambda v: format_number(v, 2)),
+            recall=lambda t: t["recall"].map(lambda v: format_number(v, 2)),
+        )
+        table.columns = [
+            _("Motivation"),
+            _("Precision"),
+            _("Recall"),
+            _("Coded incidents held out"),
+        ]
+        st.dataframe(table, hide_index=True)
+        st.caption(
+            _(
+                "Precision: of the model's suggestions of a motivation, the share the analysts "
+                "had coded so. Recall: of the incidents the analysts coded so, the share the "
+                "model suggested."
+            )
+        )

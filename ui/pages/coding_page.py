@@ -65,4 +65,5 @@ else:
     # each coding (a model may be trained), and those coded since are no longer asked for.
     key = (len(reports), tuple(chosen["incident_id"].astype(str)))
     suggestions = coding_suggestions.table(chosen, events, key)
+    coding_suggestions.quality(events)
     coding_queue.show(the_session, reports, chosen, suggestions)
