@@ -104,3 +104,22 @@ def test_confirmed_and_probable_on_the_sample_leave_out_possible_and_not_assesse
     index = index_incidents(incidents)
     mask = index.mask(IncidentFilter(confidences=frozenset({"confirmed", "probable"})))
     assert np.array_equal(incidents.index[mask], firm.index)
+
+
+def test_the_drivers_count_suggestion_coded_incidents_among_the_assessed(incidents):
+    from analysis.drivers import drivers_caption, profile_by_admin
+
+    frame = incidents.copy()
+    # T-8 is not yet assessed: a suggestion on it is no code, so it is not counted.
+    frame.loc[frame["incident_id"] == "T-8", "motivation_origin"] = "suggestion"
+    table = profile_by_admin(frame).set_index("group")
+    west, east = (next(g for g in table.index if g.startswith(side)) for side in ("West", "East"))
+    # West: T-1, T-2, T-3 assessed (T-3 suggested); East: T-4..T-7 assessed (T-5 suggested).
+    assert table.loc[west, ["coded_by_suggestion", "assessed"]].tolist() == [1, 3]
+    assert table.loc[east, ["coded_by_suggestion", "assessed"]].tolist() == [1, 4]
+    assert table.loc[west, "share_coded_by_suggestion"] == pytest.approx(1 / 3)
+    caption = drivers_caption(table.reset_index())
+    assert "2 of the 7 assessed incidents (29 %) were coded by accepting pocmap's" in caption
+    none = profile_by_admin(frame.assign(motivation_origin="analyst"))
+    assert (none["coded_by_suggestion"] == 0).all()
+    assert "accepting pocmap's suggestion" not in drivers_caption(none)
