@@ -94,6 +94,8 @@ COLUMN_LABELS = Labels(
         "effect": N_("Effect"),
         "caution": N_("Caution"),
         "coding_certainty": N_("Coding certainty"),
+        "coded_by_suggestion": N_("Coded by accepting a suggestion"),
+        "share_coded_by_suggestion": N_("Coded by accepting a suggestion (share of the assessed)"),
         "top_perpetrator": N_("Main perpetrator type"),
         "levers": N_("Levers to consider"),
         # protection gaps

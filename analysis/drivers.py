@@ -16,9 +16,10 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.effect_words import FEW_INCIDENTS
+from analysis.filters import motivation_origins
 from analysis.share_words import few_caution, interval_words, percent, share_interval
 from analysis.words import code_label, joined, whole_percent
-from languages import N_, Labels, _
+from languages import N_, Labels, _, format_number, ngettext
 from schema.fields import split_codes
 from schema.incidents import (
     CONFIDENCES,
@@ -72,6 +73,8 @@ COLUMNS = [
     "caution",
     *(f"share_{c}" for c in CONFIDENCES),
     "coding_certainty",
+    "coded_by_suggestion",
+    "share_coded_by_suggestion",
     *(f"perpetrator_{p}" for p in PERPETRATOR_TYPES),
     "top_perpetrator",
     *(f"victims_{g}" for g in VICTIM_GROUPS),
@@ -137,6 +140,12 @@ def _profile(label, chosen: pd.DataFrame) -> dict:
     for c in CONFIDENCES:
         row[f"share_{c}"] = shares.get(c, 0) / n_assessed if n_assessed else 0.0
     row["coding_certainty"] = _certainty(row, n_assessed)
+    # Coded by accepting pocmap's suggestion, not by an analyst's own reading: kept apart.
+    suggested = int(
+        ((motivations != "unknown") & (motivation_origins(chosen) == "suggestion")).sum()
+    )
+    row["coded_by_suggestion"] = suggested
+    row["share_coded_by_suggestion"] = suggested / n_assessed if n_assessed else 0.0
     perpetrators = chosen["perpetrator_type"].value_counts()
     for p in PERPETRATOR_TYPES:
         row[f"perpetrator_{p}"] = perpetrators.get(p, 0) / n if n else 0.0
@@ -251,7 +260,24 @@ def drivers_caption(table: pd.DataFrame, place: str = PLACE) -> str:
                 rows=len(table),
             )
         )
+    suggested = int(table["coded_by_suggestion"].sum())
+    if suggested:
+        parts.append(suggestion_words(suggested, assessed))
     return _("{caption} What it cannot say: {limits}.", caption=caption, limits=joined(parts))
+
+
+def suggestion_words(suggested: int, assessed: int) -> str:
+    """ "12 of the 300 assessed incidents (4 %) were coded by accepting pocmap's
+    suggestion" (the drivers' caption and the joint analysis' notes)."""
+    return ngettext(
+        "{n} of the {assessed} assessed incidents ({share}) was coded by accepting "
+        "pocmap's suggestion, not by an analyst's own reading",
+        "{n} of the {assessed} assessed incidents ({share}) were coded by accepting "
+        "pocmap's suggestion, not by an analyst's own reading",
+        suggested,
+        assessed=format_number(assessed),
+        share=percent(suggested / assessed) if assessed else percent(0.0),
+    )
 
 
 def _certainty(row: dict, n_assessed: int) -> str:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from languages import _
 from schema.fields import split_codes
-from schema.filters import IncidentFilter
+from schema.filters import ORIGIN_WHEN_EMPTY, IncidentFilter
 from schema.incidents import MOTIVATIONS
 from schema.places import keys_of, name_key
 
@@ -44,8 +44,22 @@ def _any_victim_group(series: pd.Series, wanted: frozenset[str]) -> pd.Series:
     return series.map(lambda v: bool(wanted.intersection(split_codes(v)))).astype(bool)
 
 
+def motivation_origins(incidents: pd.DataFrame) -> pd.Series:
+    """How each incident's motivation was coded, an empty origin read as ``source`` (as
+    sent: :data:`schema.filters.ORIGIN_WHEN_EMPTY`); every row ``source`` when the frame
+    has no ``motivation_origin`` column (data from before the field)."""
+    if "motivation_origin" not in incidents:
+        return pd.Series(ORIGIN_WHEN_EMPTY, index=incidents.index, dtype="str")
+    origin = incidents["motivation_origin"].astype("str").str.strip()
+    return origin.where(origin.fillna("").ne(""), ORIGIN_WHEN_EMPTY)
+
+
 def filter_incidents(incidents: gpd.GeoDataFrame, selection: IncidentFilter) -> gpd.GeoDataFrame:
-    """The incidents that pass every filter in ``selection`` (dates inclusive)."""
+    """The incidents that pass every filter in ``selection`` (dates inclusive).
+
+    An incident with no ``motivation_confidence`` passes only when ``selection`` asks for
+    no confidence; an empty ``motivation_origin`` is ``source`` (see
+    :class:`schema.filters.IncidentFilter`)."""
     keep = pd.Series(True, index=incidents.index)
     if selection.start is not None:
         keep &= incidents["date"] >= pd.Timestamp(selection.start)
@@ -67,6 +81,15 @@ def filter_incidents(incidents: gpd.GeoDataFrame, selection: IncidentFilter) -> 
             keep &= _same_place(incidents[column], wanted)
     if selection.victim_groups:
         keep &= _any_victim_group(incidents["victim_groups"], selection.victim_groups)
+    if selection.confidences:
+        confidence = incidents.get("motivation_confidence")
+        keep &= (
+            _isin(confidence, selection.confidences)
+            if confidence is not None
+            else pd.Series(False, index=incidents.index)
+        )
+    if selection.motivation_origins:
+        keep &= _isin(motivation_origins(incidents), selection.motivation_origins)
     return incidents[keep.to_numpy()]
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from analysis.agreement_watch import AgreementWatch, agreement_watch
 from analysis.cells import Shape
+from analysis.coding_notes import coding_notes
 from analysis.drivers import (
     ADMIN1_AREA,
     HOT_SPOT,
@@ -202,6 +203,7 @@ def analyse(
                 "'not yet assessed'."
             )
         )
+    notes.extend(coding_notes(data.incidents, chosen, selection))
     width_m = None if options.width_km is None else options.width_km * 1000
     area = data.admin_boundaries if len(data.admin_boundaries) else None
     spots = hot_spots(

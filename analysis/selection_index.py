@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.cells import CellCounts, Shape, count_in_cells
-from analysis.filters import SelectionSummary
+from analysis.filters import SelectionSummary, motivation_origins
 from analysis.metric import WGS84
 from languages import _
 from schema.fields import split_codes
@@ -25,7 +25,16 @@ from schema.filters import IncidentFilter
 from schema.incidents import MOTIVATIONS, VICTIM_GROUPS
 
 # Columns filtered by "one of these values"; field office and admin names are free text.
-_CODED = ("motivation", "perpetrator_type", "incident_type", "field_office", "admin1", "admin2")
+_CODED = (
+    "motivation",
+    "perpetrator_type",
+    "incident_type",
+    "field_office",
+    "admin1",
+    "admin2",
+    "motivation_confidence",
+    "motivation_origin",
+)
 _FILTERS = {
     "motivation": "motivations",
     "perpetrator_type": "perpetrator_types",
@@ -33,6 +42,8 @@ _FILTERS = {
     "field_office": "field_offices",
     "admin1": "admin1",
     "admin2": "admin2",
+    "motivation_confidence": "confidences",
+    "motivation_origin": "motivation_origins",
 }
 
 
@@ -112,7 +123,7 @@ def index_incidents(incidents: pd.DataFrame) -> IncidentIndex:
     )
     columns = {}
     for column in _CODED:
-        codes, values = pd.factorize(incidents[column], use_na_sentinel=True)
+        codes, values = pd.factorize(_column(incidents, column), use_na_sentinel=True)
         columns[column] = _Codes(pd.Index(values), np.asarray(codes, dtype=np.int64))
     victims, groups = pd.factorize(incidents["victim_groups"], use_na_sentinel=True)
     bits_of_value = np.array([*(_bits(split_codes(v)) for v in groups), 0], dtype=np.int64)
@@ -133,6 +144,16 @@ def index_incidents(incidents: pd.DataFrame) -> IncidentIndex:
         motivation=position[motivation.codes],
         fatalities=fatalities.astype("float64").fillna(0.0).to_numpy(),
     )
+
+
+def _column(incidents: pd.DataFrame, column: str) -> pd.Series:
+    """A filtered column as :func:`analysis.filters.filter_incidents` compares it: the
+    origin with empty read as ``source``; a column the frame lacks as all missing."""
+    if column == "motivation_origin":
+        return motivation_origins(incidents)
+    if column not in incidents:
+        return pd.Series(pd.NA, index=incidents.index, dtype="str")
+    return incidents[column]
 
 
 def _bits(groups) -> int:

@@ -22,6 +22,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from analysis.filters import motivation_origins
 from analysis.joint import table_csv
 from analysis.metric import WGS84
 from briefing.disclosure import without_withheld
@@ -220,13 +221,22 @@ def _unknown_format(fmt: str) -> str:
 def _incident_layer(prepared: Prepared) -> tuple[str, gpd.GeoDataFrame]:
     """The incidents' layer name and frame (WGS84, nothing withheld, fresh index)."""
     if prepared.points is not None:
-        return "incidents", _exportable(prepared.points)
+        return "incidents", _exportable(_origins_written(prepared.points))
     if prepared.cells is None:
         raise ValueError("the prepared selection has neither points nor cells to export")
     cells = prepared.cells.cells
     if prepared.disclosure.level == "shareable":
         cells = cells[[*_SHAREABLE_CELL_COLUMNS, cells.geometry.name]]
     return "incident_cells", _exportable(cells)
+
+
+def _origins_written(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``points`` with every ``motivation_origin`` written out: an empty one (as sent, in
+    the store) becomes ``source``, so a reader of the file needs no convention to tell
+    suggestion-coded incidents from the others."""
+    if "motivation_origin" not in points:
+        return points
+    return points.assign(motivation_origin=motivation_origins(points).to_numpy())
 
 
 def _exportable(frame: pd.DataFrame) -> pd.DataFrame:

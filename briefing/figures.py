@@ -28,8 +28,10 @@ from languages import (
 )
 from schema.filters import IncidentFilter
 from schema.incidents import (
+    CONFIDENCE_LABELS,
     INCIDENT_TYPE_LABELS,
     MOTIVATION_LABELS,
+    MOTIVATION_ORIGIN_LABELS,
     PERPETRATOR_LABELS,
     VICTIM_GROUP_LABELS,
 )
@@ -116,6 +118,8 @@ def filter_items(selection: IncidentFilter) -> list[tuple[str, str]]:
         (_("Field office"), selection.field_offices, no_labels),
         (_("Admin1"), selection.admin1, no_labels),
         (_("Admin2"), selection.admin2, no_labels),
+        (_("Motivation confidence"), selection.confidences, CONFIDENCE_LABELS),
+        (_("Motivation coded by"), selection.motivation_origins, MOTIVATION_ORIGIN_LABELS),
     ):
         words = sorted(labels.get(v, v) for v in values or ())
         if words:

@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING
 # Only the choices at import time: the analysis packages load geopandas, so each command
 # imports them when it runs (`pocmap --help` stays light: tests/cli/test_light_cli.py).
 from cli.choices import (
+    CONFIDENCES,
     DEFAULT_PERMUTATIONS,
     DEFAULT_SEED,
     INCIDENT_TYPES,
     INFERENCES,
+    MOTIVATION_ORIGINS,
     MOTIVATIONS,
     PERPETRATOR_TYPES,
     SHAPES,
@@ -136,6 +138,30 @@ def add_filters(command: argparse.ArgumentParser) -> None:
         chosen.add_argument(
             flag, type=_codes(codes), default=[], metavar=_("CODES"), help=", ".join(codes)
         )
+    # How firm the coding is and who coded it: `--confidence confirmed,probable` keeps the
+    # codes someone vouched for (an incident with no confidence recorded is left out).
+    chosen.add_argument(
+        "--confidence",
+        type=_codes(CONFIDENCES),
+        default=[],
+        metavar=_("CODES"),
+        help=_(
+            "{codes}; an incident with no confidence recorded (not yet assessed) is left out",
+            codes=", ".join(CONFIDENCES),
+        ),
+    )
+    chosen.add_argument(
+        "--coded-by",
+        dest="coded_by",
+        type=_codes(MOTIVATION_ORIGINS),
+        default=[],
+        metavar=_("CODES"),
+        help=_(
+            "who coded the motivation: {codes} (source: as the file sent it; suggestion: an "
+            "analyst accepted pocmap's suggestion)",
+            codes=", ".join(MOTIVATION_ORIGINS),
+        ),
+    )
     for flag in ("--office", "--admin1", "--admin2"):
         chosen.add_argument(
             flag,
@@ -208,6 +234,8 @@ def selection_of(args: argparse.Namespace) -> IncidentFilter:
         field_offices=frozenset(args.office),
         admin1=frozenset(args.admin1),
         admin2=frozenset(args.admin2),
+        confidences=frozenset(getattr(args, "confidence", ())),
+        motivation_origins=frozenset(getattr(args, "coded_by", ())),
     )
 
 

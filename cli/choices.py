@@ -23,6 +23,7 @@ MOTIVATIONS = (
     "unknown",
 )
 CONFIDENCES = ("confirmed", "probable", "possible")
+MOTIVATION_ORIGINS = ("source", "analyst", "suggestion")
 PERPETRATOR_TYPES = (
     "state_forces",
     "non_state_armed_group",

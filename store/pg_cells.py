@@ -14,7 +14,7 @@ import dataclasses
 import math
 from typing import Any
 
-from schema.filters import IncidentFilter
+from schema.filters import ORIGIN_WHEN_EMPTY, IncidentFilter
 from schema.places import keys_of, name_key
 from store.row_withdrawals import not_withdrawn
 from store.schema import quote
@@ -78,6 +78,14 @@ def where(selection: IncidentFilter, current: str | None = None) -> tuple[str, l
             "WHERE btrim(v) = ANY(?::text[]))"
         )
         params.append(sorted(selection.victim_groups))
+    # As analysis.filters: no confidence recorded passes only when none is asked for
+    # (NULL = ANY(...) is not true); an empty origin is "source" (as sent).
+    if selection.confidences:
+        clauses.append("t.motivation_confidence = ANY(?::text[])")
+        params.append(sorted(selection.confidences))
+    if selection.motivation_origins:
+        clauses.append("COALESCE(NULLIF(btrim(t.motivation_origin), ''), ?) = ANY(?::text[])")
+        params += [ORIGIN_WHEN_EMPTY, sorted(selection.motivation_origins)]
     return " AND ".join(clauses), params
 
 

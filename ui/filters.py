@@ -13,9 +13,13 @@ from analysis.selection_index import IncidentIndex
 from languages import _, format_date
 from schema.filters import IncidentFilter
 from schema.incidents import (
+    CONFIDENCE_LABELS,
+    CONFIDENCES,
     INCIDENT_TYPE_LABELS,
     INCIDENT_TYPES,
     MOTIVATION_LABELS,
+    MOTIVATION_ORIGIN_LABELS,
+    MOTIVATION_ORIGINS,
     MOTIVATIONS,
     PERPETRATOR_LABELS,
     PERPETRATOR_TYPES,
@@ -25,6 +29,8 @@ from schema.incidents import (
 from schema.mission import MissionData
 
 KEY = "map_filter"
+FIRM = ("confirmed", "probable")
+"""The confidences the one-click "confirmed and probable only" toggle keeps."""
 
 
 def _choices(label: str, options: list[str], names: Mapping[str, str], key: str) -> frozenset[str]:
@@ -36,6 +42,39 @@ def _choices(label: str, options: list[str], names: Mapping[str, str], key: str)
         format_func=lambda v: _(names[v]) if v in names else v,
         key=f"{KEY}_{key}",
         placeholder=_("All"),
+    )
+    return frozenset(chosen)
+
+
+def _firm_toggled() -> None:
+    # The toggle writes the confidence multiselect, which stays the one value read.
+    firm = st.session_state[f"{KEY}_firm"]
+    st.session_state[f"{KEY}_confidence"] = list(FIRM) if firm else []
+
+
+def _confidence_chosen() -> None:
+    st.session_state[f"{KEY}_firm"] = set(st.session_state[f"{KEY}_confidence"]) == set(FIRM)
+
+
+def _confidences() -> frozenset[str]:
+    """The motivation confidence filter, with a one-click toggle for confirmed and probable
+    codes only (an incident with no confidence recorded is then left out)."""
+    st.toggle(
+        _("Confirmed and probable codes only"),
+        key=f"{KEY}_firm",
+        on_change=_firm_toggled,
+        help=_(
+            "Keep only incidents whose motivation is coded confirmed or probable: possible "
+            "codes and incidents not yet assessed are left out."
+        ),
+    )
+    chosen = st.multiselect(
+        _("Motivation confidence"),
+        list(CONFIDENCES),
+        format_func=lambda v: CONFIDENCE_LABELS.get(v, v),
+        key=f"{KEY}_confidence",
+        on_change=_confidence_chosen,
+        placeholder=_("All, with or without a confidence"),
     )
     return frozenset(chosen)
 
@@ -102,6 +141,13 @@ def show(data: MissionData, index: IncidentIndex | None = None) -> IncidentFilte
             end=end,
             motivations=_choices(
                 _("Motivation"), list(MOTIVATIONS), MOTIVATION_LABELS, "motivation"
+            ),
+            confidences=_confidences(),
+            motivation_origins=_choices(
+                _("Motivation coded by"),
+                list(MOTIVATION_ORIGINS),
+                MOTIVATION_ORIGIN_LABELS,
+                "origin",
             ),
             perpetrator_types=_choices(
                 _("Perpetrator type"), list(PERPETRATOR_TYPES), PERPETRATOR_LABELS, "perpetrator"

@@ -137,6 +137,7 @@ def test_the_parser_choices_are_the_vocabulary() -> None:
     from schema.incidents import (
         CONFIDENCES,
         INCIDENT_TYPES,
+        MOTIVATION_ORIGINS,
         MOTIVATIONS,
         PERPETRATOR_TYPES,
         VICTIM_GROUPS,
@@ -145,6 +146,7 @@ def test_the_parser_choices_are_the_vocabulary() -> None:
     real = {
         "MOTIVATIONS": MOTIVATIONS,
         "CONFIDENCES": CONFIDENCES,
+        "MOTIVATION_ORIGINS": MOTIVATION_ORIGINS,
         "PERPETRATOR_TYPES": PERPETRATOR_TYPES,
         "INCIDENT_TYPES": INCIDENT_TYPES,
         "VICTIM_GROUPS": VICTIM_GROUPS,

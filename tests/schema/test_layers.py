@@ -530,6 +530,7 @@ LABELLED = [
     (local_agreements.POC_PROVISIONS, local_agreements.POC_PROVISION_LABELS),
     (mission_presence.PRESENCE_KINDS, mission_presence.PRESENCE_LABELS),
     (incidents.CONFIDENCES, incidents.CONFIDENCE_LABELS),
+    (incidents.MOTIVATION_ORIGINS, incidents.MOTIVATION_ORIGIN_LABELS),
     (incidents.LOCATION_PRECISIONS, incidents.LOCATION_PRECISION_LABELS),
     (incidents.DATE_PRECISIONS, incidents.DATE_PRECISION_LABELS),
     (incidents.MOTIVATION_ORIGINS, incidents.MOTIVATION_ORIGIN_LABELS),

@@ -15,7 +15,7 @@ from analysis.filters import filter_incidents
 from analysis.hotspots import hot_spots, hot_spots_of
 from analysis.metric import mission_crs
 from schema.filters import IncidentFilter
-from schema.incidents import MOTIVATIONS, PERPETRATOR_TYPES
+from schema.incidents import CONFIDENCES, MOTIVATION_ORIGINS, MOTIVATIONS, PERPETRATOR_TYPES
 from store import open_store
 from store.base import UNDER_REVIEW
 from tests.store import helpers
@@ -29,6 +29,13 @@ SELECTIONS = [
     IncidentFilter(perpetrator_types=frozenset({"state_forces"}), admin1=frozenset({"North"})),
     IncidentFilter(victim_groups=frozenset({"children"})),
     IncidentFilter(field_offices=frozenset({"Nowhere office"})),  # nothing selected
+    # Restricted to firm codes (no confidence recorded: left out), and by who coded.
+    IncidentFilter(confidences=frozenset({"confirmed", "probable"})),
+    IncidentFilter(motivation_origins=frozenset({"source"})),  # empty origins are "source"
+    IncidentFilter(
+        motivation_origins=frozenset({"analyst", "suggestion"}),
+        confidences=frozenset({"possible"}),
+    ),
 ]
 
 
@@ -41,6 +48,10 @@ def _varied(n: int, seed: int) -> gpd.GeoDataFrame:
     groups = ["women", "children", "women;children", "elderly; children", None]
     rows["victim_groups"] = pd.array(rng.choice(np.array(groups, dtype=object), n), dtype="str")
     rows["fatalities"] = pd.array(rng.integers(0, 6, n), dtype="Int64")
+    confidences = np.array([*CONFIDENCES, None], dtype=object)
+    rows["motivation_confidence"] = pd.array(rng.choice(confidences, n), dtype="str")
+    origins = np.array(["", None, *MOTIVATION_ORIGINS], dtype=object)
+    rows["motivation_origin"] = pd.array(rng.choice(origins, n), dtype="str")
     return rows
 
 

@@ -200,7 +200,16 @@ def test_layers_and_codes_lists_the_layers(tiny_folder):
         "Rows": [8, 2, 1, 3, 4, 6],
     }
     assert f"Loaded from the folder `{tiny_folder.resolve()}`." in [m.value for m in at.markdown]
-    assert [e.label for e in at.expander][:2] == ["Motivation", "Motivation confidence"]
+    assert [e.label for e in at.expander][:3] == [
+        "Motivation",
+        "Motivation confidence",
+        "Motivation coded by",
+    ]
+    origins = at.dataframe[4].value  # layers, milestones, then one table per code list
+    assert origins.to_dict("list") == {
+        "Code": ["source", "analyst", "suggestion"],
+        "Meaning": ["As sent", "Coded by an analyst", "Accepted suggestion"],
+    }
     motivations = at.dataframe[2].value
     assert motivations["Code"].tolist() == [
         "predation",

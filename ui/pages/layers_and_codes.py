@@ -82,6 +82,7 @@ st.subheader(_("Code lists"))
 code_lists = {
     N_("Motivation"): incidents.MOTIVATION_LABELS,
     N_("Motivation confidence"): language.CONFIDENCE_LABELS,
+    N_("Motivation coded by"): incidents.MOTIVATION_ORIGIN_LABELS,
     N_("Perpetrator type"): incidents.PERPETRATOR_LABELS,
     N_("Incident type"): incidents.INCIDENT_TYPE_LABELS,
     N_("Victim group"): incidents.VICTIM_GROUP_LABELS,
