@@ -105,6 +105,14 @@ _VICTIM_GROUPS = {
     "elderly;displaced": 0.008,
     "women;disabled": 0.005,
 }
+# The source's own event type, as ACLED exports write it (empty: a mission's own report).
+_EVENT_TYPES = {
+    "": 0.55,
+    "Violence against civilians: Attack": 0.25,
+    "Violence against civilians: Abduction/forced disappearance": 0.05,
+    "Riots: Looting/property destruction": 0.10,
+    "Battles: Armed clash": 0.05,
+}
 _SOURCES = {
     "Human Rights Division (synthetic)": 0.35,
     "JOC (synthetic)": 0.25,
@@ -206,6 +214,7 @@ def incidents(size: int, seed: int = SEED) -> pd.DataFrame:
         "admin2": np.where(precision == "admin1", None, admin2_name),
         "field_office": _field_offices(presence, admin, lon, lat),
         "source": _draw(rng, _SOURCES, size),
+        "event_type_raw": _draw(rng, _EVENT_TYPES, size),
         "narrative": _narratives(incident_type, admin2_name),
         # Known to the day; one figure each (no linked reports from other sources).
         "date_precision": np.full(size, None),
