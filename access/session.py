@@ -368,6 +368,63 @@ class Session:
             by=self.caller,
         )
 
+    # --- bulk coding (issue 23) -------------------------------------------------------
+    def bulk_edit_motivation(
+        self,
+        incident_ids: Iterable[str],
+        *,
+        motivation: str | None = None,
+        confidence: str | None = None,
+        reason: str,
+        origin: str = "analyst",
+    ) -> dict[str, list[str]]:
+        """Recode many incidents' motivation and/or confidence in one transaction, each with
+        its own history row and audit entry (``Store.edit_many``).
+
+        Incidents already at those values are left as they are and reported, not refused:
+        returns ``{"changed": [ids], "unchanged": [ids]}``. The motivation's origin is
+        recorded only where the motivation changes.
+
+        Raises
+        ------
+        ValueError
+            when neither a motivation nor a confidence is given, or the reason is empty.
+        KeyError
+            naming the ids no active incident has (then nothing is changed).
+        """
+        ids = list(dict.fromkeys(str(i) for i in incident_ids))
+        self.require("edit_motivation", target=f"incidents ({len(ids)} motivations)")
+        if motivation is None and confidence is None:
+            raise ValueError(_("give a motivation, a confidence or both to edit"))
+        if not reason.strip():
+            raise ValueError(_("`reason` is empty but an edit must say why, for the record"))
+        stored = self._store.layer("incidents")
+        current = stored.set_index(stored["incident_id"].astype(str))
+        missing = [i for i in ids if i not in current.index]
+        if missing:
+            raise KeyError(
+                _(
+                    "no incident in an active batch has the id {ids}; nothing was recoded",
+                    ids=", ".join(missing),
+                )
+            )
+        edits: list[tuple[str, dict[str, Any], str]] = []
+        unchanged: list[str] = []
+        for incident in ids:
+            changes: dict[str, Any] = {}
+            if motivation is not None and current.at[incident, "motivation"] != motivation:
+                changes["motivation"] = motivation
+                changes["motivation_origin"] = origin
+            held = current.at[incident, "motivation_confidence"]
+            if confidence is not None and not (isinstance(held, str) and held == confidence):
+                changes["motivation_confidence"] = confidence
+            if changes:
+                edits.append((incident, changes, reason))
+            else:
+                unchanged.append(incident)
+        self._store.edit_many("incidents", edits, by=self.caller)
+        return {"changed": [e[0] for e in edits], "unchanged": unchanged}
+
     def edits(self, incident_id: str | None = None) -> pd.DataFrame:
         """Who changed which incident's coding, when, from what to what."""
         self.require("view_edit_history", target="edits")
@@ -714,63 +771,6 @@ PAIR_COLUMNS = (
 def _code(motivation: str, confidence: str | None) -> str:
     """A code as a reason names it: ``predation (probable)``, codes as stored."""
     return f"{motivation} ({confidence})" if confidence else str(motivation)
-
-    # --- bulk coding (issue 23) -------------------------------------------------------
-    def bulk_edit_motivation(
-        self,
-        incident_ids: Iterable[str],
-        *,
-        motivation: str | None = None,
-        confidence: str | None = None,
-        reason: str,
-        origin: str = "analyst",
-    ) -> dict[str, list[str]]:
-        """Recode many incidents' motivation and/or confidence in one transaction, each with
-        its own history row and audit entry (``Store.edit_many``).
-
-        Incidents already at those values are left as they are and reported, not refused:
-        returns ``{"changed": [ids], "unchanged": [ids]}``. The motivation's origin is
-        recorded only where the motivation changes.
-
-        Raises
-        ------
-        ValueError
-            when neither a motivation nor a confidence is given, or the reason is empty.
-        KeyError
-            naming the ids no active incident has (then nothing is changed).
-        """
-        ids = list(dict.fromkeys(str(i) for i in incident_ids))
-        self.require("edit_motivation", target=f"incidents ({len(ids)} motivations)")
-        if motivation is None and confidence is None:
-            raise ValueError(_("give a motivation, a confidence or both to edit"))
-        if not reason.strip():
-            raise ValueError(_("`reason` is empty but an edit must say why, for the record"))
-        stored = self._store.layer("incidents")
-        current = stored.set_index(stored["incident_id"].astype(str))
-        missing = [i for i in ids if i not in current.index]
-        if missing:
-            raise KeyError(
-                _(
-                    "no incident in an active batch has the id {ids}; nothing was recoded",
-                    ids=", ".join(missing),
-                )
-            )
-        edits: list[tuple[str, dict[str, Any], str]] = []
-        unchanged: list[str] = []
-        for incident in ids:
-            changes: dict[str, Any] = {}
-            if motivation is not None and current.at[incident, "motivation"] != motivation:
-                changes["motivation"] = motivation
-                changes["motivation_origin"] = origin
-            held = current.at[incident, "motivation_confidence"]
-            if confidence is not None and not (isinstance(held, str) and held == confidence):
-                changes["motivation_confidence"] = confidence
-            if changes:
-                edits.append((incident, changes, reason))
-            else:
-                unchanged.append(incident)
-        self._store.edit_many("incidents", edits, by=self.caller)
-        return {"changed": [e[0] for e in edits], "unchanged": unchanged}
 
 
 def _withheld(batch: Batch) -> Batch:
