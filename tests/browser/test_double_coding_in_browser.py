@@ -73,6 +73,13 @@ def test_an_analyst_codes_a_sample_with_the_keyboard(app, page: Page, artifacts:
     expect(page.get_by_text(re.compile(r"^Confidence: possible$"))).to_be_visible(timeout=RERUN_MS)
     title.click()
     page.keyboard.press("n")  # skip the first: it comes back last
+    # The skip's rerun shows the second incident before the next key is pressed (a key
+    # pressed during the rerun would code the first).
+    second = open_store(store_path).coding_sample_items(1)["incident_id"].tolist()[1]
+    number = second.rsplit("-", 1)[1]
+    expect(page.get_by_text(f"Cattle taken near the river, report {number}").first).to_be_visible(
+        timeout=RERUN_MS
+    )
     for n, key in enumerate(keys):
         title.click()
         page.keyboard.press(key)

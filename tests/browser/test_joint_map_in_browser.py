@@ -299,7 +299,10 @@ def test_a_motivation_filter_redraws_the_map_and_the_counts(page: Page, sample_a
     assert revenge, by_motivation.inner_text()
     expected = int(revenge.group(1).replace(",", ""))
 
-    motivation = page.get_by_test_id("stMultiSelect").filter(has_text="Motivation")
+    # The widget labelled exactly so (not "Motivation confidence" or "Motivation coded by").
+    motivation = page.get_by_test_id("stMultiSelect").filter(
+        has=page.get_by_text("Motivation", exact=True)
+    )
     motivation.click()
     page.get_by_role("option", name="Revenge", exact=True).click()
     page.keyboard.press("Escape")
